@@ -1,0 +1,1 @@
+"""The analysis core: data types, documents, rules, configuration. No LSP imports."""

@@ -1,0 +1,113 @@
+"""A document as djvet sees it: text, lazily parsed parso tree, line index, suppressions."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+import parso
+
+from djvet.core.model import Language, Position, Span
+from djvet.core.suppression import Suppressions, scan_lines, scan_python
+
+GRAMMAR = parso.load_grammar()
+
+_TEMPLATE_SUFFIXES = {".html", ".htm", ".djhtml", ".txt", ".xml", ".jinja"}
+_TEXT_NAMES = ("requirements", "procfile", "dockerfile", "docker-compose", "compose")
+_TEXT_SUFFIXES = {".service", ".toml", ".cfg", ".yml", ".yaml", ".in"}
+
+
+def language_for_path(path: str) -> Language | None:
+    """Guess the language of a file from its name; None when djvet has nothing to say."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    name = pure.name.lower()
+    if pure.suffix in (".py", ".pyi"):
+        return Language.PYTHON
+    if "/templates/" in f"/{pure.as_posix()}" and pure.suffix in _TEMPLATE_SUFFIXES:
+        return Language.TEMPLATE
+    if name.startswith(_TEXT_NAMES) or pure.suffix in _TEXT_SUFFIXES:
+        return Language.TEXT
+    return None
+
+
+def parse_python(text: str, *, path: str | None = None, incremental: bool = False) -> Any:
+    """Parse with parso; incremental re-parses reuse the previous tree of the same path.
+
+    `cache=True` is never used: it pickles trees to disk and may return the saved file's
+    tree instead of the unsaved buffer (see N1-NOTES).
+    """
+    if incremental and path:
+        return GRAMMAR.parse(text, path=path, diff_cache=True, cache=False)
+    return GRAMMAR.parse(text, error_recovery=True)
+
+
+def count_syntax_errors(text: str) -> int:
+    return sum(1 for _ in GRAMMAR.iter_errors(parse_python(text)))
+
+
+@dataclass
+class Document:
+    """One file's text with derived views, built lazily and at most once."""
+
+    path: str
+    text: str
+    language: Language = Language.PYTHON
+    version: int | None = None
+    incremental: bool = False
+    _tree: Any = field(default=None, repr=False)
+
+    @classmethod
+    def for_path(cls, path: str, text: str, *, version: int | None = None) -> Document:
+        language = language_for_path(path) or Language.PYTHON
+        return cls(path=path, text=text, language=language, version=version)
+
+    @property
+    def tree(self) -> Any:
+        if self._tree is None:
+            self._tree = parse_python(self.text, path=self.path, incremental=self.incremental)
+        return self._tree
+
+    @functools.cached_property
+    def lines(self) -> list[str]:
+        """Lines without their terminators; a trailing newline adds an empty last line."""
+        return self.text.split("\n")
+
+    @functools.cached_property
+    def line_offsets(self) -> list[int]:
+        offsets, total = [], 0
+        for line in self.lines:
+            offsets.append(total)
+            total += len(line) + 1
+        return offsets
+
+    @functools.cached_property
+    def suppressions(self) -> Suppressions:
+        if self.language is Language.PYTHON:
+            return scan_python(self.tree)
+        return scan_lines(self.text)
+
+    @functools.cached_property
+    def syntax_errors(self) -> int:
+        if self.language is not Language.PYTHON:
+            return 0
+        return sum(1 for _ in GRAMMAR.iter_errors(self.tree))
+
+    def offset(self, position: Position) -> int:
+        line = min(max(position.line, 0), len(self.lines) - 1)
+        return self.line_offsets[line] + min(position.column, len(self.lines[line]))
+
+    def slice(self, span: Span) -> str:
+        return self.text[self.offset(span.start) : self.offset(span.end)]
+
+    def end_span(self) -> Span:
+        """An empty span at the very end of the document."""
+        return Span.point(len(self.lines) - 1, len(self.lines[-1]))
+
+    def line_span(self, line: int) -> Span:
+        return Span(line, 0, line, len(self.lines[line]))
+
+    def indentation_of(self, line: int) -> str:
+        text = self.lines[line]
+        return text[: len(text) - len(text.lstrip())]

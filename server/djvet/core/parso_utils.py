@@ -1,0 +1,194 @@
+"""Small, shared questions about parso trees."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from typing import Any
+
+_NOT_A_LITERAL = object()
+
+
+def top_level_assignments(module: Any) -> Iterator[tuple[Any, Any]]:
+    """`NAME = value` statements at module level, including inside top-level `if`/`try`."""
+    for stmt in _top_level_statements(module):
+        yield from assignment_pairs(stmt)
+
+
+def _top_level_statements(node: Any) -> Iterator[Any]:
+    for child in getattr(node, "children", ()):
+        if child.type == "simple_stmt":
+            yield from (c for c in child.children if c.type != "newline")
+        elif child.type in ("expr_stmt",):
+            yield child
+        elif child.type in ("if_stmt", "try_stmt", "with_stmt"):
+            for block in child.children:
+                if block.type == "suite":
+                    yield from _top_level_statements(block)
+                elif block.type == "simple_stmt":
+                    yield from (c for c in block.children if c.type != "newline")
+
+
+def assignment_pairs(stmt: Any) -> Iterator[tuple[Any, Any]]:
+    """(target name leaf, value node) for `A = B = value` and `A: T = value`."""
+    if stmt.type != "expr_stmt":
+        return
+    children = stmt.children
+    if len(children) >= 2 and children[1].type == "annassign":
+        ann = children[1].children
+        if children[0].type == "name" and len(ann) >= 4:
+            yield children[0], ann[3]
+        return
+    if len(children) < 3 or children[1] != "=":
+        return
+    value = children[-1]
+    for target in children[:-1:2]:
+        if target.type == "name":
+            yield target, value
+
+
+def augmented_assignment(stmt: Any) -> tuple[Any, str, Any] | None:
+    """(target, operator, value) of `A += value`, or None."""
+    if stmt.type == "expr_stmt" and len(stmt.children) == 3 and stmt.children[1].type == "operator":
+        op = stmt.children[1].value
+        if op.endswith("=") and op not in ("==", "=") and stmt.children[0].type == "name":
+            return stmt.children[0], op, stmt.children[2]
+    return None
+
+
+def code_of(node: Any) -> str:
+    return node.get_code(include_prefix=False)
+
+
+def literal_value(node: Any) -> Any:
+    """The Python value of a literal expression (strings, numbers, containers), or
+    `NOT_A_LITERAL`."""
+    try:
+        return ast.literal_eval(code_of(node).strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return _NOT_A_LITERAL
+
+
+def is_literal(value: Any) -> bool:
+    return value is not _NOT_A_LITERAL
+
+
+NOT_A_LITERAL = _NOT_A_LITERAL
+
+
+def dotted_name(node: Any) -> str | None:
+    """`a.b.c` for a name or attribute chain without calls or subscripts, else None."""
+    if node.type == "name":
+        return node.value
+    if node.type not in ("power", "atom_expr", "dotted_name"):
+        return None
+    parts = []
+    for child in node.children:
+        if child.type == "name":
+            parts.append(child.value)
+        elif child.type == "trailer" and child.children[0] == "." and len(child.children) == 2:
+            parts.append(child.children[1].value)
+        elif child.type == "operator" and child.value == ".":
+            continue
+        else:
+            return None
+    return ".".join(parts)
+
+
+def call_parts(node: Any) -> tuple[str, Any] | None:
+    """For `a.b.c(args)`: ("a.b.c", arglist-or-None). Only the last trailer may be a call."""
+    if node.type not in ("power", "atom_expr") or len(node.children) < 2:
+        return None
+    last = node.children[-1]
+    if last.type != "trailer" or last.children[0] != "(":
+        return None
+    head = node.children[:-1]
+    if len(head) == 1:
+        callee = head[0].value if head[0].type == "name" else None
+    else:
+        callee = _dotted_from_children(head)
+    if callee is None:
+        return None
+    args = last.children[1] if len(last.children) == 3 else None
+    return callee, args
+
+
+def _dotted_from_children(children: list[Any]) -> str | None:
+    if children[0].type != "name":
+        return None
+    parts = [children[0].value]
+    for trailer in children[1:]:
+        if trailer.type != "trailer" or trailer.children[0] != "." :
+            return None
+        parts.append(trailer.children[1].value)
+    return ".".join(parts)
+
+
+def call_arguments(args: Any) -> tuple[list[Any], dict[str, Any]]:
+    """Split a call's argument node into positional nodes and keyword name -> value node."""
+    positional: list[Any] = []
+    keywords: dict[str, Any] = {}
+    if args is None:
+        return positional, keywords
+    items = args.children if args.type == "arglist" else [args]
+    for item in items:
+        if item.type == "operator":
+            continue
+        if item.type == "argument":
+            first = item.children[0]
+            if first.type == "name" and len(item.children) == 3 and item.children[1] == "=":
+                keywords[first.value] = item.children[2]
+            else:
+                positional.append(item)  # *args, **kwargs and generator arguments
+        else:
+            positional.append(item)
+    return positional, keywords
+
+
+def string_value(node: Any) -> str | None:
+    """The value of a plain string literal (not an f-string), else None."""
+    if node.type not in ("string", "strings"):
+        return None
+    if node.type == "string" and node.value.lstrip("rRbBuU")[:1] not in ("'", '"'):
+        return None
+    value = literal_value(node)
+    return value if isinstance(value, str) else None
+
+
+def list_items(node: Any) -> list[Any] | None:
+    """Element nodes of a list/tuple literal (`[a, b]`, `(a,)`), else None."""
+    if node.type != "atom" or node.children[0] not in ("[", "("):
+        return None
+    if len(node.children) == 2:
+        return []
+    inner = node.children[1]
+    if inner.type in ("testlist_comp", "exprlist") and not any(
+        c.type in ("comp_for", "sync_comp_for") for c in inner.children
+    ):
+        return [c for c in inner.children if c != ","]
+    if inner.type in ("testlist_comp",):
+        return None
+    if node.children[0] == "(" and inner.type not in ("testlist_comp",):
+        return None  # a parenthesised expression, not a tuple
+    return [inner]
+
+
+def iter_nodes(node: Any, types: set[str] | None = None) -> Iterator[Any]:
+    """Depth-first walk below `node` (itself included)."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if types is None or current.type in types:
+            yield current
+        children = getattr(current, "children", None)
+        if children:
+            stack.extend(reversed(children))
+
+
+def first_statement_line(module: Any) -> int:
+    """0-based line after the module docstring and leading imports' block start."""
+    for child in module.children:
+        if child.type == "simple_stmt" and child.children[0].type == "string":
+            continue
+        return child.start_pos[0] - 1
+    return 0

@@ -1,0 +1,82 @@
+"""Suppression comments: `# noqa`, `# noqa: DJV201`, `# djvet: ignore[DJV201]`,
+and the file-level `# djvet: ignore-file[DJV201]` (bare `ignore-file` silences all).
+
+Codes may be given as prefixes (`# noqa: DJV2`), like ruff's `noqa`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+ALL = "*"
+
+_CODES = r"[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*"
+_NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODES}))?", re.IGNORECASE)
+_IGNORE = re.compile(rf"djvet:\s*ignore\[(?P<codes>{_CODES})\]")
+_IGNORE_FILE = re.compile(rf"djvet:\s*ignore-file(?:\[(?P<codes>{_CODES})\])?")
+
+
+def _split(codes: str | None) -> frozenset[str]:
+    if not codes:
+        return frozenset({ALL})
+    return frozenset(code.strip().upper() for code in codes.split(","))
+
+
+def _matches(code: str, patterns: Iterable[str]) -> bool:
+    return any(p == ALL or code.startswith(p) for p in patterns)
+
+
+@dataclass
+class Suppressions:
+    """Which codes each line silences, and which the whole file silences."""
+
+    by_line: dict[int, set[str]] = field(default_factory=dict)
+    file_wide: set[str] = field(default_factory=set)
+
+    def add_comment(self, line: int, comment: str) -> None:
+        if m := _IGNORE_FILE.search(comment):
+            self.file_wide |= _split(m["codes"])
+            return
+        if m := _IGNORE.search(comment):
+            self.by_line.setdefault(line, set()).update(_split(m["codes"]))
+        if m := _NOQA.search(comment):
+            codes = m["codes"]
+            # "# noqa:" followed by a non-code (e.g. "# noqa: E501 long") still names codes.
+            self.by_line.setdefault(line, set()).update(_split(codes))
+
+    def is_suppressed(self, code: str, start_line: int, end_line: int | None = None) -> bool:
+        if _matches(code, self.file_wide):
+            return True
+        lines = {start_line} if end_line is None else {start_line, end_line}
+        return any(_matches(code, self.by_line.get(line, ())) for line in lines)
+
+    def codes_on_line(self, line: int) -> set[str]:
+        return set(self.by_line.get(line, ()))
+
+
+def scan_python(tree: object) -> Suppressions:
+    """Collect suppressions from the comments of a parso tree (never from strings)."""
+    result = Suppressions()
+    leaf = tree.get_first_leaf()  # type: ignore[attr-defined]
+    while leaf is not None:
+        if "#" in leaf.prefix:
+            for part in leaf._split_prefix():
+                if part.type == "comment":
+                    result.add_comment(part.start_pos[0] - 1, part.value)
+        leaf = leaf.get_next_leaf()
+    return result
+
+
+def scan_lines(text: str, comment_markers: tuple[str, ...] = ("#", "{#")) -> Suppressions:
+    """Suppressions for non-Python documents: any comment holding the marker."""
+    result = Suppressions()
+    for number, line in enumerate(text.splitlines()):
+        if any(marker in line for marker in comment_markers) and (
+            "noqa" in line or "djvet:" in line
+        ):
+            start = min(line.find(m) for m in comment_markers if m in line)
+            comment = line[start:].replace("{#", "#", 1)
+            result.add_comment(number, comment)
+    return result

@@ -1,0 +1,209 @@
+"""Check a document: one walk of its tree, dispatching to the enabled rules' handlers.
+
+The engine also owns fix verification: a fix is offered only if applying it keeps the
+code parseable, removes its finding and adds no other.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from djvet.core.config import Config
+from djvet.core.context import FileContext
+from djvet.core.document import Document, count_syntax_errors
+from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
+from djvet.core.model import Diagnostic, Language
+from djvet.core.roles import FileRole
+from djvet.core.rule import Rule, discover
+from djvet.project.index import ProjectIndex, normalize
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Statistics:
+    """Time spent per rule and per phase, for `djvet check --statistics`."""
+
+    per_rule: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+    per_phase: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    def merge(self, other: Statistics) -> None:
+        for code, seconds in other.per_rule.items():
+            self.per_rule[code] += seconds
+        for phase, seconds in other.per_phase.items():
+            self.per_phase[phase] += seconds
+
+
+@dataclass
+class _Plan:
+    node_handlers: dict[str, list[tuple[Rule, Any]]]
+    module_handlers: list[tuple[Rule, Any]]
+
+
+def enabled_rules(config: Config, roles: FileRole, language: Language, relative_path: str) -> list[Rule]:
+    rules = discover()
+    return [
+        rule
+        for code, rule in sorted(rules.items())
+        if config.is_enabled(code, default_enabled=rule.default_enabled)
+        and rule.applies_to & roles
+        and language in rule.languages
+        and not config.ignored_for_path(code, relative_path)
+    ]
+
+
+_plans: dict[frozenset[str], _Plan] = {}
+
+
+def _plan(rules: list[Rule]) -> _Plan:
+    key = frozenset(rule.code for rule in rules)
+    if key not in _plans:
+        node_handlers: dict[str, list[tuple[Rule, Any]]] = defaultdict(list)
+        module_handlers: list[tuple[Rule, Any]] = []
+        for rule in rules:
+            for node_type, handlers in rule.node_handlers.items():
+                node_handlers[node_type].extend((rule, h) for h in handlers)
+            module_handlers.extend((rule, h) for h in rule.module_handlers)
+        _plans[key] = _Plan(dict(node_handlers), module_handlers)
+    return _plans[key]
+
+
+def _run(rule: Rule, handler: Any, args: tuple[Any, ...], ctx: FileContext,
+         out: list[Diagnostic], stats: Statistics | None) -> None:
+    started = time.perf_counter() if stats is not None else 0.0
+    try:
+        result = handler(*args)
+        if result is not None:
+            out.extend(result)
+    except Exception:  # one broken rule must not hide the others' findings
+        log.exception("rule %s (%s) failed on %s", rule.code, rule.name, ctx.path)
+    if stats is not None:
+        stats.per_rule[rule.code] += time.perf_counter() - started
+
+
+def _walk(ctx: FileContext, plan: _Plan, out: list[Diagnostic], stats: Statistics | None) -> None:
+    handlers = plan.node_handlers
+    stack = [ctx.tree]
+    while stack:
+        node = stack.pop()
+        for rule, handler in handlers.get(node.type, ()):
+            _run(rule, handler, (ctx, node), ctx, out, stats)
+        children = getattr(node, "children", None)
+        if children:
+            stack.extend(reversed(children))
+
+
+def check_document(
+    document: Document,
+    project: ProjectIndex,
+    *,
+    config: Config | None = None,
+    verify_fixes: bool = True,
+    stats: Statistics | None = None,
+) -> list[Diagnostic]:
+    """Every finding for `document`, suppressions applied, fixes verified."""
+    config = config or project.config
+    roles = project.roles(document.path, document.text)
+    relative = config.relative(document.path)
+    rules = enabled_rules(config, roles, document.language, relative)
+    if not rules:
+        return []
+    started = time.perf_counter()
+    ctx = FileContext(document=document, roles=roles, config=config, project=project)
+    plan = _plan(rules)
+    found: list[Diagnostic] = []
+    if document.language is Language.PYTHON and plan.node_handlers:
+        _walk(ctx, plan, found, stats)
+    for rule, handler in plan.module_handlers:
+        _run(rule, handler, (ctx,), ctx, found, stats)
+    found = _unsuppressed(_dedupe(found), document)
+    if stats is not None:
+        stats.per_phase["rules"] += time.perf_counter() - started
+    if verify_fixes:
+        started = time.perf_counter()
+        found = [_verified(d, document, project, config) for d in found]
+        if stats is not None:
+            stats.per_phase["fix verification"] += time.perf_counter() - started
+    return sorted(found, key=Diagnostic.sort_key)
+
+
+def _dedupe(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, Any, str]] = set()
+    unique = []
+    for diagnostic in found:
+        key = (diagnostic.code, diagnostic.span, diagnostic.path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(diagnostic)
+    return unique
+
+
+def _unsuppressed(found: list[Diagnostic], document: Document) -> list[Diagnostic]:
+    suppressions = document.suppressions
+    if not suppressions.by_line and not suppressions.file_wide:
+        return found
+    return [
+        d for d in found
+        if not (d.path == document.path and suppressions.is_suppressed(d.code, d.span.start_line, d.span.end_line))
+    ]
+
+
+# -- fix verification ------------------------------------------------------------------
+def _verified(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config) -> Diagnostic:
+    fix = diagnostic.fix
+    if fix is None or not fix.edits:
+        return diagnostic
+    problem = verify_fix(diagnostic, document, project, config)
+    if problem is None:
+        return diagnostic
+    log.info("dropped fix for %s at %s:%d: %s", diagnostic.code, document.path,
+             diagnostic.span.start_line + 1, problem)
+    return diagnostic.replace(fix=None)
+
+
+def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config) -> str | None:
+    """None when the fix is sound, else the reason it is not."""
+    assert diagnostic.fix is not None
+    own = normalize(document.path)
+    texts: dict[str, str] = {own: document.text}
+    for path in group_by_path(diagnostic.fix.edits, own):
+        if path not in texts:
+            text = project.read(path)
+            if text is None:
+                return f"cannot read {path}"
+            texts[normalize(path)] = text
+    try:
+        changed = apply_to_files(texts, [e for e in diagnostic.fix.edits], own)
+    except OverlappingEditsError as error:
+        return str(error)
+    for path, new_text in changed.items():
+        if path.endswith(".py") and count_syntax_errors(new_text) > count_syntax_errors(texts[path]):
+            return f"the fix breaks the syntax of {path}"
+    before = Counter(d.code for d in check_document(document, project, config=config, verify_fixes=False))
+    after = Counter(d.code for d in _recheck(own, changed, document, project, config))
+    if after[diagnostic.code] >= before[diagnostic.code]:
+        return "the finding is still reported after the fix"
+    added = [code for code in after if after[code] > before[code]]
+    if added:
+        return f"the fix adds {', '.join(sorted(added))}"
+    return None
+
+
+def _recheck(own: str, changed: dict[str, str], document: Document, project: ProjectIndex,
+             config: Config) -> list[Diagnostic]:
+    fixed_document = Document(path=document.path, text=changed.get(own, document.text),
+                              language=document.language)
+    if set(changed) <= {own} and not _own_file_feeds_facts(project, own, changed.get(own)):
+        return check_document(fixed_document, project, config=config, verify_fixes=False)
+    scratch = project.fork(changed)
+    return check_document(fixed_document, scratch, config=config, verify_fixes=False)
+
+
+def _own_file_feeds_facts(project: ProjectIndex, path: str, text: str | None) -> bool:
+    """Editing a settings or models file changes project facts: re-check in a fork."""
+    return bool(project.roles(path, text) & (FileRole.SETTINGS | FileRole.MODELS))

@@ -1,0 +1,1 @@
+"""Workspace knowledge built statically from source: settings, models, querysets."""

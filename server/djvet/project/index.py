@@ -1,0 +1,163 @@
+"""The workspace as djvet knows it: files, open buffers, and facts derived from them.
+
+Facts (the settings analysis, the model graph, ...) are built lazily from source,
+never by importing the project, and dropped when a file they depend on changes.
+Open editor buffers overlay the files on disk.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+from djvet.core.config import Config
+from djvet.core.document import Document, language_for_path
+from djvet.core.roles import FileRole, roles_for
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Which file roles each fact is built from: a change to such a file drops the fact.
+FACT_INPUTS: dict[str, FileRole] = {}
+
+
+def normalize(path: str | Path) -> str:
+    return os.path.abspath(os.fspath(path))
+
+
+class ProjectIndex:
+    def __init__(self, root: str | Path, config: Config | None = None) -> None:
+        self.root = Path(normalize(root))
+        self.config = config or Config(root=self.root)
+        self.overlay: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self._facts: dict[str, Any] = {}
+        self._files: list[str] | None = None
+        self._lock = threading.RLock()
+        self.generation = 0
+
+    # -- files ------------------------------------------------------------------------
+    def files(self) -> list[str]:
+        """Every file djvet can read in the workspace, not excluded by configuration."""
+        with self._lock:
+            if self._files is None:
+                self._files = sorted(self._walk())
+            return self._files
+
+    def _walk(self) -> Iterator[str]:
+        seen_dirs: set[tuple[int, int]] = set()
+        for folder, dirs, names in os.walk(self.root, followlinks=False):
+            try:
+                stat = os.stat(folder)
+            except OSError:
+                continue
+            if (stat.st_dev, stat.st_ino) in seen_dirs:
+                dirs[:] = []
+                continue
+            seen_dirs.add((stat.st_dev, stat.st_ino))
+            relative_folder = os.path.relpath(folder, self.root)
+            dirs[:] = sorted(
+                d for d in dirs
+                if not self.config.is_excluded(_join(relative_folder, d) + "/x")
+            )
+            for name in names:
+                relative = _join(relative_folder, name)
+                if language_for_path(relative) is not None and not self.config.is_excluded(relative):
+                    yield os.path.join(folder, name)
+
+    def python_files(self) -> list[str]:
+        return [f for f in self.files() if f.endswith(".py")]
+
+    def read(self, path: str) -> str | None:
+        """The text of `path` (open buffer first); None when unreadable or not UTF-8."""
+        path = normalize(path)
+        if path in self.overlay:
+            return self.overlay[path]
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return handle.read()
+        except UnicodeDecodeError:
+            self.warn(f"{self.config.relative(path)}: not UTF-8; skipped")
+        except OSError as error:
+            self.warn(f"{self.config.relative(path)}: cannot read ({error.strerror}); skipped")
+        return None
+
+    def document(self, path: str) -> Document | None:
+        text = self.read(path)
+        if text is None:
+            return None
+        return Document.for_path(normalize(path), text)
+
+    def roles(self, path: str, text: str | None = None) -> FileRole:
+        relative = self.config.relative(path)
+        if text is None:
+            text = self.read(path) or ""
+        return roles_for(relative, text)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            log.warning(message)
+            self.warnings.append(message)
+
+    # -- buffers and invalidation -----------------------------------------------------
+    def set_overlay(self, path: str, text: str | None) -> None:
+        """Open/change (text) or close (None) an editor buffer, dropping stale facts."""
+        path = normalize(path)
+        with self._lock:
+            previous = self.overlay.get(path)
+            if text is None:
+                self.overlay.pop(path, None)
+            else:
+                self.overlay[path] = text
+            if previous != text:
+                self.file_changed(path, text)
+
+    def file_changed(self, path: str, text: str | None = None) -> None:
+        """A file was created, changed or deleted (on disk or in a buffer)."""
+        path = normalize(path)
+        with self._lock:
+            if self._files is not None and path not in self._files and os.path.exists(path):
+                self._files = None
+            roles = self.roles(path, text)
+            for name in list(self._facts):
+                inputs = FACT_INPUTS.get(name, FileRole.ANY)
+                if roles & inputs or path.endswith(("manage.py", "wsgi.py", "asgi.py")):
+                    del self._facts[name]
+            self.generation += 1
+
+    def update_config(self, config: Config) -> None:
+        with self._lock:
+            self.config = config
+            self._facts.clear()
+            self._files = None
+            self.generation += 1
+
+    def fork(self, changed: dict[str, str]) -> ProjectIndex:
+        """A scratch copy seeing `changed` texts, sharing every fact they cannot affect."""
+        with self._lock:
+            scratch = ProjectIndex(self.root, self.config)
+            scratch.overlay = {**self.overlay, **{normalize(p): t for p, t in changed.items()}}
+            scratch._files = self._files
+            scratch._facts = dict(self._facts)
+        for path, text in changed.items():
+            scratch.file_changed(path, text)
+        return scratch
+
+    # -- facts ------------------------------------------------------------------------
+    def fact(self, name: str, build: Callable[[ProjectIndex], T]) -> T:
+        with self._lock:
+            if name not in self._facts:
+                self._facts[name] = build(self)
+            return self._facts[name]
+
+
+def register_fact(name: str, inputs: FileRole) -> None:
+    FACT_INPUTS[name] = inputs
+
+
+def _join(folder: str, name: str) -> str:
+    return name if folder in (".", "") else f"{folder}/{name}".replace(os.sep, "/")

@@ -1,0 +1,1 @@
+"""DJV2xx: security (guide §2)."""
