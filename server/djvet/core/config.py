@@ -7,6 +7,7 @@ default is used instead, so a typo never takes the checker down.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 import sys
@@ -29,6 +30,8 @@ DEFAULT_EXCLUDE = (
     "dist", "site-packages", "staticfiles", "htmlcov", ".eggs",
 )
 _PREFIX = re.compile(r"^(ALL|DJV[0-9]{0,3})$")
+_FAMILY = re.compile(r"^DJV[1-9]$")
+_MODULE = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 
 
 class ConfigError(ValueError):
@@ -43,18 +46,28 @@ def known_codes() -> set[str]:
 
 
 def valid_prefix(prefix: str) -> bool:
-    """`ALL`, `DJV`, a family `DJV2`, a decade `DJV20` or a code that exists."""
+    """`ALL`, `DJV`, a family `DJV1`…`DJV9`, or a prefix of a code that exists (`DJV20`,
+    `DJV201`). Families are always valid: they are fixed by the design, not by which
+    rules happen to be installed."""
     prefix = prefix.strip().upper()
     if not _PREFIX.match(prefix):
         return False
-    if prefix in ("ALL", "DJV") or len(prefix) < 6:
-        return prefix == "ALL" or any(code.startswith(prefix) for code in known_codes())
-    return prefix in known_codes()
+    if prefix in ("ALL", "DJV") or _FAMILY.match(prefix):
+        return True
+    return any(code.startswith(prefix) for code in known_codes())
 
 
-def prefix_help() -> str:
-    families = sorted({code[:4] for code in known_codes()})
-    return f"use ALL, DJV, a family prefix ({', '.join(families)}) or a rule code such as DJV201"
+def prefix_help(unknown: str | None = None) -> str:
+    """What may be selected, for error messages (with a suggestion for `unknown`)."""
+    from djvet.core.rule import Family
+
+    families = ", ".join(f"DJV{f.digit} ({f.slug})" for f in Family)
+    text = f"valid: ALL, DJV, a family prefix {families}, or a rule code (`djvet rules` lists them)"
+    if unknown:
+        close = difflib.get_close_matches(unknown.strip().upper(), sorted(known_codes()), n=1)
+        if close:
+            text = f"did you mean {close[0]}? {text}"
+    return text
 
 
 def _longest_match(code: str, prefixes: Iterable[str]) -> int:
@@ -63,10 +76,43 @@ def _longest_match(code: str, prefixes: Iterable[str]) -> int:
 
 
 def _match_path(path: str, pattern: str) -> bool:
-    pattern = pattern.rstrip("/")
-    if fnmatch.fnmatch(path, pattern) or fnmatch.fnmatch(path, f"{pattern}/*"):
-        return True
-    return "/" not in pattern and any(fnmatch.fnmatch(part, pattern) for part in path.split("/"))
+    """Glob `pattern` against a root-relative POSIX `path`. A pattern names the file or any
+    folder above it; `**/` may match no folder at all; a pattern without `/` matches any
+    path component (`__init__.py`, `migrations`)."""
+    pattern = pattern.strip().removeprefix("./").rstrip("/")
+    if not pattern:
+        return False
+    candidates = {pattern}
+    while pattern.startswith("**/"):
+        pattern = pattern[3:]
+        candidates.add(pattern)
+    for candidate in candidates:
+        if fnmatch.fnmatchcase(path, candidate) or fnmatch.fnmatchcase(path, f"{candidate}/*"):
+            return True
+    return "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in path.split("/"))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """One layer of rule selection, as the command line or an editor gives it (ruff's
+    model): a layer with `select` starts afresh, one without adjusts what came before."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def decide(self, code: str, enabled: bool, *, exact_only: bool) -> bool:
+        if self.select is not None:
+            enabled = False
+        selectors = (*(self.select or ()), *self.extend_select)
+        selected = _longest_match(code, selectors)
+        if exact_only and selected < len(code):
+            selected = -1
+        ignored = _longest_match(code, self.ignore)
+        if selected < 0 and ignored < 0:
+            return enabled
+        # The more specific of select and ignore wins; a tie goes to ignore (as in ruff).
+        return selected > ignored
 
 
 @dataclass(frozen=True)
@@ -82,16 +128,33 @@ class Config:
     python: str | None = None
     root: Path | None = None
     messages: tuple[str, ...] = ()
+    # Command-line or editor selections, applied in order after the ones above.
+    overrides: tuple[Selection, ...] = ()
 
     # -- rule selection ---------------------------------------------------------------
     def is_enabled(self, code: str, *, default_enabled: bool = True) -> bool:
-        selected = _longest_match(code, (*self.select, *self.extend_select))
-        if selected < 0:
-            return False
-        if not default_enabled and selected < len(code):
-            return False
-        # The more specific of select and ignore wins; a tie goes to ignore (as in ruff).
-        return _longest_match(code, self.ignore) < selected
+        """Whether `code` runs. A rule that is off by default runs only when its exact
+        code is selected (`ALL` or `DJV2` do not turn it on)."""
+        layers = (Selection(self.select, self.extend_select, self.ignore), *self.overrides)
+        enabled = False
+        for layer in layers:
+            enabled = layer.decide(code, enabled, exact_only=not default_enabled)
+        return enabled
+
+    def with_selection(
+        self,
+        select: Iterable[str] | None = None,
+        extend_select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+    ) -> Config:
+        """A copy with one more selection layer on top (command-line flags, editor settings).
+        `select` replaces everything chosen before, as `--select` does in ruff."""
+        layer = Selection(
+            None if select is None else tuple(c.upper() for c in select),
+            tuple(c.upper() for c in extend_select),
+            tuple(c.upper() for c in ignore),
+        )
+        return replace(self, overrides=(*self.overrides, layer))
 
     def ignored_for_path(self, code: str, relative_path: str) -> bool:
         for pattern, codes in self.per_file_ignores.items():
@@ -124,7 +187,7 @@ class Config:
 
     def with_overrides(self, values: Mapping[str, Any], source: str) -> Config:
         """A copy with validated `values` (pyproject or editor style keys) applied."""
-        changes, messages = parse_values(values, source)
+        changes, messages = parse_values(values, source, root=self.root)
         return replace(self, **changes, messages=(*self.messages, *messages))
 
 
@@ -196,9 +259,29 @@ def _settings_modules(value: Any, source: str, messages: list[str]) -> dict[str,
             )
             continue
         parsed = _strings(modules, f"settings-modules.{environment}", source, messages)
-        if parsed is not None:
-            result[environment] = parsed
+        if parsed is None:
+            continue
+        bad = [m for m in parsed if not _MODULE.match(m)]
+        for module in bad:
+            messages.append(
+                f"{source}: `settings-modules.{environment}`: `{module}` is not a dotted "
+                'module name like "config.settings.production"'
+            )
+        result[environment] = tuple(m for m in parsed if m not in bad)
     return result
+
+
+def _python(value: Any, source: str, root: Path | None, messages: list[str]) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        messages.append(f"{source}: `python` must be the path of an interpreter; ignored")
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute() and root is not None:
+        path = root / path
+    if not path.exists():
+        messages.append(f"{source}: `python`: no interpreter at {value}; ignored")
+        return None
+    return str(path)
 
 
 def parse_version(value: Any) -> tuple[int, ...] | None:
@@ -214,7 +297,9 @@ _KEYS = {
 }
 
 
-def parse_values(values: Mapping[str, Any], source: str) -> tuple[dict[str, Any], list[str]]:
+def parse_values(
+    values: Mapping[str, Any], source: str, *, root: Path | None = None
+) -> tuple[dict[str, Any], list[str]]:
     """Validate raw configuration values; returns (dataclass changes, messages)."""
     changes: dict[str, Any] = {}
     messages: list[str] = []
@@ -241,45 +326,59 @@ def parse_values(values: Mapping[str, Any], source: str) -> tuple[dict[str, Any]
             if parsed is None:
                 messages.append(f"{source}: `django-version` must look like \"5.2\"; got {value!r}")
         else:  # python
-            parsed = value if isinstance(value, str) else None
-            if parsed is None:
-                messages.append(f"{source}: `python` must be a path to an interpreter")
+            parsed = _python(value, source, root, messages)
         if parsed is not None:
             changes[key.replace("-", "_")] = parsed
     return changes, messages
 
 
+_ROOT_MARKERS = ("pyproject.toml", "manage.py", ".git")
+
+
 def find_project_root(start: Path) -> Path:
-    """The nearest folder holding pyproject.toml, manage.py or .git, else `start`."""
+    """Where configuration and the project index start, for a file or folder `start`.
+
+    The nearest folder whose pyproject.toml has a `[tool.djvet]` table wins, searching no
+    higher than the repository (`.git`) holding `start`. Without one, the nearest folder
+    holding pyproject.toml, manage.py or .git; else `start`'s own folder.
+    """
     start = start.resolve()
     folder = start if start.is_dir() else start.parent
     for candidate in (folder, *folder.parents):
-        if (candidate / "pyproject.toml").is_file() and _has_djvet_table(candidate / "pyproject.toml"):
+        if _has_djvet_table(candidate / "pyproject.toml"):
             return candidate
+        if (candidate / ".git").exists():
+            break  # never borrow the configuration of an enclosing, unrelated project
     for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in ("pyproject.toml", "manage.py", ".git")):
+        if any((candidate / marker).exists() for marker in _ROOT_MARKERS):
             return candidate
     return folder
 
 
 def _has_djvet_table(path: Path) -> bool:
     try:
-        return "djvet" in tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
+        tool = tomllib.loads(path.read_text(encoding="utf-8")).get("tool", {})
     except (OSError, ValueError, UnicodeDecodeError):
         return False
+    return isinstance(tool, Mapping) and "djvet" in tool
 
 
 def load_config(root: Path) -> Config:
-    """Read `[tool.djvet]` from `root/pyproject.toml` (a missing file means defaults)."""
+    """Read `[tool.djvet]` from `root/pyproject.toml` (a missing file means defaults).
+
+    Never raises: a broken file or value becomes a message naming it, and defaults (or
+    the other, valid keys) are used.
+    """
     config = Config(root=root)
     pyproject = root / "pyproject.toml"
     if not pyproject.is_file():
         return config
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, UnicodeDecodeError) as error:
         return replace(config, messages=(f"{pyproject}: not valid TOML ({error}); using defaults",))
-    table = data.get("tool", {}).get("djvet", {})
+    tool = data.get("tool", {})
+    table = tool.get("djvet", {}) if isinstance(tool, Mapping) else {}
     if not isinstance(table, Mapping):
         return replace(config, messages=(f"{pyproject}: [tool.djvet] must be a table; using defaults",))
     return config.with_overrides(table, f"{pyproject.name} [tool.djvet]")

@@ -1,24 +1,29 @@
-"""A document as djvet sees it: text, lazily parsed parso tree, line index, suppressions."""
+"""A document as djvet sees it: text, lazily parsed parso tree, line index, suppressions.
+
+Lines end at `\\r\\n`, `\\r` or `\\n`, exactly where parso ends them, so a `Span` taken
+from a parso node and an offset computed here always agree (also for CRLF files).
+"""
 
 from __future__ import annotations
 
+import bisect
 import functools
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
 import parso
+from parso.utils import split_lines
 
 from djvet.core.model import Language, Position, Span
+from djvet.core.roles import is_requirements_file
 from djvet.core.suppression import Suppressions, scan_lines, scan_python
 
 GRAMMAR = parso.load_grammar()
 
-_TEMPLATE_SUFFIXES = {".html", ".htm", ".djhtml", ".txt", ".xml", ".jinja"}
-_TEXT_NAMES = ("requirements", "procfile", "dockerfile", "docker-compose", "compose")
-_TEXT_SUFFIXES = {".service", ".toml", ".cfg", ".yml", ".yaml", ".in"}
-
-
+_TEMPLATE_SUFFIXES = {".html", ".htm", ".djhtml", ".txt", ".xml", ".jinja", ".jinja2"}
+_TEXT_NAMES = ("procfile", "dockerfile", "docker-compose", "compose.")
+_TEXT_SUFFIXES = {".service", ".toml", ".cfg", ".yml", ".yaml", ".in", ".dockerfile"}
 def language_for_path(path: str) -> Language | None:
     """Guess the language of a file from its name; None when djvet has nothing to say."""
     pure = PurePosixPath(path.replace("\\", "/"))
@@ -27,7 +32,7 @@ def language_for_path(path: str) -> Language | None:
         return Language.PYTHON
     if "/templates/" in f"/{pure.as_posix()}" and pure.suffix in _TEMPLATE_SUFFIXES:
         return Language.TEMPLATE
-    if name.startswith(_TEXT_NAMES) or pure.suffix in _TEXT_SUFFIXES:
+    if is_requirements_file(path) or name.startswith(_TEXT_NAMES) or pure.suffix in _TEXT_SUFFIXES:
         return Language.TEXT
     return None
 
@@ -45,6 +50,15 @@ def parse_python(text: str, *, path: str | None = None, incremental: bool = Fals
 
 def count_syntax_errors(text: str) -> int:
     return sum(1 for _ in GRAMMAR.iter_errors(parse_python(text)))
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line starts; lines end at `\\r\\n`, `\\r` or `\\n` (as in parso)."""
+    starts, total = [], 0
+    for line in split_lines(text, keepends=True):
+        starts.append(total)
+        total += len(line)
+    return starts
 
 
 @dataclass
@@ -72,15 +86,11 @@ class Document:
     @functools.cached_property
     def lines(self) -> list[str]:
         """Lines without their terminators; a trailing newline adds an empty last line."""
-        return self.text.split("\n")
+        return split_lines(self.text)
 
     @functools.cached_property
     def line_offsets(self) -> list[int]:
-        offsets, total = [], 0
-        for line in self.lines:
-            offsets.append(total)
-            total += len(line) + 1
-        return offsets
+        return line_starts(self.text)
 
     @functools.cached_property
     def suppressions(self) -> Suppressions:
@@ -95,8 +105,15 @@ class Document:
         return sum(1 for _ in GRAMMAR.iter_errors(self.tree))
 
     def offset(self, position: Position) -> int:
+        """The text offset of `position`, clamped into the document and its line."""
         line = min(max(position.line, 0), len(self.lines) - 1)
-        return self.line_offsets[line] + min(position.column, len(self.lines[line]))
+        return self.line_offsets[line] + min(max(position.column, 0), len(self.lines[line]))
+
+    def position(self, offset: int) -> Position:
+        """The inverse of `offset`."""
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect.bisect_right(self.line_offsets, offset) - 1
+        return Position(line, min(offset - self.line_offsets[line], len(self.lines[line])))
 
     def slice(self, span: Span) -> str:
         return self.text[self.offset(span.start) : self.offset(span.end)]

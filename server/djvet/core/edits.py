@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from itertools import pairwise
 from typing import Any
 
+from djvet.core.document import line_starts
 from djvet.core.model import Edit, Span
 
 
@@ -31,33 +33,44 @@ def insert_before(node: Any, text: str, *, path: str | None = None) -> Edit:
     return Edit(Span.point(line - 1, column), text, path)
 
 
-def _offsets(text: str) -> list[int]:
-    offsets, total = [], 0
-    for line in text.split("\n"):
-        offsets.append(total)
-        total += len(line) + 1
-    return offsets
-
-
-def _offset(text: str, offsets: list[int], line: int, column: int) -> int:
-    if line >= len(offsets):
+def _offset(text: str, starts: list[int], line: int, column: int) -> int:
+    """The offset of (line, column), clamped to the end of that line (or of the text)."""
+    if line >= len(starts):
         return len(text)
-    line_end = offsets[line + 1] - 1 if line + 1 < len(offsets) else len(text)
-    return min(offsets[line] + column, line_end)
+    line_end = starts[line + 1] if line + 1 < len(starts) else len(text)
+    terminator = text[starts[line] : line_end]
+    line_end -= len(terminator) - len(terminator.rstrip("\r\n"))
+    return min(starts[line] + column, line_end)
 
 
 def apply_edits(text: str, edits: Iterable[Edit]) -> str:
-    """Apply edits of one document: sorted, checked for overlaps, applied back to front."""
-    ordered = sorted(edits, key=lambda e: (e.span.start, e.span.end))
-    for before, after in zip(ordered, ordered[1:]):
+    """Apply edits of one document: sorted, checked for overlaps, applied back to front.
+
+    An edit repeated verbatim is applied once (two fixes may both add `import os`).
+    Insertions at one point keep the order they were given in.
+    """
+    ordered = sorted(dict.fromkeys(edits), key=lambda e: (e.span.start, e.span.end))
+    for before, after in pairwise(ordered):
         if before.span.end > after.span.start:
             raise OverlappingEditsError(f"edits overlap at line {after.span.start_line + 1}")
-    offsets = _offsets(text)
+    starts = line_starts(text)
     for edit in reversed(ordered):
-        start = _offset(text, offsets, edit.span.start_line, edit.span.start_column)
-        end = _offset(text, offsets, edit.span.end_line, edit.span.end_column)
+        start = _offset(text, starts, edit.span.start_line, edit.span.start_column)
+        end = _offset(text, starts, edit.span.end_line, edit.span.end_column)
         text = text[:start] + edit.new_text + text[end:]
     return text
+
+
+def conflicts(chosen: Iterable[Edit], candidate: Iterable[Edit], own_path: str) -> bool:
+    """Whether `candidate` (one fix's edits) touches text that `chosen` edits already
+    change; an identical edit is no conflict. Two insertions at one point conflict."""
+    taken: dict[str, list[Edit]] = group_by_path(chosen, own_path)
+    for path, edits in group_by_path(candidate, own_path).items():
+        for edit in edits:
+            for other in taken.get(path, ()):
+                if edit != other and edit.span.overlaps(other.span):
+                    return True
+    return False
 
 
 def group_by_path(edits: Iterable[Edit], own_path: str) -> dict[str, list[Edit]]:

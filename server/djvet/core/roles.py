@@ -71,30 +71,62 @@ _DIR_ROLES = {
 }
 
 
+_TEST_STEM = re.compile(r"^(test_.*|.*_tests?|tests|conftest)$")
+_SETTINGS_STEM = re.compile(r"^(settings|settings_.*|.*_settings)$")
+_REQUIREMENTS = re.compile(r"^((.*[-_.])?requirements([-_.].*)?\.(txt|in)|requirements)$")
+
+
+def is_requirements_file(path: str) -> bool:
+    """pip requirement files by name, or any `.txt`/`.in` in a `requirements/` folder."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if _REQUIREMENTS.match(pure.name.lower()):
+        return True
+    return pure.parent.name.lower() == "requirements" and pure.suffix.lower() in (".txt", ".in")
+
+
 def _python_roles(parts: tuple[str, ...], stem: str, text: str) -> FileRole:
-    roles = FileRole.PYTHON
+    roles = FileRole.PYTHON | _STEM_ROLES.get(stem, FileRole.NONE)
     folders = parts[:-1]
-    roles |= _STEM_ROLES.get(stem, FileRole.NONE)
     for folder in folders:
         roles |= _DIR_ROLES.get(folder, FileRole.NONE)
-    if stem.startswith("test_") or stem.endswith("_test") or stem == "tests":
-        roles |= FileRole.TESTS
-    if "migrations" in folders and re.match(r"\d{4}_|__init__", stem) is None:
-        roles &= ~FileRole.MIGRATIONS
-    if "management" in folders and "commands" in folders:
-        roles |= FileRole.COMMANDS
-    if _is_settings(folders, stem, text):
+    settings = _is_settings(folders, stem, text)
+    if settings:
         roles |= FileRole.SETTINGS
+        if _SETTINGS_STEM.match(stem):
+            # `test_settings.py` configures the test run; it is not a test module.
+            roles &= ~FileRole.TESTS
+    elif _TEST_STEM.match(stem):
+        roles |= FileRole.TESTS
+    # Django loads every module of a `migrations` package but those starting with `_`.
+    if folders[-1:] == ("migrations",) and not stem.startswith("_"):
+        roles |= FileRole.MIGRATIONS
+    if folders[-2:] == ("management", "commands") and not stem.startswith("_"):
+        roles |= FileRole.COMMANDS
     return roles
 
 
+def _looks_like_settings(text: str) -> bool:
+    return bool(_SETTINGS_NAMES.search(text) or _STAR_IMPORT_OF_SETTINGS.search(text)
+                or re.search(r"^[A-Z][A-Z0-9_]*\s*=", text, re.M))
+
+
 def _is_settings(folders: tuple[str, ...], stem: str, text: str) -> bool:
-    if stem == "__init__" and not _SETTINGS_NAMES.search(text):
+    """By name (`settings.py`, `settings/prod.py`, `test_settings.py`) with settings-like
+    content, or by content alone: two well-known settings assigned at top level."""
+    if "migrations" in folders:
         return False
-    if stem == "settings" or stem.startswith("settings_") or "settings" in folders:
-        return bool(_SETTINGS_NAMES.search(text) or _STAR_IMPORT_OF_SETTINGS.search(text)
-                    or re.search(r"^[A-Z][A-Z0-9_]+\s*=", text, re.M))
-    return len(set(m.group(1) for m in _SETTINGS_NAMES.finditer(text))) >= 2
+    by_name = bool(_SETTINGS_STEM.match(stem)) or "settings" in folders
+    if by_name and _looks_like_settings(text):
+        return True
+    return len({m.group(1) for m in _SETTINGS_NAMES.finditer(text)}) >= 2
+
+
+def _is_deploy(name: str, suffix: str) -> bool:
+    return (
+        name in ("procfile", "dockerfile", "containerfile")
+        or name.startswith(("dockerfile.", "docker-compose", "compose."))
+        or suffix in (".dockerfile", ".service")
+    )
 
 
 def roles_for(path: str, text: str = "") -> FileRole:
@@ -102,18 +134,15 @@ def roles_for(path: str, text: str = "") -> FileRole:
     pure = PurePosixPath(path.replace("\\", "/"))
     parts = tuple(p.lower() for p in pure.parts)
     name = pure.name.lower()
-    if pure.suffix in (".py", ".pyi"):
+    suffix = pure.suffix.lower()
+    if suffix in (".py", ".pyi"):
         return _python_roles(parts, pure.stem.lower(), text)
     if "templates" in parts[:-1]:
         return FileRole.TEMPLATES
-    if name.startswith("requirements") and pure.suffix in (".txt", ".in", ""):
+    if is_requirements_file(path):
         return FileRole.REQUIREMENTS
     if name == "pyproject.toml":
         return FileRole.PYPROJECT | FileRole.REQUIREMENTS
-    if (
-        name in ("procfile", "dockerfile")
-        or name.startswith(("dockerfile.", "docker-compose", "compose."))
-        or pure.suffix == ".service"
-    ):
+    if _is_deploy(name, suffix):
         return FileRole.DEPLOY
     return FileRole.NONE

@@ -1,7 +1,9 @@
-"""Suppression comments: `# noqa`, `# noqa: DJV201`, `# djvet: ignore[DJV201]`,
-and the file-level `# djvet: ignore-file[DJV201]` (bare `ignore-file` silences all).
+"""Suppression comments: `# noqa`, `# noqa: DJV201`, `# djvet: ignore[DJV201]`
+(bare `# djvet: ignore` silences the line), and the file-level
+`# djvet: ignore-file[DJV201]` (bare `ignore-file` silences the whole file).
 
-Codes may be given as prefixes (`# noqa: DJV2`), like ruff's `noqa`.
+Codes may be given as prefixes (`# noqa: DJV2`), like ruff's `noqa`, separated by
+commas or spaces. Only real comments count: a `#` inside a string is not one.
 """
 
 from __future__ import annotations
@@ -12,16 +14,25 @@ from dataclasses import dataclass, field
 
 ALL = "*"
 
-_CODES = r"[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*"
-_NOQA = re.compile(rf"#\s*noqa(?::\s*(?P<codes>{_CODES}))?", re.IGNORECASE)
-_IGNORE = re.compile(rf"djvet:\s*ignore\[(?P<codes>{_CODES})\]")
-_IGNORE_FILE = re.compile(rf"djvet:\s*ignore-file(?:\[(?P<codes>{_CODES})\])?")
+# Codes are separated by commas and/or spaces (`DJV201, DJV202` or `DJV201 E501`).
+_CODE = r"[A-Z]+[0-9]+"
+_CODES = rf"{_CODE}(?:(?:\s*,\s*|\s+){_CODE})*"
+# The word boundary keeps `noqaxyz` from reading as a bare noqa.
+_NOQA = re.compile(rf"#\s*noqa\b(?P<colon>:\s*(?P<codes>{_CODES})?)?", re.IGNORECASE)
+# A bracket that holds no valid code must not turn into a bare (silence-all) directive,
+# hence the look-ahead refusing `[` after an optional group that did not match.
+_IGNORE = re.compile(
+    rf"djvet:\s*ignore(?:\[\s*(?P<codes>{_CODES})\s*\])?(?![\w\-\[])", re.IGNORECASE
+)
+_IGNORE_FILE = re.compile(
+    rf"djvet:\s*ignore-file(?:\[\s*(?P<codes>{_CODES})\s*\])?(?![\w\-\[])", re.IGNORECASE
+)
 
 
 def _split(codes: str | None) -> frozenset[str]:
     if not codes:
         return frozenset({ALL})
-    return frozenset(code.strip().upper() for code in codes.split(","))
+    return frozenset(code.upper() for code in re.split(r"[\s,]+", codes.strip()) if code)
 
 
 def _matches(code: str, patterns: Iterable[str]) -> bool:
@@ -42,9 +53,10 @@ class Suppressions:
         if m := _IGNORE.search(comment):
             self.by_line.setdefault(line, set()).update(_split(m["codes"]))
         if m := _NOQA.search(comment):
-            codes = m["codes"]
-            # "# noqa:" followed by a non-code (e.g. "# noqa: E501 long") still names codes.
-            self.by_line.setdefault(line, set()).update(_split(codes))
+            if m["colon"] and not m["codes"]:
+                # A colon naming no code is a typo, not a blanket suppression (as in ruff).
+                return
+            self.by_line.setdefault(line, set()).update(_split(m["codes"]))
 
     def is_suppressed(self, code: str, start_line: int, end_line: int | None = None) -> bool:
         if _matches(code, self.file_wide):
