@@ -78,7 +78,7 @@ class ProjectIndex:
         if path in self.overlay:
             return self.overlay[path]
         try:
-            with open(path, encoding="utf-8") as handle:
+            with open(path, encoding="utf-8", newline="") as handle:
                 return handle.read()
         except UnicodeDecodeError:
             self.warn(f"{self.config.relative(path)}: not UTF-8; skipped")
