@@ -1,0 +1,131 @@
+"""The work the server hands to its analysis thread: checking, fix-all, suppressions.
+
+Everything here is plain functions over a `ProjectIndex` and texts, run off the event
+loop by `DjvetServer.run`. Nothing here touches the connection to the client.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from lsprotocol import types as lsp
+from pygls.workspace import PositionCodec
+
+from djvet.core.document import Document
+from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
+from djvet.core.model import Applicability, Diagnostic, Edit, Span
+from djvet.core.roles import FileRole
+from djvet.engine import check_document
+from djvet.lsp.convert import Converter, to_range
+from djvet.project.index import ProjectIndex
+
+log = logging.getLogger(__name__)
+MAX_FIX_PASSES = 10  # as ruff and `djvet check --fix`
+FACT_ROLES = FileRole.SETTINGS | FileRole.MODELS  # files other documents' findings depend on
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The findings of one version of one document, converted for the client."""
+
+    uri: str
+    version: int | None
+    findings: tuple[Diagnostic, ...]
+    diagnostics: tuple[lsp.Diagnostic, ...]
+    result_id: str
+
+    @property
+    def has_safe_fix(self) -> bool:
+        return any(f.fix and f.fix.applicability >= Applicability.SAFE for f in self.findings)
+
+
+def analyse(project: ProjectIndex, uri: str, path: str, text: str, version: int | None,
+            codec: PositionCodec, versions: Mapping[str, int | None]) -> Analysis:
+    document = Document.for_path(path, text, version=version)
+    findings = tuple(f for f in check_document(document, project)
+                     if os.path.abspath(f.path) == path)
+    converter = Converter(codec, project.read, versions)
+    converter.prime(path, text)
+    diagnostics = tuple(converter.diagnostic(f) for f in findings)
+    return Analysis(uri, version, findings, diagnostics, _result_id(diagnostics))
+
+
+def _result_id(diagnostics: Iterable[lsp.Diagnostic]) -> str:
+    """Equal ids mean equal reports, so a pull client can be told "unchanged"."""
+    payload = json.dumps([[d.code, d.message, str(d.range), d.data] for d in diagnostics],
+                         sort_keys=True, default=str)
+    return hashlib.sha1(payload.encode()).hexdigest()[:16]
+
+
+def feeds_facts(project: ProjectIndex, path: str, text: str | None) -> bool:
+    """Whether a change to this file can change other documents' findings."""
+    return bool(project.roles(path, text) & FACT_ROLES)
+
+
+# -- fix-all -----------------------------------------------------------------------------
+def fix_all(project: ProjectIndex, path: str, text: str) -> dict[str, tuple[str, str]]:
+    """Apply SAFE fixes in memory until none is left; path -> (before, after) per changed file."""
+    original: dict[str, str] = {path: text}
+    texts = dict(original)
+    for _ in range(MAX_FIX_PASSES):
+        scratch = project.fork(texts)  # facts (settings, models) see the fixed texts
+        findings = check_document(Document.for_path(path, texts[path]), scratch)
+        fixes = [f for f in findings if f.fix and f.fix.applicability >= Applicability.SAFE]
+        if not fixes or not _apply_batch(scratch, texts, original, fixes, path):
+            break
+    else:
+        log.warning("fix-all on %s did not converge after %d passes", path, MAX_FIX_PASSES)
+    return {p: (original[p], t) for p, t in texts.items() if t != original[p]}
+
+
+def _apply_batch(project: ProjectIndex, texts: dict[str, str], original: dict[str, str],
+                 fixes: list[Diagnostic], own: str) -> bool:
+    """Apply the fixes that do not overlap each other; the rest wait for the next pass."""
+    edits: list[Edit] = []
+    for finding in fixes:
+        candidate = [*edits, *finding.fix.edits]
+        try:
+            current = _texts_for(project, texts, candidate, own)
+            apply_to_files(current, candidate, own)
+        except (OverlappingEditsError, OSError):
+            continue
+        edits = candidate
+    if not edits:
+        return False
+    current = _texts_for(project, texts, edits, own)
+    for changed_path, new_text in apply_to_files(current, edits, own).items():
+        original.setdefault(changed_path, current[changed_path])
+        texts[changed_path] = new_text
+    return True
+
+
+def _texts_for(project: ProjectIndex, texts: dict[str, str], edits: list[Edit],
+               own: str) -> dict[str, str]:
+    result = {}
+    for path in group_by_path(edits, own):
+        path = os.path.abspath(path)
+        text = texts.get(path, project.read(path))
+        if text is None:
+            raise OSError(f"cannot read {path}")
+        result[path] = text
+    return result
+
+
+def minimal_edit(before: str, after: str, codec: PositionCodec) -> lsp.TextEdit:
+    """One edit replacing only the changed middle, so the editor keeps cursor and folds."""
+    start = 0
+    limit = min(len(before), len(after))
+    while start < limit and before[start] == after[start]:
+        start += 1
+    end = 0
+    while end < limit - start and before[-1 - end] == after[-1 - end]:
+        end += 1
+    document = Document(path="", text=before)
+    first, last = document.position(start), document.position(len(before) - end)
+    span = Span(first.line, first.column, last.line, last.column)
+    return lsp.TextEdit(range=to_range(document.lines, span, codec), new_text=after[start : len(after) - end])

@@ -1,0 +1,156 @@
+"""When documents are checked, and where their diagnostics go.
+
+- Open buffers overlay the files on disk in their project's `ProjectIndex`.
+- Push clients get `publishDiagnostics` (with the document version) after a short
+  per-document debounce; pull clients ask with `textDocument/diagnostic` — never both.
+- A result computed for a version the editor has since replaced is dropped.
+- A change to a settings or models file re-checks the other open documents (push) or
+  asks a pull client to refresh.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import TYPE_CHECKING
+
+from lsprotocol import types as lsp
+from pygls.capabilities import get_capability
+
+from djvet.lsp.analysis import Analysis, analyse, feeds_facts
+
+if TYPE_CHECKING:
+    from djvet.lsp.server import DjvetServer
+
+log = logging.getLogger(__name__)
+DEBOUNCE_SECONDS = 0.15
+_REFRESH = "<refresh>"
+
+
+class DiagnosticScheduler:
+    def __init__(self, server: DjvetServer) -> None:
+        self.server = server
+        self.results: dict[str, Analysis] = {}  # uri -> latest analysis of its latest version
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._changed = asyncio.Event()  # replaced after each change: wakes long polls
+
+    @property
+    def push(self) -> bool:
+        return not self.server.pull_diagnostics
+
+    # -- text synchronisation -------------------------------------------------------------
+    def opened(self, uri: str) -> None:
+        self._bump()
+        self._sync_overlay(uri)
+        self._schedule(uri, 0.0)
+
+    def changed(self, uri: str) -> None:
+        self._bump()
+        located = self._sync_overlay(uri)
+        self._schedule(uri, DEBOUNCE_SECONDS)
+        if located and feeds_facts(located[0], located[1], self.server.text_of(uri)):
+            self.dependencies_changed(uri)
+
+    def saved(self, uri: str) -> None:
+        """Saving a settings or models file: files read from disk now see it too."""
+        located = self.server.locate(uri)
+        if located and feeds_facts(located[0], located[1], self.server.text_of(uri)):
+            self.dependencies_changed(uri)
+
+    def closed(self, uri: str) -> None:
+        self._bump()
+        located = self.server.locate(uri)
+        if located:
+            self.server.submit(located[0].set_overlay, located[1], None)
+        if task := self._pending.pop(uri, None):
+            task.cancel()
+        self.results.pop(uri, None)
+        if self.push:
+            self.server.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    def _sync_overlay(self, uri: str) -> tuple[object, str] | None:
+        located = self.server.locate(uri)
+        if located:
+            project, path = located
+            self.server.submit(project.set_overlay, path, self.server.text_of(uri))
+        return located
+
+    # -- checking -------------------------------------------------------------------------
+    def _schedule(self, uri: str, delay: float) -> None:
+        if not self.push:
+            return  # a pull client asks when it wants them
+        if previous := self._pending.get(uri):
+            previous.cancel()
+        self._pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay))
+
+    async def _publish_later(self, uri: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        try:
+            analysis = await self.analyse(uri)
+        except Exception:  # a crash checking one document must not stop the others
+            log.exception("checking %s failed", uri)
+            analysis = None
+        if analysis is not None and self.server.open_document(uri) is not None:
+            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=uri, version=analysis.version, diagnostics=list(analysis.diagnostics)))
+        if self._pending.get(uri) is asyncio.current_task():
+            del self._pending[uri]
+
+    async def analyse(self, uri: str) -> Analysis | None:
+        """Check the open document's current version; None when it changed meanwhile."""
+        await self.server.ready.wait()
+        document = self.server.open_document(uri)
+        located = self.server.locate(uri)
+        if document is None or located is None:
+            return None
+        version, text = document.version, document.source
+        analysis = await self.server.run(
+            analyse, located[0], uri, located[1], text, version,
+            self.server.workspace.position_codec, self.server.open_versions())
+        current = self.server.open_document(uri)
+        if current is None or current.version != version:
+            log.debug("dropped stale diagnostics of %s version %s", uri, version)
+            return None
+        self.results[uri] = analysis
+        return analysis
+
+    async def latest(self, uri: str, attempts: int = 3) -> Analysis | None:
+        """For pull requests: retry while the document keeps changing under the check."""
+        for _ in range(attempts):
+            if (analysis := await self.analyse(uri)) is not None:
+                return analysis
+        return self.results.get(uri)
+
+    # -- documents depending on others ----------------------------------------------------
+    def dependencies_changed(self, changed_uri: str | None = None) -> None:
+        """Settings or models changed: other open documents' findings may have too."""
+        self._bump()
+        if self.push:
+            for uri in self.server.open_uris():
+                if uri != changed_uri:
+                    self._schedule(uri, DEBOUNCE_SECONDS)
+        elif get_capability(self.server.client_capabilities, "workspace.diagnostics.refresh_support"):
+            if previous := self._pending.get(_REFRESH):
+                previous.cancel()
+            self._pending[_REFRESH] = asyncio.ensure_future(self._refresh_later())
+
+    async def _refresh_later(self) -> None:
+        await asyncio.sleep(DEBOUNCE_SECONDS)
+        await self.server.ready.wait()
+        self.server.workspace_diagnostic_refresh(None)
+
+    def _bump(self) -> None:
+        self._changed.set()
+        self._changed = asyncio.Event()
+
+    async def wait_for_change(self, timeout: float) -> None:
+        """Park a `workspace/diagnostic` long poll until something may have changed."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._changed.wait(), timeout)
+
+    def cancel_all(self) -> None:
+        for task in self._pending.values():
+            task.cancel()
+        self._pending.clear()
