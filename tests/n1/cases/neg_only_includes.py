@@ -1,0 +1,9 @@
+"""Every field read is named in `only()`."""
+
+from __future__ import annotations
+
+from library.models import Book
+
+
+def run() -> list[list[object]]:
+    return [[b.title, b.is_published] for b in Book.objects.only("title", "is_published")]

@@ -1,0 +1,9 @@
+"""`prefetch_related('author__mentor')`: two extra queries, whatever the row count."""
+
+from __future__ import annotations
+
+from library.models import Book
+
+
+def run() -> list[str]:
+    return [b.author.mentor.name for b in Book.objects.prefetch_related("author__mentor")]
