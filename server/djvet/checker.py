@@ -9,14 +9,20 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from djvet.core.config import Config
 from djvet.core.document import Document, language_for_path
-from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
-from djvet.core.model import Applicability, Diagnostic
+from djvet.core.edits import (
+    OverlappingEditsError,
+    apply_to_files,
+    conflicts,
+    group_by_path,
+)
+from djvet.core.model import Applicability, Diagnostic, Edit
 from djvet.engine import Statistics, check_document
 from djvet.project.index import ProjectIndex, normalize
 
@@ -25,7 +31,7 @@ MAX_FIX_PASSES = 10
 
 
 class FixLoopError(RuntimeError):
-    pass
+    """Fixes kept finding something to change after MAX_FIX_PASSES passes."""
 
 
 @dataclass
@@ -33,29 +39,65 @@ class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     fixed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (before, after)
     fixes_applied: int = 0
+    fixed_by_code: Counter[str] = field(default_factory=Counter)
     files_checked: int = 0
     warnings: list[str] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
     seconds: float = 0.0
 
 
-def collect_files(project: ProjectIndex, paths: Iterable[str]) -> list[str]:
-    """The files to check under `paths` (files given explicitly are never excluded)."""
+# -- which files -----------------------------------------------------------------------
+def collect_files(
+    project: ProjectIndex, paths: Iterable[str], *, force_exclude: bool = False
+) -> list[str]:
+    """The files to check under `paths`.
+
+    Folders are walked with the configured excludes. Files named explicitly are checked
+    even when excluded, unless `force_exclude` (pre-commit passes every changed file).
+    Files djvet does not read are skipped quietly; missing paths and broken links warn.
+    """
     files: list[str] = []
     for raw in paths:
         path = normalize(raw)
         if os.path.isdir(path):
-            files.extend(f for f in project.files() if f == path or f.startswith(path.rstrip(os.sep) + os.sep))
+            files.extend(_files_under(project, path))
         elif os.path.isfile(path):
             if language_for_path(path) is None:
-                project.warn(f"{raw}: not a file djvet reads (Python, template, requirements, deploy files)")
+                log.info("%s: not a file djvet reads; skipped", raw)
+            elif force_exclude and project.config.is_excluded(project.config.relative(path)):
+                log.info("%s: excluded by configuration; skipped", raw)
             else:
                 files.append(path)
+        elif os.path.islink(path):
+            project.warn(f"{raw}: broken symbolic link or symlink loop; skipped")
         else:
             project.warn(f"{raw}: no such file or directory")
     return sorted(dict.fromkeys(files))
 
 
+def _files_under(project: ProjectIndex, folder: str) -> list[str]:
+    root = str(project.root)
+    if folder == root or folder.startswith(root.rstrip(os.sep) + os.sep):
+        prefix = folder.rstrip(os.sep) + os.sep
+        return [f for f in project.files() if f.startswith(prefix)]
+    return list(_walk_outside(project.config, folder))
+
+
+def _walk_outside(config: Config, folder: str) -> Iterator[str]:
+    """A folder outside the project root: walked with the same rules, relative to itself.
+    Symbolic links to folders are not followed, so a link loop cannot trap the walk."""
+    for current, dirs, names in os.walk(folder, followlinks=False):
+        relative = os.path.relpath(current, folder).replace(os.sep, "/")
+        relative = "" if relative == "." else f"{relative}/"
+        dirs[:] = sorted(d for d in dirs if not config.is_excluded(f"{relative}{d}/x"))
+        for name in sorted(names):
+            if language_for_path(name if not relative else relative + name) is None:
+                continue
+            if not config.is_excluded(relative + name):
+                yield os.path.join(current, name)
+
+
+# -- checking --------------------------------------------------------------------------
 def check_files(
     project: ProjectIndex,
     files: list[str],
@@ -63,66 +105,122 @@ def check_files(
     fix_level: Applicability | None = None,
     progress: Callable[[int, int], None] | None = None,
     with_stats: bool = False,
+    write: bool = True,
+    own_file_only: bool = False,
 ) -> Result:
+    """Check `files`; with `fix_level`, first apply fixes at or above it to a fixed point.
+
+    `write=False` keeps fixed texts in the project's overlay (for `--fix --diff` and
+    standard input); `own_file_only` skips fixes that would edit another file.
+    """
     result = Result()
     started = time.perf_counter()
     stats = result.stats if with_stats else None
     for number, path in enumerate(files, 1):
-        document = project.document(path)
-        if document is None:
-            continue
-        result.files_checked += 1
-        if fix_level is not None:
-            _fix_file(project, document, fix_level, result)
-            document = project.document(path) or document
-        result.diagnostics.extend(check_document(document, project, stats=stats))
+        _check_one(project, path, result, fix_level, stats, write, own_file_only)
         if progress:
             progress(number, len(files))
-    result.warnings = list(project.warnings) + list(project.config.messages)
+    result.warnings = list(project.config.messages) + list(project.warnings)
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _fix_file(project: ProjectIndex, document: Document, level: Applicability, result: Result) -> None:
-    """Apply fixes at or above `level` until none is left (at most MAX_FIX_PASSES)."""
+def _check_one(
+    project: ProjectIndex,
+    path: str,
+    result: Result,
+    fix_level: Applicability | None,
+    stats: Statistics | None,
+    write: bool,
+    own_file_only: bool,
+) -> None:
+    document = project.document(path)
+    if document is None:
+        return  # unreadable or not UTF-8: the project index has warned, naming the file
+    result.files_checked += 1
+    if fix_level is not None:
+        try:
+            _fix_file(project, document, fix_level, result, write=write, own_file_only=own_file_only)
+        except FixLoopError as error:
+            project.warn(f"{project.config.relative(path)}: {error}")
+        document = project.document(path) or document
+    result.diagnostics.extend(check_document(document, project, stats=stats))
+    if document.parsed and (error := document.first_syntax_error()) is not None:
+        project.warn(
+            f"{project.config.relative(path)}:{error.start_line + 1}:{error.start_column + 1}: "
+            "syntax error; checked the parts that parse"
+        )
+
+
+# -- fixing ----------------------------------------------------------------------------
+def _fix_file(
+    project: ProjectIndex,
+    document: Document,
+    level: Applicability,
+    result: Result,
+    *,
+    write: bool = True,
+    own_file_only: bool = False,
+) -> None:
+    """Apply fixes at or above `level` until none is left (at most MAX_FIX_PASSES passes).
+
+    Each pass re-checks the file, so a fix may uncover another (ruff's fix loop).
+    Raises FixLoopError when the passes run out; what was fixed so far stays fixed.
+    """
+    own = normalize(document.path)
+    level = max(level, Applicability.UNSAFE)  # display-only fixes are never applied
     for _ in range(MAX_FIX_PASSES):
-        current = project.document(document.path)
+        current = project.document(own)
         if current is None:
             return
-        fixes = [d for d in check_document(current, project) if d.fix and d.fix.applicability >= level]
-        if not fixes:
+        fixes = [
+            d for d in check_document(current, project)
+            if d.fix and d.fix.edits and d.fix.applicability >= level
+            and not (own_file_only and {normalize(p) for p in d.fix.paths(own)} != {own})
+        ]
+        if not fixes or _apply_batch(project, own, fixes, result, write) == 0:
             return
-        applied = _apply_batch(project, current, fixes, result)
-        if applied == 0:
-            return
-    raise FixLoopError(f"{document.path}: fixes did not converge after {MAX_FIX_PASSES} passes")
+    raise FixLoopError(f"fixes did not settle after {MAX_FIX_PASSES} passes; left after the last")
 
 
-def _apply_batch(project: ProjectIndex, document: Document, fixes: list[Diagnostic], result: Result) -> int:
-    """Apply the fixes that do not overlap each other; the rest wait for the next pass."""
-    chosen, edits = [], []
+def _apply_batch(
+    project: ProjectIndex, own: str, fixes: list[Diagnostic], result: Result, write: bool
+) -> int:
+    """Apply every fix that does not touch text another chosen fix changes; the rest wait
+    for the next pass, when they are recomputed on the new text."""
+    chosen: list[Diagnostic] = []
+    edits: list[Edit] = []
     for diagnostic in fixes:
-        candidate = [*edits, *diagnostic.fix.edits]
-        try:
-            texts = _texts_for(project, candidate, document.path)
-            apply_to_files(texts, candidate, document.path)
-        except (OverlappingEditsError, OSError):
+        assert diagnostic.fix is not None
+        candidate = [_absolute(e, own) for e in diagnostic.fix.edits]
+        if conflicts(edits, candidate, own):
             continue
         chosen.append(diagnostic)
-        edits = candidate
-    if not chosen:
+        edits.extend(candidate)
+    try:
+        texts = _texts_for(project, edits, own)
+        changed = apply_to_files(texts, edits, own)
+    except (OverlappingEditsError, OSError) as error:
+        log.warning("%s: fixes not applied: %s", own, error)
         return 0
-    texts = _texts_for(project, edits, document.path)
-    for path, new_text in apply_to_files(texts, edits, document.path).items():
+    for path, new_text in changed.items():
         before = result.fixed.get(path, (texts[path], ""))[0]
         result.fixed[path] = (before, new_text)
-        Path(path).write_text(new_text, encoding="utf-8")
-        project.file_changed(path, new_text)
+        if write:
+            Path(path).write_text(new_text, encoding="utf-8", newline="")
+            project.file_changed(path, new_text)
+        else:
+            project.set_overlay(path, new_text)
     result.fixes_applied += len(chosen)
+    result.fixed_by_code.update(d.code for d in chosen)
     return len(chosen)
 
 
-def _texts_for(project: ProjectIndex, edits: list, own_path: str) -> dict[str, str]:
+def _absolute(edit: Edit, own: str) -> Edit:
+    return Edit(edit.span, edit.new_text, normalize(edit.path) if edit.path else own)
+
+
+def _texts_for(project: ProjectIndex, edits: list[Edit], own_path: str) -> dict[str, str]:
     texts = {}
     for path in group_by_path(edits, own_path):
         text = project.read(path)

@@ -1,4 +1,4 @@
-"""The `djvet` command: `check`, `server`, `rule`, `rules`.
+"""The `djvet` command: `check`, `rule`, `rules`, `server`.
 
 Exit codes: 0 no findings, 1 findings remain, 2 usage or internal error.
 """
@@ -10,238 +10,285 @@ import logging
 import os
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from djvet import __version__
-from djvet.core.config import Config, find_project_root, load_config, prefix_help, valid_prefix
-from djvet.core.document import Document, language_for_path
-from djvet.core.model import Applicability, Language
-from djvet.core.rule import RULES, discover, iter_rules
+from djvet import __version__, output
+from djvet.checker import Result, check_files, collect_files
+from djvet.core.config import (
+    Config,
+    find_project_root,
+    load_config,
+    prefix_help,
+    valid_prefix,
+)
+from djvet.core.model import Applicability, Diagnostic
+from djvet.core.rule import RULES, Rule, discover, iter_rules
+from djvet.project.index import ProjectIndex, normalize
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+FORMATS = ("text", "concise", "json", "sarif", "github")
 
 
 class UsageError(Exception):
-    pass
+    """Bad arguments: reported as `djvet: error: …`, exit code 2."""
 
 
+# -- arguments -------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="djvet", description="Hold Django projects to best practices.")
     parser.add_argument("--version", action="version", version=f"djvet {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    check = commands.add_parser("check", help="check files and folders (default: the current folder)")
-    check.add_argument("paths", nargs="*", metavar="PATH", help="files or folders; - reads standard input")
-    check.add_argument("--fix", action="store_true", help="apply safe fixes")
-    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, also apply unsafe fixes; "
-                       "otherwise show them as fixable")
-    check.add_argument("--diff", action="store_true", help="show each fix as a diff; with --fix, print the "
-                       "changes instead of writing them")
-    check.add_argument("--select", help="comma-separated rule codes or prefixes (replaces the configured set)")
-    check.add_argument("--extend-select", help="comma-separated codes or prefixes to add")
-    check.add_argument("--ignore", help="comma-separated codes or prefixes to skip")
-    check.add_argument("--output-format", choices=("text", "concise", "json", "sarif", "github"), default=None)
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain")
-    check.add_argument("--statistics", action="store_true", help="print time per rule and per phase")
-    check.add_argument("--stdin-filename", help="the path of the file read from standard input")
-    check.add_argument("--config", help="path to a pyproject.toml to read [tool.djvet] from")
-    check.add_argument("--no-progress", action="store_true", help="never show the progress line")
-
-    server = commands.add_parser("server", help="run the language server on standard input/output")
-    server.add_argument("--log-file", help="also write the server log to this file")
-    server.add_argument("-v", "--verbose", action="store_true")
+    _check_parser(commands.add_parser("check", help="check files and folders (default: the current folder)"))
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", help="a rule code (DJV201) or name (debug-enabled)")
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
+
+    server = commands.add_parser("server", help="run the language server on standard input/output")
+    server.add_argument("--log-file", help="also write the server log to this file")
+    server.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _check_parser(check: argparse.ArgumentParser) -> None:
+    add = check.add_argument
+    add("paths", nargs="*", metavar="PATH", help="files or folders; - reads standard input")
+    add("--fix", action="store_true", help="apply safe fixes (repeatedly, until none is left)")
+    add("--unsafe-fixes", action="store_true",
+        help="also apply unsafe fixes with --fix; without it, show them as fixable")
+    add("--diff", action="store_true",
+        help="show each fix as a unified diff; with --fix, print the changes and write nothing")
+    add("--select", metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
+    add("--extend-select", metavar="CODES", help="comma-separated codes or prefixes to add")
+    add("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    add("--output-format", choices=FORMATS, default="text", help="how to report findings (default: text)")
+    add("--exit-zero", action="store_true", help="exit 0 even when findings remain")
+    add("--statistics", action="store_true",
+        help="count findings per rule instead of listing them; time per rule goes to stderr")
+    add("--stdin-filename", metavar="PATH", help="the path of the file read from standard input")
+    add("--config", metavar="FILE", help="read [tool.djvet] from this TOML file")
+    add("--force-exclude", action="store_true",
+        help="apply `exclude` to files named on the command line too (for pre-commit)")
+    add("--no-progress", action="store_true", help="never show the progress line")
+    add("-v", "--verbose", action="store_true", help="also say which files are skipped and why")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="djvet: %(message)s")
-    discover()
     try:
-        if args.command == "server":
-            return _server(args)
-        if args.command == "rule":
-            return _rule(args)
-        if args.command == "rules":
-            return _rules(args)
-        if args.command is None:
-            parser.print_help()
-            return EXIT_CLEAN
-        return _check(args)
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse exits 2 on bad usage, 0 after --help/--version
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
+    _configure_logging(getattr(args, "verbose", False))
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        discover()
+        return {"check": _check, "rule": _rule, "rules": _rules, "server": _server}[args.command](args)
     except UsageError as error:
         print(f"djvet: error: {error}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
+        print("djvet: interrupted", file=sys.stderr)
         return EXIT_ERROR
-    except Exception as error:  # an internal error must still give a clear message and exit 2
+    except Exception as error:  # a bug must still end with a clear message and exit 2
         logging.getLogger("djvet").exception("internal error")
-        print(f"djvet: internal error: {error}", file=sys.stderr)
+        print(f"djvet: internal error: {error}; please report it with the traceback above",
+              file=sys.stderr)
         return EXIT_ERROR
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="djvet: %(levelname)s: %(message)s", force=True)
+    # The project index's warnings reach the user once, through `Result.warnings`.
+    logging.getLogger("djvet.project.index").setLevel(logging.ERROR)
 
 
 # -- check -----------------------------------------------------------------------------
 def _codes(option: str | None, flag: str) -> tuple[str, ...] | None:
     if option is None:
         return None
-    codes = tuple(c.strip().upper() for c in option.split(",") if c.strip())
-    bad = [c for c in codes if not valid_prefix(c)]
+    codes = tuple(code.strip().upper() for code in option.split(",") if code.strip())
+    bad = [code for code in codes if not valid_prefix(code)]
     if bad:
-        raise UsageError(f"{flag}: unknown rule code or prefix {', '.join(bad)}; {prefix_help()}")
+        raise UsageError(f"{flag}: unknown rule code or prefix {', '.join(bad)}; {prefix_help(bad[0])}")
     return codes
 
 
 def _config(args: argparse.Namespace, paths: list[str]) -> Config:
     if args.config:
-        if not os.path.isfile(args.config):
+        pyproject = Path(args.config)
+        if not pyproject.is_file():
             raise UsageError(f"--config: no such file {args.config}")
-        root = Path(args.config).resolve().parent
-        config = load_config(root)
+        config = load_config(pyproject.resolve().parent, pyproject)
     else:
-        start = Path(paths[0]) if paths and paths[0] != "-" else Path(args.stdin_filename or ".")
-        root = find_project_root(start if start.exists() else Path.cwd())
-        config = load_config(root)
+        first = paths[0] if paths[0] != "-" else (args.stdin_filename or ".")
+        start = Path(first)
+        while not start.exists() and start != start.parent:
+            start = start.parent  # a missing path still finds its project's configuration
+        config = load_config(find_project_root(start if start.exists() else Path.cwd()))
     select = _codes(args.select, "--select")
-    ignore = _codes(args.ignore, "--ignore")
-    extend = _codes(args.extend_select, "--extend-select")
-    if select is not None:
-        config = replace(config, select=select, extend_select=())
-    if extend:
-        config = replace(config, extend_select=(*config.extend_select, *extend))
-    if ignore:
-        config = replace(config, ignore=(*config.ignore, *ignore))
+    extend = _codes(args.extend_select, "--extend-select") or ()
+    ignore = _codes(args.ignore, "--ignore") or ()
+    if select is not None or extend or ignore:
+        config = config.with_selection(select, extend, ignore)
     return config
 
 
 def _check(args: argparse.Namespace) -> int:
-    from djvet import output
-    from djvet.checker import check_files, collect_files
-    from djvet.project.index import ProjectIndex
-
-    paths = args.paths or ["."]
+    paths = args.paths or (["-"] if args.stdin_filename else ["."])
+    if "-" in paths and len(paths) > 1:
+        raise UsageError("`-` (standard input) cannot be combined with other paths")
     config = _config(args, paths)
-    fmt = args.output_format or "text"
     project = ProjectIndex(config.root or Path.cwd(), config)
     level = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
     if paths == ["-"]:
-        return _check_stdin(args, project, fmt, level)
-    files = collect_files(project, paths)
-    interactive = sys.stderr.isatty() and fmt in ("text", "concise") and not args.no_progress
+        return _check_stdin(args, project, level)
+    return _check_paths(args, project, paths, level)
+
+
+def _check_paths(args: argparse.Namespace, project: ProjectIndex, paths: list[str], level: Applicability) -> int:
+    files = collect_files(project, paths, force_exclude=args.force_exclude)
+    interactive = _is_terminal(sys.stderr) and args.output_format in ("text", "concise") and not args.no_progress
     progress = _Progress(sys.stderr) if interactive else None
-    result = check_files(project, files, fix_level=level if args.fix and not args.diff else None,
-                         progress=progress, with_stats=args.statistics)
+    result = check_files(project, files, fix_level=level if args.fix else None,
+                         progress=progress, with_stats=args.statistics, write=not args.diff)
     if progress:
         progress.clear()
-    for warning in result.warnings:
-        print(f"djvet: warning: {warning}", file=sys.stderr)
-    diagnostics = sorted(result.diagnostics, key=lambda d: d.sort_key())
+    _print_warnings(result.warnings)
+    missing = [p for p in paths if not os.path.exists(p)]
+    if not files and not missing:
+        print(f"djvet: warning: no files to check in {', '.join(paths)} "
+              "(djvet reads Python, templates, requirements and deploy files)", file=sys.stderr)
     if args.fix and args.diff:
-        return _print_fix_diff(diagnostics, level, args)
-    texts = {d.path: project.read(d.path) or "" for d in diagnostics}
-    _print_report(fmt, diagnostics, texts, args, result)
-    if args.statistics:
-        _print_statistics(result)
-    if fmt in ("text", "concise") and args.fix and result.fixes_applied:
-        print(f"Fixed {result.fixes_applied} findings.", file=sys.stderr)
-    if result.files_checked == 0 and not files:
-        print("djvet: warning: no files to check", file=sys.stderr)
-    return EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN
+        code = _print_fix_diff(result, args)
+    else:
+        code = _report(args, result, level, project.read)
+    return EXIT_ERROR if missing else code
 
 
-def _print_report(fmt: str, diagnostics: list, texts: dict[str, str], args: argparse.Namespace,
-                  result: object) -> None:
-    from djvet import output
-
-    color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    if fmt == "json":
+def _report(args: argparse.Namespace, result: Result, level: Applicability, read: Callable[[str], str | None]) -> int:
+    """Print the findings in the chosen format; the exit code they call for."""
+    diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
+    fmt = args.output_format
+    if fmt in ("text", "concise"):
+        _print_human(args, result, diagnostics, level, read)
+    elif args.statistics and fmt == "json":
+        print(output.render_statistics_json(diagnostics, level))
+    elif fmt == "json":
         print(output.render_json(diagnostics))
     elif fmt == "sarif":
-        print(output.render_sarif(diagnostics))
-    elif fmt == "github":
-        text = output.render_github(diagnostics)
-        if text:
-            print(text)
-    elif fmt == "concise":
-        if diagnostics:
-            print(output.render_concise(diagnostics))
-        print(output.render_summary(diagnostics, result.seconds, result.files_checked, color))
-    else:
-        if diagnostics:
-            print(output.render_text(diagnostics, texts, show_diff=args.diff, color=color))
-        print(output.render_summary(diagnostics, result.seconds, result.files_checked, color))
-
-
-def _print_fix_diff(diagnostics: list, level: Applicability, args: argparse.Namespace) -> int:
-    """`--fix --diff`: print what would change, write nothing (exit 1 when it would)."""
-    from djvet import output
-
-    fixable = [d for d in diagnostics if d.fix and d.fix.applicability >= level]
-    for d in fixable:
-        print("\n".join(output.fix_diff(d, {})))
-    if fixable:
-        print(f"Would fix {len(fixable)} findings.", file=sys.stderr)
-    return EXIT_FINDINGS if fixable and not args.exit_zero else EXIT_CLEAN
-
-
-def _check_stdin(args: argparse.Namespace, project: object, fmt: str, level: Applicability) -> int:
-    from djvet import output
-    from djvet.checker import Result
-    from djvet.engine import check_document
-
-    filename = os.path.abspath(args.stdin_filename or "stdin.py")
-    text = sys.stdin.read()
-    language = language_for_path(filename) or Language.PYTHON
-    project.set_overlay(filename, text)
-    document = Document(path=filename, text=text, language=language)
-    diagnostics = check_document(document, project)
-    if args.fix:
-        from djvet.checker import _fix_file
-
-        result = Result()
-        _fix_file_in_memory = _fix_file  # noqa: F841 - kept for symmetry with files
-        fixed = text
-        for _ in range(10):
-            fixes = [d for d in check_document(Document(filename, fixed, language), project)
-                     if d.fix and d.fix.applicability >= level]
-            own = [d for d in fixes if all((e.path or filename) == filename for e in d.fix.edits)]
-            if not own:
-                break
-            from djvet.core.edits import apply_edits
-
-            fixed = apply_edits(fixed, [e for e in own[0].fix.edits])
-            project.set_overlay(filename, fixed)
-            result.fixes_applied += 1
-        sys.stdout.write(fixed)
-        remaining = check_document(Document(filename, fixed, language), project)
-        return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
-    result = Result(diagnostics=diagnostics, files_checked=1)
-    _print_report(fmt, diagnostics, {filename: text}, args, result)
+        # URIs relative to the working folder, where code scanning runs djvet.
+        print(output.render_sarif(diagnostics, root=Path.cwd(), warnings=result.warnings))
+    elif diagnostics:  # github
+        print(output.render_github(diagnostics))
+    if args.statistics:
+        _print_timings(result)
     return EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN
 
 
-def _print_statistics(result: object) -> None:
-    from djvet.core.rule import RULES as rules
+def _print_human(args: argparse.Namespace, result: Result, diagnostics: list[Diagnostic],
+                 level: Applicability, read: Callable[[str], str | None]) -> None:
+    color = _use_color(sys.stdout)
+    if args.statistics:
+        if diagnostics:
+            print(output.render_statistics(diagnostics, level))
+    elif args.output_format == "concise":
+        if diagnostics:
+            print(output.render_concise(diagnostics, level))
+    elif diagnostics:
+        texts = {path: read(path) or "" for path in {d.path for d in diagnostics}}
+        print(output.render_text(diagnostics, texts, show_diff=args.diff, color=color, fix_level=level))
+    if result.fixes_applied:
+        files = output.plural(len(result.fixed), "file")
+        print(f"Fixed {output.plural(result.fixes_applied, 'finding')} in {files}.")
+    if _is_terminal(sys.stdout):
+        print(output.render_summary(diagnostics, result.seconds, result.files_checked, color, level))
+    else:
+        print(output.render_footer(diagnostics, level))
 
-    print("\nTime per phase:", file=sys.stderr)
-    for phase, seconds in sorted(result.stats.per_phase.items(), key=lambda item: -item[1]):
+
+def _print_fix_diff(result: Result, args: argparse.Namespace) -> int:
+    """`--fix --diff`: print what would change, write nothing; exit 1 when something would."""
+    diff = output.render_fixed_diff(result.fixed, _use_color(sys.stdout))
+    if diff:
+        print(diff)
+    count = result.fixes_applied
+    print(f"Would fix {output.plural(count, 'finding')}." if count else "No fixes available.",
+          file=sys.stderr)
+    return EXIT_FINDINGS if count and not args.exit_zero else EXIT_CLEAN
+
+
+def _check_stdin(args: argparse.Namespace, project: ProjectIndex, level: Applicability) -> int:
+    """Standard input is checked as the file `--stdin-filename` names (default `stdin.py`).
+    With `--fix`, the fixed text goes to stdout and remaining findings to stderr."""
+    path = normalize(args.stdin_filename or "stdin.py")
+    text = _read_stdin()
+    project.set_overlay(path, text)
+    result = check_files(project, [path], fix_level=level if args.fix else None,
+                         write=False, own_file_only=True)
+    _print_warnings(result.warnings)
+    if not args.fix:
+        return _report(args, result, level, project.read)
+    if args.diff:
+        return _print_fix_diff(result, args)
+    sys.stdout.write(result.fixed.get(path, (text, text))[1])
+    remaining = sorted(result.diagnostics, key=Diagnostic.sort_key)
+    if remaining:
+        print(output.render_concise(remaining, level), file=sys.stderr)
+    return EXIT_FINDINGS if remaining and not args.exit_zero else EXIT_CLEAN
+
+
+def _read_stdin() -> str:
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # a text stream stands in for stdin (tests, embedding)
+        return sys.stdin.read()
+    try:
+        return stream.read().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"standard input is not UTF-8 ({error.reason} at byte {error.start})") from None
+
+
+def _print_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        print(f"djvet: warning: {warning}", file=sys.stderr)
+
+
+def _print_timings(result: Result) -> None:
+    stats = result.stats
+    print("Time per phase:", file=sys.stderr)
+    for phase, seconds in sorted(stats.per_phase.items(), key=lambda item: -item[1]):
         print(f"  {seconds * 1000:10.1f} ms  {phase}", file=sys.stderr)
     print("Time per rule:", file=sys.stderr)
-    for code, seconds in sorted(result.stats.per_rule.items(), key=lambda item: -item[1]):
-        print(f"  {seconds * 1000:10.1f} ms  {code} {rules[code].name}", file=sys.stderr)
+    for code, seconds in sorted(stats.per_rule.items(), key=lambda item: -item[1]):
+        name = RULES[code].name if code in RULES else ""
+        print(f"  {seconds * 1000:10.1f} ms  {code} {name}", file=sys.stderr)
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # closed or replaced streams
+        return False
+
+
+def _use_color(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or _is_terminal(stream)
 
 
 class _Progress:
-    """`files done / total, elapsed` on stderr, shown once a run takes over a second."""
+    """`files done/total, elapsed` on stderr, shown once a run takes over a second."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO, delay: float = 1.0) -> None:
         self.stream = stream
+        self.delay = delay
         self.started = time.monotonic()
         self.shown = False
         self.last = 0.0
@@ -249,11 +296,11 @@ class _Progress:
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         elapsed = now - self.started
-        if elapsed < 1.0 or now - self.last < 0.1 and done != total:
+        if elapsed < self.delay or (now - self.last < 0.1 and done != total):
             return
         self.last = now
         self.shown = True
-        self.stream.write(f"\rdjvet: {done}/{total} files, {elapsed:.1f}s")
+        self.stream.write(f"\r\x1b[Kdjvet: {done}/{total} files, {elapsed:.1f}s")
         self.stream.flush()
 
     def clear(self) -> None:
@@ -263,9 +310,9 @@ class _Progress:
 
 
 # -- rules and docs --------------------------------------------------------------------
-def _find_rule(code_or_name: str):
+def _find_rule(code_or_name: str) -> Rule | None:
     for rule in iter_rules():
-        if code_or_name.upper() == rule.code or code_or_name == rule.name:
+        if code_or_name.upper() == rule.code or code_or_name.lower() == rule.name:
             return rule
     return None
 
@@ -273,9 +320,10 @@ def _find_rule(code_or_name: str):
 def _rule(args: argparse.Namespace) -> int:
     rule = _find_rule(args.code)
     if rule is None:
-        raise UsageError(f"unknown rule {args.code!r}; `djvet rules` lists them")
+        raise UsageError(f"unknown rule {args.code!r}; {prefix_help(args.code)}")
     print(f"# {rule.code} {rule.name}\n")
-    print(f"Family: {rule.family.title} · Severity: {rule.severity.label} · Fix: {rule.fix.value}\n")
+    print(f"Family: {rule.family.title} · Severity: {rule.severity.label} · Fix: {rule.fix.value}")
+    print(f"Docs: {rule.docs_url}\n")
     print((rule.docs or rule.message).strip())
     return EXIT_CLEAN
 
@@ -287,13 +335,16 @@ def _rules(args: argparse.Namespace) -> int:
 
         print(json.dumps([
             {"code": r.code, "name": r.name, "family": r.family.slug, "severity": r.severity.label,
-             "fix": r.fix.value, "summary": r.summary(), "url": r.docs_url}
+             "fix": r.fix.value, "default_enabled": r.default_enabled, "summary": r.summary(),
+             "url": r.docs_url}
             for r in rules
         ], indent=2))
         return EXIT_CLEAN
+    width = max((len(r.name) for r in rules), default=4)
+    print(f"{'code':<6}  fix  {'name':<{width}}  what it flags")
     for rule in rules:
-        fix = {"always": "S", "sometimes": "s", "never": " "}[rule.fix.value]
-        print(f"{rule.code}  {fix}  {rule.name:<36} {rule.summary()[:80]}")
+        fix = {"always": "yes", "sometimes": "some", "never": ""}[rule.fix.value]
+        print(f"{rule.code:<6}  {fix:<4} {rule.name:<{width}}  {rule.summary()}")
     return EXIT_CLEAN
 
 
@@ -302,6 +353,3 @@ def _server(args: argparse.Namespace) -> int:
 
     start(log_file=args.log_file, verbose=args.verbose)
     return EXIT_CLEAN
-
-
-assert RULES is not None  # the registry is filled by discover()

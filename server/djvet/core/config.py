@@ -363,14 +363,15 @@ def _has_djvet_table(path: Path) -> bool:
     return isinstance(tool, Mapping) and "djvet" in tool
 
 
-def load_config(root: Path) -> Config:
-    """Read `[tool.djvet]` from `root/pyproject.toml` (a missing file means defaults).
+def load_config(root: Path, pyproject: Path | None = None) -> Config:
+    """Read `[tool.djvet]` from `pyproject` (default `root/pyproject.toml`; a missing file
+    means defaults).
 
     Never raises: a broken file or value becomes a message naming it, and defaults (or
     the other, valid keys) are used.
     """
     config = Config(root=root)
-    pyproject = root / "pyproject.toml"
+    pyproject = pyproject or root / "pyproject.toml"
     if not pyproject.is_file():
         return config
     try:

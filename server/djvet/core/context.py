@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from djvet.core.config import Config
@@ -21,6 +21,8 @@ class FileContext:
     roles: FileRole
     config: Config
     project: ProjectIndex
+    # Analyses shared by several rules of one check (e.g. the N+1 loop analysis).
+    cache: dict[str, Any] = field(default_factory=dict)
 
     @property
     def path(self) -> str:

