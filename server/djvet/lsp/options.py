@@ -75,7 +75,7 @@ def _codes(value: Any, key: str, messages: list[str]) -> tuple[str, ...]:
     items = _string_list(value, key, messages)
     good = tuple(item.strip().upper() for item in items if valid_prefix(item))
     for bad in (item for item in items if not valid_prefix(item)):
-        messages.append(_problem(key, f"has unknown rule code or prefix `{bad}` ({prefix_help()})"))
+        messages.append(_problem(key, f"has unknown rule code or prefix `{bad}` ({prefix_help(bad)})"))
     if items and not good:
         # Every entry was wrong: selecting nothing would silently disable djvet.
         raise _Invalid("has no valid rule code or prefix")
@@ -88,9 +88,17 @@ def _table(value: Any, what: str) -> Mapping[str, Any]:
     return value
 
 
+def _kept(table: Mapping[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """An empty result from a non-empty table would erase pyproject's: use the default."""
+    if table and not result:
+        raise _Invalid("has no usable entry")
+    return result
+
+
 def _severity(value: Any, key: str, messages: list[str]) -> dict[str, str]:
-    result = {}
-    for code, level in _table(value, "code = level").items():
+    result: dict[str, str] = {}
+    table = _table(value, "code = level")
+    for code, level in table.items():
         try:
             if not valid_prefix(str(code)):
                 raise ValueError(f"unknown rule code or prefix `{code}`")
@@ -99,17 +107,18 @@ def _severity(value: Any, key: str, messages: list[str]) -> dict[str, str]:
             messages.append(_problem(f"{key}.{code}", f"is ignored: {error}"))
             continue
         result[str(code).upper()] = str(level)
-    return result
+    return _kept(table, result)
 
 
 def _settings_modules(value: Any, key: str, messages: list[str]) -> dict[str, tuple[str, ...]]:
-    result = {}
-    for environment, modules in _table(value, "environment = [modules]").items():
+    result: dict[str, tuple[str, ...]] = {}
+    table = _table(value, "environment = [modules]")
+    for environment, modules in table.items():
         if environment not in ENVIRONMENTS:
             messages.append(_problem(f"{key}.{environment}", f"is not one of {', '.join(ENVIRONMENTS)}"))
             continue
         result[environment] = _string_list(modules, f"{key}.{environment}", messages)
-    return result
+    return _kept(table, result)
 
 
 def _per_file_ignores(value: Any, key: str, messages: list[str]) -> dict[str, tuple[str, ...]]:
