@@ -27,7 +27,6 @@ from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
     setup_test_environment,
 )
-
 from library.models import (  # noqa: E402
     Author,
     Book,
@@ -49,12 +48,17 @@ def seed(n: int) -> None:
     relations hold values, so reading them costs a query unless loaded. Books with an
     even index are published.
     """
-    users = [User.objects.create(username=f"user{i}", email=f"user{i}@example.com") for i in range(n)]
+    users = [
+        User.objects.create(username=f"user{i}", email=f"user{i}@example.com")
+        for i in range(n)
+    ]
     for user in users:
         Profile.objects.create(user=user, bio=f"Bio of {user.username}")
     publishers = [Publisher.objects.create(name=f"Publisher {i}") for i in range(n)]
     tags = [Tag.objects.create(name=f"tag{i}") for i in range(n)]
-    authors = [Author.objects.create(name=f"Author {i}", user=users[i]) for i in range(n)]
+    authors = [
+        Author.objects.create(name=f"Author {i}", user=users[i]) for i in range(n)
+    ]
     for i, author in enumerate(authors):
         author.mentor = authors[(i + 1) % n]
         author.save(update_fields=["mentor"])
@@ -76,7 +80,9 @@ def seed(n: int) -> None:
                 title=f"Book {i}, chapter {number}",
                 number=number,
             )
-            Review.objects.create(book=book, rating=number + 2, text=f"Review {number} of book {i}")
+            Review.objects.create(
+                book=book, rating=number + 2, text=f"Review {number} of book {i}"
+            )
 
 
 def run_case(name: str) -> Any:
@@ -123,8 +129,14 @@ def measure(job: dict[str, Any], n: int) -> dict[str, Any]:
     try:
         result = json.loads(json.dumps(value))
     except (TypeError, ValueError) as error:
-        raise TypeError(f"run() must return JSON-able data, got {type(value).__name__}") from error
-    return {"queries": len(captured), "result": result, "sql": [q["sql"] for q in captured]}
+        raise TypeError(
+            f"run() must return JSON-able data, got {type(value).__name__}"
+        ) from error
+    return {
+        "queries": len(captured),
+        "result": result,
+        "sql": [q["sql"] for q in captured],
+    }
 
 
 def run_job(job: dict[str, Any], sizes: list[int]) -> dict[str, Any]:

@@ -57,7 +57,9 @@ class CaseRun:
     def grows(self) -> bool:
         """More rows, more queries: an N+1 (sizes compared pairwise, smallest first)."""
         counts = [self.counts[n] for n in sorted(self.counts)]
-        return len(counts) > 1 and all(a < b for a, b in zip(counts, counts[1:]))
+        return len(counts) > 1 and all(
+            a < b for a, b in zip(counts, counts[1:], strict=False)
+        )
 
     @property
     def constant(self) -> bool:
@@ -80,7 +82,9 @@ class ViewJob:
 def copy_project(tmp_path: Path) -> Path:
     """A writable copy of the ground-truth project (fixes may edit any file of it)."""
     target = Path(tmp_path) / "djangoproject"
-    shutil.copytree(PROJECT, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        PROJECT, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     install_cases(target, {})
     return target
 
@@ -103,7 +107,9 @@ def install_case(project_dir: Path, case_name: str, case_source: str) -> Path:
     return install_cases(project_dir, {case_name: case_source})[case_name]
 
 
-def run_case(case_source: str, case_name: str, project_dir: Path | None = None) -> CaseRun:
+def run_case(
+    case_source: str, case_name: str, project_dir: Path | None = None
+) -> CaseRun:
     """Run one case at every size; raises `CaseError` when the case fails."""
     run = run_cases({case_name: case_source}, project_dir)[case_name]
     if run.error:
@@ -123,19 +129,32 @@ def run_cases(
         project = Path(project_dir) if project_dir else copy_project(Path(scratch))
         install_cases(project, cases)
         jobs = [{"kind": "case", "name": name} for name in cases]
-        jobs += [{"kind": "view", "name": v.name, "url": v.url, "login": v.login} for v in views]
-        outcomes = _run_child(project, {"sizes": list(sizes), "jobs": jobs}, Path(scratch))
+        jobs += [
+            {"kind": "view", "name": v.name, "url": v.url, "login": v.login}
+            for v in views
+        ]
+        outcomes = _run_child(
+            project, {"sizes": list(sizes), "jobs": jobs}, Path(scratch)
+        )
     return {outcome["name"]: _case_run(outcome) for outcome in outcomes}
 
 
-def run_views(views: Iterable[ViewJob], project_dir: Path | None = None) -> dict[str, CaseRun]:
+def run_views(
+    views: Iterable[ViewJob], project_dir: Path | None = None
+) -> dict[str, CaseRun]:
     return run_cases({}, project_dir, views)
 
 
-def _run_child(project: Path, spec: dict[str, Any], scratch: Path) -> list[dict[str, Any]]:
+def _run_child(
+    project: Path, spec: dict[str, Any], scratch: Path
+) -> list[dict[str, Any]]:
     jobs_path, out_path = scratch / "jobs.json", scratch / "out.json"
     jobs_path.write_text(json.dumps(spec), encoding="utf-8")
-    env = {**os.environ, "PYTHONPATH": str(project), "DJANGO_SETTINGS_MODULE": "settings"}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(project),
+        "DJANGO_SETTINGS_MODULE": "settings",
+    }
     env.pop("PYTHONSTARTUP", None)
     process = subprocess.run(
         [sys.executable, str(CHILD), str(jobs_path), str(out_path)],
@@ -146,7 +165,9 @@ def _run_child(project: Path, spec: dict[str, Any], scratch: Path) -> list[dict[
         timeout=TIMEOUT,
     )
     if process.returncode != 0 or not out_path.exists():
-        raise RuntimeError(f"the case runner failed ({process.returncode}):\n{process.stderr}")
+        raise RuntimeError(
+            f"the case runner failed ({process.returncode}):\n{process.stderr}"
+        )
     return json.loads(out_path.read_text(encoding="utf-8"))
 
 
@@ -202,7 +223,9 @@ def golden_fix(source: str) -> str | None:
     head, body = _split_docstring("".join(kept))
     for old, new in replacements:
         if body.count(old) != 1:
-            raise ValueError(f"golden-fix: {old!r} occurs {body.count(old)} times, not once")
+            raise ValueError(
+                f"golden-fix: {old!r} occurs {body.count(old)} times, not once"
+            )
         body = body.replace(old, new)
     return head + body
 

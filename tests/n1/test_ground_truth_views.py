@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from n1.runner import PROJECT, CaseRun, ViewJob, copy_project, expected_markers, run_views
+from n1.runner import (
+    PROJECT,
+    CaseRun,
+    ViewJob,
+    copy_project,
+    expected_markers,
+    run_views,
+)
 
 POSITIVE = [
     ViewJob("book_list", "/books/"),
@@ -42,25 +49,57 @@ TWINS = [
 VIEWS, ADMIN = "library/views.py", "library/admin.py"
 # (file, old, new): the fix of each positive page, applied to a copy of the project.
 GOLDEN_EDITS = [
-    (VIEWS, "books = Book.objects.all()", 'books = Book.objects.select_related("author").prefetch_related("tags")'),
-    (VIEWS, 'Book.objects.order_by("title")', 'Book.objects.select_related("publisher").order_by("title")'),
-    (VIEWS, '{"tags": Tag.objects.all()}', '{"tags": Tag.objects.prefetch_related("book_set")}'),
-    (VIEWS, "model = Author", 'queryset = Author.objects.select_related("mentor").prefetch_related("books")'),
-    (VIEWS, "return Publisher.objects.all()", 'return Publisher.objects.prefetch_related("book_set")'),
-    (ADMIN, 'list_display = ("title", "author", "publisher")',
-     'list_display = ("title", "author", "publisher")\n    list_select_related = ("author", "publisher")'),
-    (ADMIN, 'list_display = ("name", "mentor_name")',
-     'list_display = ("name", "mentor_name")\n    list_select_related = ("mentor",)'),
-    (ADMIN, 'list_display = ("name", "book_count")',
-     'list_display = ("name", "book_count")\n\n'
-     "    def get_queryset(self, request):\n"
-     '        return super().get_queryset(request).prefetch_related("book_set")'),
+    (
+        VIEWS,
+        "books = Book.objects.all()",
+        'books = Book.objects.select_related("author").prefetch_related("tags")',
+    ),
+    (
+        VIEWS,
+        'Book.objects.order_by("title")',
+        'Book.objects.select_related("publisher").order_by("title")',
+    ),
+    (
+        VIEWS,
+        '{"tags": Tag.objects.all()}',
+        '{"tags": Tag.objects.prefetch_related("book_set")}',
+    ),
+    (
+        VIEWS,
+        "model = Author",
+        'queryset = Author.objects.select_related("mentor").prefetch_related("books")',
+    ),
+    (
+        VIEWS,
+        "return Publisher.objects.all()",
+        'return Publisher.objects.prefetch_related("book_set")',
+    ),
+    (
+        ADMIN,
+        'list_display = ("title", "author", "publisher")',
+        'list_display = ("title", "author", "publisher")\n    list_select_related = ("author", "publisher")',
+    ),
+    (
+        ADMIN,
+        'list_display = ("name", "mentor_name")',
+        'list_display = ("name", "mentor_name")\n    list_select_related = ("mentor",)',
+    ),
+    (
+        ADMIN,
+        'list_display = ("name", "book_count")',
+        'list_display = ("name", "book_count")\n\n'
+        "    def get_queryset(self, request):\n"
+        '        return super().get_queryset(request).prefetch_related("book_set")',
+    ),
     # `list_select_related` is ignored here (the manager already selects): override.
-    (ADMIN, 'list_display = ("title", "book", "editor")',
-     'list_display = ("title", "book", "editor")\n\n'
-     "    def get_queryset(self, request):\n"
-     "        queryset = super().get_queryset(request)\n"
-     '        return queryset.select_related("book__author", "editor")'),
+    (
+        ADMIN,
+        'list_display = ("title", "book", "editor")',
+        'list_display = ("title", "book", "editor")\n\n'
+        "    def get_queryset(self, request):\n"
+        "        queryset = super().get_queryset(request)\n"
+        '        return queryset.select_related("book__author", "editor")',
+    ),
 ]
 
 
@@ -100,7 +139,9 @@ def test_fast_page_is_constant(runs: dict[str, CaseRun], job: ViewJob) -> None:
 
 
 @pytest.mark.parametrize(("slow", "fast"), TWINS)
-def test_twins_show_the_same_page(runs: dict[str, CaseRun], slow: str, fast: str) -> None:
+def test_twins_show_the_same_page(
+    runs: dict[str, CaseRun], slow: str, fast: str
+) -> None:
     assert _ok(runs[slow]).results == _ok(runs[fast]).results
 
 
@@ -115,5 +156,7 @@ def test_golden_fix_is_constant_and_keeps_the_page(
 
 def test_markers_in_views_admin_and_templates() -> None:
     files = [PROJECT / VIEWS, PROJECT / ADMIN, *sorted((PROJECT).rglob("*.html"))]
-    codes = {code for path in files for _, code in expected_markers(Path(path).read_text())}
+    codes = {
+        code for path in files for _, code in expected_markers(Path(path).read_text())
+    }
     assert codes == {"DJV105", "DJV107"}

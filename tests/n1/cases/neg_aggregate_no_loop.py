@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db.models import Count
-
 from library.models import Author, Book
 
 
 def run() -> list[int]:
     totals = Author.objects.aggregate(n=Count("books"))
-    return [totals["n"], Book.objects.count(), Book.objects.filter(tags__name="tag0").count()]
+    tagged = Book.objects.filter(tags__name="tag0")
+    return [totals["n"], Book.objects.count(), tagged.count()]

@@ -6,4 +6,5 @@ from library.models import Book
 
 
 def run() -> list[list[object]]:
-    return [[b.title, b.is_published] for b in Book.objects.only("title", "is_published")]
+    books = Book.objects.only("title", "is_published")
+    return [[b.title, b.is_published] for b in books]

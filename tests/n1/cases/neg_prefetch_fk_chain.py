@@ -6,4 +6,5 @@ from library.models import Book
 
 
 def run() -> list[str]:
-    return [b.author.mentor.name for b in Book.objects.prefetch_related("author__mentor")]
+    books = Book.objects.prefetch_related("author__mentor")
+    return [b.author.mentor.name for b in books]

@@ -9,7 +9,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.test import RequestFactory
 from django.views.generic import ListView
-
 from library.models import Book
 
 

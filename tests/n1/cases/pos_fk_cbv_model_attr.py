@@ -8,7 +8,6 @@ from typing import Any
 
 from django.test import RequestFactory
 from django.views.generic import ListView
-
 from library.models import Author
 
 

@@ -8,4 +8,5 @@ from library.models import Book
 
 
 def run() -> list[str]:
-    return [b.author.mentor.name for b in Book.objects.select_related("author")]  # expect: DJV101
+    books = Book.objects.select_related("author")
+    return [b.author.mentor.name for b in books]  # expect: DJV101

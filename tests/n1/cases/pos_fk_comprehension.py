@@ -8,4 +8,7 @@ from library.models import Book
 
 
 def run() -> list[str]:
-    return [b.author.name for b in Book.objects.filter(is_published=True)]  # expect: DJV101
+    return [
+        b.author.name  # expect: DJV101
+        for b in Book.objects.filter(is_published=True)
+    ]

@@ -8,4 +8,7 @@ from library.models import Book
 
 
 def run() -> str:
-    return ", ".join(b.publisher.name for b in Book.objects.order_by("title"))  # expect: DJV101
+    return ", ".join(
+        b.publisher.name  # expect: DJV101
+        for b in Book.objects.order_by("title")
+    )

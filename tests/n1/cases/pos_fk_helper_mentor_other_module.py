@@ -9,4 +9,5 @@ from library.services import mentor_name
 
 
 def run() -> list[str]:
-    return [mentor_name(a) for a in Author.objects.filter(name__startswith="Author")]  # expect: DJV101
+    authors = Author.objects.filter(name__startswith="Author")
+    return [mentor_name(a) for a in authors]  # expect: DJV101

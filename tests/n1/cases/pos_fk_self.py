@@ -8,4 +8,7 @@ from library.models import Author
 
 
 def run() -> list[str]:
-    return [f"{a.name} <- {a.mentor.name}" for a in Author.objects.all()]  # expect: DJV101
+    return [
+        f"{a.name} <- {a.mentor.name}"  # expect: DJV101
+        for a in Author.objects.all()
+    ]

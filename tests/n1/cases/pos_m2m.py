@@ -8,4 +8,7 @@ from library.models import Book
 
 
 def run() -> dict[str, list[str]]:
-    return {b.title: [t.name for t in b.tags.all()] for b in Book.objects.all()}  # expect: DJV102
+    return {
+        b.title: [t.name for t in b.tags.all()]  # expect: DJV102
+        for b in Book.objects.all()
+    }

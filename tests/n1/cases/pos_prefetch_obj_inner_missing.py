@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from django.db.models import Prefetch
-
 from library.models import Author, Book
 
 

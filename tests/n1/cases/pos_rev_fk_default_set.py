@@ -8,4 +8,7 @@ from library.models import Publisher
 
 
 def run() -> list[list[str]]:
-    return [[b.title for b in p.book_set.all()] for p in Publisher.objects.all()]  # expect: DJV102
+    return [
+        [b.title for b in p.book_set.all()]  # expect: DJV102
+        for p in Publisher.objects.all()
+    ]

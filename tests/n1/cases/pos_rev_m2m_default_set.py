@@ -10,5 +10,6 @@ from library.models import Tag
 def run() -> dict[str, list[str]]:
     books_by_tag = {}
     for t in Tag.objects.all():
-        books_by_tag[t.name] = sorted(b.title for b in t.book_set.all())  # expect: DJV102
+        titles = [b.title for b in t.book_set.all()]  # expect: DJV102
+        books_by_tag[t.name] = sorted(titles)
     return books_by_tag
