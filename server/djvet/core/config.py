@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -177,13 +178,23 @@ class Config:
         return chosen
 
     def relative(self, path: str | Path) -> str:
-        path = Path(path)
+        """`path` relative to the root, with `/` separators; absolute when outside it.
+
+        Plain `abspath` first (cheap, and never trips on a symlink loop, which makes
+        `Path.resolve` raise), then real paths, for a root reached through a link.
+        """
+        absolute = os.path.abspath(os.fspath(path))
         if self.root is not None:
-            try:
-                return path.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
-        return path.as_posix()
+            root = os.fspath(self.root)
+            pairs = ((absolute, os.path.abspath(root)), (os.path.realpath(absolute), os.path.realpath(root)))
+            for candidate, base in pairs:
+                try:
+                    relative = os.path.relpath(candidate, base)
+                except ValueError:  # another drive on Windows
+                    continue
+                if relative != ".." and not relative.startswith(".." + os.sep):
+                    return relative.replace(os.sep, "/")
+        return Path(absolute).as_posix()
 
     def with_overrides(self, values: Mapping[str, Any], source: str) -> Config:
         """A copy with validated `values` (pyproject or editor style keys) applied."""
