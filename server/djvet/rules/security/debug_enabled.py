@@ -46,8 +46,8 @@ from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.settings import EffectiveSettings
 from djvet.rules.security._settings import (
     SettingProblem,
-    env_reader,
-    import_edit,
+    env_expression,
+    env_imports,
     settings_diagnostics,
 )
 
@@ -68,26 +68,16 @@ RULE = Rule(
 def check_debug(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         setting = settings.get("DEBUG")
-        if setting is None or not setting.known or setting.value is not True:
+        if setting is None or not setting.known or not setting.value:
             return
         if setting.from_env:
             message = (f"`DEBUG` defaults to `True` when `{setting.env_var or 'the variable'}` "
                        "is unset; production must fail closed")
         else:
             message = RULE.message
-        yield SettingProblem(
-            message, setting, replacement=_replacement(ctx, setting.env_var), edits=_imports(ctx)
-        )
+        # Keep the variable the deployment already sets.
+        replacement = env_expression(ctx, setting.env_var or "DJANGO_DEBUG", "bool", False)
+        yield SettingProblem(message, setting, replacement=replacement, edits=env_imports(ctx),
+                             django_check="security.W018")
 
     yield from settings_diagnostics(RULE, ctx, problems)
-
-
-def _replacement(ctx: FileContext, env_var: str | None) -> str:
-    variable = env_var or "DJANGO_DEBUG"  # keep the variable the deployment already sets
-    if env_reader(ctx) == "env":
-        return f'env.bool("{variable}", default=False)'
-    return f'os.environ.get("{variable}", "False") == "True"'
-
-
-def _imports(ctx: FileContext) -> tuple:
-    return () if env_reader(ctx) == "env" else import_edit(ctx, "os")
