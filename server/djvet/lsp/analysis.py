@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
 
-from djvet.core.document import Document
+from djvet.core.document import Document, language_for_path
 from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
 from djvet.core.model import Applicability, Diagnostic, Edit, Span
 from djvet.core.roles import FileRole
@@ -46,9 +46,11 @@ class Analysis:
 
 def analyse(project: ProjectIndex, uri: str, path: str, text: str, version: int | None,
             codec: PositionCodec, versions: Mapping[str, int | None]) -> Analysis:
-    document = Document.for_path(path, text, version=version)
-    findings = tuple(f for f in check_document(document, project)
-                     if os.path.abspath(f.path) == path)
+    findings: tuple[Diagnostic, ...] = ()
+    if language_for_path(path) is not None:  # an editor may attach djvet to any file type
+        document = Document.for_path(path, text, version=version)
+        findings = tuple(f for f in check_document(document, project)
+                         if os.path.abspath(f.path) == path)
     converter = Converter(codec, project.read, versions)
     converter.prime(path, text)
     diagnostics = tuple(converter.diagnostic(f) for f in findings)
