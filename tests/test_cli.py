@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import jsonschema
@@ -438,6 +439,17 @@ def test_progress_line_after_the_delay() -> None:
     quiet = io.StringIO()
     cli._Progress(quiet, delay=60.0)(1, 3)
     assert quiet.getvalue() == ""
+
+
+def test_progress_ticks_while_one_file_is_slow() -> None:
+    stream = io.StringIO()
+    progress = cli._Progress(stream, delay=0.0)
+    progress.done, progress.total = 5, 9  # as if file 6 were still being checked
+    progress.start()
+    time.sleep(0.6)
+    progress.clear()
+    assert stream.getvalue().count("djvet: 5/9 files, ") >= 1
+    assert stream.getvalue().endswith("\r\x1b[K")
 
 
 def test_colors_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:

@@ -9,6 +9,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -155,11 +156,13 @@ def _check(args: argparse.Namespace) -> int:
 def _check_paths(args: argparse.Namespace, project: ProjectIndex, paths: list[str], level: Applicability) -> int:
     files = collect_files(project, paths, force_exclude=args.force_exclude)
     interactive = _is_terminal(sys.stderr) and args.output_format in ("text", "concise") and not args.no_progress
-    progress = _Progress(sys.stderr) if interactive else None
-    result = check_files(project, files, fix_level=level if args.fix else None,
-                         progress=progress, with_stats=args.statistics, write=not args.diff)
-    if progress:
-        progress.clear()
+    progress = _Progress(sys.stderr).start() if interactive else None
+    try:
+        result = check_files(project, files, fix_level=level if args.fix else None,
+                             progress=progress, with_stats=args.statistics, write=not args.diff)
+    finally:
+        if progress:
+            progress.clear()
     _print_warnings(result.warnings)
     missing = [p for p in paths if not os.path.exists(p)]
     if not files and not missing:
@@ -284,7 +287,11 @@ def _use_color(stream: TextIO) -> bool:
 
 
 class _Progress:
-    """`files done/total, elapsed` on stderr, shown once a run takes over a second."""
+    """`files done/total, elapsed` on stderr, shown once a run takes over a second.
+
+    Files report as they finish; a ticker thread also redraws the line while one slow
+    file (the first, which builds the project index) keeps the count still.
+    """
 
     def __init__(self, stream: TextIO, delay: float = 1.0) -> None:
         self.stream = stream
@@ -292,18 +299,40 @@ class _Progress:
         self.started = time.monotonic()
         self.shown = False
         self.last = 0.0
+        self.done, self.total = 0, 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+
+    def start(self) -> _Progress:
+        self._ticker = threading.Thread(target=self._tick, name="djvet-progress", daemon=True)
+        self._ticker.start()
+        return self
+
+    def _tick(self) -> None:
+        while not self._stop.wait(0.25):
+            if self.total:
+                self._draw(force=True)
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        elapsed = now - self.started
-        if elapsed < self.delay or (now - self.last < 0.1 and done != total):
-            return
-        self.last = now
-        self.shown = True
-        self.stream.write(f"\r\x1b[Kdjvet: {done}/{total} files, {elapsed:.1f}s")
-        self.stream.flush()
+        self.done, self.total = done, total
+        self._draw(force=done == total)
+
+    def _draw(self, *, force: bool) -> None:
+        with self._lock:
+            now = time.monotonic()
+            elapsed = now - self.started
+            if self._stop.is_set() or elapsed < self.delay or (now - self.last < 0.1 and not force):
+                return
+            self.last = now
+            self.shown = True
+            self.stream.write(f"\r\x1b[Kdjvet: {self.done}/{self.total} files, {elapsed:.1f}s")
+            self.stream.flush()
 
     def clear(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
         if self.shown:
             self.stream.write("\r\x1b[K")
             self.stream.flush()
