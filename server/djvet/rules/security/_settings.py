@@ -41,6 +41,8 @@ class SettingProblem:
     span: Span | None = None  # a narrower place than the whole value (e.g. one list item)
     edits: tuple[Edit, ...] = ()  # edits beyond replacement/insert (e.g. `import os`)
     django_check: str | None = None  # the Django system check this problem mirrors
+    # Codes the fix may uncover without causing them (they are gated on what it adds).
+    reveals: tuple[str, ...] = ()
 
 
 Check = Callable[[EffectiveSettings], Iterable[SettingProblem]]
@@ -61,7 +63,9 @@ def settings_diagnostics(rule: Rule, ctx: FileContext, check: Check) -> Iterator
 
 def _diagnostic(rule: Rule, ctx: FileContext, settings: EffectiveSettings,
                 problem: SettingProblem) -> Diagnostic | None:
-    extra = {"django_check": problem.django_check} if problem.django_check else {}
+    extra: dict[str, Any] = {"django_check": problem.django_check} if problem.django_check else {}
+    if problem.reveals:
+        extra["reveals"] = problem.reveals
     if problem.setting is not None:
         if problem.setting.path != ctx.path:
             return None
@@ -282,7 +286,7 @@ Placement = Callable[[list[str]], int]  # where in the literal's items the new o
 
 
 def missing_middleware(settings: EffectiveSettings, dotted: str, message: str, *,
-                       place: Placement, check: str,
+                       place: Placement, check: str, reveals: tuple[str, ...] = (),
                        applicability: Applicability = Applicability.SAFE) -> SettingProblem | None:
     """A problem when `dotted` is certainly absent from MIDDLEWARE; its fix inserts it
     into the MIDDLEWARE list literal at `place(items)`."""
@@ -300,7 +304,7 @@ def missing_middleware(settings: EffectiveSettings, dotted: str, message: str, *
     return SettingProblem(message, setting, span=Span.of(setting.name_node),
                           edits=(edit,) if edit is not None else (),
                           fix_title=f"Add `{short}` to `MIDDLEWARE`", applicability=applicability,
-                          django_check=check)
+                          django_check=check, reveals=reveals)
 
 
 def true_value(ctx: FileContext, setting: Setting) -> tuple[str, tuple[Edit, ...]]:

@@ -37,7 +37,8 @@ Unsafe: the fix inserts the middleware where `startproject` puts it (after
 `SessionMiddleware` and `CommonMiddleware`), and from then on every POST, PUT, PATCH and
 DELETE without a valid token is rejected with 403 — including API clients and webhooks
 that worked before. Mark those views `@csrf_exempt` (or use token authentication)
-before applying it.
+before applying it. Once the middleware is in, djvet also checks `CSRF_COOKIE_SECURE`
+(DJV207).
 
 ## References
 - Django CSRF protection: https://docs.djangoproject.com/en/stable/howto/csrf/
@@ -87,7 +88,8 @@ def _place(items: list[str]) -> int:
 def check_csrf_middleware(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         problem = missing_middleware(settings, CSRF_MIDDLEWARE, RULE.message, place=_place,
-                                     check="security.W003", applicability=Applicability.UNSAFE)
+                                     check="security.W003", applicability=Applicability.UNSAFE,
+                                     reveals=("DJV207",))
         if problem is not None:
             yield problem
 

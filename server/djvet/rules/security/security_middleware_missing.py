@@ -34,7 +34,9 @@ default settings it only adds response headers (`X-Content-Type-Options: nosniff
 `Referrer-Policy: same-origin`, `Cross-Origin-Opener-Policy: same-origin`); it redirects
 or sends HSTS only if those settings are already turned on. A page that relies on
 `window.opener` across origins (some OAuth or payment pop-ups) needs
-`SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"`.
+`SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin-allow-popups"`. Once the middleware is
+in, djvet checks the settings it reads (DJV204, DJV205, DJV211, DJV212) and reports
+what they still lack.
 
 ## References
 - Django security middleware: https://docs.djangoproject.com/en/stable/ref/middleware/#module-django.middleware.security
@@ -73,7 +75,8 @@ RULE = Rule(
 def check_security_middleware(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         problem = missing_middleware(settings, SECURITY_MIDDLEWARE, RULE.message,
-                                     place=lambda items: 0, check="security.W001")
+                                     place=lambda items: 0, check="security.W001",
+                                     reveals=("DJV204", "DJV205", "DJV211", "DJV212"))
         if problem is not None:
             yield problem
 
