@@ -157,6 +157,9 @@ def test_severity_longest_prefix_wins(severity: dict[str, Severity], code: str, 
          {"severity": {"DJV2": Severity.WARNING, "DJV201": Severity.INFORMATION}}),
         ({"settings-modules": {"production": ["config.settings.prod"], "test": "config.settings.test"}},
          {"settings_modules": {"production": ("config.settings.prod",), "test": ("config.settings.test",)}}),
+        ({"settings-modules": {"development": ["config/settings/local.py"]}},
+         {"settings_modules": {"development": ("config/settings/local.py",)}}),
+        ({"python": "python3"}, {"python": "python3"}),  # a command on PATH
         ({"django-version": "4.2"}, {"django_version": (4, 2)}),
         ({"django-version": 5}, {"django_version": (5,)}),
         ({"django-version": "5.2.1"}, {"django_version": (5, 2, 1)}),
@@ -180,11 +183,12 @@ def test_valid_values(values: dict, changes: dict) -> None:
         ({"severity": {"FOO": "error"}}, "`severity` has unknown rule code or prefix `FOO`", {"severity": {}}),
         ({"settings-modules": ["a"]}, "`settings-modules` must be a table", {}),
         ({"settings-modules": {"prod": ["a"]}}, "`settings-modules.prod` is not one of", {"settings_modules": {}}),
-        ({"settings-modules": {"production": ["config/settings.py"]}},
-         "`config/settings.py` is not a dotted module name", {"settings_modules": {"production": ()}}),
+        ({"settings-modules": {"production": ["config/settings"]}},
+         "`config/settings` is neither a dotted module name", {"settings_modules": {"production": ()}}),
         ({"django-version": "five"}, "`django-version` must look like", {}),
         ({"python": 3}, "`python` must be the path of an interpreter", {}),
-        ({"python": "/nonexistent/bin/python"}, "`python`: no interpreter at /nonexistent/bin/python", {}),
+        ({"python": "/nonexistent/bin/python"},
+         "`python`: no interpreter or virtualenv at /nonexistent/bin/python", {}),
         ({"exclude": [1, 2]}, "`exclude` must be a list of strings", {}),
     ],
 )
@@ -197,8 +201,11 @@ def test_invalid_values_name_the_key_and_fall_back(values: dict, names: str, cha
 
 def test_python_relative_to_the_root(tmp_path: Path) -> None:
     write_project(tmp_path, {".venv/bin/python": ""})
-    config = Config(root=tmp_path).with_overrides({"python": ".venv/bin/python"}, "test")
-    assert config.python == str(tmp_path / ".venv/bin/python") and not config.messages
+    for value in (".venv/bin/python", ".venv"):
+        config = Config(root=tmp_path).with_overrides({"python": value}, "test")
+        assert config.python == value and not config.messages
+    config = Config(root=tmp_path).with_overrides({"python": "venv2"}, "test")
+    assert config.python is None and "no interpreter or virtualenv at venv2" in config.messages[0]
 
 
 @pytest.mark.parametrize(

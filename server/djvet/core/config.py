@@ -11,6 +11,7 @@ import difflib
 import fnmatch
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -272,27 +273,29 @@ def _settings_modules(value: Any, source: str, messages: list[str]) -> dict[str,
         parsed = _strings(modules, f"settings-modules.{environment}", source, messages)
         if parsed is None:
             continue
-        bad = [m for m in parsed if not _MODULE.match(m)]
+        bad = [m for m in parsed if not (_MODULE.match(m) or m.endswith(".py"))]
         for module in bad:
             messages.append(
-                f"{source}: `settings-modules.{environment}`: `{module}` is not a dotted "
-                'module name like "config.settings.production"'
+                f"{source}: `settings-modules.{environment}`: `{module}` is neither a dotted "
+                'module name like "config.settings.production" nor a path to a .py file'
             )
         result[environment] = tuple(m for m in parsed if m not in bad)
     return result
 
 
 def _python(value: Any, source: str, root: Path | None, messages: list[str]) -> str | None:
+    """An interpreter or virtualenv folder: absolute, relative to the root, or a command
+    on PATH. Kept as written; `project/environment.py` resolves it."""
     if not isinstance(value, str) or not value.strip():
         messages.append(f"{source}: `python` must be the path of an interpreter; ignored")
         return None
     path = Path(value).expanduser()
     if not path.is_absolute() and root is not None:
         path = root / path
-    if not path.exists():
-        messages.append(f"{source}: `python`: no interpreter at {value}; ignored")
+    if not path.exists() and shutil.which(value) is None:
+        messages.append(f"{source}: `python`: no interpreter or virtualenv at {value}; ignored")
         return None
-    return str(path)
+    return value
 
 
 def parse_version(value: Any) -> tuple[int, ...] | None:
