@@ -5,6 +5,7 @@ so rules added later cannot change them."""
 
 from __future__ import annotations
 
+import argparse
 import io
 import json
 import os
@@ -492,3 +493,13 @@ def test_python_m_djvet_check(project: Path) -> None:
     assert done.returncode == 1, done.stderr
     assert [f["code"] for f in json.loads(done.stdout)] == ["DJV201"]
     assert checker.MAX_FIX_PASSES == 10
+
+
+def test_every_check_option_is_documented() -> None:
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    check = argparse.ArgumentParser()
+    cli._check_parser(check)
+    options = [s for action in check._actions for s in action.option_strings if s.startswith("--")]
+    assert options and "--stdin-filename" in options
+    missing = [o for o in options if o != "--help" and f"`{o}" not in docs]
+    assert not missing, f"document {missing} in docs/cli.md"
