@@ -14,13 +14,12 @@ Non-Python fixtures use the same names with their own suffix (`incorrect.html`,
 from __future__ import annotations
 
 import re
-import shutil
 import sys
 import textwrap
 from dataclasses import replace
 from pathlib import Path
 
-from djvet.checker import _fix_file, Result
+from djvet.checker import Result, _fix_file
 from djvet.core.config import Config
 from djvet.core.model import Applicability, Diagnostic
 from djvet.core.roles import FileRole
@@ -109,14 +108,27 @@ def make_project(root: Path, files: dict[str, str], select: tuple[str, ...], con
     return ProjectIndex(root, base)
 
 
-def project_files(code: str) -> dict[str, str]:
-    extra = fixture_dir(code) / "project"
-    if not extra.is_dir():
-        return {}
+PROJECTS = Path(__file__).parent / "projects"
+
+
+def _folder_files(folder: Path) -> dict[str, str]:
     return {
-        str(p.relative_to(extra)): p.read_text(encoding="utf-8")
-        for p in sorted(extra.rglob("*")) if p.is_file()
+        str(p.relative_to(folder)): p.read_text(encoding="utf-8")
+        for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
     }
+
+
+def project_files(code: str) -> dict[str, str]:
+    """Files of the throwaway project: a shared project (`project = "library"` in
+    fixture.toml, from tests/rules/projects/) and the fixture's own `project/` folder."""
+    files: dict[str, str] = {}
+    shared = _settings(code).get("project")
+    if shared:
+        files.update(_folder_files(PROJECTS / shared))
+    extra = fixture_dir(code) / "project"
+    if extra.is_dir():
+        files.update(_folder_files(extra))
+    return files
 
 
 def lint_fixture(code: str, stem: str, tmp_path: Path) -> tuple[str, list[Diagnostic]]:
@@ -146,10 +158,11 @@ def fix_fixture(code: str, tmp_path: Path) -> str:
 
 # -- inline edge cases (django-upgrade style) ------------------------------------------
 def check(source: str, code: str, tmp_path: Path, *, path: str | None = None,
-          files: dict[str, str] | None = None) -> list[Diagnostic]:
+          files: dict[str, str] | None = None, project: str | None = None) -> list[Diagnostic]:
     source = textwrap.dedent(source)
     relative = path or target_path(code)
-    project = make_project(tmp_path, {**(files or {}), relative: source}, (code,))
+    shared = _folder_files(PROJECTS / project) if project else {}
+    project = make_project(tmp_path, {**shared, **(files or {}), relative: source}, (code,))
     return check_document(project.document(str(tmp_path / relative)), project)
 
 

@@ -10,4 +10,4 @@ from library.models import Author
 
 
 def run() -> dict[str, int]:
-    return {a.name: a.books.count() for a in Author.objects.all()}  # expect: DJV104
+    return {a.name: a.books.count() for a in Author.objects.all()}  # expect: DJV102

@@ -10,6 +10,6 @@ from library.models import Publisher
 def run() -> list[str]:
     names = []
     for p in Publisher.objects.all():
-        if p.book_set.exists():  # expect: DJV104
+        if p.book_set.exists():  # expect: DJV102
             names.append(p.name)
     return names

@@ -1,0 +1,124 @@
+"""Python modules of the workspace: dotted names, parsed trees, import resolution.
+
+Trees are cached by content, so analysing a view that calls a helper in another
+module parses that module once, not once per call.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from djvet.core.document import parse_python
+from djvet.core.roles import FileRole
+from djvet.project.index import ProjectIndex, register_fact
+
+
+def dotted_name(path: str) -> str:
+    """Module name from the package structure: walk up while `__init__.py` exists."""
+    file = Path(path)
+    parts = [] if file.stem == "__init__" else [file.stem]
+    folder = file.parent
+    while (folder / "__init__.py").exists():
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    return ".".join(parts)
+
+
+@dataclass
+class ModuleMap:
+    by_dotted: dict[str, str]
+
+    def path_of(self, dotted: str) -> str | None:
+        if dotted in self.by_dotted:
+            return self.by_dotted[dotted]
+        # Source roots differ between projects (src/ layouts): accept a unique suffix match.
+        suffix = "." + dotted
+        matches = [p for d, p in self.by_dotted.items() if d.endswith(suffix)]
+        return matches[0] if len(matches) == 1 else None
+
+
+def _build(project: ProjectIndex) -> ModuleMap:
+    return ModuleMap({dotted_name(path): path for path in project.python_files()})
+
+
+register_fact("modules", FileRole.NONE)
+
+
+def module_map(project: ProjectIndex) -> ModuleMap:
+    return project.fact("modules", _build)
+
+
+_trees: dict[tuple[str, int], Any] = {}
+
+
+def tree_of(project: ProjectIndex, path: str) -> Any | None:
+    """The parsed tree of a workspace module (open buffer first), cached by content."""
+    text = project.read(path)
+    if text is None:
+        return None
+    key = (path, hash(text))
+    tree = _trees.get(key)
+    if tree is None:
+        if len(_trees) > 2048:
+            _trees.clear()
+        tree = _trees[key] = parse_python(text)
+    return tree
+
+
+def resolve_relative(current_path: str, level: int, module: str) -> str:
+    """The dotted name `from ..x import y` refers to, seen from `current_path`."""
+    package = dotted_name(current_path).split(".")
+    if not current_path.endswith("__init__.py"):
+        package = package[:-1]
+    if level > 1:
+        package = package[: len(package) - (level - 1)]
+    return ".".join(p for p in [*package, module] if p)
+
+
+def imported_symbol(tree: Any, name: str, current_path: str) -> tuple[str, str] | None:
+    """Where a top-level name of a module comes from: (dotted module, name there)."""
+    for node in tree.iter_imports():
+        if node.type != "import_from":
+            continue
+        for original, alias in _from_names(node):
+            if (alias or original) == name:
+                module = ".".join(n.value for n in node.get_from_names())
+                if node.level:
+                    module = resolve_relative(current_path, node.level, module)
+                return module, original
+    return None
+
+
+def _from_names(node: Any) -> list[tuple[str, str | None]]:
+    result = []
+    for pair in node._as_name_tuples():
+        original, alias = pair
+        result.append((original.value, alias.value if alias is not None else None))
+    return result
+
+
+def imported_module(tree: Any, name: str, current_path: str) -> str | None:
+    """The module a top-level name is bound to by `import a.b as name` / `from a import b`."""
+    for node in tree.iter_imports():
+        if node.type == "import_name":
+            for dotted, alias in node._dotted_as_names():
+                full = ".".join(n.value for n in dotted)
+                bound = alias.value if alias is not None else dotted[0].value
+                if bound == name:
+                    return full if alias is not None else dotted[0].value
+        elif node.type == "import_from":
+            for original, alias in _from_names(node):
+                if (alias or original) == name:
+                    module = ".".join(n.value for n in node.get_from_names())
+                    if node.level:
+                        module = resolve_relative(current_path, node.level, module)
+                    return f"{module}.{original}" if module else original
+    return None
+
+
+def in_workspace(project: ProjectIndex, path: str) -> bool:
+    root = str(project.root)
+    return os.path.abspath(path).startswith(root.rstrip(os.sep) + os.sep) and "site-packages" not in path

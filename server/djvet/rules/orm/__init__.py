@@ -1,0 +1,1 @@
+"""DJV1xx: ORM and database performance (guide §1)."""
