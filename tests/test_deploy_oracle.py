@@ -337,6 +337,7 @@ def test_djvet_agrees_with_check_deploy(oracle, variant):
     assert {d.extra.get("django_check") for d in outcome.found} - {None} == expected_ids, found
     expected_codes = {MAPPING[i] for i in expected_ids} | variant.djvet_only
     assert {d.code for d in outcome.found} == expected_codes, found
+    assert all(len(d.message) <= 100 and not d.message.endswith(".") for d in outcome.found), found
 
 
 @pytest.mark.parametrize("variant", VARIANTS[1:], ids=lambda variant: variant.name)

@@ -249,7 +249,7 @@ class _Evaluator:
         inner = node.children[1]
         items = inner.children if inner.type == "testlist_comp" else [inner]
         if any(c.type in ("comp_for", "sync_comp_for") for c in items):
-            return UNKNOWN
+            return self._comprehension(items, kind)
         result: list[Any] = []
         for item in items:
             if item == ",":
@@ -265,6 +265,33 @@ class _Evaluator:
                 return UNKNOWN
             result.append(value)
         return kind(result)
+
+    def _comprehension(self, items: list[Any], kind: type) -> Any:
+        """`[h.strip() for h in os.environ.get("HOSTS", "*").split(",") if h]`: one `for`
+        over a known iterable, an optional `if`."""
+        if len(items) != 2 or items[1].type != "sync_comp_for":
+            return UNKNOWN
+        element, loop = items
+        parts = loop.children  # for, target, in, iterable, [comp_if]
+        if parts[1].type != "name" or len(parts) > 5 or (len(parts) == 5 and parts[4].type != "comp_if"):
+            return UNKNOWN
+        iterable = self.value(parts[3])
+        if not isinstance(iterable, (list, tuple, str)) or len(iterable) > _MAX_SIZE:
+            return UNKNOWN
+        names, result = self.scope.names, []
+        saved = names.get(parts[1].value)
+        try:
+            for item in iterable:
+                names[parts[1].value] = Setting(parts[1].value, item, "", parts[1], parts[1])
+                if len(parts) == 5 and not self.value(parts[4].children[1]):
+                    continue
+                result.append(self.value(element))
+        finally:
+            if saved is None:
+                names.pop(parts[1].value, None)
+            else:
+                names[parts[1].value] = saved
+        return UNKNOWN if UNKNOWN in result else kind(result)
 
     def _dict(self, node: Any) -> Any:
         children = node.children
@@ -371,6 +398,15 @@ class _CallChain:
         self.evaluator, self.node = evaluator, node
 
     def value(self) -> Any:
+        value = self._call_value()
+        if value is UNKNOWN and self.node.children[0].type in ("name", "atom", "string"):
+            # `host.strip()`, `"a,b".split(",")`: string methods on a known value.
+            base = self.evaluator.value(self.node.children[0])
+            if isinstance(base, str):
+                return _apply_methods(base, self.node.children[1:])
+        return value
+
+    def _call_value(self) -> Any:
         children = self.node.children
         for index, trailer in enumerate(children):
             if trailer.type != "trailer" or trailer.children[0] == ".":
@@ -433,8 +469,9 @@ class _CallChain:
         default_node = keywords.get("default")
         if decouple:
             default_node = default_node or (positional[1] if len(positional) >= 2 else None)
-        elif method in _CAST_FIRST:
-            cast_node = cast_node or (positional[1] if len(positional) >= 2 else None)
+        elif method in _CAST_FIRST and len(positional) >= 2 and _is_cast(positional[1]):
+            # django-environ: `env.list("X", str, ["a"])`; environs: `env.list("X", ["a"])`.
+            cast_node = cast_node or positional[1]
             default_node = default_node or (positional[2] if len(positional) >= 3 else None)
         else:
             default_node = default_node or (positional[1] if len(positional) >= 2 else None)
@@ -445,6 +482,11 @@ class _CallChain:
         if scheme is not None and not decouple:
             return _cast(scheme[1], method or scheme[0])
         return UNKNOWN  # no default: the deployment must set it
+
+
+def _is_cast(node: Any) -> bool:
+    """A cast is a name or a call (`str`, `Csv()`); a default is a value (`["*"]`, `"x"`)."""
+    return literal_value(node) is NOT_A_LITERAL and node.type in ("name", "atom_expr", "power")
 
 
 def _cast(value: Any, cast: str) -> Any:  # noqa: C901 - one branch per cast

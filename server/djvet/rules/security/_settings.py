@@ -19,7 +19,7 @@ from typing import Any
 from djvet.core.context import FileContext
 from djvet.core.edits import insert_after, insert_at, insert_before
 from djvet.core.model import Applicability, Diagnostic, Edit, Fix, Related, Span
-from djvet.core.parso_utils import list_items, string_value
+from djvet.core.parso_utils import iter_nodes, list_items, string_value
 from djvet.core.rule import Rule
 from djvet.project.settings import EffectiveSettings, Setting, production_settings_for
 
@@ -100,10 +100,31 @@ def _fix(rule: Rule, problem: SettingProblem, edits: list[Edit]) -> Fix | None:
 
 
 def append_edit(ctx: FileContext, text: str) -> Edit:
-    """An insertion of `text` at the end of the file, starting on a fresh line."""
+    """An insertion of `text` at the end of the module, starting on a fresh line — but
+    before a trailing `from .local_settings import *` (maybe under `if`/`try`), so that
+    local overrides keep the last word."""
+    overrides = _trailing_star_imports(ctx.tree)
+    if overrides is not None:
+        line, column = overrides.get_first_leaf().get_start_pos_of_prefix()
+        if column == 0:
+            return insert_at(line - 1, 0, text)
     end = ctx.document.end_span()
     prefix = "" if ctx.text.endswith(("\n", "\r")) or not ctx.text else "\n"
     return insert_at(end.start_line, end.start_column, prefix + text)
+
+
+def _trailing_star_imports(tree: Any) -> Any:
+    """The first of the `if`/`try` blocks ending the module that star-import optional
+    overrides (`try: from .local_settings import *`)."""
+    statements = [c for c in tree.children if c.type not in ("endmarker", "newline")]
+    first = None
+    for statement in reversed(statements):
+        if statement.type not in ("if_stmt", "try_stmt") or not any(
+            n.is_star_import() for n in iter_nodes(statement, {"import_from"})
+        ):
+            break
+        first = statement
+    return first
 
 
 def last_statement_span(ctx: FileContext) -> Span:
@@ -140,7 +161,9 @@ def wrong(setting: Setting | None, ok: Callable[[Any], bool]) -> bool:
 
 def describe(setting: Setting, shown: str | None = None) -> str:
     """"is `False`" or "defaults to `False` when `VAR` is unset", for messages."""
-    shown = shown if shown is not None else f"`{setting.value!r}`"
+    if shown is None:
+        text = repr(setting.value)
+        shown = f"`{text if len(text) <= 32 else text[:29] + '...'}`"
     if setting.from_env:
         return f"defaults to {shown} when `{setting.env_var or 'its variable'}` is unset"
     return f"is {shown}"

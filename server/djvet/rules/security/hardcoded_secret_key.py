@@ -120,5 +120,5 @@ def _message(name: str, key: str, env_var: str | None, from_env: bool) -> str:
     if from_env:
         return f"`{name}` defaults to a hard-coded{weak} key when `{env_var or 'its variable'}` is unset"
     if weak:
-        return f"`{name}` is a hard-coded weak key (short or `django-insecure-`); sessions can be forged"
+        return f"`{name}` is a hard-coded, weak key; anyone can forge sessions"
     return RULE.message if name == "SECRET_KEY" else f"`{name}` is hard-coded in the settings"

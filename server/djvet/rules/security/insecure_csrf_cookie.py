@@ -76,7 +76,7 @@ def check_csrf_cookie(ctx: FileContext) -> Iterator[Diagnostic]:
         elif wrong(setting, lambda value: value is True):
             assert setting is not None
             replacement, edits = true_value(ctx, setting)
-            yield SettingProblem(f"`CSRF_COOKIE_SECURE` {describe(setting)}; the CSRF cookie leaks over HTTP",
+            yield SettingProblem(f"`CSRF_COOKIE_SECURE` {describe(setting)}; the CSRF token leaks over HTTP",
                                  setting, replacement=replacement, edits=edits,
                                  django_check="security.W016")
 

@@ -71,8 +71,8 @@ _CHECKS = {
     "SESSION_COOKIE_HTTPONLY": ("security.W013", "security.W014", "security.W015"),
 }
 _CONSEQUENCE = {
-    "SESSION_COOKIE_SECURE": "the session cookie is also sent over plain HTTP",
-    "SESSION_COOKIE_HTTPONLY": "scripts injected into a page can read the session cookie",
+    "SESSION_COOKIE_SECURE": "sessions leak over HTTP",
+    "SESSION_COOKIE_HTTPONLY": "injected scripts can read the session cookie",
 }
 
 
