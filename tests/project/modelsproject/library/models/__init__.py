@@ -1,0 +1,4 @@
+from .books import *  # noqa: F403
+from .people import Author, Publisher
+
+__all__ = ["Author", "Publisher"]
