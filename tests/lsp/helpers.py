@@ -136,10 +136,13 @@ class Editor:
     # -- diagnostics ----------------------------------------------------------------------
     async def diagnostics(self, uri: str, version: int | None = None, after: int = 0
                           ) -> list[lsp.Diagnostic]:
-        """The diagnostics of the first publish for `uri` (at `version`) after index `after`."""
+        """The diagnostics of the first publish for `uri` (at `version`) after index `after`
+        whose fixes are final (the server may publish first and verify fixes after)."""
         def found() -> lsp.PublishDiagnosticsParams | None:
             return next((p for p in self.published[after:] if p.uri == uri
-                         and (version is None or p.version == version)), None)
+                         and (version is None or p.version == version)
+                         and not any(d.data and d.data.get("fixPending") for d in p.diagnostics)),
+                        None)
 
         params = await until(found, f"diagnostics of {uri} version {version}")
         return list(params.diagnostics)

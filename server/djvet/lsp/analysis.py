@@ -20,7 +20,7 @@ from djvet.core.document import Document, language_for_path
 from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
 from djvet.core.model import Applicability, Diagnostic, Edit, Span
 from djvet.core.roles import FileRole
-from djvet.engine import check_document
+from djvet.engine import check_document, verify_fix
 from djvet.lsp.convert import Converter, to_range
 from djvet.project.index import ProjectIndex
 
@@ -30,31 +30,83 @@ FACT_ROLES = FileRole.SETTINGS | FileRole.MODELS  # files other documents' findi
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """One version of one open document, and what converting its findings needs."""
+
+    uri: str
+    path: str
+    text: str
+    version: int | None
+    codec: PositionCodec
+    versions: Mapping[str, int | None]  # path -> version of every open document
+
+
+@dataclass(frozen=True)
 class Analysis:
     """The findings of one version of one document, converted for the client."""
 
-    uri: str
-    version: int | None
+    snapshot: Snapshot
     findings: tuple[Diagnostic, ...]
     diagnostics: tuple[lsp.Diagnostic, ...]
     result_id: str
+    verified: bool  # fixes checked by the engine; unverified fixes are not sent
+
+    @property
+    def uri(self) -> str:
+        return self.snapshot.uri
+
+    @property
+    def version(self) -> int | None:
+        return self.snapshot.version
 
     @property
     def has_safe_fix(self) -> bool:
         return any(f.fix and f.fix.applicability >= Applicability.SAFE for f in self.findings)
 
+    @property
+    def needs_verification(self) -> bool:
+        return not self.verified and any(f.fix and f.fix.edits for f in self.findings)
 
-def analyse(project: ProjectIndex, uri: str, path: str, text: str, version: int | None,
-            codec: PositionCodec, versions: Mapping[str, int | None]) -> Analysis:
+
+def analyse(project: ProjectIndex, snapshot: Snapshot, *, verify: bool = True) -> Analysis:
+    """Check a snapshot. Without `verify`, findings come fast and carry no fix yet."""
     findings: tuple[Diagnostic, ...] = ()
-    if language_for_path(path) is not None:  # an editor may attach djvet to any file type
-        document = Document.for_path(path, text, version=version)
-        findings = tuple(f for f in check_document(document, project)
-                         if os.path.abspath(f.path) == path)
-    converter = Converter(codec, project.read, versions)
-    converter.prime(path, text)
-    diagnostics = tuple(converter.diagnostic(f) for f in findings)
-    return Analysis(uri, version, findings, diagnostics, _result_id(diagnostics))
+    if language_for_path(snapshot.path) is not None:  # an editor may attach djvet anywhere
+        document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version)
+        findings = tuple(f for f in check_document(document, project, verify_fixes=False)
+                         if os.path.abspath(f.path) == snapshot.path)
+        if verify:
+            findings = _verified(project, document, findings)
+    return _converted(project, snapshot, findings, verified=verify)
+
+
+def verify(project: ProjectIndex, analysis: Analysis) -> Analysis:
+    """The second half of `analyse(verify=False)`: keep only the fixes that hold up."""
+    snapshot = analysis.snapshot
+    document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version)
+    return _converted(project, snapshot, _verified(project, document, analysis.findings), verified=True)
+
+
+def _verified(project: ProjectIndex, document: Document,
+              findings: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+    result = []
+    for finding in findings:
+        if finding.fix and finding.fix.edits:
+            problem = verify_fix(finding, document, project, project.config)
+            if problem is not None:
+                log.info("dropped fix for %s at %s:%d: %s", finding.code, document.path,
+                         finding.span.start_line + 1, problem)
+                finding = finding.replace(fix=None)
+        result.append(finding)
+    return tuple(result)
+
+
+def _converted(project: ProjectIndex, snapshot: Snapshot, findings: tuple[Diagnostic, ...],
+               *, verified: bool) -> Analysis:
+    converter = Converter(snapshot.codec, project.read, snapshot.versions)
+    converter.prime(snapshot.path, snapshot.text)
+    diagnostics = tuple(converter.diagnostic(f, with_fix=verified) for f in findings)
+    return Analysis(snapshot, findings, diagnostics, _result_id(diagnostics), verified)
 
 
 def _result_id(diagnostics: Iterable[lsp.Diagnostic]) -> str:

@@ -26,6 +26,7 @@ from djvet.core.model import Diagnostic, Fix, Span
 from djvet.core.rule import RULES
 
 SOURCE = "djvet"
+PENDING = "fixPending"  # in `data` while a diagnostic's fix is being verified
 
 
 def path_of(uri: str) -> str | None:
@@ -112,7 +113,7 @@ class Converter:
     def range(self, path: str, span: Span) -> lsp.Range:
         return to_range(self.lines(path), span, self.codec)
 
-    def diagnostic(self, finding: Diagnostic) -> lsp.Diagnostic:
+    def diagnostic(self, finding: Diagnostic, *, with_fix: bool = True) -> lsp.Diagnostic:
         rule = RULES.get(finding.code)
         return lsp.Diagnostic(
             range=self.range(finding.path, finding.span),
@@ -129,8 +130,15 @@ class Converter:
                 )
                 for r in finding.related
             ] or None,
-            data=self.fix_data(finding.fix, finding.path) if finding.fix else None,
+            data=self._data(finding, with_fix),
         )
+
+    def _data(self, finding: Diagnostic, with_fix: bool) -> dict[str, Any] | None:
+        if finding.fix is None or not finding.fix.edits:
+            return None
+        # A fix not verified yet is announced, not sent: its diagnostic is re-published
+        # with the fix once the engine has checked it.
+        return self.fix_data(finding.fix, finding.path) if with_fix else {PENDING: True}
 
     def fix_data(self, fix: Fix, own_path: str) -> dict[str, Any]:
         edits = []

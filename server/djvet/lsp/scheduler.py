@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 from pygls.capabilities import get_capability
 
-from djvet.lsp.analysis import Analysis, analyse, feeds_facts
+from djvet.lsp.analysis import Analysis, Snapshot, analyse, feeds_facts, verify
 
 if TYPE_CHECKING:
     from djvet.lsp.server import DjvetServer
@@ -86,35 +87,58 @@ class DiagnosticScheduler:
         self._pending[uri] = asyncio.ensure_future(self._publish_later(uri, delay))
 
     async def _publish_later(self, uri: str, delay: float) -> None:
+        """Publish the findings at once, then again with their fixes once verified
+        (verifying re-checks the file per fix: it can take far longer than the check)."""
         await asyncio.sleep(delay)
         try:
-            analysis = await self.analyse(uri)
+            analysis = await self.analyse(uri, verify_fixes=False)
+            if analysis is not None and analysis.needs_verification:
+                self._publish(analysis)
+                analysis = await self._verify(uri, analysis)
+            if analysis is not None:
+                self._publish(analysis)
         except Exception:  # a crash checking one document must not stop the others
             log.exception("checking %s failed", uri)
-            analysis = None
-        if analysis is not None and self.server.open_document(uri) is not None:
-            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                uri=uri, version=analysis.version, diagnostics=list(analysis.diagnostics)))
         if self._pending.get(uri) is asyncio.current_task():
             del self._pending[uri]
 
-    async def analyse(self, uri: str) -> Analysis | None:
+    def _publish(self, analysis: Analysis) -> None:
+        if self.server.open_document(analysis.uri) is not None:
+            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
+                uri=analysis.uri, version=analysis.version, diagnostics=list(analysis.diagnostics)))
+
+    async def analyse(self, uri: str, *, verify_fixes: bool = True) -> Analysis | None:
         """Check the open document's current version; None when it changed meanwhile."""
         await self.server.ready.wait()
         document = self.server.open_document(uri)
         located = self.server.locate(uri)
         if document is None or located is None:
             return None
-        version, text = document.version, document.source
-        analysis = await self.server.run(
-            analyse, located[0], uri, located[1], text, version,
-            self.server.workspace.position_codec, self.server.open_versions())
-        current = self.server.open_document(uri)
-        if current is None or current.version != version:
-            log.debug("dropped stale diagnostics of %s version %s", uri, version)
+        snapshot = Snapshot(uri, located[1], document.source, document.version,
+                            self.server.workspace.position_codec, self.server.open_versions())
+        return self._keep(await self.server.run(
+            functools.partial(analyse, located[0], snapshot, verify=verify_fixes)))
+
+    async def _verify(self, uri: str, analysis: Analysis) -> Analysis | None:
+        located = self.server.locate(uri)
+        if located is None:
             return None
-        self.results[uri] = analysis
+        return self._keep(await self.server.run(verify, located[0], analysis))
+
+    def _keep(self, analysis: Analysis) -> Analysis | None:
+        """Results for a version the editor has replaced are dropped, never published."""
+        current = self.server.open_document(analysis.uri)
+        if current is None or current.version != analysis.version:
+            log.debug("dropped stale diagnostics of %s version %s", analysis.uri, analysis.version)
+            return None
+        self.results[analysis.uri] = analysis
         return analysis
+
+    async def settled(self, uri: str, timeout: float = 10.0) -> None:
+        """Wait for the document's pending check (and fix verification) to finish."""
+        task = self._pending.get(uri)
+        if task is not None and not task.done():
+            await asyncio.wait([task], timeout=timeout)
 
     async def latest(self, uri: str, attempts: int = 3) -> Analysis | None:
         """For pull requests: retry while the document keeps changing under the check."""

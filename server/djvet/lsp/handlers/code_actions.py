@@ -29,6 +29,7 @@ def register(ls: DjvetServer) -> None:
 async def code_actions(ls: DjvetServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     await ls.ready.wait()
     uri, only = params.text_document.uri, params.context.only
+    await ls.scheduler.settled(uri)  # fixes still being verified are worth the wait
     document = ls.open_document(uri)
     if document is None:
         return []

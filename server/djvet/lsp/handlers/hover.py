@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 from parso.utils import split_lines
+from pygls.capabilities import get_capability
 
 from djvet.lsp.convert import from_position
 from djvet.lsp.docs import rule_hover
@@ -26,17 +27,19 @@ async def hover(ls: DjvetServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return None
     lines = split_lines(document.source)
     line, column = from_position(lines, params.position, ls.workspace.position_codec)
-    code = code_at(lines[line], column) or _diagnostic_code_at(ls, params)
-    markdown = lsp.MarkupKind.Markdown in (ls.client_capabilities.text_document.hover.content_format
-                                           if ls.supports("text_document.hover.content_format") else [])
+    code = code_at(lines[line], column) or _diagnostic_code_at(ls, params, document.version)
+    formats = get_capability(ls.client_capabilities, "text_document.hover.content_format", None)
+    markdown = lsp.MarkupKind.Markdown in (formats or [])
     content = rule_hover(code, markdown) if code else None
     return lsp.Hover(contents=content) if content else None
 
 
-def _diagnostic_code_at(ls: DjvetServer, params: lsp.HoverParams) -> str | None:
+def _diagnostic_code_at(ls: DjvetServer, params: lsp.HoverParams, version: int | None) -> str | None:
     analysis = ls.scheduler.results.get(params.text_document.uri)
+    if analysis is None or analysis.version != version:
+        return None  # ranges of another version would point at the wrong text
     position = (params.position.line, params.position.character)
-    for diagnostic in analysis.diagnostics if analysis else ():
+    for diagnostic in analysis.diagnostics:
         start, end = diagnostic.range.start, diagnostic.range.end
         if (start.line, start.character) <= position <= (end.line, end.character):
             return str(diagnostic.code)
