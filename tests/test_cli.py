@@ -62,7 +62,9 @@ def settings_text(project: Path) -> str:
 
 
 # -- findings and exit codes -----------------------------------------------------------
-def test_text_output_shows_the_line_the_caret_and_the_fix(project: Path, capsys) -> None:
+def test_text_output_shows_the_line_the_caret_and_the_fix(
+    project: Path, capsys
+) -> None:
     code, out, err = run(capsys, "check", *ONLY)
     assert code == 1
     assert out.splitlines()[:5] == [
@@ -108,23 +110,40 @@ def test_json_is_modelled_on_ruff(project: Path, capsys) -> None:
     assert code == 1
     [finding] = json.loads(out)
     assert finding["filename"] == "mysite/settings.py"
-    assert (finding["code"], finding["name"], finding["severity"]) == ("DJV201", "debug-enabled", "error")
+    assert (finding["code"], finding["name"], finding["severity"]) == (
+        "DJV201",
+        "debug-enabled",
+        "error",
+    )
     assert finding["location"] == {"row": 2, "column": 9}
     assert finding["end_location"] == {"row": 2, "column": 13}
     assert finding["fix"]["applicability"] == "unsafe"
-    assert finding["fix"]["message"] == "Read `DEBUG` from the environment, off by default"
+    assert (
+        finding["fix"]["message"] == "Read `DEBUG` from the environment, off by default"
+    )
     assert finding["fix"]["edits"] == [
-        {"filename": "mysite/settings.py", "location": {"row": 1, "column": 1},
-         "end_location": {"row": 1, "column": 1}, "content": "import os\n"},
-        {"filename": "mysite/settings.py", "location": {"row": 2, "column": 9},
-         "end_location": {"row": 2, "column": 13},
-         "content": 'os.environ.get("DJANGO_DEBUG", "False") == "True"'},
+        {
+            "filename": "mysite/settings.py",
+            "location": {"row": 1, "column": 1},
+            "end_location": {"row": 1, "column": 1},
+            "content": "import os\n",
+        },
+        {
+            "filename": "mysite/settings.py",
+            "location": {"row": 2, "column": 9},
+            "end_location": {"row": 2, "column": 13},
+            "content": 'os.environ.get("DJANGO_DEBUG", "False") == "True"',
+        },
     ]
     assert finding["url"].endswith("/DJV201/")
 
 
 def test_json_without_findings_is_an_empty_list(project: Path, capsys) -> None:
-    assert run(capsys, "check", *ONLY, "shop", "--output-format", "json") == (0, "[]\n", "")
+    assert run(capsys, "check", *ONLY, "shop", "--output-format", "json") == (
+        0,
+        "[]\n",
+        "",
+    )
 
 
 def _sarif_schema() -> dict:
@@ -132,7 +151,9 @@ def _sarif_schema() -> dict:
 
 
 def test_sarif_is_valid_against_the_official_schema(project: Path, capsys) -> None:
-    (project / "shop/legacy.py").write_bytes(b"x = '\xff'\n")  # a warning becomes a notification
+    (project / "shop/legacy.py").write_bytes(
+        b"x = '\xff'\n"
+    )  # a warning becomes a notification
     code, out, _ = run(capsys, "check", *ONLY, "--output-format", "sarif")
     assert code == 1
     document = json.loads(out)
@@ -141,12 +162,25 @@ def test_sarif_is_valid_against_the_official_schema(project: Path, capsys) -> No
     [result] = run_["results"]
     assert result["ruleId"] == "DJV201" and result["level"] == "error"
     location = result["locations"][0]["physicalLocation"]
-    assert location["artifactLocation"] == {"uri": "mysite/settings.py", "uriBaseId": "%SRCROOT%"}
-    assert location["region"] == {"startLine": 2, "startColumn": 9, "endLine": 2, "endColumn": 13}
-    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == project.resolve().as_uri() + "/"
+    assert location["artifactLocation"] == {
+        "uri": "mysite/settings.py",
+        "uriBaseId": "%SRCROOT%",
+    }
+    assert location["region"] == {
+        "startLine": 2,
+        "startColumn": 9,
+        "endLine": 2,
+        "endColumn": 13,
+    }
+    assert (
+        run_["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+        == project.resolve().as_uri() + "/"
+    )
     rules = run_["tool"]["driver"]["rules"]
     assert rules[result["ruleIndex"]]["id"] == "DJV201"
-    assert result["fixes"][0]["artifactChanges"][0]["replacements"][1]["insertedContent"]["text"].startswith("os.")
+    assert result["fixes"][0]["artifactChanges"][0]["replacements"][1][
+        "insertedContent"
+    ]["text"].startswith("os.")
     notes = run_["invocations"][0]["toolExecutionNotifications"]
     assert any("shop/legacy.py: not UTF-8" in n["message"]["text"] for n in notes)
 
@@ -172,8 +206,18 @@ def test_statistics(project: Path, capsys) -> None:
     assert code == 1
     assert out.splitlines()[0] == "1  DJV201      debug-enabled"
     assert "Time per rule:" in err and "DJV201 debug-enabled" in err
-    code, out, _ = run(capsys, "check", *ONLY, "--statistics", "--unsafe-fixes", "--output-format", "json")
-    assert json.loads(out) == [{"code": "DJV201", "name": "debug-enabled", "count": 1, "fixable": True}]
+    code, out, _ = run(
+        capsys,
+        "check",
+        *ONLY,
+        "--statistics",
+        "--unsafe-fixes",
+        "--output-format",
+        "json",
+    )
+    assert json.loads(out) == [
+        {"code": "DJV201", "name": "debug-enabled", "count": 1, "fixable": True}
+    ]
 
 
 # -- fixes -----------------------------------------------------------------------------
@@ -209,7 +253,9 @@ def test_fix_with_unsafe_fixes_writes_the_file(project: Path, capsys) -> None:
     assert run(capsys, "check", *ONLY)[0] == 0
 
 
-def test_fix_diff_prints_what_would_change_and_writes_nothing(project: Path, capsys) -> None:
+def test_fix_diff_prints_what_would_change_and_writes_nothing(
+    project: Path, capsys
+) -> None:
     code, out, err = run(capsys, "check", *ONLY, "--fix", "--diff", "--unsafe-fixes")
     assert code == 1
     assert out.splitlines() == [
@@ -224,19 +270,29 @@ def test_fix_diff_prints_what_would_change_and_writes_nothing(project: Path, cap
     ]
     assert err == "Would fix 1 finding.\n"
     assert settings_text(project) == SETTINGS
-    assert run(capsys, "check", *ONLY, "--fix", "--diff") == (0, "", "No fixes available.\n")
+    assert run(capsys, "check", *ONLY, "--fix", "--diff") == (
+        0,
+        "",
+        "No fixes available.\n",
+    )
 
 
 # -- standard input --------------------------------------------------------------------
 def _stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+    monkeypatch.setattr(
+        sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    )
 
 
 def test_stdin_is_checked_as_the_named_file(project: Path, capsys, monkeypatch) -> None:
     _stdin(monkeypatch, b'SECRET_KEY = "x"\nDEBUG = True\n')
-    code, out, _ = run(capsys, "check", *ONLY, "-", "--stdin-filename", "mysite/settings.py")
+    code, out, _ = run(
+        capsys, "check", *ONLY, "-", "--stdin-filename", "mysite/settings.py"
+    )
     assert code == 1 and out.startswith("mysite/settings.py:2:9: DJV201")
-    assert settings_text(project) == SETTINGS  # the file on disk is neither read nor written
+    assert (
+        settings_text(project) == SETTINGS
+    )  # the file on disk is neither read nor written
 
 
 def test_stdin_filename_alone_implies_stdin(project: Path, capsys, monkeypatch) -> None:
@@ -246,23 +302,44 @@ def test_stdin_filename_alone_implies_stdin(project: Path, capsys, monkeypatch) 
 
 def test_stdin_fix_prints_the_fixed_text(project: Path, capsys, monkeypatch) -> None:
     _stdin(monkeypatch, SETTINGS.encode())
-    code, out, err = run(capsys, "check", *ONLY, "--fix", "--unsafe-fixes", "-",
-                         "--stdin-filename", "mysite/settings.py")
+    code, out, err = run(
+        capsys,
+        "check",
+        *ONLY,
+        "--fix",
+        "--unsafe-fixes",
+        "-",
+        "--stdin-filename",
+        "mysite/settings.py",
+    )
     assert (code, out, err) == (0, FIXED, "")
     assert settings_text(project) == SETTINGS
 
 
-def test_stdin_fix_without_a_fix_echoes_and_reports(project: Path, capsys, monkeypatch) -> None:
+def test_stdin_fix_without_a_fix_echoes_and_reports(
+    project: Path, capsys, monkeypatch
+) -> None:
     _stdin(monkeypatch, SETTINGS.encode())
-    code, out, err = run(capsys, "check", *ONLY, "--fix", "-", "--stdin-filename", "mysite/settings.py")
+    code, out, err = run(
+        capsys, "check", *ONLY, "--fix", "-", "--stdin-filename", "mysite/settings.py"
+    )
     assert code == 1 and out == SETTINGS
     assert err.startswith("mysite/settings.py:2:9: DJV201")
 
 
 def test_stdin_fix_diff(project: Path, capsys, monkeypatch) -> None:
     _stdin(monkeypatch, SETTINGS.encode())
-    code, out, _ = run(capsys, "check", *ONLY, "--fix", "--diff", "--unsafe-fixes", "-",
-                       "--stdin-filename", "mysite/settings.py")
+    code, out, _ = run(
+        capsys,
+        "check",
+        *ONLY,
+        "--fix",
+        "--diff",
+        "--unsafe-fixes",
+        "-",
+        "--stdin-filename",
+        "mysite/settings.py",
+    )
     assert code == 1 and "-DEBUG = True" in out
 
 
@@ -278,10 +355,14 @@ def test_stdin_cannot_be_mixed_with_paths(project: Path, capsys) -> None:
 
 
 # -- selection and configuration -------------------------------------------------------
-def test_unknown_code_is_a_usage_error_listing_valid_prefixes(project: Path, capsys) -> None:
+def test_unknown_code_is_a_usage_error_listing_valid_prefixes(
+    project: Path, capsys
+) -> None:
     code, out, err = run(capsys, "check", "--select", "DJV201,DJV2001")
     assert code == 2 and out == ""
-    assert err.startswith("djvet: error: --select: unknown rule code or prefix DJV2001; did you mean DJV")
+    assert err.startswith(
+        "djvet: error: --select: unknown rule code or prefix DJV2001; did you mean DJV"
+    )
     assert "ALL, DJV, a family prefix DJV1 (orm), DJV2 (security)" in err
     assert run(capsys, "check", "--ignore", "E501")[0] == 2
     assert run(capsys, "check", "--extend-select", "DJVX")[0] == 2
@@ -289,19 +370,44 @@ def test_unknown_code_is_a_usage_error_listing_valid_prefixes(project: Path, cap
 
 def test_ignore_and_extend_select(project: Path, capsys) -> None:
     assert run(capsys, "check", *ONLY, "--ignore", "DJV201")[0] == 0
-    assert run(capsys, "check", *ONLY, "--ignore", "DJV2")[0] == 1  # the more specific wins
-    assert "DJV201" not in run(capsys, "check", "--select", "DJV2", "--ignore", "DJV201",
-                               "--output-format", "concise")[1]
+    assert (
+        run(capsys, "check", *ONLY, "--ignore", "DJV2")[0] == 1
+    )  # the more specific wins
+    assert (
+        "DJV201"
+        not in run(
+            capsys,
+            "check",
+            "--select",
+            "DJV2",
+            "--ignore",
+            "DJV201",
+            "--output-format",
+            "concise",
+        )[1]
+    )
     assert run(capsys, "check", "--select", "DJV1", "shop")[0] == 0
-    code, out, _ = run(capsys, "check", "--select", "DJV1", "--extend-select", "DJV201",
-                       "--output-format", "concise")
+    code, out, _ = run(
+        capsys,
+        "check",
+        "--select",
+        "DJV1",
+        "--extend-select",
+        "DJV201",
+        "--output-format",
+        "concise",
+    )
     assert code == 1 and "DJV201" in out
 
 
 def test_pyproject_configuration_and_flags_over_it(project: Path, capsys) -> None:
-    (project / "pyproject.toml").write_text('[tool.djvet]\nselect = ["DJV201"]\nignore = ["DJV201"]\n')
+    (project / "pyproject.toml").write_text(
+        '[tool.djvet]\nselect = ["DJV201"]\nignore = ["DJV201"]\n'
+    )
     assert run(capsys, "check") == (0, "All checks passed!\n", "")
-    assert run(capsys, "check", "--select", "DJV201")[0] == 1  # --select starts afresh, as in ruff
+    assert (
+        run(capsys, "check", "--select", "DJV201")[0] == 1
+    )  # --select starts afresh, as in ruff
     assert run(capsys, "check", "--extend-select", "DJV201")[0] == 1
 
 
@@ -311,12 +417,18 @@ def test_per_file_ignores_and_severity(project: Path, capsys) -> None:
     )
     code, out, _ = run(capsys, "check", *ONLY, "--output-format", "json")
     assert code == 1 and json.loads(out)[0]["severity"] == "hint"
-    (project / "pyproject.toml").write_text('[tool.djvet.per-file-ignores]\n"mysite/settings.py" = ["DJV201"]\n')
+    (project / "pyproject.toml").write_text(
+        '[tool.djvet.per-file-ignores]\n"mysite/settings.py" = ["DJV201"]\n'
+    )
     assert run(capsys, "check", *ONLY)[0] == 0
 
 
-def test_invalid_configuration_warns_naming_the_key_and_uses_defaults(project: Path, capsys) -> None:
-    (project / "pyproject.toml").write_text('[tool.djvet]\nselect = "DJV201"\nignore = 5\ncolour = true\n')
+def test_invalid_configuration_warns_naming_the_key_and_uses_defaults(
+    project: Path, capsys
+) -> None:
+    (project / "pyproject.toml").write_text(
+        '[tool.djvet]\nselect = "DJV201"\nignore = 5\ncolour = true\n'
+    )
     code, out, err = run(capsys, "check", "--output-format", "concise")
     assert code == 1 and "DJV201" in out
     assert "djvet: warning: pyproject.toml [tool.djvet]: `ignore` must be a list" in err
@@ -331,28 +443,40 @@ def test_broken_toml_warns_and_uses_defaults(project: Path, capsys) -> None:
 
 def test_explicit_config_file(project: Path, capsys) -> None:
     (project / "ci.toml").write_text('[tool.djvet]\nignore = ["DJV201"]\n')
-    assert run(capsys, "check", "--config", "ci.toml", "--output-format", "concise")[1].count("DJV201") == 0
+    assert (
+        run(capsys, "check", "--config", "ci.toml", "--output-format", "concise")[
+            1
+        ].count("DJV201")
+        == 0
+    )
     code, _, err = run(capsys, "check", "--config", "missing.toml")
     assert code == 2 and "--config: no such file missing.toml" in err
 
 
-def test_excluded_files_are_skipped_in_folders_and_with_force_exclude(project: Path, capsys) -> None:
+def test_excluded_files_are_skipped_in_folders_and_with_force_exclude(
+    project: Path, capsys
+) -> None:
     (project / "pyproject.toml").write_text('[tool.djvet]\nexclude = ["mysite"]\n')
     assert run(capsys, "check", *ONLY)[0] == 0
     config = load_config(project)
     index = ProjectIndex(project, config)
     named = str(project / "mysite/settings.py")
     assert collect_files(index, ["."]) == [
-        str(project / name) for name in ("manage.py", "pyproject.toml", "shop/__init__.py", "shop/views.py")
+        str(project / name)
+        for name in ("manage.py", "pyproject.toml", "shop/__init__.py", "shop/views.py")
     ]
-    assert collect_files(index, ["mysite/settings.py"]) == [named]  # named explicitly: checked
+    assert collect_files(index, ["mysite/settings.py"]) == [
+        named
+    ]  # named explicitly: checked
     assert collect_files(index, ["mysite/settings.py"], force_exclude=True) == []
     code, _, err = run(capsys, "check", *ONLY, "--force-exclude", "mysite/settings.py")
     assert code == 0 and "no files to check" in err
 
 
 # -- bad input -------------------------------------------------------------------------
-def test_missing_path_is_an_error_but_the_rest_is_checked(project: Path, capsys) -> None:
+def test_missing_path_is_an_error_but_the_rest_is_checked(
+    project: Path, capsys
+) -> None:
     code, out, err = run(capsys, "check", *ONLY, "nope.py", "mysite")
     assert code == 2
     assert "djvet: warning: nope.py: no such file or directory" in err
@@ -375,7 +499,9 @@ def test_non_utf8_file_is_skipped_with_a_warning(project: Path, capsys) -> None:
 
 
 def test_unparsable_file_gives_partial_results(project: Path, capsys) -> None:
-    (project / "mysite/settings.py").write_text('SECRET_KEY = "x"\ndef broken(:\n    pass\nDEBUG = True\n')
+    (project / "mysite/settings.py").write_text(
+        'SECRET_KEY = "x"\ndef broken(:\n    pass\nDEBUG = True\n'
+    )
     code, out, err = run(capsys, "check", *ONLY, "--output-format", "concise")
     assert code == 1 and "mysite/settings.py:4:9: DJV201" in out
     assert "djvet: warning: mysite/settings.py:2:" in err and "syntax error" in err
@@ -392,7 +518,9 @@ def test_symlink_loops_do_not_hang(project: Path, capsys) -> None:
     assert code == 2 and "shop/self.py: broken symbolic link or symlink loop" in err
 
 
-def test_internal_errors_exit_2_with_a_message(project: Path, capsys, monkeypatch) -> None:
+def test_internal_errors_exit_2_with_a_message(
+    project: Path, capsys, monkeypatch
+) -> None:
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
@@ -410,7 +538,9 @@ def test_usage_errors(project: Path, capsys) -> None:
 
 
 # -- terminal niceties -----------------------------------------------------------------
-def test_terminal_summary_with_counts_fixable_and_time(project: Path, capsys, monkeypatch) -> None:
+def test_terminal_summary_with_counts_fixable_and_time(
+    project: Path, capsys, monkeypatch
+) -> None:
     monkeypatch.setattr(cli, "_is_terminal", lambda stream: stream is sys.stdout)
     monkeypatch.setenv("NO_COLOR", "1")
     code, out, _ = run(capsys, "check", *ONLY, "--unsafe-fixes")
@@ -422,7 +552,9 @@ def test_terminal_summary_with_counts_fixable_and_time(project: Path, capsys, mo
     assert "[*] 1 fixable with `djvet check --fix --unsafe-fixes`." in lines
 
 
-def test_no_progress_or_summary_for_machine_formats_on_a_terminal(project: Path, capsys, monkeypatch) -> None:
+def test_no_progress_or_summary_for_machine_formats_on_a_terminal(
+    project: Path, capsys, monkeypatch
+) -> None:
     monkeypatch.setattr(cli, "_is_terminal", lambda stream: True)
     code, out, err = run(capsys, "check", *ONLY, "--output-format", "json")
     assert code == 1 and json.loads(out) and err == ""
@@ -464,7 +596,7 @@ def test_colors_only_on_a_terminal_and_never_with_no_color(monkeypatch) -> None:
 # -- rule docs -------------------------------------------------------------------------
 def test_rule_docs(capsys) -> None:
     code, out, _ = run(capsys, "rule", "DJV201")
-    assert code == 0 and out.startswith("# DJV201 debug-enabled")
+    assert code == 0 and out.startswith("# DJV201 `debug-enabled`")
     assert "## What it does" in out and "## Fix safety" in out
     assert run(capsys, "rule", "debug-enabled")[1] == out
     assert run(capsys, "rule", "djv201")[1] == out
@@ -479,16 +611,27 @@ def test_rules_table_and_json(capsys) -> None:
     assert "debug-enabled" in row and "yes" in row
     code, out, _ = run(capsys, "rules", "--output-format", "json")
     entry = next(r for r in json.loads(out) if r["code"] == "DJV201")
-    assert entry["name"] == "debug-enabled" and entry["family"] == "security" and entry["fix"] == "always"
+    assert (
+        entry["name"] == "debug-enabled"
+        and entry["family"] == "security"
+        and entry["fix"] == "always"
+    )
 
 
 # -- the real command ------------------------------------------------------------------
 def test_python_m_djvet_check(project: Path) -> None:
     server = Path(__file__).resolve().parent.parent / "server"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(server), os.environ.get("PYTHONPATH", "")])}
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(server), os.environ.get("PYTHONPATH", "")]),
+    }
     done = subprocess.run(
         [sys.executable, "-m", "djvet", "check", *ONLY, "--output-format", "json"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=120,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 1, done.stderr
     assert [f["code"] for f in json.loads(done.stdout)] == ["DJV201"]
@@ -496,10 +639,17 @@ def test_python_m_djvet_check(project: Path) -> None:
 
 
 def test_every_check_option_is_documented() -> None:
-    docs = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(encoding="utf-8")
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "cli.md").read_text(
+        encoding="utf-8"
+    )
     check = argparse.ArgumentParser()
     cli._check_parser(check)
-    options = [s for action in check._actions for s in action.option_strings if s.startswith("--")]
+    options = [
+        s
+        for action in check._actions
+        for s in action.option_strings
+        if s.startswith("--")
+    ]
     assert options and "--stdin-filename" in options
     missing = [o for o in options if o != "--help" and f"`{o}" not in docs]
     assert not missing, f"document {missing} in docs/cli.md"

@@ -37,7 +37,9 @@ class FixLoopError(RuntimeError):
 @dataclass
 class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    fixed: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (before, after)
+    fixed: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # path -> (before, after)
     fixes_applied: int = 0
     fixed_by_code: Counter[str] = field(default_factory=Counter)
     files_checked: int = 0
@@ -64,7 +66,9 @@ def collect_files(
         elif os.path.isfile(path):
             if language_for_path(path) is None:
                 log.info("%s: not a file djvet reads; skipped", raw)
-            elif force_exclude and project.config.is_excluded(project.config.relative(path)):
+            elif force_exclude and project.config.is_excluded(
+                project.config.relative(path)
+            ):
                 log.info("%s: excluded by configuration; skipped", raw)
             else:
                 files.append(path)
@@ -140,7 +144,14 @@ def _check_one(
     result.files_checked += 1
     if fix_level is not None:
         try:
-            _fix_file(project, document, fix_level, result, write=write, own_file_only=own_file_only)
+            _fix_file(
+                project,
+                document,
+                fix_level,
+                result,
+                write=write,
+                own_file_only=own_file_only,
+            )
         except FixLoopError as error:
             project.warn(f"{project.config.relative(path)}: {error}")
         document = project.document(path) or document
@@ -174,17 +185,28 @@ def _fix_file(
         if current is None:
             return
         fixes = [
-            d for d in check_document(current, project)
-            if d.fix and d.fix.edits and d.fix.applicability >= level
-            and not (own_file_only and {normalize(p) for p in d.fix.paths(own)} != {own})
+            d
+            for d in check_document(current, project)
+            if d.fix
+            and d.fix.edits
+            and d.fix.applicability >= level
+            and not (
+                own_file_only and {normalize(p) for p in d.fix.paths(own)} != {own}
+            )
         ]
         if not fixes or _apply_batch(project, own, fixes, result, write) == 0:
             return
-    raise FixLoopError(f"fixes did not settle after {MAX_FIX_PASSES} passes; left after the last")
+    raise FixLoopError(
+        f"fixes did not settle after {MAX_FIX_PASSES} passes; left after the last"
+    )
 
 
 def _apply_batch(
-    project: ProjectIndex, own: str, fixes: list[Diagnostic], result: Result, write: bool
+    project: ProjectIndex,
+    own: str,
+    fixes: list[Diagnostic],
+    result: Result,
+    write: bool,
 ) -> int:
     """Apply every fix that does not touch text another chosen fix changes; the rest wait
     for the next pass, when they are recomputed on the new text."""
@@ -220,7 +242,9 @@ def _absolute(edit: Edit, own: str) -> Edit:
     return Edit(edit.span, edit.new_text, normalize(edit.path) if edit.path else own)
 
 
-def _texts_for(project: ProjectIndex, edits: list[Edit], own_path: str) -> dict[str, str]:
+def _texts_for(
+    project: ProjectIndex, edits: list[Edit], own_path: str
+) -> dict[str, str]:
     texts = {}
     for path in group_by_path(edits, own_path):
         text = project.read(path)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from djvet import __version__, output
+from djvet import __version__, docs_gen, output
 from djvet.checker import Result, check_files, collect_files
 from djvet.core.config import (
     Config,
@@ -25,7 +25,7 @@ from djvet.core.config import (
     valid_prefix,
 )
 from djvet.core.model import Applicability, Diagnostic
-from djvet.core.rule import RULES, Rule, discover, iter_rules
+from djvet.core.rule import RULES, discover, iter_rules
 from djvet.project.index import ProjectIndex, normalize
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -38,50 +38,105 @@ class UsageError(Exception):
 
 # -- arguments -------------------------------------------------------------------------
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="djvet", description="Hold Django projects to best practices.")
+    parser = argparse.ArgumentParser(
+        prog="djvet", description="Hold Django projects to best practices."
+    )
     parser.add_argument("--version", action="version", version=f"djvet {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    _check_parser(commands.add_parser("check", help="check files and folders (default: the current folder)"))
+    _check_parser(
+        commands.add_parser(
+            "check", help="check files and folders (default: the current folder)"
+        )
+    )
 
     rule = commands.add_parser("rule", help="show a rule's documentation")
     rule.add_argument("code", help="a rule code (DJV201) or name (debug-enabled)")
     rules = commands.add_parser("rules", help="list every rule")
     rules.add_argument("--output-format", choices=("text", "json"), default="text")
 
-    server = commands.add_parser("server", help="run the language server on standard input/output")
+    server = commands.add_parser(
+        "server", help="run the language server on standard input/output"
+    )
     server.add_argument("--log-file", help="also write the server log to this file")
-    server.add_argument("-v", "--verbose", action="store_true", help="log debugging detail")
+    server.add_argument(
+        "-v", "--verbose", action="store_true", help="log debugging detail"
+    )
     return parser
 
 
 def _check_parser(check: argparse.ArgumentParser) -> None:
     add = check.add_argument
-    add("paths", nargs="*", metavar="PATH", help="files or folders; - reads standard input")
-    add("--fix", action="store_true", help="apply safe fixes (repeatedly, until none is left)")
-    add("--unsafe-fixes", action="store_true",
-        help="also apply unsafe fixes with --fix; without it, show them as fixable")
-    add("--diff", action="store_true",
-        help="show each fix as a unified diff; with --fix, print the changes and write nothing")
-    add("--select", metavar="CODES", help="comma-separated codes or prefixes to check (replaces the configured set)")
-    add("--extend-select", metavar="CODES", help="comma-separated codes or prefixes to add")
+    add(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or folders; - reads standard input",
+    )
+    add(
+        "--fix",
+        action="store_true",
+        help="apply safe fixes (repeatedly, until none is left)",
+    )
+    add(
+        "--unsafe-fixes",
+        action="store_true",
+        help="also apply unsafe fixes with --fix; without it, show them as fixable",
+    )
+    add(
+        "--diff",
+        action="store_true",
+        help="show each fix as a unified diff; with --fix, print the changes and write nothing",
+    )
+    add(
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to check (replaces the configured set)",
+    )
+    add(
+        "--extend-select",
+        metavar="CODES",
+        help="comma-separated codes or prefixes to add",
+    )
     add("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
-    add("--output-format", choices=FORMATS, default="text", help="how to report findings (default: text)")
+    add(
+        "--output-format",
+        choices=FORMATS,
+        default="text",
+        help="how to report findings (default: text)",
+    )
     add("--exit-zero", action="store_true", help="exit 0 even when findings remain")
-    add("--statistics", action="store_true",
-        help="count findings per rule instead of listing them; time per rule goes to stderr")
-    add("--stdin-filename", metavar="PATH", help="the path of the file read from standard input")
+    add(
+        "--statistics",
+        action="store_true",
+        help="count findings per rule instead of listing them; time per rule goes to stderr",
+    )
+    add(
+        "--stdin-filename",
+        metavar="PATH",
+        help="the path of the file read from standard input",
+    )
     add("--config", metavar="FILE", help="read [tool.djvet] from this TOML file")
-    add("--force-exclude", action="store_true",
-        help="apply `exclude` to files named on the command line too (for pre-commit)")
+    add(
+        "--force-exclude",
+        action="store_true",
+        help="apply `exclude` to files named on the command line too (for pre-commit)",
+    )
     add("--no-progress", action="store_true", help="never show the progress line")
-    add("-v", "--verbose", action="store_true", help="also say which files are skipped and why")
+    add(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also say which files are skipped and why",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-    except SystemExit as exit_:  # argparse exits 2 on bad usage, 0 after --help/--version
+    except (
+        SystemExit
+    ) as exit_:  # argparse exits 2 on bad usage, 0 after --help/--version
         return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     _configure_logging(getattr(args, "verbose", False))
     if args.command is None:
@@ -89,7 +144,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     try:
         discover()
-        return {"check": _check, "rule": _rule, "rules": _rules, "server": _server}[args.command](args)
+        return {"check": _check, "rule": _rule, "rules": _rules, "server": _server}[
+            args.command
+        ](args)
     except UsageError as error:
         print(f"djvet: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -98,14 +155,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception as error:  # a bug must still end with a clear message and exit 2
         logging.getLogger("djvet").exception("internal error")
-        print(f"djvet: internal error: {error}; please report it with the traceback above",
-              file=sys.stderr)
+        print(
+            f"djvet: internal error: {error}; please report it with the traceback above",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
 
 
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
-                        format="djvet: %(levelname)s: %(message)s", force=True)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="djvet: %(levelname)s: %(message)s",
+        force=True,
+    )
     # The project index's warnings reach the user once, through `Result.warnings`.
     logging.getLogger("djvet.project.index").setLevel(logging.ERROR)
 
@@ -117,7 +179,9 @@ def _codes(option: str | None, flag: str) -> tuple[str, ...] | None:
     codes = tuple(code.strip().upper() for code in option.split(",") if code.strip())
     bad = [code for code in codes if not valid_prefix(code)]
     if bad:
-        raise UsageError(f"{flag}: unknown rule code or prefix {', '.join(bad)}; {prefix_help(bad[0])}")
+        raise UsageError(
+            f"{flag}: unknown rule code or prefix {', '.join(bad)}; {prefix_help(bad[0])}"
+        )
     return codes
 
 
@@ -131,7 +195,9 @@ def _config(args: argparse.Namespace, paths: list[str]) -> Config:
         first = paths[0] if paths[0] != "-" else (args.stdin_filename or ".")
         start = Path(first)
         while not start.exists() and start != start.parent:
-            start = start.parent  # a missing path still finds its project's configuration
+            start = (
+                start.parent
+            )  # a missing path still finds its project's configuration
         config = load_config(find_project_root(start if start.exists() else Path.cwd()))
     select = _codes(args.select, "--select")
     extend = _codes(args.extend_select, "--extend-select") or ()
@@ -153,21 +219,39 @@ def _check(args: argparse.Namespace) -> int:
     return _check_paths(args, project, paths, level)
 
 
-def _check_paths(args: argparse.Namespace, project: ProjectIndex, paths: list[str], level: Applicability) -> int:
+def _check_paths(
+    args: argparse.Namespace,
+    project: ProjectIndex,
+    paths: list[str],
+    level: Applicability,
+) -> int:
     files = collect_files(project, paths, force_exclude=args.force_exclude)
-    interactive = _is_terminal(sys.stderr) and args.output_format in ("text", "concise") and not args.no_progress
+    interactive = (
+        _is_terminal(sys.stderr)
+        and args.output_format in ("text", "concise")
+        and not args.no_progress
+    )
     progress = _Progress(sys.stderr).start() if interactive else None
     try:
-        result = check_files(project, files, fix_level=level if args.fix else None,
-                             progress=progress, with_stats=args.statistics, write=not args.diff)
+        result = check_files(
+            project,
+            files,
+            fix_level=level if args.fix else None,
+            progress=progress,
+            with_stats=args.statistics,
+            write=not args.diff,
+        )
     finally:
         if progress:
             progress.clear()
     _print_warnings(result.warnings)
     missing = [p for p in paths if not os.path.exists(p)]
     if not files and not missing:
-        print(f"djvet: warning: no files to check in {', '.join(paths)} "
-              "(djvet reads Python, templates, requirements and deploy files)", file=sys.stderr)
+        print(
+            f"djvet: warning: no files to check in {', '.join(paths)} "
+            "(djvet reads Python, templates, requirements and deploy files)",
+            file=sys.stderr,
+        )
     if args.fix and args.diff:
         code = _print_fix_diff(result, args)
     else:
@@ -175,7 +259,12 @@ def _check_paths(args: argparse.Namespace, project: ProjectIndex, paths: list[st
     return EXIT_ERROR if missing else code
 
 
-def _report(args: argparse.Namespace, result: Result, level: Applicability, read: Callable[[str], str | None]) -> int:
+def _report(
+    args: argparse.Namespace,
+    result: Result,
+    level: Applicability,
+    read: Callable[[str], str | None],
+) -> int:
     """Print the findings in the chosen format; the exit code they call for."""
     diagnostics = sorted(result.diagnostics, key=Diagnostic.sort_key)
     fmt = args.output_format
@@ -187,7 +276,9 @@ def _report(args: argparse.Namespace, result: Result, level: Applicability, read
         print(output.render_json(diagnostics))
     elif fmt == "sarif":
         # URIs relative to the working folder, where code scanning runs djvet.
-        print(output.render_sarif(diagnostics, root=Path.cwd(), warnings=result.warnings))
+        print(
+            output.render_sarif(diagnostics, root=Path.cwd(), warnings=result.warnings)
+        )
     elif diagnostics:  # github
         print(output.render_github(diagnostics))
     if args.statistics:
@@ -195,8 +286,13 @@ def _report(args: argparse.Namespace, result: Result, level: Applicability, read
     return EXIT_FINDINGS if diagnostics and not args.exit_zero else EXIT_CLEAN
 
 
-def _print_human(args: argparse.Namespace, result: Result, diagnostics: list[Diagnostic],
-                 level: Applicability, read: Callable[[str], str | None]) -> None:
+def _print_human(
+    args: argparse.Namespace,
+    result: Result,
+    diagnostics: list[Diagnostic],
+    level: Applicability,
+    read: Callable[[str], str | None],
+) -> None:
     color = _use_color(sys.stdout)
     if args.statistics:
         if diagnostics:
@@ -206,12 +302,20 @@ def _print_human(args: argparse.Namespace, result: Result, diagnostics: list[Dia
             print(output.render_concise(diagnostics, level))
     elif diagnostics:
         texts = {path: read(path) or "" for path in {d.path for d in diagnostics}}
-        print(output.render_text(diagnostics, texts, show_diff=args.diff, color=color, fix_level=level))
+        print(
+            output.render_text(
+                diagnostics, texts, show_diff=args.diff, color=color, fix_level=level
+            )
+        )
     if result.fixes_applied:
         files = output.plural(len(result.fixed), "file")
         print(f"Fixed {output.plural(result.fixes_applied, 'finding')} in {files}.")
     if _is_terminal(sys.stdout):
-        print(output.render_summary(diagnostics, result.seconds, result.files_checked, color, level))
+        print(
+            output.render_summary(
+                diagnostics, result.seconds, result.files_checked, color, level
+            )
+        )
     else:
         print(output.render_footer(diagnostics, level))
 
@@ -222,19 +326,30 @@ def _print_fix_diff(result: Result, args: argparse.Namespace) -> int:
     if diff:
         print(diff)
     count = result.fixes_applied
-    print(f"Would fix {output.plural(count, 'finding')}." if count else "No fixes available.",
-          file=sys.stderr)
+    print(
+        f"Would fix {output.plural(count, 'finding')}."
+        if count
+        else "No fixes available.",
+        file=sys.stderr,
+    )
     return EXIT_FINDINGS if count and not args.exit_zero else EXIT_CLEAN
 
 
-def _check_stdin(args: argparse.Namespace, project: ProjectIndex, level: Applicability) -> int:
+def _check_stdin(
+    args: argparse.Namespace, project: ProjectIndex, level: Applicability
+) -> int:
     """Standard input is checked as the file `--stdin-filename` names (default `stdin.py`).
     With `--fix`, the fixed text goes to stdout and remaining findings to stderr."""
     path = normalize(args.stdin_filename or "stdin.py")
     text = _read_stdin()
     project.set_overlay(path, text)
-    result = check_files(project, [path], fix_level=level if args.fix else None,
-                         write=False, own_file_only=True)
+    result = check_files(
+        project,
+        [path],
+        fix_level=level if args.fix else None,
+        write=False,
+        own_file_only=True,
+    )
     _print_warnings(result.warnings)
     if not args.fix:
         return _report(args, result, level, project.read)
@@ -254,7 +369,9 @@ def _read_stdin() -> str:
     try:
         return stream.read().decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UsageError(f"standard input is not UTF-8 ({error.reason} at byte {error.start})") from None
+        raise UsageError(
+            f"standard input is not UTF-8 ({error.reason} at byte {error.start})"
+        ) from None
 
 
 def _print_warnings(warnings: list[str]) -> None:
@@ -305,7 +422,9 @@ class _Progress:
         self._ticker: threading.Thread | None = None
 
     def start(self) -> _Progress:
-        self._ticker = threading.Thread(target=self._tick, name="djvet-progress", daemon=True)
+        self._ticker = threading.Thread(
+            target=self._tick, name="djvet-progress", daemon=True
+        )
         self._ticker.start()
         return self
 
@@ -322,11 +441,17 @@ class _Progress:
         with self._lock:
             now = time.monotonic()
             elapsed = now - self.started
-            if self._stop.is_set() or elapsed < self.delay or (now - self.last < 0.1 and not force):
+            if (
+                self._stop.is_set()
+                or elapsed < self.delay
+                or (now - self.last < 0.1 and not force)
+            ):
                 return
             self.last = now
             self.shown = True
-            self.stream.write(f"\r\x1b[Kdjvet: {self.done}/{self.total} files, {elapsed:.1f}s")
+            self.stream.write(
+                f"\r\x1b[Kdjvet: {self.done}/{self.total} files, {elapsed:.1f}s"
+            )
             self.stream.flush()
 
     def clear(self) -> None:
@@ -339,41 +464,20 @@ class _Progress:
 
 
 # -- rules and docs --------------------------------------------------------------------
-def _find_rule(code_or_name: str) -> Rule | None:
-    for rule in iter_rules():
-        if code_or_name.upper() == rule.code or code_or_name.lower() == rule.name:
-            return rule
-    return None
-
-
 def _rule(args: argparse.Namespace) -> int:
-    rule = _find_rule(args.code)
+    rule = docs_gen.find_rule(args.code)
     if rule is None:
         raise UsageError(f"unknown rule {args.code!r}; {prefix_help(args.code)}")
-    print(f"# {rule.code} {rule.name}\n")
-    print(f"Family: {rule.family.title} · Severity: {rule.severity.label} · Fix: {rule.fix.value}")
-    print(f"Docs: {rule.docs_url}\n")
-    print((rule.docs or rule.message).strip())
+    print(docs_gen.render_rule(rule), end="")
     return EXIT_CLEAN
 
 
 def _rules(args: argparse.Namespace) -> int:
     rules = list(iter_rules())
     if args.output_format == "json":
-        import json
-
-        print(json.dumps([
-            {"code": r.code, "name": r.name, "family": r.family.slug, "severity": r.severity.label,
-             "fix": r.fix.value, "default_enabled": r.default_enabled, "summary": r.summary(),
-             "url": r.docs_url}
-            for r in rules
-        ], indent=2))
-        return EXIT_CLEAN
-    width = max((len(r.name) for r in rules), default=4)
-    print(f"{'code':<6}  fix  {'name':<{width}}  what it flags")
-    for rule in rules:
-        fix = {"always": "yes", "sometimes": "some", "never": ""}[rule.fix.value]
-        print(f"{rule.code:<6}  {fix:<4} {rule.name:<{width}}  {rule.summary()}")
+        print(docs_gen.render_rules_json(rules))
+    else:
+        print(docs_gen.render_rules_table(rules))
     return EXIT_CLEAN
 
 

@@ -43,8 +43,10 @@ def plural(count: int, word: str) -> str:
 
 def is_fixable(d: Diagnostic, level: Applicability = Applicability.SAFE) -> bool:
     """Whether `--fix` (at `level`) would apply this finding's fix."""
-    return d.fix is not None and bool(d.fix.edits) and d.fix.applicability >= max(
-        level, Applicability.UNSAFE
+    return (
+        d.fix is not None
+        and bool(d.fix.edits)
+        and d.fix.applicability >= max(level, Applicability.UNSAFE)
     )
 
 
@@ -70,14 +72,20 @@ def render_text(
     paint = Colors(color)
     out: list[str] = []
     for d in diagnostics:
-        where = f"{display_path(d.path)}:{d.span.start_line + 1}:{d.span.start_column + 1}"
+        where = (
+            f"{display_path(d.path)}:{d.span.start_line + 1}:{d.span.start_column + 1}"
+        )
         mark = " [*]" if is_fixable(d, fix_level) else ""
         out.append(f"{paint(where, '1')}: {paint(d.code, '1;31')}{mark} {d.message}")
         out.extend(_snippet(d.span, texts.get(d.path), paint))
         if d.fix:
-            out.append(f"  {paint('help', '1;36')}: {d.fix.title} ({d.fix.applicability.label} fix)")
+            out.append(
+                f"  {paint('help', '1;36')}: {d.fix.title} ({d.fix.applicability.label} fix)"
+            )
             if show_diff:
-                out.extend("  " + _paint_diff(line, paint) for line in fix_diff(d, texts))
+                out.extend(
+                    "  " + _paint_diff(line, paint) for line in fix_diff(d, texts)
+                )
         for related in d.related:
             where = f"{display_path(related.path)}:{related.span.start_line + 1}"
             out.append(f"  {paint('note', '1;34')}: {where}: {related.message}")
@@ -143,7 +151,11 @@ def unified_diff(path: str, before: str, after: str, *, context: int = 3) -> lis
     return [
         line.rstrip("\r\n")
         for line in difflib.unified_diff(
-            before.splitlines(True), after.splitlines(True), f"a/{name}", f"b/{name}", n=context
+            before.splitlines(True),
+            after.splitlines(True),
+            f"a/{name}",
+            f"b/{name}",
+            n=context,
         )
     ]
 
@@ -155,7 +167,9 @@ def render_fixed_diff(fixed: Mapping[str, tuple[str, str]], color: bool = False)
     for path in sorted(fixed):
         before, after = fixed[path]
         if before != after:
-            out.extend(_paint_diff(line, paint) for line in unified_diff(path, before, after))
+            out.extend(
+                _paint_diff(line, paint) for line in unified_diff(path, before, after)
+            )
     return "\n".join(out)
 
 
@@ -169,35 +183,52 @@ def render_summary(
     """The end of a run on a terminal: findings per rule, what `--fix` would do, time."""
     paint = Colors(color)
     if not diagnostics:
-        return paint(f"All checks passed! ({plural(files, 'file')} in {seconds:.2f}s)", "1;32")
+        return paint(
+            f"All checks passed! ({plural(files, 'file')} in {seconds:.2f}s)", "1;32"
+        )
     counts = Counter((d.code, d.name) for d in diagnostics)
     width = max(len(str(n)) for n in counts.values())
-    rows = [f"{n:>{width}}  {code}  {name}" for (code, name), n in sorted(counts.items())]
+    rows = [
+        f"{n:>{width}}  {code}  {name}" for (code, name), n in sorted(counts.items())
+    ]
     found = f"Found {plural(len(diagnostics), 'finding')} in {plural(files, 'file')} ({seconds:.2f}s)."
     return "\n".join([*rows, paint(found, "1"), *_fix_hints(diagnostics, fix_level)])
 
 
-def render_footer(diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE) -> str:
+def render_footer(
+    diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE
+) -> str:
     """The end of a run when output is piped: counts only, nothing that varies by run."""
     if not diagnostics:
         return "All checks passed!"
-    return "\n".join([f"Found {plural(len(diagnostics), 'finding')}.", *_fix_hints(diagnostics, fix_level)])
+    return "\n".join(
+        [
+            f"Found {plural(len(diagnostics), 'finding')}.",
+            *_fix_hints(diagnostics, fix_level),
+        ]
+    )
 
 
 def _fix_hints(diagnostics: list[Diagnostic], level: Applicability) -> list[str]:
     fixable = sum(1 for d in diagnostics if is_fixable(d, level))
-    unsafe = sum(1 for d in diagnostics if is_fixable(d, Applicability.UNSAFE)) - fixable
+    unsafe = (
+        sum(1 for d in diagnostics if is_fixable(d, Applicability.UNSAFE)) - fixable
+    )
     hints = []
     if fixable:
         command = "--fix --unsafe-fixes" if level <= Applicability.UNSAFE else "--fix"
         hints.append(f"[*] {fixable} fixable with `djvet check {command}`.")
     if unsafe:
         more = "more " if fixable else ""
-        hints.append(f"{unsafe} {more}fixable with `djvet check --fix --unsafe-fixes` (review those changes).")
+        hints.append(
+            f"{unsafe} {more}fixable with `djvet check --fix --unsafe-fixes` (review those changes)."
+        )
     return hints
 
 
-def render_statistics(diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE) -> str:
+def render_statistics(
+    diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE
+) -> str:
     """`--statistics`: how many findings each rule has, most first (like ruff's)."""
     rows = _statistics(diagnostics, fix_level)
     if not rows:
@@ -209,21 +240,32 @@ def render_statistics(diagnostics: list[Diagnostic], fix_level: Applicability = 
     )
 
 
-def render_statistics_json(diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE) -> str:
+def render_statistics_json(
+    diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE
+) -> str:
     return json.dumps(_statistics(diagnostics, fix_level), indent=2)
 
 
-def _statistics(diagnostics: list[Diagnostic], level: Applicability) -> list[dict[str, Any]]:
+def _statistics(
+    diagnostics: list[Diagnostic], level: Applicability
+) -> list[dict[str, Any]]:
     counts = Counter(d.code for d in diagnostics)
     fixable = Counter(d.code for d in diagnostics if is_fixable(d, level))
     names = {d.code: d.name for d in diagnostics}
     return [
-        {"code": code, "name": names[code], "count": count, "fixable": fixable[code] == count}
+        {
+            "code": code,
+            "name": names[code],
+            "count": count,
+            "fixable": fixable[code] == count,
+        }
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
 
 
-def render_concise(diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE) -> str:
+def render_concise(
+    diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE
+) -> str:
     return "\n".join(
         f"{display_path(d.path)}:{d.span.start_line + 1}:{d.span.start_column + 1}: "
         f"{d.code}{' [*]' if is_fixable(d, fix_level) else ''} {d.message}"
@@ -319,14 +361,20 @@ def _sarif_rule(code: str) -> dict[str, Any]:
         "shortDescription": {"text": rule.summary()},
         "fullDescription": {"text": rule.message},
         "helpUri": rule.docs_url,
-        "help": {"text": rule.docs or rule.message, "markdown": rule.docs or rule.message},
+        "help": {
+            "text": rule.docs or rule.message,
+            "markdown": rule.docs or rule.message,
+        },
         "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
         "properties": {"tags": [rule.family.slug]},
     }
 
 
 def render_sarif(
-    diagnostics: list[Diagnostic], *, root: Path | None = None, warnings: Iterable[str] = ()
+    diagnostics: list[Diagnostic],
+    *,
+    root: Path | None = None,
+    warnings: Iterable[str] = (),
 ) -> str:
     """One run whose driver lists every rule; warnings become tool notifications."""
     root = Path(os.path.abspath(root)) if root is not None else None
@@ -348,7 +396,9 @@ def render_sarif(
     }
     if root is not None:
         run["originalUriBaseIds"] = {_SRCROOT: {"uri": root.as_uri().rstrip("/") + "/"}}
-    return json.dumps({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2)
+    return json.dumps(
+        {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, indent=2
+    )
 
 
 def _invocation(warnings: Iterable[str]) -> dict[str, Any]:
@@ -359,13 +409,20 @@ def _invocation(warnings: Iterable[str]) -> dict[str, Any]:
     return invocation
 
 
-def _sarif_result(d: Diagnostic, index: Mapping[str, int], root: Path | None) -> dict[str, Any]:
+def _sarif_result(
+    d: Diagnostic, index: Mapping[str, int], root: Path | None
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": d.code,
         "level": _SARIF_LEVEL[d.severity],
         "message": {"text": d.message},
         "locations": [
-            {"physicalLocation": {"artifactLocation": _artifact(d.path, root), "region": _region(d.span)}}
+            {
+                "physicalLocation": {
+                    "artifactLocation": _artifact(d.path, root),
+                    "region": _region(d.span),
+                }
+            }
         ],
     }
     if d.code in index:
@@ -375,7 +432,10 @@ def _sarif_result(d: Diagnostic, index: Mapping[str, int], root: Path | None) ->
             {
                 "id": number,
                 "message": {"text": r.message},
-                "physicalLocation": {"artifactLocation": _artifact(r.path, root), "region": _region(r.span)},
+                "physicalLocation": {
+                    "artifactLocation": _artifact(r.path, root),
+                    "region": _region(r.span),
+                },
             }
             for number, r in enumerate(d.related)
         ]
@@ -390,7 +450,11 @@ def _sarif_fix(d: Diagnostic, root: Path | None) -> dict[str, Any]:
         {
             "artifactLocation": _artifact(path, root),
             "replacements": [
-                {"deletedRegion": _region(e.span), "insertedContent": {"text": e.new_text}} for e in edits
+                {
+                    "deletedRegion": _region(e.span),
+                    "insertedContent": {"text": e.new_text},
+                }
+                for e in edits
             ],
         }
         for path, edits in group_by_path(d.fix.edits, d.path).items()

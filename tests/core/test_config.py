@@ -47,7 +47,13 @@ S = Selection
         # command-line layers: `--select` starts afresh, dropping configured ignores
         (Config(ignore=("DJV201",)).with_selection(["DJV201"]), "DJV201", True),
         (Config(ignore=("DJV201",)).with_selection(["DJV2"]), "DJV201", True),
-        (Config(extend_select=("DJV101",), select=("DJV2",)).with_selection(["DJV2"]), "DJV101", False),
+        (
+            Config(extend_select=("DJV101",), select=("DJV2",)).with_selection(
+                ["DJV2"]
+            ),
+            "DJV101",
+            False,
+        ),
         # ... while `--extend-select` and `--ignore` adjust what the file chose
         (Config(ignore=("DJV201",)).with_selection(None, ["DJV201"]), "DJV201", True),
         (Config(ignore=("DJV2",)).with_selection(None, ["DJV201"]), "DJV202", False),
@@ -56,11 +62,27 @@ S = Selection
         (Config().with_selection(None, (), ["DJV201"]), "DJV201", False),
         (Config().with_selection(None, (), ["DJV201"]), "DJV202", True),
         (Config().with_selection(["DJV2"], (), ["DJV201"]), "DJV201", False),
-        (Config().with_selection(["djv201"]), "DJV201", True),  # codes are case-insensitive
-        (Config(ignore=("DJV201",)).with_selection(None, (), ["DJV1"]), "DJV201", False),
+        (
+            Config().with_selection(["djv201"]),
+            "DJV201",
+            True,
+        ),  # codes are case-insensitive
+        (
+            Config(ignore=("DJV201",)).with_selection(None, (), ["DJV1"]),
+            "DJV201",
+            False,
+        ),
         # two layers (editor settings, then a flag)
-        (Config().with_selection(["DJV1"]).with_selection(None, ["DJV201"]), "DJV201", True),
-        (Config().with_selection(["DJV1"]).with_selection(None, ["DJV201"]), "DJV202", False),
+        (
+            Config().with_selection(["DJV1"]).with_selection(None, ["DJV201"]),
+            "DJV201",
+            True,
+        ),
+        (
+            Config().with_selection(["DJV1"]).with_selection(None, ["DJV201"]),
+            "DJV202",
+            False,
+        ),
     ],
 )
 def test_is_enabled(config: Config, code: str, expected: bool) -> None:
@@ -79,7 +101,9 @@ def test_is_enabled(config: Config, code: str, expected: bool) -> None:
         (Config(select=("DJV299",), ignore=("DJV299",)), False),
     ],
 )
-def test_rules_off_by_default_need_their_exact_code(config: Config, expected: bool) -> None:
+def test_rules_off_by_default_need_their_exact_code(
+    config: Config, expected: bool
+) -> None:
     assert config.is_enabled("DJV299", default_enabled=False) is expected
 
 
@@ -93,7 +117,11 @@ def test_rules_off_by_default_need_their_exact_code(config: Config, expected: bo
         ("tests/", "tests/a/b.py", True),
         ("./tests", "tests/a/b.py", True),
         ("**/migrations/*", "app/migrations/0001_initial.py", True),
-        ("**/migrations/*", "migrations/0001_initial.py", True),  # `**/` may match no folder
+        (
+            "**/migrations/*",
+            "migrations/0001_initial.py",
+            True,
+        ),  # `**/` may match no folder
         ("migrations", "app/migrations/0001_initial.py", True),  # no `/`: any component
         ("__init__.py", "app/sub/__init__.py", True),
         ("*.pyi", "app/stubs.pyi", True),
@@ -135,12 +163,18 @@ def test_exclude(exclude: tuple[str, ...], path: str, expected: bool) -> None:
         ({"DJV2": Severity.WARNING}, "DJV201", Severity.WARNING),
         ({"DJV2": Severity.WARNING, "DJV201": Severity.HINT}, "DJV201", Severity.HINT),
         ({"DJV201": Severity.HINT, "DJV2": Severity.WARNING}, "DJV201", Severity.HINT),
-        ({"DJV2": Severity.WARNING, "DJV20": Severity.INFORMATION}, "DJV201", Severity.INFORMATION),
+        (
+            {"DJV2": Severity.WARNING, "DJV20": Severity.INFORMATION},
+            "DJV201",
+            Severity.INFORMATION,
+        ),
         ({"ALL": Severity.HINT, "DJV2": Severity.WARNING}, "DJV101", Severity.HINT),
         ({"DJV1": Severity.HINT}, "DJV201", Severity.ERROR),
     ],
 )
-def test_severity_longest_prefix_wins(severity: dict[str, Severity], code: str, expected: Severity) -> None:
+def test_severity_longest_prefix_wins(
+    severity: dict[str, Severity], code: str, expected: Severity
+) -> None:
     assert Config(severity=severity).severity_for(code, Severity.ERROR) is expected
 
 
@@ -151,14 +185,33 @@ def test_severity_longest_prefix_wins(severity: dict[str, Severity], code: str, 
         ({"select": ["DJV2", "djv1"]}, {"select": ("DJV2", "DJV1")}),
         ({"extend_select": "DJV201"}, {"extend_select": ("DJV201",)}),
         ({"ignore": []}, {"ignore": ()}),
-        ({"per-file-ignores": {"tests/*": ["DJV2"]}}, {"per_file_ignores": {"tests/*": ("DJV2",)}}),
+        (
+            {"per-file-ignores": {"tests/*": ["DJV2"]}},
+            {"per_file_ignores": {"tests/*": ("DJV2",)}},
+        ),
         ({"exclude": ["legacy"]}, {"exclude": ("legacy",)}),
-        ({"severity": {"djv2": "warn", "DJV201": "info"}},
-         {"severity": {"DJV2": Severity.WARNING, "DJV201": Severity.INFORMATION}}),
-        ({"settings-modules": {"production": ["config.settings.prod"], "test": "config.settings.test"}},
-         {"settings_modules": {"production": ("config.settings.prod",), "test": ("config.settings.test",)}}),
-        ({"settings-modules": {"development": ["config/settings/local.py"]}},
-         {"settings_modules": {"development": ("config/settings/local.py",)}}),
+        (
+            {"severity": {"djv2": "warn", "DJV201": "info"}},
+            {"severity": {"DJV2": Severity.WARNING, "DJV201": Severity.INFORMATION}},
+        ),
+        (
+            {
+                "settings-modules": {
+                    "production": ["config.settings.prod"],
+                    "test": "config.settings.test",
+                }
+            },
+            {
+                "settings_modules": {
+                    "production": ("config.settings.prod",),
+                    "test": ("config.settings.test",),
+                }
+            },
+        ),
+        (
+            {"settings-modules": {"development": ["config/settings/local.py"]}},
+            {"settings_modules": {"development": ("config/settings/local.py",)}},
+        ),
         ({"python": "python3"}, {"python": "python3"}),  # a command on PATH
         ({"django-version": "4.2"}, {"django_version": (4, 2)}),
         ({"django-version": 5}, {"django_version": (5,)}),
@@ -174,25 +227,57 @@ def test_valid_values(values: dict, changes: dict) -> None:
     [
         ({"selct": ["DJV2"]}, "unknown key `selct`", {}),
         ({"select": 5}, "`select` must be a list", {}),
-        ({"select": ["DJV2", "XYZ1"]}, "`select` has unknown rule code or prefix `XYZ1`", {"select": ("DJV2",)}),
-        ({"ignore": ["DJV000"]}, "`ignore` has unknown rule code or prefix `DJV000`", {"ignore": ()}),
+        (
+            {"select": ["DJV2", "XYZ1"]},
+            "`select` has unknown rule code or prefix `XYZ1`",
+            {"select": ("DJV2",)},
+        ),
+        (
+            {"ignore": ["DJV000"]},
+            "`ignore` has unknown rule code or prefix `DJV000`",
+            {"ignore": ()},
+        ),
         ({"per-file-ignores": ["tests"]}, "`per-file-ignores` must be a table", {}),
-        ({"per-file-ignores": {"tests/*": 3}}, "`per-file-ignores.tests/*` must be a list", {"per_file_ignores": {}}),
+        (
+            {"per-file-ignores": {"tests/*": 3}},
+            "`per-file-ignores.tests/*` must be a list",
+            {"per_file_ignores": {}},
+        ),
         ({"severity": "error"}, "`severity` must be a table", {}),
-        ({"severity": {"DJV2": "loud"}}, "`severity.DJV2`: unknown severity 'loud'", {"severity": {}}),
-        ({"severity": {"FOO": "error"}}, "`severity` has unknown rule code or prefix `FOO`", {"severity": {}}),
+        (
+            {"severity": {"DJV2": "loud"}},
+            "`severity.DJV2`: unknown severity 'loud'",
+            {"severity": {}},
+        ),
+        (
+            {"severity": {"FOO": "error"}},
+            "`severity` has unknown rule code or prefix `FOO`",
+            {"severity": {}},
+        ),
         ({"settings-modules": ["a"]}, "`settings-modules` must be a table", {}),
-        ({"settings-modules": {"prod": ["a"]}}, "`settings-modules.prod` is not one of", {"settings_modules": {}}),
-        ({"settings-modules": {"production": ["config/settings"]}},
-         "`config/settings` is neither a dotted module name", {"settings_modules": {"production": ()}}),
+        (
+            {"settings-modules": {"prod": ["a"]}},
+            "`settings-modules.prod` is not one of",
+            {"settings_modules": {}},
+        ),
+        (
+            {"settings-modules": {"production": ["config/settings"]}},
+            "`config/settings` is neither a dotted module name",
+            {"settings_modules": {"production": ()}},
+        ),
         ({"django-version": "five"}, "`django-version` must look like", {}),
         ({"python": 3}, "`python` must be the path of an interpreter", {}),
-        ({"python": "/nonexistent/bin/python"},
-         "`python`: no interpreter or virtualenv at /nonexistent/bin/python", {}),
+        (
+            {"python": "/nonexistent/bin/python"},
+            "`python`: no interpreter or virtualenv at /nonexistent/bin/python",
+            {},
+        ),
         ({"exclude": [1, 2]}, "`exclude` must be a list of strings", {}),
     ],
 )
-def test_invalid_values_name_the_key_and_fall_back(values: dict, names: str, changes: dict) -> None:
+def test_invalid_values_name_the_key_and_fall_back(
+    values: dict, names: str, changes: dict
+) -> None:
     parsed, messages = parse_values(values, "pyproject.toml [tool.djvet]")
     assert parsed == changes
     assert len(messages) == 1 and names in messages[0], messages
@@ -205,14 +290,30 @@ def test_python_relative_to_the_root(tmp_path: Path) -> None:
         config = Config(root=tmp_path).with_overrides({"python": value}, "test")
         assert config.python == value and not config.messages
     config = Config(root=tmp_path).with_overrides({"python": "venv2"}, "test")
-    assert config.python is None and "no interpreter or virtualenv at venv2" in config.messages[0]
+    assert (
+        config.python is None
+        and "no interpreter or virtualenv at venv2" in config.messages[0]
+    )
 
 
 @pytest.mark.parametrize(
     ("prefix", "valid"),
-    [("ALL", True), ("all", True), ("DJV", True), ("DJV2", True), ("DJV9", True),
-     ("DJV20", True), ("DJV201", True), ("djv201", True), ("DJV0", False), ("DJV999", False),
-     ("DJV2011", False), ("E501", False), ("", False), ("DJ", False)],
+    [
+        ("ALL", True),
+        ("all", True),
+        ("DJV", True),
+        ("DJV2", True),
+        ("DJV9", True),
+        ("DJV20", True),
+        ("DJV201", True),
+        ("djv201", True),
+        ("DJV0", False),
+        ("DJV999", False),
+        ("DJV2011", False),
+        ("E501", False),
+        ("", False),
+        ("DJ", False),
+    ],
 )
 def test_valid_prefix(prefix: str, valid: bool) -> None:
     assert valid_prefix(prefix) is valid
@@ -228,14 +329,19 @@ def test_prefix_help_lists_families_and_suggests() -> None:
 
 # -- loading ---------------------------------------------------------------------------
 def test_load_config_reads_the_table(tmp_path: Path) -> None:
-    write_project(tmp_path, {"pyproject.toml": """
+    write_project(
+        tmp_path,
+        {
+            "pyproject.toml": """
         [tool.djvet]
         select = ["DJV2"]
         ignore = ["DJV201"]
         per-file-ignores = {"tests/*" = ["DJV2"]}
         severity = {DJV2 = "warning"}
         django-version = "4.2"
-    """})
+    """
+        },
+    )
     config = load_config(tmp_path)
     assert config.root == tmp_path and config.messages == ()
     assert config.select == ("DJV2",) and config.ignore == ("DJV201",)
@@ -254,7 +360,9 @@ def test_load_config_reads_the_table(tmp_path: Path) -> None:
         ("[tool.djvet]\nselect = 'DJV2'\nbogus = 1\n", "unknown key `bogus`"),
     ],
 )
-def test_load_config_never_raises(tmp_path: Path, text: str, message: str | None) -> None:
+def test_load_config_never_raises(
+    tmp_path: Path, text: str, message: str | None
+) -> None:
     write_project(tmp_path, {"pyproject.toml": text})
     config = load_config(tmp_path)
     if message is None:
@@ -285,17 +393,41 @@ OTHER = "[tool.black]\n"
         ({"site/manage.py": "", "site/app/views.py": ""}, "site/app/views.py", "site"),
         ({"site/manage.py": "", "site/app/views.py": ""}, "site/app", "site"),
         ({"repo/.git/HEAD": "", "repo/pkg/mod.py": ""}, "repo/pkg/mod.py", "repo"),
-        ({"repo/pyproject.toml": OTHER, "repo/src/manage.py": "", "repo/src/app/x.py": ""},
-         "repo/src/app/x.py", "repo/src"),
+        (
+            {
+                "repo/pyproject.toml": OTHER,
+                "repo/src/manage.py": "",
+                "repo/src/app/x.py": "",
+            },
+            "repo/src/app/x.py",
+            "repo/src",
+        ),
         # a [tool.djvet] table further up wins over a nearer manage.py ...
-        ({"repo/pyproject.toml": DJVET, "repo/src/manage.py": "", "repo/src/app/x.py": ""},
-         "repo/src/app/x.py", "repo"),
+        (
+            {
+                "repo/pyproject.toml": DJVET,
+                "repo/src/manage.py": "",
+                "repo/src/app/x.py": "",
+            },
+            "repo/src/app/x.py",
+            "repo",
+        ),
         # ... but never beyond the repository
-        ({"pyproject.toml": DJVET, "repo/.git/HEAD": "", "repo/app/x.py": ""}, "repo/app/x.py", "repo"),
-        ({"repo/pyproject.toml": "not toml [", "repo/app/x.py": ""}, "repo/app/x.py", "repo"),
+        (
+            {"pyproject.toml": DJVET, "repo/.git/HEAD": "", "repo/app/x.py": ""},
+            "repo/app/x.py",
+            "repo",
+        ),
+        (
+            {"repo/pyproject.toml": "not toml [", "repo/app/x.py": ""},
+            "repo/app/x.py",
+            "repo",
+        ),
     ],
 )
-def test_find_project_root(tmp_path: Path, files: dict[str, str], start: str, root: str) -> None:
+def test_find_project_root(
+    tmp_path: Path, files: dict[str, str], start: str, root: str
+) -> None:
     write_project(tmp_path, files)
     # No marker above tmp_path may leak in: the outermost test folder gets a .git.
     (tmp_path / ".git").mkdir(exist_ok=True)
@@ -306,6 +438,8 @@ def test_find_project_root(tmp_path: Path, files: dict[str, str], start: str, ro
 def test_without_any_marker_the_start_folder_is_the_root(tmp_path: Path) -> None:
     write_project(tmp_path, {"loose/x.py": ""})
     markers = ("pyproject.toml", "manage.py", ".git")
-    if any((folder / m).exists() for folder in tmp_path.resolve().parents for m in markers):
+    if any(
+        (folder / m).exists() for folder in tmp_path.resolve().parents for m in markers
+    ):
         pytest.skip("a folder above the temporary folder holds a project marker")
     assert find_project_root(tmp_path / "loose/x.py") == (tmp_path / "loose").resolve()

@@ -18,10 +18,23 @@ from djvet.core.model import Language, Position, Span
         ("a\nbc\n", ["a", "bc", ""], [0, 2, 5]),
         ("a\r\nbc\r\n", ["a", "bc", ""], [0, 3, 7]),
         ("a\rb\nc", ["a", "b", "c"], [0, 2, 4]),
-        ("a\x0cb\n", ["a\x0cb", ""], [0, 4]),  # a form feed is not a line break for Python
+        (
+            "a\x0cb\n",
+            ["a\x0cb", ""],
+            [0, 4],
+        ),  # a form feed is not a line break for Python
         ("😀\né", ["😀", "é"], [0, 2]),
     ],
-    ids=["empty", "no-newline", "lf", "two-lines", "crlf", "lone-cr", "form-feed", "emoji"],
+    ids=[
+        "empty",
+        "no-newline",
+        "lf",
+        "two-lines",
+        "crlf",
+        "lone-cr",
+        "form-feed",
+        "emoji",
+    ],
 )
 def test_line_index(text: str, lines: list[str], offsets: list[int]) -> None:
     document = Document("/p/a.py", text)
@@ -47,15 +60,25 @@ def test_offset_clamps_and_position_inverts() -> None:
     assert document.offset(Position(9, 0)) == 4
     assert document.offset(Position(-1, -5)) == 0
     assert [document.position(o) for o in range(7)] == [
-        Position(0, 0), Position(0, 1), Position(0, 2), Position(0, 2),
-        Position(1, 0), Position(1, 1), Position(1, 2),
+        Position(0, 0),
+        Position(0, 1),
+        Position(0, 2),
+        Position(0, 2),
+        Position(1, 0),
+        Position(1, 1),
+        Position(1, 2),
     ]
 
 
 @pytest.mark.parametrize(
     ("text", "end"),
-    [("", Span(0, 0, 0, 0)), ("x = 1", Span(0, 5, 0, 5)), ("x = 1\n", Span(1, 0, 1, 0)),
-     ("x = 1\r\n", Span(1, 0, 1, 0)), ("é😀", Span(0, 2, 0, 2))],
+    [
+        ("", Span(0, 0, 0, 0)),
+        ("x = 1", Span(0, 5, 0, 5)),
+        ("x = 1\n", Span(1, 0, 1, 0)),
+        ("x = 1\r\n", Span(1, 0, 1, 0)),
+        ("é😀", Span(0, 2, 0, 2)),
+    ],
 )
 def test_end_span(text: str, end: Span) -> None:
     document = Document("/p/a.py", text)
@@ -102,7 +125,12 @@ def test_broken_code_still_has_a_tree_with_the_parts_that_parse() -> None:
 
 
 def test_templates_and_text_files_have_no_syntax_errors() -> None:
-    assert Document("/p/templates/a.html", "{% if %}", Language.TEMPLATE).first_syntax_error() is None
+    assert (
+        Document(
+            "/p/templates/a.html", "{% if %}", Language.TEMPLATE
+        ).first_syntax_error()
+        is None
+    )
     assert Document("/p/requirements.txt", "def f(:", Language.TEXT).syntax_errors == 0
 
 
@@ -139,5 +167,7 @@ def test_language_for_path(path: str, language: Language | None) -> None:
 
 
 def test_for_path_picks_the_language() -> None:
-    assert Document.for_path("/p/app/templates/a.html", "").language is Language.TEMPLATE
+    assert (
+        Document.for_path("/p/app/templates/a.html", "").language is Language.TEMPLATE
+    )
     assert Document.for_path("/p/unknown.xyz", "").language is Language.PYTHON

@@ -26,10 +26,20 @@ def _assignments(ctx: FileContext) -> Iterator[tuple[str, object]]:
         yield name.value, value
 
 
-def _fix(project: ProjectIndex, relative: str, level: Applicability = Applicability.SAFE,
-         **options: object) -> Result:
+def _fix(
+    project: ProjectIndex,
+    relative: str,
+    level: Applicability = Applicability.SAFE,
+    **options: object,
+) -> Result:
     result = Result()
-    _fix_file(project, project.document(str(project.root / relative)), level, result, **options)
+    _fix_file(
+        project,
+        project.document(str(project.root / relative)),
+        level,
+        result,
+        **options,
+    )
     return result
 
 
@@ -45,15 +55,24 @@ def _count_passes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return calls
 
 
-def test_independent_fixes_apply_in_one_pass(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_independent_fixes_apply_in_one_pass(
+    make_project: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with temporary_rule("DJV991", "test-one") as rule:
+
         @rule.on_module
         def check(ctx: FileContext) -> Iterator[Diagnostic]:
             for name, value in _assignments(ctx):
                 if value.get_code(include_prefix=False) == "1":
-                    yield rule.diagnostic(ctx, value, fix=Fix.safe(f"Set {name}", Edit(Span.of(value), "2")))
+                    yield rule.diagnostic(
+                        ctx,
+                        value,
+                        fix=Fix.safe(f"Set {name}", Edit(Span.of(value), "2")),
+                    )
 
-        project = make_project({"app/a.py": "A = 1\nB = 1\nC = 1\n"}, select=("DJV991",))
+        project = make_project(
+            {"app/a.py": "A = 1\nB = 1\nC = 1\n"}, select=("DJV991",)
+        )
         passes = _count_passes(monkeypatch)
         result = _fix(project, "app/a.py")
     assert (project.root / "app/a.py").read_text() == "A = 2\nB = 2\nC = 2\n"
@@ -61,8 +80,11 @@ def test_independent_fixes_apply_in_one_pass(make_project: Make, monkeypatch: py
     assert len(passes) == 2  # one pass fixes all three, the next finds nothing
 
 
-def test_conflicting_fixes_wait_for_the_next_pass(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_conflicting_fixes_wait_for_the_next_pass(
+    make_project: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
     with temporary_rule("DJV991", "test-conflict") as rule:
+
         @rule.on_module
         def check(ctx: FileContext) -> Iterator[Diagnostic]:
             end = ctx.document.end_span()
@@ -70,10 +92,16 @@ def test_conflicting_fixes_wait_for_the_next_pass(make_project: Make, monkeypatc
                 if value.get_code(include_prefix=False) == "1":
                     # Every fix also appends at the end of the file: the same point, so
                     # only one of them can go in each pass.
-                    fix = Fix.safe(f"Set {name}", Edit(Span.of(value), "2"), Edit(end, f"# fixed {name}\n"))
+                    fix = Fix.safe(
+                        f"Set {name}",
+                        Edit(Span.of(value), "2"),
+                        Edit(end, f"# fixed {name}\n"),
+                    )
                     yield rule.diagnostic(ctx, value, fix=fix)
 
-        project = make_project({"app/a.py": "A = 1\nB = 1\nC = 1\n"}, select=("DJV991",))
+        project = make_project(
+            {"app/a.py": "A = 1\nB = 1\nC = 1\n"}, select=("DJV991",)
+        )
         passes = _count_passes(monkeypatch)
         result = _fix(project, "app/a.py")
     assert (project.root / "app/a.py").read_text() == (
@@ -89,30 +117,54 @@ def test_conflicting_fixes_wait_for_the_next_pass(make_project: Make, monkeypatc
     [
         (Applicability.SAFE, "S = 2\nU = 1\nD = 1\n"),
         (Applicability.UNSAFE, "S = 2\nU = 2\nD = 1\n"),
-        (Applicability.DISPLAY_ONLY, "S = 2\nU = 2\nD = 1\n"),  # display-only never applies
+        (
+            Applicability.DISPLAY_ONLY,
+            "S = 2\nU = 2\nD = 1\n",
+        ),  # display-only never applies
     ],
 )
-def test_only_fixes_at_the_level_apply(make_project: Make, level: Applicability, expected: str) -> None:
+def test_only_fixes_at_the_level_apply(
+    make_project: Make, level: Applicability, expected: str
+) -> None:
     makers = {"S": Fix.safe, "U": Fix.unsafe, "D": Fix.display_only}
     with temporary_rule("DJV991", "test-levels") as rule:
+
         @rule.on_module
         def check(ctx: FileContext) -> Iterator[Diagnostic]:
             for name, value in _assignments(ctx):
                 if value.get_code(include_prefix=False) == "1":
-                    yield rule.diagnostic(ctx, value, fix=makers[name]("Set", Edit(Span.of(value), "2")))
+                    yield rule.diagnostic(
+                        ctx, value, fix=makers[name]("Set", Edit(Span.of(value), "2"))
+                    )
 
-        project = make_project({"app/a.py": "S = 1\nU = 1\nD = 1\n"}, select=("DJV991",))
+        project = make_project(
+            {"app/a.py": "S = 1\nU = 1\nD = 1\n"}, select=("DJV991",)
+        )
         _fix(project, "app/a.py", level)
     assert (project.root / "app/a.py").read_text() == expected
 
 
-def test_the_pass_cap_raises(make_project: Make, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_pass_cap_raises(
+    make_project: Make, monkeypatch: pytest.MonkeyPatch
+) -> None:
     project = make_project({"app/a.py": "x = 1\n"})
 
-    def always_fixable(document: object, project: ProjectIndex, **kwargs: object) -> list[Diagnostic]:
+    def always_fixable(
+        document: object, project: ProjectIndex, **kwargs: object
+    ) -> list[Diagnostic]:
         end = document.end_span()  # type: ignore[attr-defined]
         fix = Fix.safe("Grow", Edit(end, "y = 2\n"))
-        return [Diagnostic("DJV991", "test-grow", "grows", document.path, end, Severity.WARNING, fix)]  # type: ignore[attr-defined]
+        return [
+            Diagnostic(
+                "DJV991",
+                "test-grow",
+                "grows",
+                document.path,
+                end,
+                Severity.WARNING,
+                fix,
+            )
+        ]  # type: ignore[attr-defined]
 
     monkeypatch.setattr(checker, "check_document", always_fixable)
     with pytest.raises(FixLoopError, match=f"after {MAX_FIX_PASSES} passes"):
@@ -122,16 +174,21 @@ def test_the_pass_cap_raises(make_project: Make, monkeypatch: pytest.MonkeyPatch
 
     # check_files turns the error into a warning naming the file and carries on.
     project = make_project({"app/b.py": "x = 1\n"})
-    result = check_files(project, [str(project.root / "app/b.py")], fix_level=Applicability.SAFE)
+    result = check_files(
+        project, [str(project.root / "app/b.py")], fix_level=Applicability.SAFE
+    )
     assert any(w.startswith("app/b.py: fixes did not settle") for w in result.warnings)
 
 
 def test_a_fix_that_breaks_the_syntax_is_dropped(make_project: Make) -> None:
     with temporary_rule("DJV991", "test-break") as rule:
+
         @rule.on_module
         def check(ctx: FileContext) -> Iterator[Diagnostic]:
             for _, value in _assignments(ctx):
-                yield rule.diagnostic(ctx, value, fix=Fix.safe("Break", Edit(Span.of(value), "(")))
+                yield rule.diagnostic(
+                    ctx, value, fix=Fix.safe("Break", Edit(Span.of(value), "("))
+                )
 
         project = make_project({"app/a.py": "A = 1\n"}, select=("DJV991",))
         document = project.document(str(project.root / "app/a.py"))
@@ -143,18 +200,30 @@ def test_a_fix_that_breaks_the_syntax_is_dropped(make_project: Make) -> None:
         [checked] = check_document(document, project)
         assert checked.code == "DJV991" and checked.fix is None
         result = _fix(project, "app/a.py", Applicability.UNSAFE)
-    assert (project.root / "app/a.py").read_text() == "A = 1\n" and result.fixes_applied == 0
+    assert (
+        project.root / "app/a.py"
+    ).read_text() == "A = 1\n" and result.fixes_applied == 0
 
 
-def test_a_fix_that_keeps_its_finding_or_adds_one_is_dropped(make_project: Make) -> None:
-    with temporary_rule("DJV991", "test-stays") as stays, temporary_rule("DJV992", "test-on-two") as on_two:
+def test_a_fix_that_keeps_its_finding_or_adds_one_is_dropped(
+    make_project: Make,
+) -> None:
+    with (
+        temporary_rule("DJV991", "test-stays") as stays,
+        temporary_rule("DJV992", "test-on-two") as on_two,
+    ):
+
         @stays.on_module
         def check_stays(ctx: FileContext) -> Iterator[Diagnostic]:
             for name, value in _assignments(ctx):
                 if name == "A":  # flagged whatever its value: the fix cannot help
-                    yield stays.diagnostic(ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "3")))
+                    yield stays.diagnostic(
+                        ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "3"))
+                    )
                 if name == "B" and value.get_code(include_prefix=False) == "1":
-                    yield stays.diagnostic(ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "2")))
+                    yield stays.diagnostic(
+                        ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "2"))
+                    )
 
         @on_two.on_module
         def check_two(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -162,24 +231,34 @@ def test_a_fix_that_keeps_its_finding_or_adds_one_is_dropped(make_project: Make)
                 if value.get_code(include_prefix=False) == "2":
                     yield on_two.diagnostic(ctx, value)
 
-        project = make_project({"app/a.py": "A = 1\nB = 1\n"}, select=("DJV991", "DJV992"))
+        project = make_project(
+            {"app/a.py": "A = 1\nB = 1\n"}, select=("DJV991", "DJV992")
+        )
         document = project.document(str(project.root / "app/a.py"))
         found = check_document(document, project, verify_fixes=False)
         reasons = [verify_fix(d, document, project, project.config) for d in found]
-        assert reasons == ["the finding is still reported after the fix", "the fix adds DJV992"]
+        assert reasons == [
+            "the finding is still reported after the fix",
+            "the fix adds DJV992",
+        ]
         assert [d.fix for d in check_document(document, project)] == [None, None]
 
 
 def test_a_fix_may_edit_another_file(make_project: Make) -> None:
     with temporary_rule("DJV991", "test-cross") as rule:
+
         @rule.on_module
         def check(ctx: FileContext) -> Iterator[Diagnostic]:
             other = str(ctx.project.root / "app/b.py")
             if "USE_B" in ctx.text and "FIXED" not in (ctx.project.read(other) or ""):
-                fix = Fix.safe("Mark b", Edit(Span.point(0, 0), "FIXED = 1\n", path=other))
+                fix = Fix.safe(
+                    "Mark b", Edit(Span.point(0, 0), "FIXED = 1\n", path=other)
+                )
                 yield rule.diagnostic(ctx, Span(0, 0, 0, 5), fix=fix)
 
-        project = make_project({"app/a.py": "USE_B = 1\n", "app/b.py": "x = 1\n"}, select=("DJV991",))
+        project = make_project(
+            {"app/a.py": "USE_B = 1\n", "app/b.py": "x = 1\n"}, select=("DJV991",)
+        )
         skipped = _fix(project, "app/a.py", own_file_only=True)
         assert skipped.fixes_applied == 0
         result = _fix(project, "app/a.py")
@@ -189,26 +268,38 @@ def test_a_fix_may_edit_another_file(make_project: Make) -> None:
 
 def test_without_writing_the_fixed_text_stays_in_memory(make_project: Make) -> None:
     with temporary_rule("DJV991", "test-memory") as rule:
+
         @rule.on_module
         def check(ctx: FileContext) -> Iterator[Diagnostic]:
             for _, value in _assignments(ctx):
                 if value.get_code(include_prefix=False) == "1":
-                    yield rule.diagnostic(ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "2")))
+                    yield rule.diagnostic(
+                        ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "2"))
+                    )
 
         project = make_project({"app/a.py": "A = 1\r\n"}, select=("DJV991",))
         path = str(project.root / "app/a.py")
         result = _fix(project, "app/a.py", write=False)
         assert Path(path).read_bytes() == b"A = 1\r\n"
-        assert project.read(path) == "A = 2\r\n" and result.fixed[path] == ("A = 1\r\n", "A = 2\r\n")
+        assert project.read(path) == "A = 2\r\n" and result.fixed[path] == (
+            "A = 1\r\n",
+            "A = 2\r\n",
+        )
 
         project = make_project({"app/a.py": "A = 1\r\n"}, select=("DJV991",))
         _fix(project, "app/a.py")
-        assert Path(path).read_bytes() == b"A = 2\r\n"  # line endings survive a real write
+        assert (
+            Path(path).read_bytes() == b"A = 2\r\n"
+        )  # line endings survive a real write
 
 
 def test_the_real_djv201_fix(make_project: Make) -> None:
     project = make_project(
-        {"manage.py": "", "mysite/__init__.py": "", "mysite/settings.py": 'SECRET_KEY = "x"\nDEBUG = True\n'},
+        {
+            "manage.py": "",
+            "mysite/__init__.py": "",
+            "mysite/settings.py": 'SECRET_KEY = "x"\nDEBUG = True\n',
+        },
         select=("DJV201",),
     )
     assert _fix(project, "mysite/settings.py").fixes_applied == 0  # the fix is unsafe

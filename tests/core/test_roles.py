@@ -23,8 +23,16 @@ SETTINGS_TEXT = 'SECRET_KEY = "x"\nINSTALLED_APPS = []\n'
         ("config/settings/__init__.py", "", PY),
         ("mysite/settings_local.py", "DEBUG = True\n", PY | R.SETTINGS),
         ("mysite/local_settings.py", "DEBUG = True\n", PY | R.SETTINGS),
-        ("mysite/test_settings.py", "from .settings import *\nDEBUG = False\n", PY | R.SETTINGS),
-        ("tests/settings.py", "SECRET_KEY = 'x'\n", PY | R.SETTINGS),  # settings, not a test
+        (
+            "mysite/test_settings.py",
+            "from .settings import *\nDEBUG = False\n",
+            PY | R.SETTINGS,
+        ),
+        (
+            "tests/settings.py",
+            "SECRET_KEY = 'x'\n",
+            PY | R.SETTINGS,
+        ),  # settings, not a test
         # ... and by content alone: two well-known settings at top level
         ("conf/prod.py", SETTINGS_TEXT, PY | R.SETTINGS),
         ("conf/prod.py", 'SECRET_KEY = "x"\n', PY),

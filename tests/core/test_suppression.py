@@ -23,7 +23,11 @@ from djvet.project.index import ProjectIndex
         ("# noqa: DJV201", {"DJV201"}, set()),
         ("# noqa:DJV201,DJV202", {"DJV201", "DJV202"}, set()),
         ("# noqa: DJV201, E501", {"DJV201", "E501"}, set()),
-        ("# noqa: DJV201 DJV202", {"DJV201", "DJV202"}, set()),  # space-separated, like ruff
+        (
+            "# noqa: DJV201 DJV202",
+            {"DJV201", "DJV202"},
+            set(),
+        ),  # space-separated, like ruff
         ("# noqa: djv201", {"DJV201"}, set()),
         ("# noqa: DJV2", {"DJV2"}, set()),
         ("# noqa: DJV201 -- DEBUG is fine here", {"DJV201"}, set()),
@@ -44,7 +48,9 @@ from djvet.project.index import ProjectIndex
         ("# just a comment about noqa", set(), set()),
     ],
 )
-def test_comment_forms(comment: str, line_codes: set[str], file_codes: set[str]) -> None:
+def test_comment_forms(
+    comment: str, line_codes: set[str], file_codes: set[str]
+) -> None:
     suppressions = Suppressions()
     suppressions.add_comment(3, comment)
     assert suppressions.codes_on_line(3) == line_codes
@@ -102,24 +108,48 @@ def test_comment_on_the_last_line_without_newline() -> None:
 
 
 def test_comment_in_code_that_does_not_parse_still_counts() -> None:
-    assert _python("def f(:\n    x = 1  # noqa: DJV101\n").codes_on_line(1) == {"DJV101"}
+    assert _python("def f(:\n    x = 1  # noqa: DJV101\n").codes_on_line(1) == {
+        "DJV101"
+    }
 
 
 @pytest.mark.parametrize(
     ("path", "language", "text", "line", "codes"),
     [
-        ("/p/app/templates/a.html", Language.TEMPLATE, "<p>\n{{ x.y }} {# noqa: DJV101 #}\n", 1, {"DJV101"}),
-        ("/p/app/templates/a.html", Language.TEMPLATE, "{# djvet: ignore[DJV501] #}<img>\n", 0, {"DJV501"}),
-        ("/p/requirements.txt", Language.TEXT, "django==3.2  # noqa: DJV901\n", 0, {"DJV901"}),
+        (
+            "/p/app/templates/a.html",
+            Language.TEMPLATE,
+            "<p>\n{{ x.y }} {# noqa: DJV101 #}\n",
+            1,
+            {"DJV101"},
+        ),
+        (
+            "/p/app/templates/a.html",
+            Language.TEMPLATE,
+            "{# djvet: ignore[DJV501] #}<img>\n",
+            0,
+            {"DJV501"},
+        ),
+        (
+            "/p/requirements.txt",
+            Language.TEXT,
+            "django==3.2  # noqa: DJV901\n",
+            0,
+            {"DJV901"},
+        ),
         ("/p/Dockerfile", Language.TEXT, "FROM python\n# noqa\n", 1, {ALL}),
     ],
 )
-def test_other_languages(path: str, language: Language, text: str, line: int, codes: set[str]) -> None:
+def test_other_languages(
+    path: str, language: Language, text: str, line: int, codes: set[str]
+) -> None:
     assert Document(path, text, language).suppressions.codes_on_line(line) == codes
 
 
 def test_file_wide_in_a_template() -> None:
-    document = Document("/p/templates/a.html", "{# djvet: ignore-file[DJV5] #}\n<p>", Language.TEMPLATE)
+    document = Document(
+        "/p/templates/a.html", "{# djvet: ignore-file[DJV5] #}\n<p>", Language.TEMPLATE
+    )
     assert document.suppressions.file_wide == {"DJV5"}
 
 
@@ -140,9 +170,15 @@ def test_file_wide_in_a_template() -> None:
         ("NOTE = '# noqa'; DEBUG = True", True),
     ],
 )
-def test_suppressing_djv201(make_project: Callable[..., ProjectIndex], line: str, reported: bool) -> None:
+def test_suppressing_djv201(
+    make_project: Callable[..., ProjectIndex], line: str, reported: bool
+) -> None:
     project = make_project(
-        {"manage.py": "", "mysite/__init__.py": "", "mysite/settings.py": f'SECRET_KEY = "x"\n{line}\n'},
+        {
+            "manage.py": "",
+            "mysite/__init__.py": "",
+            "mysite/settings.py": f'SECRET_KEY = "x"\n{line}\n',
+        },
         select=("DJV201",),
     )
     document = project.document(str(project.root / "mysite/settings.py"))

@@ -27,9 +27,27 @@ else:  # pragma: no cover - exercised on Python 3.10 only
 
 ENVIRONMENTS = ("production", "development", "test")
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".venv", "venv", ".env", "env", "node_modules", "__pycache__",
-    ".tox", ".nox", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".djvet_cache", "build",
-    "dist", "site-packages", "staticfiles", "htmlcov", ".eggs",
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    ".env",
+    "env",
+    "node_modules",
+    "__pycache__",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".djvet_cache",
+    "build",
+    "dist",
+    "site-packages",
+    "staticfiles",
+    "htmlcov",
+    ".eggs",
 )
 _PREFIX = re.compile(r"^(ALL|DJV[0-9]{0,3})$")
 _FAMILY = re.compile(r"^DJV[1-9]$")
@@ -66,14 +84,20 @@ def prefix_help(unknown: str | None = None) -> str:
     families = ", ".join(f"DJV{f.digit} ({f.slug})" for f in Family)
     text = f"valid: ALL, DJV, a family prefix {families}, or a rule code (`djvet rules` lists them)"
     if unknown:
-        close = difflib.get_close_matches(unknown.strip().upper(), sorted(known_codes()), n=1)
+        close = difflib.get_close_matches(
+            unknown.strip().upper(), sorted(known_codes()), n=1
+        )
         if close:
             text = f"did you mean {close[0]}? {text}"
     return text
 
 
 def _longest_match(code: str, prefixes: Iterable[str]) -> int:
-    lengths = [0 if p == "ALL" else len(p) for p in prefixes if p == "ALL" or code.startswith(p)]
+    lengths = [
+        0 if p == "ALL" else len(p)
+        for p in prefixes
+        if p == "ALL" or code.startswith(p)
+    ]
     return max(lengths, default=-1)
 
 
@@ -89,9 +113,13 @@ def _match_path(path: str, pattern: str) -> bool:
         pattern = pattern[3:]
         candidates.add(pattern)
     for candidate in candidates:
-        if fnmatch.fnmatchcase(path, candidate) or fnmatch.fnmatchcase(path, f"{candidate}/*"):
+        if fnmatch.fnmatchcase(path, candidate) or fnmatch.fnmatchcase(
+            path, f"{candidate}/*"
+        ):
             return True
-    return "/" not in pattern and any(fnmatch.fnmatchcase(part, pattern) for part in path.split("/"))
+    return "/" not in pattern and any(
+        fnmatch.fnmatchcase(part, pattern) for part in path.split("/")
+    )
 
 
 @dataclass(frozen=True)
@@ -137,7 +165,10 @@ class Config:
     def is_enabled(self, code: str, *, default_enabled: bool = True) -> bool:
         """Whether `code` runs. A rule that is off by default runs only when its exact
         code is selected (`ALL` or `DJV2` do not turn it on)."""
-        layers = (Selection(self.select, self.extend_select, self.ignore), *self.overrides)
+        layers = (
+            Selection(self.select, self.extend_select, self.ignore),
+            *self.overrides,
+        )
         enabled = False
         for layer in layers:
             enabled = layer.decide(code, enabled, exact_only=not default_enabled)
@@ -187,7 +218,10 @@ class Config:
         absolute = os.path.abspath(os.fspath(path))
         if self.root is not None:
             root = os.fspath(self.root)
-            pairs = ((absolute, os.path.abspath(root)), (os.path.realpath(absolute), os.path.realpath(root)))
+            pairs = (
+                (absolute, os.path.abspath(root)),
+                (os.path.realpath(absolute), os.path.realpath(root)),
+            )
             for candidate, base in pairs:
                 try:
                     relative = os.path.relpath(candidate, base)
@@ -204,22 +238,30 @@ class Config:
 
 
 # -- parsing and validation ------------------------------------------------------------
-def _codes(value: Any, key: str, source: str, messages: list[str]) -> tuple[str, ...] | None:
+def _codes(
+    value: Any, key: str, source: str, messages: list[str]
+) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        messages.append(f"{source}: `{key}` must be a list of rule codes or prefixes; ignored")
+        messages.append(
+            f"{source}: `{key}` must be a list of rule codes or prefixes; ignored"
+        )
         return None
     good = []
     for item in value:
         if valid_prefix(item):
             good.append(item.strip().upper())
         else:
-            messages.append(f"{source}: `{key}` has unknown rule code or prefix `{item}` ({prefix_help()})")
+            messages.append(
+                f"{source}: `{key}` has unknown rule code or prefix `{item}` ({prefix_help()})"
+            )
     return tuple(good)
 
 
-def _strings(value: Any, key: str, source: str, messages: list[str]) -> tuple[str, ...] | None:
+def _strings(
+    value: Any, key: str, source: str, messages: list[str]
+) -> tuple[str, ...] | None:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -228,9 +270,13 @@ def _strings(value: Any, key: str, source: str, messages: list[str]) -> tuple[st
     return tuple(value)
 
 
-def _per_file_ignores(value: Any, source: str, messages: list[str]) -> dict[str, tuple[str, ...]] | None:
+def _per_file_ignores(
+    value: Any, source: str, messages: list[str]
+) -> dict[str, tuple[str, ...]] | None:
     if not isinstance(value, Mapping):
-        messages.append(f"{source}: `per-file-ignores` must be a table of glob = [codes]; ignored")
+        messages.append(
+            f"{source}: `per-file-ignores` must be a table of glob = [codes]; ignored"
+        )
         return None
     result = {}
     for pattern, codes in value.items():
@@ -240,14 +286,20 @@ def _per_file_ignores(value: Any, source: str, messages: list[str]) -> dict[str,
     return result
 
 
-def _severity(value: Any, source: str, messages: list[str]) -> dict[str, Severity] | None:
+def _severity(
+    value: Any, source: str, messages: list[str]
+) -> dict[str, Severity] | None:
     if not isinstance(value, Mapping):
-        messages.append(f"{source}: `severity` must be a table of code = level; ignored")
+        messages.append(
+            f"{source}: `severity` must be a table of code = level; ignored"
+        )
         return None
     result = {}
     for prefix, level in value.items():
         if not valid_prefix(str(prefix)):
-            messages.append(f"{source}: `severity` has unknown rule code or prefix `{prefix}`")
+            messages.append(
+                f"{source}: `severity` has unknown rule code or prefix `{prefix}`"
+            )
             continue
         try:
             result[str(prefix).upper()] = Severity.parse(str(level))
@@ -256,7 +308,9 @@ def _severity(value: Any, source: str, messages: list[str]) -> dict[str, Severit
     return result
 
 
-def _settings_modules(value: Any, source: str, messages: list[str]) -> dict[str, tuple[str, ...]] | None:
+def _settings_modules(
+    value: Any, source: str, messages: list[str]
+) -> dict[str, tuple[str, ...]] | None:
     if not isinstance(value, Mapping):
         messages.append(
             f"{source}: `settings-modules` must be a table like "
@@ -283,17 +337,23 @@ def _settings_modules(value: Any, source: str, messages: list[str]) -> dict[str,
     return result
 
 
-def _python(value: Any, source: str, root: Path | None, messages: list[str]) -> str | None:
+def _python(
+    value: Any, source: str, root: Path | None, messages: list[str]
+) -> str | None:
     """An interpreter or virtualenv folder: absolute, relative to the root, or a command
     on PATH. Kept as written; `project/environment.py` resolves it."""
     if not isinstance(value, str) or not value.strip():
-        messages.append(f"{source}: `python` must be the path of an interpreter; ignored")
+        messages.append(
+            f"{source}: `python` must be the path of an interpreter; ignored"
+        )
         return None
     path = Path(value).expanduser()
     if not path.is_absolute() and root is not None:
         path = root / path
     if not path.exists() and shutil.which(value) is None:
-        messages.append(f"{source}: `python`: no interpreter or virtualenv at {value}; ignored")
+        messages.append(
+            f"{source}: `python`: no interpreter or virtualenv at {value}; ignored"
+        )
         return None
     return value
 
@@ -306,8 +366,15 @@ def parse_version(value: Any) -> tuple[int, ...] | None:
 
 
 _KEYS = {
-    "select", "extend-select", "ignore", "per-file-ignores", "exclude", "severity",
-    "settings-modules", "django-version", "python",
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "exclude",
+    "severity",
+    "settings-modules",
+    "django-version",
+    "python",
 }
 
 
@@ -320,7 +387,9 @@ def parse_values(
     for raw_key, value in values.items():
         key = raw_key.replace("_", "-")
         if key not in _KEYS:
-            messages.append(f"{source}: unknown key `{raw_key}` (known keys: {', '.join(sorted(_KEYS))})")
+            messages.append(
+                f"{source}: unknown key `{raw_key}` (known keys: {', '.join(sorted(_KEYS))})"
+            )
             continue
         if value is None:
             continue
@@ -338,7 +407,9 @@ def parse_values(
         elif key == "django-version":
             parsed = parse_version(value)
             if parsed is None:
-                messages.append(f"{source}: `django-version` must look like \"5.2\"; got {value!r}")
+                messages.append(
+                    f'{source}: `django-version` must look like "5.2"; got {value!r}'
+                )
         else:  # python
             parsed = _python(value, source, root, messages)
         if parsed is not None:
@@ -391,9 +462,14 @@ def load_config(root: Path, pyproject: Path | None = None) -> Config:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError) as error:
-        return replace(config, messages=(f"{pyproject}: not valid TOML ({error}); using defaults",))
+        return replace(
+            config, messages=(f"{pyproject}: not valid TOML ({error}); using defaults",)
+        )
     tool = data.get("tool", {})
     table = tool.get("djvet", {}) if isinstance(tool, Mapping) else {}
     if not isinstance(table, Mapping):
-        return replace(config, messages=(f"{pyproject}: [tool.djvet] must be a table; using defaults",))
+        return replace(
+            config,
+            messages=(f"{pyproject}: [tool.djvet] must be a table; using defaults",),
+        )
     return config.with_overrides(table, f"{pyproject.name} [tool.djvet]")

@@ -24,6 +24,8 @@ GRAMMAR = parso.load_grammar()
 _TEMPLATE_SUFFIXES = {".html", ".htm", ".djhtml", ".txt", ".xml", ".jinja", ".jinja2"}
 _TEXT_NAMES = ("procfile", "dockerfile", "docker-compose", "compose.")
 _TEXT_SUFFIXES = {".service", ".toml", ".cfg", ".yml", ".yaml", ".in", ".dockerfile"}
+
+
 def language_for_path(path: str) -> Language | None:
     """Guess the language of a file from its name; None when djvet has nothing to say."""
     pure = PurePosixPath(path.replace("\\", "/"))
@@ -32,12 +34,18 @@ def language_for_path(path: str) -> Language | None:
         return Language.PYTHON
     if "/templates/" in f"/{pure.as_posix()}" and pure.suffix in _TEMPLATE_SUFFIXES:
         return Language.TEMPLATE
-    if is_requirements_file(path) or name.startswith(_TEXT_NAMES) or pure.suffix.lower() in _TEXT_SUFFIXES:
+    if (
+        is_requirements_file(path)
+        or name.startswith(_TEXT_NAMES)
+        or pure.suffix.lower() in _TEXT_SUFFIXES
+    ):
         return Language.TEXT
     return None
 
 
-def parse_python(text: str, *, path: str | None = None, incremental: bool = False) -> Any:
+def parse_python(
+    text: str, *, path: str | None = None, incremental: bool = False
+) -> Any:
     """Parse with parso; incremental re-parses reuse the previous tree of the same path.
 
     `cache=True` is never used: it pickles trees to disk and may return the saved file's
@@ -80,7 +88,9 @@ class Document:
     @property
     def tree(self) -> Any:
         if self._tree is None:
-            self._tree = parse_python(self.text, path=self.path, incremental=self.incremental)
+            self._tree = parse_python(
+                self.text, path=self.path, incremental=self.incremental
+            )
         return self._tree
 
     @functools.cached_property
@@ -129,13 +139,17 @@ class Document:
     def offset(self, position: Position) -> int:
         """The text offset of `position`, clamped into the document and its line."""
         line = min(max(position.line, 0), len(self.lines) - 1)
-        return self.line_offsets[line] + min(max(position.column, 0), len(self.lines[line]))
+        return self.line_offsets[line] + min(
+            max(position.column, 0), len(self.lines[line])
+        )
 
     def position(self, offset: int) -> Position:
         """The inverse of `offset`."""
         offset = min(max(offset, 0), len(self.text))
         line = bisect.bisect_right(self.line_offsets, offset) - 1
-        return Position(line, min(offset - self.line_offsets[line], len(self.lines[line])))
+        return Position(
+            line, min(offset - self.line_offsets[line], len(self.lines[line]))
+        )
 
     def slice(self, span: Span) -> str:
         return self.text[self.offset(span.start) : self.offset(span.end)]

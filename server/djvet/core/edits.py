@@ -52,7 +52,9 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     ordered = sorted(dict.fromkeys(edits), key=lambda e: (e.span.start, e.span.end))
     for before, after in pairwise(ordered):
         if before.span.end > after.span.start:
-            raise OverlappingEditsError(f"edits overlap at line {after.span.start_line + 1}")
+            raise OverlappingEditsError(
+                f"edits overlap at line {after.span.start_line + 1}"
+            )
     starts = line_starts(text)
     for edit in reversed(ordered):
         start = _offset(text, starts, edit.span.start_line, edit.span.start_column)
@@ -80,7 +82,9 @@ def group_by_path(edits: Iterable[Edit], own_path: str) -> dict[str, list[Edit]]
     return grouped
 
 
-def apply_to_files(texts: Mapping[str, str], edits: Iterable[Edit], own_path: str) -> dict[str, str]:
+def apply_to_files(
+    texts: Mapping[str, str], edits: Iterable[Edit], own_path: str
+) -> dict[str, str]:
     """Apply edits that may touch several files; returns the new text of each touched file."""
     return {
         path: apply_edits(texts[path], file_edits)

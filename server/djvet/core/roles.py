@@ -31,10 +31,26 @@ class FileRole(Flag):
     PYTHON = auto()  # any Python module
 
     ANY = (
-        SETTINGS | MODELS | VIEWS | URLS | ADMIN | SERIALIZERS | FORMS | MIGRATIONS | TESTS
-        | TASKS | COMMANDS | TEMPLATES | REQUIREMENTS | DEPLOY | PYPROJECT | PYTHON
+        SETTINGS
+        | MODELS
+        | VIEWS
+        | URLS
+        | ADMIN
+        | SERIALIZERS
+        | FORMS
+        | MIGRATIONS
+        | TESTS
+        | TASKS
+        | COMMANDS
+        | TEMPLATES
+        | REQUIREMENTS
+        | DEPLOY
+        | PYPROJECT
+        | PYTHON
     )
-    APP_CODE = VIEWS | URLS | ADMIN | SERIALIZERS | FORMS | MODELS | TASKS | COMMANDS | PYTHON
+    APP_CODE = (
+        VIEWS | URLS | ADMIN | SERIALIZERS | FORMS | MODELS | TASKS | COMMANDS | PYTHON
+    )
 
 
 # A module that assigns two of these at top level is a settings module, whatever its name.
@@ -43,7 +59,9 @@ _SETTINGS_NAMES = re.compile(
     r"|TEMPLATES|WSGI_APPLICATION|AUTH_PASSWORD_VALIDATORS|STATIC_URL)\s*[+]?=",
     re.MULTILINE,
 )
-_STAR_IMPORT_OF_SETTINGS = re.compile(r"^from\s+\S*(settings|base|common)\S*\s+import\s+\*", re.M)
+_STAR_IMPORT_OF_SETTINGS = re.compile(
+    r"^from\s+\S*(settings|base|common)\S*\s+import\s+\*", re.M
+)
 _STAR_IMPORT = re.compile(r"^from\s+\S+\s+import\s+\*", re.M)
 
 _STEM_ROLES = {
@@ -73,7 +91,9 @@ _DIR_ROLES = {
 
 _TEST_STEM = re.compile(r"^(test_.*|.*_tests?|tests|conftest)$")
 _SETTINGS_STEM = re.compile(r"^(settings|settings_.*|.*_settings)$")
-_REQUIREMENTS = re.compile(r"^((.*[-_.])?requirements([-_.].*)?\.(txt|in)|requirements)$")
+_REQUIREMENTS = re.compile(
+    r"^((.*[-_.])?requirements([-_.].*)?\.(txt|in)|requirements)$"
+)
 
 
 def is_requirements_file(path: str) -> bool:
@@ -81,7 +101,10 @@ def is_requirements_file(path: str) -> bool:
     pure = PurePosixPath(path.replace("\\", "/"))
     if _REQUIREMENTS.match(pure.name.lower()):
         return True
-    return pure.parent.name.lower() == "requirements" and pure.suffix.lower() in (".txt", ".in")
+    return pure.parent.name.lower() == "requirements" and pure.suffix.lower() in (
+        ".txt",
+        ".in",
+    )
 
 
 def _python_roles(parts: tuple[str, ...], stem: str, text: str) -> FileRole:
@@ -108,8 +131,11 @@ def _python_roles(parts: tuple[str, ...], stem: str, text: str) -> FileRole:
 def _looks_like_settings(text: str, *, in_settings_folder: bool) -> bool:
     # In a settings package, `from .production import *` is all an `__init__` may hold.
     star = _STAR_IMPORT if in_settings_folder else _STAR_IMPORT_OF_SETTINGS
-    return bool(_SETTINGS_NAMES.search(text) or star.search(text)
-                or re.search(r"^[A-Z][A-Z0-9_]*\s*=", text, re.M))
+    return bool(
+        _SETTINGS_NAMES.search(text)
+        or star.search(text)
+        or re.search(r"^[A-Z][A-Z0-9_]*\s*=", text, re.M)
+    )
 
 
 def _is_settings(folders: tuple[str, ...], stem: str, text: str) -> bool:
@@ -118,7 +144,9 @@ def _is_settings(folders: tuple[str, ...], stem: str, text: str) -> bool:
     if "migrations" in folders:
         return False
     in_folder = "settings" in folders
-    if (_SETTINGS_STEM.match(stem) or in_folder) and _looks_like_settings(text, in_settings_folder=in_folder):
+    if (_SETTINGS_STEM.match(stem) or in_folder) and _looks_like_settings(
+        text, in_settings_folder=in_folder
+    ):
         return True
     return len({m.group(1) for m in _SETTINGS_NAMES.finditer(text)}) >= 2
 

@@ -25,14 +25,17 @@ _IGNORE = re.compile(
     rf"djvet:\s*ignore(?:\[\s*(?P<codes>{_CODES})\s*\])?(?![\w\-\[])", re.IGNORECASE
 )
 _IGNORE_FILE = re.compile(
-    rf"djvet:\s*ignore-file(?:\[\s*(?P<codes>{_CODES})\s*\])?(?![\w\-\[])", re.IGNORECASE
+    rf"djvet:\s*ignore-file(?:\[\s*(?P<codes>{_CODES})\s*\])?(?![\w\-\[])",
+    re.IGNORECASE,
 )
 
 
 def _split(codes: str | None) -> frozenset[str]:
     if not codes:
         return frozenset({ALL})
-    return frozenset(code.upper() for code in re.split(r"[\s,]+", codes.strip()) if code)
+    return frozenset(
+        code.upper() for code in re.split(r"[\s,]+", codes.strip()) if code
+    )
 
 
 def _matches(code: str, patterns: Iterable[str]) -> bool:
@@ -58,7 +61,9 @@ class Suppressions:
                 return
             self.by_line.setdefault(line, set()).update(_split(m["codes"]))
 
-    def is_suppressed(self, code: str, start_line: int, end_line: int | None = None) -> bool:
+    def is_suppressed(
+        self, code: str, start_line: int, end_line: int | None = None
+    ) -> bool:
         if _matches(code, self.file_wide):
             return True
         lines = {start_line} if end_line is None else {start_line, end_line}
@@ -81,7 +86,9 @@ def scan_python(tree: object) -> Suppressions:
     return result
 
 
-def scan_lines(text: str, comment_markers: tuple[str, ...] = ("#", "{#")) -> Suppressions:
+def scan_lines(
+    text: str, comment_markers: tuple[str, ...] = ("#", "{#")
+) -> Suppressions:
     """Suppressions for non-Python documents: any comment holding the marker."""
     result = Suppressions()
     for number, line in enumerate(text.splitlines()):
