@@ -109,6 +109,33 @@ async def test_quick_fix_applies_and_clears_the_diagnostic(editor: Editor, proje
     assert await editor.diagnostics(uri, version=version) == []
 
 
+async def test_quick_fix_from_data_spans_files_and_honours_applicability(editor: Editor, project):
+    uri = editor.open(write_settings(project, "t_multi"))
+    other = project / "t_multi" / "views.py"
+    other.write_text("X = 1\n", encoding="utf-8")
+    await editor.diagnostics(uri, version=1)
+    point = {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}
+
+    def diagnostic(title: str, applicability: str, version: int) -> lsp.Diagnostic:
+        data = {"title": title, "applicability": applicability,
+                "edits": [{"uri": uri, "range": point, "newText": "# a\n"},
+                          {"uri": other.as_uri(), "range": point, "newText": "# b\n"}],
+                "versions": {uri: version, other.as_uri(): None}}
+        return lsp.Diagnostic(range=lsp.Range(start=lsp.Position(line=1, character=8),
+                                              end=lsp.Position(line=1, character=12)),
+                              message="m", code="DJV201", source="djvet", data=data)
+
+    sent = [diagnostic("Move", "safe", 1), diagnostic("Consider", "display-only", 1),
+            diagnostic("Stale", "safe", 0)]
+    titles = {a.title: a for a in await editor.code_actions(uri, sent, only=["quickfix"])}
+    assert titles["DJV201: Move"].is_preferred
+    assert not titles["DJV201: Consider (suggestion)"].is_preferred
+    assert "DJV201: Stale" not in titles, "a fix computed for another version is not offered"
+    changes = titles["DJV201: Move"].edit.document_changes
+    assert {c.text_document.uri: c.text_document.version for c in changes} == {
+        uri: 1, other.as_uri(): None}
+
+
 async def test_ignore_for_this_line_adds_or_extends_noqa(editor: Editor, project):
     text = PRODUCTION_SETTINGS.replace("DEBUG = True", "DEBUG = True  # noqa: E501")
     uri = editor.open(write_settings(project, "t_noqa", text))
