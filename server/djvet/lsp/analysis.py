@@ -50,6 +50,7 @@ class Analysis:
     diagnostics: tuple[lsp.Diagnostic, ...]
     result_id: str
     verified: bool  # fixes checked by the engine; unverified fixes are not sent
+    generation: int  # the project's generation it was computed at (any file change bumps it)
 
     @property
     def uri(self) -> str:
@@ -68,8 +69,16 @@ class Analysis:
         return not self.verified and any(f.fix and f.fix.edits for f in self.findings)
 
 
-def analyse(project: ProjectIndex, snapshot: Snapshot, *, verify: bool = True) -> Analysis:
-    """Check a snapshot. Without `verify`, findings come fast and carry no fix yet."""
+def analyse(project: ProjectIndex, snapshot: Snapshot, *, verify: bool = True,
+            previous: Analysis | None = None) -> Analysis:
+    """Check a snapshot. Without `verify`, findings come fast and carry no fix yet.
+
+    `previous` is reused when nothing changed since (same version, no file changed in
+    the project): editors pull again on focus and on every save.
+    """
+    if (previous is not None and previous.version == snapshot.version
+            and previous.generation == project.generation and (previous.verified or not verify)):
+        return previous
     findings: tuple[Diagnostic, ...] = ()
     if language_for_path(snapshot.path) is not None:  # an editor may attach djvet anywhere
         document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version)
@@ -106,7 +115,8 @@ def _converted(project: ProjectIndex, snapshot: Snapshot, findings: tuple[Diagno
     converter = Converter(snapshot.codec, project.read, snapshot.versions)
     converter.prime(snapshot.path, snapshot.text)
     diagnostics = tuple(converter.diagnostic(f, with_fix=verified) for f in findings)
-    return Analysis(snapshot, findings, diagnostics, _result_id(diagnostics), verified)
+    return Analysis(snapshot, findings, diagnostics, _result_id(diagnostics), verified,
+                    project.generation)
 
 
 def _result_id(diagnostics: Iterable[lsp.Diagnostic]) -> str:

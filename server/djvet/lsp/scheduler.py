@@ -116,8 +116,8 @@ class DiagnosticScheduler:
             return None
         snapshot = Snapshot(uri, located[1], document.source, document.version,
                             self.server.workspace.position_codec, self.server.open_versions())
-        return self._keep(await self.server.run(
-            functools.partial(analyse, located[0], snapshot, verify=verify_fixes)))
+        return self._keep(await self.server.run(functools.partial(
+            analyse, located[0], snapshot, verify=verify_fixes, previous=self.results.get(uri))))
 
     async def _verify(self, uri: str, analysis: Analysis) -> Analysis | None:
         located = self.server.locate(uri)
