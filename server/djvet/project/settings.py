@@ -41,7 +41,7 @@ from djvet.core.parso_utils import (
     code_of,
     literal_value,
 )
-from djvet.core.roles import FileRole
+from djvet.core.roles import FileRole, roles_for
 from djvet.project.index import ProjectIndex, register_fact
 
 UNKNOWN = NOT_A_LITERAL  # a value djvet cannot know statically
@@ -51,7 +51,7 @@ _ENV_WORDS = {
     PRODUCTION: {"prod", "production", "live", "deploy", "deployment", "staging", "release", "heroku"},
     DEVELOPMENT: {"dev", "development", "local", "debug", "devel", "example", "sample", "demo",
                   "sandbox"},
-    TEST: {"test", "tests", "testing", "ci", "pytest", "unittest"},
+    TEST: {"test", "tests", "testing", "ci", "pytest", "unittest", "smoketest", "smoke"},
 }
 # A module with one of these names is a base others build on, not deployed by itself.
 _BASE_WORDS = {"base", "common", "defaults", "default", "shared", "core", "global", "components"}
@@ -60,7 +60,9 @@ _SETTINGS_MODULE_ENV = re.compile(
 )
 # Settings defined in ways a reader of top-level statements cannot follow.
 _DYNAMIC = re.compile(r"\bglobals\(\)|\bvars\(\)|\bexec\(|\bsplit_settings\b|\bsetattr\(sys\.modules")
-_CORE_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES")
+# Every Django settings module names its apps or its middleware; a module without
+# either is a fragment (NetBox's `configuration.py`, a settings mixin) read by another.
+_CORE_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE")
 
 
 @dataclass
@@ -659,13 +661,36 @@ class SettingsIndex:
         return path
 
 
+# Parsed settings modules (and the files found not to be settings), by path and text:
+# the index is rebuilt whenever a settings file changes — on every edit in an editor,
+# and in the scratch project of every fix verification — and most files did not change.
+_PARSED: dict[tuple[str, int], Any] = {}
+_PARSED_LIMIT = 50_000
+
+
+def _settings_tree(project: ProjectIndex, path: str) -> tuple[str, Any] | None:
+    """(text, parso tree) of a settings module; None for any other file."""
+    text = project.read(path)
+    if text is None:
+        return None
+    key = (path, hash(text))
+    tree = _PARSED.get(key)
+    if tree is None:
+        relative = os.path.relpath(path, project.root).replace(os.sep, "/")
+        tree = parse_python(text) if roles_for(relative, text) & FileRole.SETTINGS else False
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = tree
+    return None if tree is False else (text, tree)
+
+
 def build_settings_index(project: ProjectIndex) -> SettingsIndex:
     modules: dict[str, SettingsModule] = {}
     for path in project.python_files():
-        text = project.read(path)
-        if text is None or not project.roles(path, text) & FileRole.SETTINGS:
+        found = _settings_tree(project, path)
+        if found is None:
             continue
-        tree = parse_python(text)
+        text, tree = found
         dotted = dotted_name(path)
         module = SettingsModule(path=path, dotted=dotted, environment=BASE, tree=tree,
                                 dynamic=bool(_DYNAMIC.search(text)))

@@ -139,19 +139,31 @@ def last_statement_span(ctx: FileContext) -> Span:
 
 
 # -- reading the production view -------------------------------------------------------
-def middleware(settings: EffectiveSettings, dotted: str) -> bool | None:
-    """Whether `dotted` is in MIDDLEWARE (Django's default is empty); None: cannot tell."""
-    return settings.contains("MIDDLEWARE", dotted)
+def uses(settings: EffectiveSettings, name: str, item: str) -> bool:
+    """Whether list setting `name` (MIDDLEWARE, INSTALLED_APPS) holds `item`, for the
+    checks Django only runs when it does. A missing setting is Django's empty default.
+    A list djvet cannot read counts as the standard `startproject` stack (which has
+    every item these checks ask about); a list read except for what a loop or plugin
+    hook appends counts as what djvet read."""
+    setting = settings.get(name)
+    if setting is None:
+        return False
+    if setting.conditional or not isinstance(setting.value, (list, tuple)):
+        return True
+    return item in setting.value or item in setting.maybe_added
+
+
+def middleware(settings: EffectiveSettings, dotted: str) -> bool:
+    return uses(settings, "MIDDLEWARE", dotted)
 
 
 def security_middleware_active(settings: EffectiveSettings) -> bool:
-    """Django skips the HSTS/SSL/nosniff/referrer checks without SecurityMiddleware.
-    When djvet cannot tell, it assumes the standard stack (which has it)."""
-    return middleware(settings, SECURITY_MIDDLEWARE) is not False
+    """Django skips the HSTS/SSL/nosniff/referrer checks without SecurityMiddleware."""
+    return middleware(settings, SECURITY_MIDDLEWARE)
 
 
-def installed(settings: EffectiveSettings, app: str) -> bool | None:
-    return settings.contains("INSTALLED_APPS", app)
+def installed(settings: EffectiveSettings, app: str) -> bool:
+    return uses(settings, "INSTALLED_APPS", app)
 
 
 def wrong(setting: Setting | None, ok: Callable[[Any], bool]) -> bool:

@@ -93,7 +93,7 @@ def check_clickjacking(ctx: FileContext) -> Iterator[Diagnostic]:
                 problem.edits += (Edit(setting.span, '"DENY"'),)
                 problem.applicability = Applicability.UNSAFE
             yield problem
-        if invalid and middleware(settings, XFRAME_MIDDLEWARE) is not False:
+        if invalid and middleware(settings, XFRAME_MIDDLEWARE):
             yield SettingProblem(
                 f"`X_FRAME_OPTIONS` {describe(setting)}; use `DENY` or `SAMEORIGIN`", setting,
                 replacement='"DENY"', fix_title="Set `X_FRAME_OPTIONS = \"DENY\"`",

@@ -64,7 +64,7 @@ RULE = Rule(
 @RULE.on_module
 def check_csrf_cookie(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
-        if middleware(settings, CSRF_MIDDLEWARE) is False:
+        if not middleware(settings, CSRF_MIDDLEWARE):
             return
         use_sessions = settings.get("CSRF_USE_SESSIONS")
         if use_sessions is not None and (not use_sessions.known or use_sessions.value):

@@ -79,8 +79,8 @@ _CONSEQUENCE = {
 @RULE.on_module
 def check_session_cookie(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
-        app = installed(settings, "django.contrib.sessions") is not False
-        session_middleware = middleware(settings, SESSION_MIDDLEWARE) is not False
+        app = installed(settings, "django.contrib.sessions")
+        session_middleware = middleware(settings, SESSION_MIDDLEWARE)
         if not (app or session_middleware):
             return
         for name, (app_only, middleware_only, both) in _CHECKS.items():

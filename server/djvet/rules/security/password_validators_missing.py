@@ -80,7 +80,7 @@ def standard_validators(indent: str = "") -> str:
 @RULE.on_module
 def check_password_validators(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
-        if installed(settings, "django.contrib.auth") is False:
+        if not installed(settings, "django.contrib.auth"):
             return
         setting = settings.get("AUTH_PASSWORD_VALIDATORS")
         if setting is None:
