@@ -117,6 +117,9 @@ class ManagerInfo:
     manager_class: str | None = None  # "library.models.BookManager"; None for `Manager()`
     known: bool = True  # False when the manager class could not be read (not installed)
     span: Span | None = None
+    # queryset methods the manager does not offer: its `get_queryset()` returns a custom
+    # QuerySet that is not copied onto it (`Book.objects.all().published()` only)
+    queryset_only: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -198,6 +201,8 @@ class _FieldSpec:
     through: _Target | None
     options: dict[str, object]
     span: Span
+    callee: str = ""
+    to_keyword: bool = False  # the target came from `to=` (not the first positional)
 
 
 @dataclass
@@ -387,16 +392,12 @@ def _field_spec(name: str, value: ast.AST, source: _Source) -> _FieldSpec | None
     if kind is None:
         return None
     keywords = {k.arg: k.value for k in value.keywords if k.arg}
-    target = None
-    if kind[0] in ("fk", "o2o", "m2m", "generic_relation"):
-        node = keywords.get("to") or (value.args[0] if value.args else None)
-        if node is not None and not isinstance(node, ast.Starred):
-            target = _target(node)
-        elif kind[1] == "TaggableManager":
-            target = _Target("str", "taggit.Tag")
+    # Kept for every field: a custom field class may turn out to be a relation when linked.
+    node = keywords.get("to") or (value.args[0] if value.args else None)
+    target = _target(node) if node is not None and not isinstance(node, ast.Starred) else None
     through = _target(keywords["through"]) if "through" in keywords else None
     options = {k: _value(v) for k, v in keywords.items() if k not in ("to", "through")}
-    return _FieldSpec(name, kind[0], kind[1], target, through, options, source.span(value))
+    return _FieldSpec(name, kind[0], kind[1], target, through, options, source.span(value), callee, "to" in keywords)
 
 
 def _manager_spec(name: str, value: ast.AST, source: _Source) -> _ManagerSpec | None:
@@ -606,7 +607,8 @@ def _blank(lines: list[str], index: int, message: str) -> bool:
     if header:
         index = int(header.group(1)) - 1
     indent = len(lines[index]) - len(lines[index].lstrip())
-    lines[index] = ""
+    # `pass` keeps the enclosing block valid (a class whose one field line is broken stays)
+    lines[index] = "" if "indent" in message or header else " " * indent + "pass"
     if "indent" in message or header:
         for following in range(index + 1, len(lines)):
             stripped = lines[following].strip()
@@ -1009,8 +1011,12 @@ def _read_settings(project: ProjectIndex) -> _SettingsFacts:
     found = False
     modules = sorted(index.modules.values(), key=lambda m: (m.environment == "test", m.path))
     for module in modules:
-        values = effective_settings(project, module)
-        installed = values.value("INSTALLED_APPS")
+        try:
+            values = effective_settings(project, module)
+        except Exception:  # the literal scan below still finds the apps
+            log.exception("settings analysis failed for %s", module.path)
+            values = None
+        installed = values.value("INSTALLED_APPS") if values is not None else None
         if isinstance(installed, (list, tuple)) and all(isinstance(a, str) for a in installed):
             found = True
             apps.extend(a for a in installed if a not in apps)
@@ -1018,7 +1024,7 @@ def _read_settings(project: ProjectIndex) -> _SettingsFacts:
         found = found or bool(literal)
         apps.extend(a for a in literal if a not in apps)
         for name, bucket in (("AUTH_USER_MODEL", user_models), ("DEFAULT_AUTO_FIELD", auto_fields)):
-            value = values.value(name)
+            value = values.value(name) if values is not None else _literal_setting(module.tree, name)
             if isinstance(value, str) and value not in bucket:
                 bucket.append(value)
     pairs = [(m.path, m.dotted) for m in index.modules.values()]
@@ -1043,6 +1049,17 @@ def _literal_apps(tree: Any) -> list[str]:
     return found
 
 
+def _literal_setting(tree: Any, name: str) -> str | None:
+    """`NAME = "literal"` at module level (when the settings analysis is unavailable)."""
+    for stmt in _parso_statements(tree) if tree is not None else []:
+        children = stmt.children if stmt.type == "expr_stmt" else []
+        if len(children) == 3 and children[0].type == "name" and children[0].value == name:
+            value = string_value(children[2])
+            if value is not None:
+                return value
+    return None
+
+
 def _display_strings(nodes: list[Any]) -> list[str]:
     result: list[str] = []
     stack = list(nodes)
@@ -1051,8 +1068,8 @@ def _display_strings(nodes: list[Any]) -> list[str]:
         if node.type == "trailer" and node.children[0] == "(" and _is_mutation(node):
             stack[:0] = node.children[1:-1]
             continue
-        if node.type == "trailer" and node.children[0] == "(":
-            continue  # arguments of other calls (`env.list("EXTRA_APPS")`) are not apps
+        if node.type == "trailer" and node.children[0] in ("(", "["):
+            continue  # arguments and keys (`env.list("EXTRA_APPS")`, `os.environ["X"]`) are not apps
         value = string_value(node) if node.type in ("string", "strings") else None
         if value is not None:
             if value.replace(".", "").replace("_", "").isalnum():
@@ -1202,7 +1219,8 @@ class _Builder:
         self.labels: dict[str, _State] = {}
         self.by_name: dict[str, list[_State]] = {}
         self.extra: dict[int, list[_Slot]] = {}
-        self.symmetrical: set[int] = set()
+        self.no_reverse: set[int] = set()  # symmetrical self-M2Ms, taggit managers
+        self._kinds: dict[tuple[int, str], tuple[str, bool]] = {}
         self.mti_private: set[tuple[int, str]] = set()
         self.tree: dict[int, list[FieldInfo]] = {}
         self.query_only: dict[int, list[FieldInfo]] = {}
@@ -1417,26 +1435,47 @@ class _Builder:
 
     def _field_info(self, spec: _FieldSpec, facts: _ModuleFacts, owner: _State) -> FieldInfo:
         options = dict(spec.options)
+        kind, taggable = self._field_kind(spec, facts)
         target = None
-        if spec.kind in ("fk", "o2o", "m2m", "generic_relation"):
-            target = self._target(spec.target, facts, owner)
         if spec.through is not None:
             options["through"] = self._target(spec.through, facts, owner) or Expr(spec.through.value)
-            if spec.field_class == "TaggableManager":
-                target = self._tag_target(options["through"]) or target
+        if taggable:
+            # django-taggit: `TaggableManager(verbose_name, ..., through=..., to=...)`
+            target = self._target(spec.target, facts, owner) if spec.to_keyword else None
+            target = target or self._tag_target(options.get("through")) or self._label("taggit.Tag")
+        elif kind in ("fk", "o2o", "m2m", "generic_relation"):
+            target = self._target(spec.target, facts, owner)
         related_name = self._interpolate(options.get("related_name"), owner)
         related_query_name = self._interpolate(options.get("related_query_name"), owner)
         info = FieldInfo(
-            name=spec.name, kind=spec.kind, target=target, model=owner.label,
+            name=spec.name, kind=kind, target=target, model=owner.label,
             field_class=spec.field_class, null=options.get("null") is True,
-            attname=f"{spec.name}_id" if spec.kind in ("fk", "o2o") else None,
+            attname=f"{spec.name}_id" if kind in ("fk", "o2o") else None,
             related_name=related_name, related_query_name=related_query_name,
             query_name=spec.name, options=options, path=facts.path, span=spec.span,
-            parent_link=spec.kind == "o2o" and options.get("parent_link") is True,
+            parent_link=kind == "o2o" and options.get("parent_link") is True,
         )
-        if spec.kind == "m2m" and self._is_symmetrical(spec, owner):
-            self.symmetrical.add(id(info))
+        if taggable or (kind == "m2m" and self._is_symmetrical(spec, owner)):
+            self.no_reverse.add(id(info))
         return info
+
+    def _field_kind(self, spec: _FieldSpec, facts: _ModuleFacts) -> tuple[str, bool]:
+        """(kind, is a django-taggit manager), following custom field classes to their
+        bases (`class NetBoxTaggableManagerField(TaggableManager)`, `class MyFK(ForeignKey)`)."""
+        if spec.kind != "field" or spec.callee.startswith("models."):
+            return spec.kind, "TaggableManager" in spec.field_class
+        key = (id(facts), spec.callee)
+        if key not in self._kinds:
+            self._kinds[key] = ("field", False)
+            symbol = self.resolver.resolve(facts, spec.callee)
+            if isinstance(symbol, _ClassSpec):
+                for cls in self.resolver.mro(symbol):
+                    found = [(_relation_kind(ref), ref) for ref in cls.bases if isinstance(ref, str)]
+                    found = [(k[0], ref) for k, ref in found if k is not None and k[0] != "field"]
+                    if found:
+                        self._kinds[key] = (found[0][0], "TaggableManager" in found[0][1])
+                        break
+        return self._kinds[key]
 
     def _is_symmetrical(self, spec: _FieldSpec, owner: _State) -> bool:
         declared = spec.options.get("symmetrical")
@@ -1514,7 +1553,7 @@ class _Builder:
                     ))
 
     def _reverse(self, info: FieldInfo, state: _State, target: _State) -> FieldInfo | None:
-        if id(info) in self.symmetrical:
+        if id(info) in self.no_reverse:
             return None
         related_name = info.related_name or self._interpolate(state.meta.get("default_related_name"), state)
         if related_name and related_name.endswith("+"):
@@ -1624,26 +1663,29 @@ class _Builder:
         if isinstance(symbol, _ClassSpec):
             if self.resolver.kind(symbol)[0] != "manager":
                 return None
-            return self._compose(manager.name, symbol, self._manager_queryset(symbol), facts.path, span)
+            queryset, copied = self._manager_queryset(symbol)
+            return self._compose(manager.name, symbol, queryset, facts.path, span, copied)
         if (manager.manager or "").endswith("Manager") and not manager.manager.endswith("TaggableManager"):
             return ManagerInfo(manager.name, None, {}, set(), facts.path, manager.manager, False, span)
         return None
 
-    def _manager_queryset(self, spec: _ClassSpec) -> Any:
-        """The queryset class of a manager class: a `from_queryset()` base, or what its
-        `get_queryset()` returns (`return BookQuerySet(self.model, using=self._db)`)."""
+    def _manager_queryset(self, spec: _ClassSpec) -> tuple[Any, bool]:
+        """(queryset class, its methods are copied onto the manager) of a manager class: a
+        `from_queryset()` base (copied), or what its `get_queryset()` returns
+        (`return BookQuerySet(self.model, using=self._db)`: not copied)."""
         for cls in self.resolver.mro(spec):
             for base in self.resolver.bases(cls):
                 if isinstance(base, _FromQuerySet):
-                    return base.queryset
+                    return base.queryset, True
             if "get_queryset" in cls.methods:
                 for callee in cls.returns:
                     symbol = self.resolver.resolve(cls.facts, callee)
                     if isinstance(symbol, _ClassSpec) and self.resolver.kind(symbol)[0] == "queryset":
-                        return symbol
-        return None
+                        return symbol, False
+        return None, True
 
-    def _compose(self, name: str, manager: Any, queryset: Any, path: str, span: Span) -> ManagerInfo:
+    def _compose(self, name: str, manager: Any, queryset: Any, path: str, span: Span,
+                 copied: bool = True) -> ManagerInfo:
         queryset_methods = self._class_methods(queryset, public=True)
         manager_methods = self._class_methods(manager, public=False)
         methods = {**queryset_methods, **manager_methods}
@@ -1653,6 +1695,7 @@ class _Builder:
             methods=_LazyNodes(methods), manager_only=set(manager_methods) - set(queryset_methods), path=path,
             manager_class=manager.qualified if isinstance(manager, _ClassSpec) else None,
             known=not (isinstance(manager, _External) and manager.missing), span=span,
+            queryset_only=set() if copied else set(queryset_methods) - set(manager_methods),
         )
 
     def _class_methods(self, spec: Any, public: bool) -> dict[str, tuple[_ModuleFacts, _Position]]:

@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """The fixture project's command line (djvet reads it; the tests run Django on it)."""
+from __future__ import annotations
 
 import os
 import sys

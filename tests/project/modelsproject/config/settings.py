@@ -1,4 +1,5 @@
 """Settings of the model-graph fixture project."""
+from __future__ import annotations
 
 DEBUG = False
 ALLOWED_HOSTS = ["localhost"]

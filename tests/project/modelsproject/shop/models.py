@@ -1,6 +1,7 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.db import models
-
 from library import models as library_models
 
 

@@ -1,3 +1,5 @@
+from __future__ import annotations
+
 from .books import *  # noqa: F403
 from .people import Author, Publisher
 

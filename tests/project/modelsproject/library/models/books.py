@@ -1,7 +1,8 @@
+from __future__ import annotations
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-
 from tagging.models import TaggedItem
 
 from .base import Catalogued, Owned
