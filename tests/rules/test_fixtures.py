@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from djvet.core.document import count_syntax_errors
-from rules.harness import all_codes, expected_pairs, fix_fixture, fixture_file, lint_fixture
+from rules.harness import (
+    all_codes,
+    expected_pairs,
+    fix_fixture,
+    fixture_file,
+    lint_fixture,
+)
 
 CODES = all_codes()
 

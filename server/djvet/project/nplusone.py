@@ -9,7 +9,7 @@ walked through the model graph. Relations reached through model methods, propert
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parso.tree import search_ancestor
@@ -18,8 +18,10 @@ from djvet.core.model import Span
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo
 from djvet.project.modules import imported_symbol, module_map, tree_of
+from djvet.project.modules import in_workspace
 from djvet.project.querysets import (
     BYPASS,
+    Origin,
     CACHE_SERVED,
     Enumerated,
     Evaluator,
@@ -39,13 +41,18 @@ SELECT, PREFETCH, BYPASSED, FK_ID, DEFERRED = "select", "prefetch", "bypass", "f
 class Access:
     kind: str  # select / prefetch / bypass / fk_id
     span: Span  # where to report, in the analysed file
-    loop: Loop
+    loop: Loop | None
     path: tuple[str, ...]  # relation attributes from the loop's root queryset
     relation: FieldInfo
     text: str  # the expression as written, e.g. `book.author`
     via: str | None = None  # "Book.__str__" when found through a method or helper
     method: str | None = None  # related-manager method for bypass accesses
     id_span: Span | None = None  # `.author.id` → the part a DJV109 fix rewrites
+    source: QuerySetValue | None = None  # for accesses outside loops: what loaded the instance
+
+    @property
+    def queryset(self) -> QuerySetValue | None:
+        return self.loop.queryset if self.loop is not None else self.source
 
 
 @dataclass
@@ -74,7 +81,54 @@ def analyse(project: ProjectIndex, path: str, tree: Any) -> Analysis:
         if len(unbound) == len(pending):
             break
         pending = unbound
+    _fk_ids_outside_loops(evaluator, tree, analysis)
+    analysis.accesses = _first_per_path(analysis.accesses)
     return analysis
+
+
+def _first_per_path(accesses: list[Access]) -> list[Access]:
+    """Only the first read of a relation in a loop runs the query; the object is then
+    cached on the instance (`book.author` twice is one query per row, not two)."""
+    seen: set[tuple[object, tuple[str, ...], str]] = set()
+    result = []
+    for access in sorted(accesses, key=lambda a: (a.span.start_line, a.span.start_column)):
+        owner = id(access.loop) if access.loop is not None else access.span
+        key = (owner, access.path, "read")
+        if access.kind == BYPASSED or key not in seen:
+            seen.add(key)
+            result.append(access)
+    return result
+
+
+def _fk_ids_outside_loops(evaluator: Evaluator, tree: Any, analysis: Analysis) -> None:
+    """`order.customer.id` on an instance from `.get()`/`.first()`/`[0]` (DJV109)."""
+    in_loops = {(a.span.start_line, a.span.start_column) for a in analysis.accesses}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", ()))
+        if node.type not in ("atom_expr", "power") or node.children[0].type != "name":
+            continue
+        trailers = node.children[1:]
+        for index in range(len(trailers) - 1):
+            last = trailers[index + 1]
+            if (trailers[index].children[0] != "." or last.children[0] != "."
+                    or last.children[1].value not in ("id", "pk")
+                    or (index + 2 < len(trailers) and trailers[index + 2].children[0] == "(")):
+                continue
+            span = Span.between(node.children[0], trailers[index])
+            if (span.start_line, span.start_column) in in_loops:
+                continue
+            owner = evaluator.prefix_value(node, index)
+            if not isinstance(owner, Instance) or owner.loop is not None:
+                continue
+            relation = evaluator.graph.field(owner.model, trailers[index].children[1].value)
+            if relation is None or relation.kind not in ("fk", "o2o"):
+                continue
+            analysis.accesses.append(Access(
+                FK_ID, span, None, (*owner.path, relation.name), relation, _text(node, index),
+                id_span=Span.between(trailers[index].children[0], last), source=owner.source,
+            ))
 
 
 # -- loops -----------------------------------------------------------------------------
@@ -121,11 +175,18 @@ def _bind_loop(evaluator: Evaluator, node: Any) -> tuple[Loop, Any] | None:
         return None
     if not isinstance(iterable, QuerySetValue) or iterable.values:
         return None
+    if iterable.related_from is not None and iterable.related_from.loop is None:
+        # `for item in order.items.all()` outside any loop: a queryset of its own, fixed
+        # by appending to the call (`order.items.all().select_related("book")`).
+        chain = _iterable(node)
+        if chain.type not in ("atom_expr", "power"):
+            return None
+        origin = Origin(evaluator.path, chain, None, in_workspace(evaluator.project, evaluator.path),
+                        search_ancestor(chain, "funcdef", "classdef", "file_input"))
+        iterable = replace(iterable, related_from=None, relation=None, origin=origin)
     if iterable.related_from is not None:
         # `for c in book.chapters.all()` inside a loop over books: c extends book's path.
         owner = iterable.related_from
-        if owner.loop is None:
-            return None
         loop = owner.loop
         instance = Instance(iterable.model, loop, (*owner.path, iterable.relation))
     else:

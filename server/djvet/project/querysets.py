@@ -18,7 +18,7 @@ from parso.tree import search_ancestor
 from djvet.core.parso_utils import call_arguments, code_of, string_value
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo, ModelGraph, ModelInfo, model_graph
-from djvet.project.modules import imported_symbol, in_workspace, module_map, tree_of
+from djvet.project.modules import imported_module, imported_symbol, in_workspace, module_map, tree_of
 
 MAX_DEPTH = 3
 SCOPES = ("funcdef", "classdef", "file_input", "lambdef")
@@ -81,6 +81,7 @@ class QuerySetValue:
     only_call: Any = None
     deferred: frozenset[str] | None = None  # `defer("body")`
     has_union: bool = False
+    raw: bool = False  # a RawQuerySet: no select_related, so no fix
     evaluated: bool = False  # list(qs): the rows are already in memory
     related_from: Instance | None = None  # `b.chapters.all()`: rows of a relation of an instance
     relation: str | None = None
@@ -105,6 +106,15 @@ class Instance:
     model: str
     loop: Loop | None = None
     path: tuple[str, ...] = ()  # relation attributes from the loop's root queryset
+    source: QuerySetValue | None = None  # `qs.get()` / `qs.first()` / `qs[0]`: what loaded it
+
+
+@dataclass(frozen=True)
+class ModuleRef:
+    """A workspace module bound to a name (`from catalog import services`)."""
+
+    path: str
+    dotted: str
 
 
 @dataclass(frozen=True)
@@ -203,7 +213,9 @@ class Evaluator:
         if statement.type == "expr_stmt":
             children = statement.children
             if len(children) >= 3 and children[-2] == "=" and children[0] is name:
-                return self.value(children[-1], depth + 1)
+                # Variables do not deepen the search (cycles are cut by `_active`);
+                # only function and method summaries do.
+                return self.value(children[-1], depth)
             if len(children) == 2 and children[1].type == "annassign":
                 return self._annotated(children[1].children[1], depth)
             return None
@@ -211,7 +223,11 @@ class Evaluator:
             return self._param_value(statement, depth)
         if statement.type in ("import_from", "import_name"):
             model = self.graph.resolve(self.path, self.tree, name.value)
-            return ModelClass(model.label) if model else None
+            if model is not None:
+                return ModelClass(model.label)
+            dotted = imported_module(self.tree, name.value, self.path)
+            target = module_map(self.project).by_dotted.get(dotted) if dotted else None
+            return ModuleRef(target, dotted) if target else None
         return None
 
     def _param_value(self, param: Any, depth: int) -> Any:
@@ -313,7 +329,7 @@ class Evaluator:
         args, _ = call_arguments(call.children[1] if len(call.children) == 3 else None)
         if not args:
             return None
-        inner = self.value(args[0], depth + 1)
+        inner = self.value(args[0], depth)
         if name == "enumerate":
             return Enumerated(inner) if inner is not None else None
         if isinstance(inner, QuerySetValue):
@@ -330,6 +346,8 @@ class Evaluator:
             return None  # calls are handled with their attribute (see below)
         attribute = trailer.children[1].value
         is_call = nxt is not None and nxt.children[0] == "("
+        if isinstance(value, ModuleRef):
+            return self._module_attribute(value, attribute, trailer, nxt, chain, is_call, depth)
         if isinstance(value, ModelClass):
             return self._manager(value, attribute, trailer, chain)
         if isinstance(value, SelfOf):
@@ -351,7 +369,7 @@ class Evaluator:
         if isinstance(value, QuerySetValue):
             if inner.type == "subscript" or ":" in code_of(inner):
                 return value  # slicing keeps the queryset (S04/S05)
-            return Instance(value.model)
+            return Instance(value.model, source=value)
         return None
 
     # -- managers and querysets -------------------------------------------------------
@@ -400,8 +418,11 @@ class Evaluator:
             return replace(queryset, iterator_call=call if bare else None)
         if method in VALUES:
             return replace(queryset, values=True)
+        if method == "raw":
+            # A RawQuerySet yields instances but cannot select_related: findings, no fix.
+            return QuerySetValue(queryset.model, origin=None, raw=True)
         if method in SINGLE:
-            return Instance(queryset.model)
+            return Instance(queryset.model, source=queryset)
         if method in SCALAR:
             return None
         return self._custom_method(queryset, method, call, depth)
@@ -536,14 +557,30 @@ class Evaluator:
         function, path = self._function_named(head)
         if function is None:
             return None
+        return self._function_result(function, path, call, depth)
+
+    def _module_attribute(self, module: ModuleRef, attribute: str, trailer: Any, call: Any, chain: Any,
+                          is_call: bool, depth: int) -> Any:
+        """`services.published_books()` and `models.Book` through a module imported by name."""
+        if not is_call:
+            model = self.graph.model_named(module.dotted, attribute)
+            return ModelClass(model.label) if model is not None else None
+        tree = tree_of(self.project, module.path)
+        function = next((f for f in tree.iter_funcdefs() if f.name.value == attribute), None) if tree else None
+        if function is None:
+            return None
+        return _Skip(self._function_result(function, module.path, call, depth))
+
+    def _function_result(self, function: Any, path: str, call: Any, depth: int) -> Any:
+        """The queryset a function returns, to be fixed at this call site."""
         returns = _returns(function)
-        if len(returns) != 1:
+        if len(returns) != 1 or depth >= MAX_DEPTH:
             return None
         evaluator = self if path == self.path else Evaluator(self.project, path, tree_of(self.project, path))
         value = evaluator.value(returns[0], depth + 1)
         if not isinstance(value, QuerySetValue):
             return value if isinstance(value, Instance) else None
-        chain = head.parent
+        chain = call.parent
         origin = Origin(self.path, chain, call, in_workspace(self.project, self.path),
                         search_ancestor(chain, "funcdef", "classdef", "file_input"))
         return replace(value, origin=origin, select_calls=(), prefetch_calls=(), iterator_call=None)
@@ -615,11 +652,11 @@ def class_queryset(evaluator: Evaluator, cls: Any, depth: int) -> QuerySetValue 
             return None
     attribute = _class_attribute(cls, "queryset")
     if attribute is not None:
-        value = evaluator.value(attribute, depth + 1)
+        value = evaluator.value(attribute, depth)
         return value if isinstance(value, QuerySetValue) else None
     model_node = _class_attribute(cls, "model")
     if model_node is not None:
-        model = evaluator.value(model_node, depth + 1)
+        model = evaluator.value(model_node, depth)
         if isinstance(model, ModelClass):
             origin = Origin(evaluator.path, model_node, None, in_workspace(evaluator.project, evaluator.path),
                             cls, kind="class_model")

@@ -477,7 +477,11 @@ class _CallChain:
             default_node = default_node or (positional[2] if len(positional) >= 3 else None)
         else:
             default_node = default_node or (positional[1] if len(positional) >= 2 else None)
-        cast = code_of(cast_node).split("(")[0] if cast_node is not None else method or "str"
+        # `env.list("X", int, ...)` casts the items; the container is the method's.
+        if method in ("list", "tuple", "dict") or cast_node is None:
+            cast = method  # "" for `env(...)` / `config(...)` without a cast: as it is
+        else:
+            cast = code_of(cast_node).split("(")[0]
         if default_node is not None:
             return _cast(self.evaluator.value(default_node), cast)
         scheme = self.evaluator.scope.scheme.get(var) if isinstance(var, str) else None

@@ -258,3 +258,79 @@ def test_unknown_model_attribute_is_quiet(tmp_path):
         """,
         "DJV101", tmp_path,
     )
+
+
+def test_fk_id_outside_a_loop_on_a_fetched_instance(tmp_path):
+    fixed(
+        """\
+        from library.models import Book
+
+
+        def view(pk):
+            book = Book.objects.filter(pk=pk).first()
+            other = Book.objects.select_related("author").get(pk=pk)
+            return book.author.id, other.author.id
+        """,
+        """\
+        from library.models import Book
+
+
+        def view(pk):
+            book = Book.objects.filter(pk=pk).first()
+            other = Book.objects.select_related("author").get(pk=pk)
+            return book.author_id, other.author.id
+        """,
+        "DJV109", tmp_path,
+    )
+
+
+def test_loop_over_the_relation_of_a_single_instance(tmp_path):
+    fixed(
+        """\
+        from library.models import Author
+
+
+        def view(pk):
+            author = Author.objects.get(pk=pk)
+            return [book.publisher.name for book in author.books.all()]
+        """,
+        """\
+        from library.models import Author
+
+
+        def view(pk):
+            author = Author.objects.get(pk=pk)
+            return [book.publisher.name for book in author.books.all().select_related("publisher")]
+        """,
+        "DJV101", tmp_path,
+    )
+
+
+def test_function_of_a_module_imported_by_name(tmp_path):
+    found = flags(
+        """\
+        from library import services
+
+
+        def view():
+            return [b.author.name for b in services.published_books()]
+        """,
+        "DJV101", tmp_path,
+        files={"library/services.py": "from library.models import Book\n\n\ndef published_books():\n"
+                                      "    return Book.objects.filter(is_published=True)\n"},
+    )
+    assert found[0].fix is not None
+
+
+def test_second_read_of_the_same_relation_is_cached(tmp_path):
+    found = flags(
+        """\
+        from library.models import Book
+
+
+        def view():
+            return [(b.author.name, b.author.id) for b in Book.objects.all()]
+        """,
+        "DJV101", tmp_path,
+    )
+    assert len(found) == 1

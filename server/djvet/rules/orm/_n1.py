@@ -54,8 +54,13 @@ def missing(ctx: FileContext, kinds: tuple[str, ...]) -> Iterator[tuple[Access, 
         if access.kind not in kinds:
             continue
         # A query on the relation (`.filter()`) bypasses any prefetch: always one per row.
-        if access.kind in (BYPASSED, DEFERRED) or not loaded(graph, access.loop.queryset, access.path):
-            yield access, access.loop.queryset
+        queryset = access.queryset
+        if queryset is None:
+            if access.kind == FK_ID:  # an instance of unknown origin: nothing is selected
+                yield access, QuerySetValue(access.relation.model)
+            continue
+        if access.kind in (BYPASSED, DEFERRED) or not loaded(graph, queryset, access.path):
+            yield access, queryset
 
 
 def where(queryset: QuerySetValue, ctx: FileContext) -> str:
@@ -88,7 +93,7 @@ def _loop_fix(ctx: FileContext, loop: Loop) -> Fix | None:
     paths = sorted({a.path for a in accesses
                     if a.kind in (SELECT, PREFETCH) and not loaded(graph, queryset, a.path)})
     deferred = sorted({a.path[0] for a in accesses if a.kind == DEFERRED})
-    if (not paths and not deferred) or queryset.origin is None or queryset.values:
+    if (not paths and not deferred) or queryset.origin is None or queryset.values or queryset.raw:
         return None
     if deferred and queryset.only_call is None:
         return None  # `defer()`: removing names from it is a manual change
@@ -173,7 +178,9 @@ def diagnostics(rule: Rule, ctx: FileContext, kinds: tuple[str, ...], message: A
 
 def nested(ctx: FileContext, access: Access) -> bool:
     """True when the access sits below a multi-valued hop (`book.chapters.all()` → `c.editor`)."""
-    hops = kinds(model_graph(ctx.project), access.loop.queryset.model, access.path)
+    if access.queryset is None:
+        return False
+    hops = kinds(model_graph(ctx.project), access.queryset.model, access.path)
     return bool(hops) and any(k not in ("fk", "o2o", "reverse_o2o") for k in hops[:-1])
 
 

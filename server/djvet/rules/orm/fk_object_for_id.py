@@ -65,8 +65,12 @@ def check_fk_id(ctx: FileContext) -> Iterator[Diagnostic]:
         fix = None
         if access.id_span is not None and "to_field" not in relation.options:
             fix = Fix.safe(f"Replace with `.{attname}`", Edit(access.id_span, f".{attname}"))
-        message = (
-            f"`{access.text}.id` fetches a `{model_name(ctx, relation.target)}` per "
-            f"`{model_name(ctx, queryset.model)}` to read `{attname}`, which the row already has"
-        )
+        if access.loop is None:
+            message = (f"`{access.text}.id` fetches the related `{model_name(ctx, relation.target)}` to read "
+                       f"`{attname}`, which the row already has")
+        else:
+            message = (
+                f"`{access.text}.id` fetches the related `{model_name(ctx, relation.target)}` for every "
+                f"`{model_name(ctx, queryset.model)}` to read `{attname}`, which the row already has"
+            )
         yield RULE.diagnostic(ctx, access.span, message=message, fix=fix)
