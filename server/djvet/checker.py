@@ -142,20 +142,26 @@ def _check_one(
     if document is None:
         return  # unreadable or not UTF-8: the project index has warned, naming the file
     result.files_checked += 1
+    final = None
     if fix_level is not None:
         try:
-            _fix_file(
+            final = _fix_file(
                 project,
                 document,
                 fix_level,
                 result,
                 write=write,
                 own_file_only=own_file_only,
+                stats=stats,
             )
         except FixLoopError as error:
             project.warn(f"{project.config.relative(path)}: {error}")
-        document = project.document(path) or document
-    result.diagnostics.extend(check_document(document, project, stats=stats))
+    if final is None:  # no fixing, or the loop gave up: check the text as it is now
+        if fix_level is not None:
+            document = project.document(path) or document
+        final = document, check_document(document, project, stats=stats)
+    document, diagnostics = final
+    result.diagnostics.extend(diagnostics)
     if document.parsed and (error := document.first_syntax_error()) is not None:
         project.warn(
             f"{project.config.relative(path)}:{error.start_line + 1}:{error.start_column + 1}: "
@@ -172,33 +178,37 @@ def _fix_file(
     *,
     write: bool = True,
     own_file_only: bool = False,
-) -> None:
+    stats: Statistics | None = None,
+) -> tuple[Document, list[Diagnostic]] | None:
     """Apply fixes at or above `level` until none is left (at most MAX_FIX_PASSES passes).
 
-    Each pass re-checks the file, so a fix may uncover another (ruff's fix loop).
-    Raises FixLoopError when the passes run out; what was fixed so far stays fixed.
+    Each pass re-checks the file, so a fix may uncover another (ruff's fix loop). Returns
+    the last pass's document and findings (what remains), so the caller need not check
+    the file again. Raises FixLoopError when the passes run out; what was fixed so far
+    stays fixed.
     """
     own = normalize(document.path)
     level = max(level, Applicability.UNSAFE)  # display-only fixes are never applied
+    current: Document | None = document
     for _ in range(MAX_FIX_PASSES):
-        current = project.document(own)
         if current is None:
-            return
-        fixes = [
-            d
-            for d in check_document(current, project)
-            if d.fix
-            and d.fix.edits
-            and d.fix.applicability >= level
-            and not (
-                own_file_only and {normalize(p) for p in d.fix.paths(own)} != {own}
-            )
-        ]
+            return None
+        found = check_document(current, project, stats=stats)
+        fixes = [d for d in found if _applicable(d, level, own, own_file_only)]
         if not fixes or _apply_batch(project, own, fixes, result, write) == 0:
-            return
+            return current, found
+        current = project.document(own)
     raise FixLoopError(
         f"fixes did not settle after {MAX_FIX_PASSES} passes; left after the last"
     )
+
+
+def _applicable(
+    d: Diagnostic, level: Applicability, own: str, own_file_only: bool
+) -> bool:
+    if d.fix is None or not d.fix.edits or d.fix.applicability < level:
+        return False
+    return not own_file_only or {normalize(p) for p in d.fix.paths(own)} == {own}
 
 
 def _apply_batch(
