@@ -52,6 +52,7 @@ def test_minimal_edit_replaces_only_the_changed_middle():
     ({"settingsModules": {"production": "config.prod"}},
      {"settings_modules": {"production": ("config.prod",)}}, None),
     ("select everything", {}, "must be an object"),
+    ([], {}, None),  # Neovim sends an empty Lua table as a JSON array
 ])
 def test_settings_fall_back_to_defaults_and_name_the_key(raw, expected, problem):
     settings = parse_settings(raw)

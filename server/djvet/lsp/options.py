@@ -156,7 +156,7 @@ _ALIASES = {"extend-select": "extendSelect", "per-file-ignores": "perFileIgnores
 
 def parse_settings(raw: Any) -> EditorSettings:
     """Typed settings from whatever the client sent; bad values become defaults + messages."""
-    if raw is None:
+    if raw is None or raw == []:  # Lua clients send an empty table as `[]`
         return EditorSettings()
     if isinstance(raw, Mapping) and set(raw) == {SECTION} and isinstance(raw[SECTION], Mapping):
         raw = raw[SECTION]
@@ -179,6 +179,7 @@ def parse_settings(raw: Any) -> EditorSettings:
 
 def merge(base: Any, override: Any) -> Any:
     """`workspace/configuration` values on top of `initializationOptions`."""
+    base, override = (None if v == [] else v for v in (base, override))  # Lua's empty `{}`
     if isinstance(base, Mapping) and isinstance(override, Mapping):
         if set(base) == {SECTION}:
             base = base[SECTION]
