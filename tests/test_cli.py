@@ -96,6 +96,31 @@ def test_paths_limit_the_check(project: Path, capsys) -> None:
     assert run(capsys, "check", *ONLY, "shop/views.py", "mysite")[0] == 1
 
 
+def test_a_folder_outside_the_project_is_walked_too(
+    project: Path, capsys, tmp_path_factory
+) -> None:
+    other = tmp_path_factory.mktemp("other")
+    (other / "site").mkdir()
+    (other / "site/settings.py").write_text('SECRET_KEY = "x"\nDEBUG = True\n')
+    (other / "site/.venv").mkdir()
+    (other / "site/.venv/settings.py").write_text(
+        "DEBUG = True\n"
+    )  # excluded by default
+    index = ProjectIndex(project, load_config(project))
+    assert collect_files(index, ["shop", str(other)]) == [
+        str(other / "site/settings.py"),
+        str(project / "shop/__init__.py"),
+        str(project / "shop/views.py"),
+    ]
+    # Project-wide facts (which module is production) come from the first path's project,
+    # so the other folder's files are checked on their own: no crash, no DJV201.
+    assert run(capsys, "check", *ONLY, "shop", str(other)) == (
+        0,
+        "All checks passed!\n",
+        "",
+    )
+
+
 def test_concise(project: Path, capsys) -> None:
     code, out, _ = run(capsys, "check", *ONLY, "--output-format", "concise")
     assert code == 1
