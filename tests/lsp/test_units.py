@@ -83,6 +83,13 @@ def test_noqa_edit_appends_or_extends(line: str, after: str):
     assert (text[:start] + edit.new_text + text[end:]).splitlines()[0] == after
 
 
+def test_noqa_edit_in_a_template_uses_a_template_comment():
+    document = Document.for_path("shop/templates/form.html", '<form method="post">\n</form>\n')
+    edit = noqa_edit(document, 0, "DJV226")
+    assert edit is not None and edit.new_text == "  {# noqa: DJV226 #}"
+    assert (edit.span.start_column, edit.span.end_column) == (20, 20)
+
+
 def test_noqa_edit_leaves_covered_lines_and_strings_alone():
     assert noqa_edit(Document.for_path("s.py", "DEBUG = True  # noqa\n"), 0, "DJV201") is None
     assert noqa_edit(Document.for_path("s.py", "X = 1  # noqa: DJV201\n"), 0, "DJV201") is None

@@ -52,7 +52,10 @@ class DjvetServer(LanguageServer):
 
     def submit(self, function: Callable[..., Any], *args: Any) -> None:
         """Queue `function(*args)` on the analysis thread without waiting."""
-        self._analysis.submit(function, *args).add_done_callback(_log_failure)
+        try:
+            self._analysis.submit(function, *args).add_done_callback(_log_failure)
+        except RuntimeError:  # after shutdown: nothing is analysed any more
+            log.debug("ignored %s after shutdown", getattr(function, "__name__", function))
 
     def stop_analysis(self) -> None:
         self.scheduler.cancel_all()

@@ -45,7 +45,7 @@ def comments(document: Document) -> dict[int, Comment]:
 
 
 def noqa_edit(document: Document, line: int, code: str) -> Edit | None:
-    """Silence `code` on `line`: extend its `# noqa:` list or append `  # noqa: CODE`."""
+    """Silence `code` on `line`: extend its `# noqa:` list or append a noqa comment."""
     line = _comment_line(document, line)
     if line is None:
         return None
@@ -59,7 +59,9 @@ def noqa_edit(document: Document, line: int, code: str) -> Edit | None:
         return Edit(Span.point(line, column), f", {code}")
     text = document.lines[line]
     end = len(text.rstrip())
-    return Edit(Span(line, end, line, len(text.rstrip("\r"))), f"  # noqa: {code}")
+    # Django templates take `{# ... #}` comments; Python and the text files take `#`.
+    comment = f"{{# noqa: {code} #}}" if document.language is Language.TEMPLATE else f"# noqa: {code}"
+    return Edit(Span(line, end, line, len(text)), f"  {comment}")
 
 
 def _comment_line(document: Document, line: int) -> int | None:
