@@ -23,6 +23,7 @@ from djvet.lsp.analysis import Analysis, Snapshot, analyse, feeds_facts, verify
 
 if TYPE_CHECKING:
     from djvet.lsp.server import DjvetServer
+    from djvet.project.index import ProjectIndex
 
 log = logging.getLogger(__name__)
 DEBOUNCE_SECONDS = 0.15
@@ -71,7 +72,7 @@ class DiagnosticScheduler:
             self.server.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
-    def _sync_overlay(self, uri: str) -> tuple[object, str] | None:
+    def _sync_overlay(self, uri: str) -> tuple[ProjectIndex, str] | None:
         located = self.server.locate(uri)
         if located:
             project, path = located

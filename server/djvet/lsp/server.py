@@ -40,7 +40,6 @@ class DjvetServer(LanguageServer):
         self.ready = asyncio.Event()  # set once the project indexes are warm
         self.pull_diagnostics = False
         self.initialization_options: Any = None
-        self.loop: asyncio.AbstractEventLoop | None = None
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djvet-analysis")
         self._shown: set[str] = set()
 
