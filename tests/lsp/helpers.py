@@ -117,6 +117,16 @@ class Editor:
             content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
         return self.versions[uri]
 
+    def edit(self, uri: str, where: lsp.Range, text: str) -> int:
+        """An incremental change (a range in the negotiated encoding), as editors send."""
+        self.versions[uri] += 1
+        self.texts[uri] = apply_text_edits(self.texts[uri], [lsp.TextEdit(range=where, new_text=text)],
+                                           self.encoding)
+        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
+            content_changes=[lsp.TextDocumentContentChangePartial(range=where, text=text)]))
+        return self.versions[uri]
+
     def close(self, uri: str) -> None:
         self.client.text_document_did_close(lsp.DidCloseTextDocumentParams(
             text_document=lsp.TextDocumentIdentifier(uri=uri)))

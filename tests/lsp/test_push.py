@@ -184,6 +184,10 @@ async def test_non_ascii_line_keeps_utf16_columns(editor: Editor, project):
     edits = action.edit.document_changes[0].edits
     fixed = apply_text_edits(text, edits, "utf-16")
     assert 'SITE = "🛒 shop"; DEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"' in fixed
+    # An incremental change at that UTF-16 range lands on `True` in the server's copy too.
+    version = editor.edit(uri, diagnostic.range, "False")
+    assert 'SITE = "🛒 shop"; DEBUG = False' in editor.texts[uri]
+    assert await editor.diagnostics(uri, version=version) == []
 
 
 async def test_settings_change_rechecks_other_open_documents(editor: Editor, project):
