@@ -733,3 +733,52 @@ def test_jedi_adapter_is_time_boxed():
 def test_garbage_never_raises(tmp_path, bad):
     project = make_project(tmp_path, {"a/models.py": bad}, apps=["a"])
     assert model_graph(project).get("a.A") is None
+
+
+def test_custom_field_classes_and_isolated_registries(tmp_path):
+    project = make_project(tmp_path, {
+        "virt/fields.py": """
+            from django.db import models
+
+            class Translation(models.ForeignObject):
+                pass
+
+            class TranslationWithQ(Translation):
+                pass
+
+            class NotAField:
+                pass
+        """,
+        "virt/models.py": """
+            from django.apps.registry import Apps
+            from django.db import models
+            from .fields import NotAField, TranslationWithQ
+
+            other_apps = Apps()
+
+            class Text(models.Model):
+                pass
+
+            class Article(models.Model):
+                translation = TranslationWithQ(Text, models.CASCADE, ["id"], ["id"], related_name="+")
+                helper = NotAField()
+                renamed = models.IntegerField(name="counter")
+                pk = models.CompositePrimaryKey("counter", "translation_id")
+
+            class Step(models.Model):
+                article = models.ForeignKey(Article, on_delete=models.CASCADE)
+                class Meta:
+                    order_with_respect_to = "article"
+
+            class Elsewhere(models.Model):
+                class Meta:
+                    apps = other_apps
+        """,
+    }, apps=["virt"])
+    graph = model_graph(project)
+    article = graph.get("virt.Article")
+    assert (article.fields["translation"].kind, article.fields["translation"].target) == ("fk", "virt.Text")
+    assert "helper" not in article.fields and "counter" in article.fields and "renamed" not in article.fields
+    assert "pk" in article.fields and "id" not in article.fields
+    assert graph.get("virt.Step").fields["_order"].auto_created
+    assert graph.get("virt.Elsewhere") is None

@@ -345,7 +345,7 @@ def _relation_kind(callee: str) -> tuple[str, str] | None:
         return "o2o", last
     if last.endswith("ManyToManyField") or last == "TaggableManager":
         return "m2m", last
-    if last.endswith("Field"):
+    if last.endswith("Field") or last == "CompositePrimaryKey":
         return "field", last
     return None
 
@@ -386,9 +386,13 @@ def _target(node: ast.AST) -> _Target:
     return _Target("expr", ast.unparse(node))
 
 
-def _field_spec(name: str, value: ast.AST, source: _Source) -> _FieldSpec | None:
+def _field_spec(name: str, value: ast.AST, source: _Source, maybe: bool = False) -> _FieldSpec | None:
+    """A field declaration; with `maybe`, any call whose class may turn out to be a field
+    when linked (`translation = CurrentTranslation(...)`, a ForeignObject subclass)."""
     callee = _dotted(value.func) if isinstance(value, ast.Call) else None
     kind = _relation_kind(callee) if callee else None
+    if kind is None and maybe and callee and callee[:1].isupper() and "." not in callee:
+        kind = ("maybe", callee)
     if kind is None:
         return None
     keywords = {k.arg: k.value for k in value.keywords if k.arg}
@@ -397,6 +401,10 @@ def _field_spec(name: str, value: ast.AST, source: _Source) -> _FieldSpec | None
     target = _target(node) if node is not None and not isinstance(node, ast.Starred) else None
     through = _target(keywords["through"]) if "through" in keywords else None
     options = {k: _value(v) for k, v in keywords.items() if k not in ("to", "through")}
+    if kind[1] == "CompositePrimaryKey":
+        options["primary_key"] = True
+    if isinstance(options.get("name"), str):
+        name = options["name"]  # `models.IntegerField(name="other")` renames the field
     return _FieldSpec(name, kind[0], kind[1], target, through, options, source.span(value), callee, "to" in keywords)
 
 
@@ -467,10 +475,11 @@ def _assignments(stmt: ast.stmt) -> list[tuple[str, ast.AST | None]]:
 
 
 def _class_assignment(spec: _ClassSpec, name: str, value: ast.AST, source: _Source) -> None:
-    field_spec = _field_spec(name, value, source)
+    field_spec = _field_spec(name, value, source, maybe=True)
     if field_spec is not None:
         spec.fields.append(field_spec)
-        return
+        if field_spec.kind != "maybe":
+            return
     manager = _manager_spec(name, value, source)
     if manager is not None:
         spec.managers.append(manager)
@@ -1236,7 +1245,8 @@ class _Builder:
                 if facts is None:
                     continue
                 pending.extend(facts.classes.values())
-                field_owners.extend(c for c in facts.classes.values() if c.fields)
+                field_owners.extend(c for c in facts.classes.values()
+                                    if any(f.kind != "maybe" for f in c.fields))
                 pending.extend(self._imported_classes(facts, app))
                 self._added_fields(facts)
         seen: set[int] = set()
@@ -1294,8 +1304,10 @@ class _Builder:
         declared = meta.get("app_label")
         app_label = declared if isinstance(declared, str) else self._app_of(spec.facts.dotted)
         label = f"{app_label}.{spec.name}" if app_label else f"{spec.facts.dotted}.{spec.name}"
+        # `Meta.apps = Apps(...)`: an isolated registry (tests, migrations), not the project's
+        isolated = "apps" in meta
         state = _State(spec, label, app_label or "", abstract, meta.get("proxy") is True, presumed, meta,
-                       registered=bool(app_label) and not abstract)
+                       registered=bool(app_label) and not abstract and not isolated)
         if state.registered and meta.get("swappable") == "AUTH_USER_MODEL":
             state.swapped = label.lower() != self.user_model.lower()
             state.registered = not state.swapped
@@ -1357,6 +1369,7 @@ class _Builder:
         state.slots = ([], [])  # cycle guard
         spec = state.spec
         own = [(f, spec.facts) for f in spec.fields] + self.extra.get(id(spec), [])
+        own = [s for s in own if self._field_kind(*s)[0] != "none"]
         local = [s for s in own if s[0].kind not in _PRIVATE]
         private = [s for s in own if s[0].kind in _PRIVATE]
         field_names = {s[0].name for s in own}
@@ -1402,6 +1415,10 @@ class _Builder:
             infos.extend(self._parent_links(state, infos))
             if not state.parents and not any(f.options.get("primary_key") is True for f in infos):
                 infos.insert(0, self._implicit(state, "id", "field", None))
+            if state.meta.get("order_with_respect_to") and "_order" not in {f.name for f in infos}:
+                order = self._implicit(state, "_order", "field", None)
+                order.field_class, order.options = "OrderWrt", {}
+                infos.append(order)
         state.forward = infos
         state.private = [self._field_info(spec, facts, state) for spec, facts in private]
         return infos
@@ -1462,19 +1479,24 @@ class _Builder:
     def _field_kind(self, spec: _FieldSpec, facts: _ModuleFacts) -> tuple[str, bool]:
         """(kind, is a django-taggit manager), following custom field classes to their
         bases (`class NetBoxTaggableManagerField(TaggableManager)`, `class MyFK(ForeignKey)`)."""
-        if spec.kind != "field" or spec.callee.startswith("models."):
+        if spec.kind not in ("field", "maybe") or spec.callee.startswith("models."):
             return spec.kind, "TaggableManager" in spec.field_class
         key = (id(facts), spec.callee)
         if key not in self._kinds:
-            self._kinds[key] = ("field", False)
+            # "maybe": a field only if its class derives from one; "field": a relation if so.
+            default = ("field", False) if spec.kind == "field" else ("none", False)
+            self._kinds[key] = default
             symbol = self.resolver.resolve(facts, spec.callee)
             if isinstance(symbol, _ClassSpec):
-                for cls in self.resolver.mro(symbol):
-                    found = [(_relation_kind(ref), ref) for ref in cls.bases if isinstance(ref, str)]
-                    found = [(k[0], ref) for k, ref in found if k is not None and k[0] != "field"]
-                    if found:
-                        self._kinds[key] = (found[0][0], "TaggableManager" in found[0][1])
-                        break
+                refs = [r for cls in self.resolver.mro(symbol) for r in cls.bases if isinstance(r, str)]
+                found = [(k[0], r) for r in refs if (k := _relation_kind(r)) is not None]
+                # the nearest relation base wins (`class WithQ(TranslationField)` where
+                # `class TranslationField(models.ForeignObject)`), else any field base
+                found = [f for f in found if f[0] != "field"] or found
+                if found:
+                    self._kinds[key] = (found[0][0], "TaggableManager" in found[0][1])
+                elif all(isinstance(b, _ClassSpec) for c in self.resolver.mro(symbol) for b in self.resolver.bases(c)):
+                    self._kinds[key] = ("none", False)  # a readable class that is no field
         return self._kinds[key]
 
     def _is_symmetrical(self, spec: _FieldSpec, owner: _State) -> bool:

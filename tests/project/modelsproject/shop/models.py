@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from library import models as library_models
 
+from .fields import OwnerField
+
 
 class Audited(models.Model):
     audited_by = models.ForeignKey(
@@ -59,3 +61,18 @@ class Receipt(NoNotes, Noted):
 class Invoice(Noted):
     notes = None
     number = models.CharField(max_length=20)
+
+
+class Shipment(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="shipments")
+    sender = OwnerField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sent")
+    reference = models.CharField(max_length=20, name="tracking")
+
+    class Meta:
+        order_with_respect_to = "order"
+
+
+class Membership(models.Model):
+    pk = models.CompositePrimaryKey("order_id", "variant_id")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE)
+    variant = models.ForeignKey(ProductVariant, on_delete=models.CASCADE)
