@@ -38,6 +38,8 @@ Adding the missing middleware (last, where `startproject` puts it) is safe: with
 Django's default `X_FRAME_OPTIONS = "DENY"` it only adds a header, and views that must
 be framed can use `@xframe_options_exempt`. Replacing an invalid `X_FRAME_OPTIONS` with
 `"DENY"` is unsafe: pages that some site frames today (on purpose) stop rendering there.
+When both are wrong in one file, the middleware fix also sets `"DENY"` (the value is
+checked as soon as the middleware is in) and is unsafe.
 
 ## References
 - Django clickjacking protection: https://docs.djangoproject.com/en/stable/ref/clickjacking/
