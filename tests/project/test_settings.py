@@ -17,7 +17,7 @@ from djvet.project.settings import (
     production_settings_for,
     settings_index,
 )
-from rules.harness import make_project
+from rules.harness import check_fixed, make_project
 
 APPS = 'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.sessions"]\n'
 
@@ -383,3 +383,23 @@ def test_silencing_one_check_keeps_the_others_of_a_rule(tmp_path):
     """)
     found = findings(tmp_path, {"mysite/settings.py": source}, "mysite/settings.py", select=("DJV204",))
     assert [check for _, _, check in found] == ["security.W005"]
+
+
+def test_missing_settings_go_before_optional_local_overrides(tmp_path):
+    before = APPS + textwrap.dedent("""\
+        import os
+
+        MIDDLEWARE = ["django.middleware.security.SecurityMiddleware"]
+
+        # Local overrides keep the last word.
+        try:
+            from .local_settings import *
+        except ImportError:
+            pass
+    """)
+    after = before.replace(
+        "\n# Local overrides",
+        'SECURE_SSL_REDIRECT = os.environ.get("DJANGO_SECURE_SSL_REDIRECT", "True") == "True"\n'
+        "\n# Local overrides",
+    )
+    check_fixed(before, after, "DJV205", tmp_path, path="mysite/settings.py")
