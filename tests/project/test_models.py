@@ -782,3 +782,21 @@ def test_custom_field_classes_and_isolated_registries(tmp_path):
     assert "pk" in article.fields and "id" not in article.fields
     assert graph.get("virt.Step").fields["_order"].auto_created
     assert graph.get("virt.Elsewhere") is None
+
+
+def test_apps_on_an_extra_sys_path_folder_are_found(tmp_path):
+    project = make_project(tmp_path, {
+        "proj/settings.py": """
+            import sys
+            sys.path.insert(0, "apps")
+            INSTALLED_APPS = ["django.contrib.contenttypes", "polls", "ghost"]
+            SECRET_KEY = "x"
+            DEBUG = False
+        """,
+        "apps/polls/__init__.py": "",
+        "apps/polls/models.py": "from django.db import models\n\nclass Poll(models.Model):\n    pass\n",
+    })
+    (tmp_path / "apps/__init__.py").unlink()  # a plain folder on sys.path, not a package
+    graph = model_graph(project)
+    assert graph.get("polls.Poll") is not None and graph.get("polls.Poll").module == "polls.models"
+    assert any("ghost" in w and "polls" not in w for w in project.warnings)

@@ -175,6 +175,12 @@ class ModuleLocator:
             self._found[dotted] = self._search(dotted)
         return self._found[dotted]
 
+    def add_root(self, folder: str) -> None:
+        """Import from `folder` too (after the workspace roots found so far)."""
+        self.roots.append(normalize(folder))
+        self._found = {d: p for d, p in self._found.items() if p is not None}
+        self._packages = {d: p for d, p in self._packages.items() if p is not None}
+
     def package_dir(self, dotted: str) -> str | None:
         """The folder of a regular or namespace package."""
         if dotted not in self._packages:

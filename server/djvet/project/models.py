@@ -805,16 +805,26 @@ class _Resolver:
             self.deps[path] = _freshness(self.project, path)
         return facts
 
+    def forget_missing(self) -> None:
+        """After a new import root: modules not found before may be found now."""
+        self.modules = {d: m for d, m in self.modules.items() if m is not None}
+        self._lookups.clear()
+
     def exists(self, dotted: str) -> bool:
         return self.locator.locate(dotted) is not None or self.locator.package_dir(dotted) is not None
 
     # names
     def lookup(self, facts: _ModuleFacts, name: str, depth: int = 0) -> Any:
+        if depth >= 30:
+            return None  # an import cycle, or absurd re-export chains
+        if self.by_path.get(facts.path) is not facts:
+            # An editor buffer's transient facts: never memoised (their ids get reused).
+            return self._lookup(facts, name, depth)
         key = (id(facts), name)
         if key in self._lookups:
             return self._lookups[key]
         self._lookups[key] = None  # cycle guard
-        result = self._lookup(facts, name, depth) if depth < 30 else None
+        result = self._lookup(facts, name, depth)
         self._lookups[key] = result
         return result
 
@@ -1137,6 +1147,8 @@ def _discover_apps(resolver: _Resolver, entries: list[str]) -> tuple[list[AppInf
     labels: set[str] = set()
     for entry in entries:
         found = _app_config(resolver, entry)
+        if found is None and _add_root_for(resolver, entry):
+            found = _app_config(resolver, entry)
         if found is None:
             missing.append(entry)
             continue
@@ -1151,6 +1163,22 @@ def _discover_apps(resolver: _Resolver, entries: list[str]) -> tuple[list[AppInf
         apps.append(AppInfo(name, label, package, _models_files(resolver, name),
                             auto.rsplit(".", 1)[-1] if isinstance(auto, str) else None))
     return apps, missing
+
+
+def _add_root_for(resolver: _Resolver, entry: str) -> bool:
+    """Projects that put `apps/` on `sys.path` in their settings name apps by a short
+    path: find the workspace package and import from its parent folder too."""
+    package = entry.split(".")[0]
+    if not package.isidentifier() or package == "django":
+        return False
+    suffix = f"{os.sep}{package}{os.sep}__init__.py"
+    parents = {os.path.dirname(os.path.dirname(p)) for p in resolver.project.python_files() if p.endswith(suffix)}
+    parents -= set(resolver.locator.roots)
+    if not parents:
+        return False
+    resolver.locator.add_root(min(parents, key=lambda p: (p.count(os.sep), p)))
+    resolver.forget_missing()
+    return True
 
 
 def _models_files(resolver: _Resolver, app: str) -> list[str]:
@@ -1788,8 +1816,8 @@ class ModelGraph:
         """The model a (dotted) name means in the file at `path`, whose parso module is `tree`."""
         if not name:
             return None
-        facts = self._light_facts(normalize(path), tree)
         with self._resolver.lock:
+            facts = self._light_facts(normalize(path), tree)
             symbol = self._resolver.resolve(facts, name)
         return self._model_of(symbol)
 
@@ -1821,7 +1849,9 @@ class ModelGraph:
 
     def fresh(self, project: ProjectIndex) -> bool:
         """True when no file the graph was built from has changed since."""
-        return all(_freshness(project, path) == key for path, key in self._resolver.deps.items())
+        with self._resolver.lock:
+            dependencies = list(self._resolver.deps.items())
+        return all(_freshness(project, path) == key for path, key in dependencies)
 
 
 def build_model_graph(project: ProjectIndex) -> ModelGraph:
