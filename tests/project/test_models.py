@@ -724,7 +724,7 @@ def test_a_configured_virtualenv_is_asked_for_its_site_packages(tmp_path):
 def test_jedi_adapter_is_time_boxed():
     started = time.perf_counter()
     assert jedi_adapter.interpreter_sys_path("/nonexistent/python", timeout=2) is None
-    assert time.perf_counter() - started < 3
+    assert time.perf_counter() - started < 6  # generous: CI machines are busy
     paths = jedi_adapter.interpreter_sys_path(sys.executable, timeout=10)
     assert paths is not None and any("site-packages" in p for p in paths)
 
