@@ -15,7 +15,7 @@ from typing import Any
 
 from djvet.core.config import Config
 from djvet.core.context import FileContext
-from djvet.core.document import Document, count_syntax_errors
+from djvet.core.document import Document, error_nodes, parse_python
 from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
 from djvet.core.model import Diagnostic, Language
 from djvet.core.roles import FileRole
@@ -52,6 +52,7 @@ def enabled_rules(config: Config, roles: FileRole, language: Language, relative_
         for code, rule in sorted(rules.items())
         if config.is_enabled(code, default_enabled=rule.default_enabled)
         and rule.applies_to & roles
+        and not rule.excludes & roles
         and language in rule.languages
         and not config.ignored_for_path(code, relative_path)
     ]
@@ -126,7 +127,9 @@ def check_document(
         stats.per_phase["rules"] += time.perf_counter() - started
     if verify_fixes:
         started = time.perf_counter()
-        found = [_verified(d, document, project, config) for d in found]
+        before = Counter(d.code for d in found)
+        verdicts: dict[Any, str | None] = {}  # one verification per distinct fix
+        found = [_verified(d, document, project, config, before, verdicts) for d in found]
         if stats is not None:
             stats.per_phase["fix verification"] += time.perf_counter() - started
     return sorted(found, key=Diagnostic.sort_key)
@@ -154,11 +157,15 @@ def _unsuppressed(found: list[Diagnostic], document: Document) -> list[Diagnosti
 
 
 # -- fix verification ------------------------------------------------------------------
-def _verified(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config) -> Diagnostic:
+def _verified(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config,
+              before: Counter[str], verdicts: dict[Any, str | None]) -> Diagnostic:
     fix = diagnostic.fix
     if fix is None or not fix.edits:
         return diagnostic
-    problem = verify_fix(diagnostic, document, project, config)
+    key = (diagnostic.code, fix)
+    if key not in verdicts:
+        verdicts[key] = verify_fix(diagnostic, document, project, config, before=before)
+    problem = verdicts[key]
     if problem is None:
         return diagnostic
     log.info("dropped fix for %s at %s:%d: %s", diagnostic.code, document.path,
@@ -166,8 +173,12 @@ def _verified(diagnostic: Diagnostic, document: Document, project: ProjectIndex,
     return diagnostic.replace(fix=None)
 
 
-def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config) -> str | None:
-    """None when the fix is sound, else the reason it is not."""
+def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config,
+               *, before: Counter[str] | None = None) -> str | None:
+    """None when the fix is sound, else the reason it is not.
+
+    `before` is the count of findings per code in `document` (computed when not given).
+    """
     assert diagnostic.fix is not None
     own = normalize(document.path)
     texts: dict[str, str] = {own: document.text}
@@ -181,11 +192,17 @@ def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex
         changed = apply_to_files(texts, [e for e in diagnostic.fix.edits], own)
     except OverlappingEditsError as error:
         return str(error)
+    trees: dict[str, Any] = {}
     for path, new_text in changed.items():
-        if path.endswith(".py") and count_syntax_errors(new_text) > count_syntax_errors(texts[path]):
+        if not path.endswith(".py"):
+            continue
+        trees[path] = parse_python(new_text)
+        old_errors = document.error_nodes if path == own else error_nodes(parse_python(texts[path]))
+        if error_nodes(trees[path]) > old_errors:
             return f"the fix breaks the syntax of {path}"
-    before = Counter(d.code for d in check_document(document, project, config=config, verify_fixes=False))
-    after = Counter(d.code for d in _recheck(own, changed, document, project, config))
+    if before is None:
+        before = Counter(d.code for d in check_document(document, project, config=config, verify_fixes=False))
+    after = Counter(d.code for d in _recheck(own, changed, document, project, config, trees.get(own)))
     if after[diagnostic.code] >= before[diagnostic.code]:
         return "the finding is still reported after the fix"
     # A fix may uncover findings it did not cause (adding SecurityMiddleware turns on the
@@ -198,9 +215,9 @@ def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex
 
 
 def _recheck(own: str, changed: dict[str, str], document: Document, project: ProjectIndex,
-             config: Config) -> list[Diagnostic]:
+             config: Config, tree: Any = None) -> list[Diagnostic]:
     fixed_document = Document(path=document.path, text=changed.get(own, document.text),
-                              language=document.language)
+                              language=document.language, _tree=tree if own in changed else document.tree)
     if set(changed) <= {own} and not _own_file_feeds_facts(project, own, changed.get(own)):
         return check_document(fixed_document, project, config=config, verify_fixes=False)
     scratch = project.fork(changed)

@@ -19,7 +19,8 @@ from djvet.core.model import Language, Position, Span
 from djvet.core.roles import is_requirements_file
 from djvet.core.suppression import Suppressions, scan_lines, scan_python
 
-GRAMMAR = parso.load_grammar()
+# The newest grammar parso knows: it also reads older code, and Python 3.12 f-strings.
+GRAMMAR = parso.load_grammar(version="3.13")
 
 _TEMPLATE_SUFFIXES = {".html", ".htm", ".djhtml", ".txt", ".xml", ".jinja", ".jinja2"}
 _TEXT_NAMES = ("procfile", "dockerfile", "docker-compose", "compose.")
@@ -54,6 +55,20 @@ def parse_python(
     if incremental and path:
         return GRAMMAR.parse(text, path=path, diff_cache=True, cache=False)
     return GRAMMAR.parse(text, error_recovery=True)
+
+
+def error_nodes(tree: Any) -> int:
+    """How many error nodes and leaves parso's error recovery made: a cheap stand-in for
+    the full error list (grammar.iter_errors walks a normalizer over every node)."""
+    count, stack = 0, [tree]
+    while stack:
+        node = stack.pop()
+        if node.type in ("error_node", "error_leaf"):
+            count += 1
+        children = getattr(node, "children", None)
+        if children:
+            stack.extend(children)
+    return count
 
 
 def count_syntax_errors(text: str) -> int:
@@ -113,6 +128,11 @@ class Document:
         if self.language is not Language.PYTHON:
             return 0
         return sum(1 for _ in GRAMMAR.iter_errors(self.tree))
+
+    @functools.cached_property
+    def error_nodes(self) -> int:
+        """Error nodes of the tree (see `error_nodes`): what fix verification compares."""
+        return error_nodes(self.tree) if self.language is Language.PYTHON else 0
 
     @property
     def parsed(self) -> bool:

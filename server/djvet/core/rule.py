@@ -76,6 +76,8 @@ class Rule:
     fix: FixAvailability = FixAvailability.NEVER
     fix_title: str | None = None
     applies_to: FileRole = FileRole.PYTHON
+    # Roles a file must not have (e.g. N+1 rules skip tests and migrations).
+    excludes: FileRole = FileRole.NONE
     languages: frozenset[Language] = frozenset({Language.PYTHON})
     docs: str | None = None
     # Django system checks this rule mirrors; SILENCED_SYSTEM_CHECKS honours them.

@@ -9,6 +9,7 @@ walked through the model graph. Relations reached through model methods, propert
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -17,16 +18,15 @@ from parso.tree import search_ancestor
 from djvet.core.model import Span
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo
-from djvet.project.modules import imported_symbol, module_map, tree_of
-from djvet.project.modules import in_workspace
+from djvet.project.modules import imported_symbol, in_workspace, module_map, tree_of
 from djvet.project.querysets import (
     BYPASS,
-    Origin,
     CACHE_SERVED,
     Enumerated,
     Evaluator,
     Instance,
     Loop,
+    Origin,
     QuerySetValue,
     RelatedManager,
 )
@@ -110,6 +110,8 @@ def _fk_ids_outside_loops(evaluator: Evaluator, tree: Any, analysis: Analysis) -
         if node.type not in ("atom_expr", "power") or node.children[0].type != "name":
             continue
         trailers = node.children[1:]
+        if any(t.type != "trailer" for t in trailers):
+            continue  # `x ** y` and friends
         for index in range(len(trailers) - 1):
             last = trailers[index + 1]
             if (trailers[index].children[0] != "." or last.children[0] != "."
@@ -223,6 +225,8 @@ class _Scanner:
 
     def _chain(self, chain: Any, instance: Instance, anchor: Any, via: str | None, depth: int) -> None:
         trailers = chain.children[1:]
+        if any(t.type != "trailer" for t in trailers):
+            return
         value: Any = instance
         for index, trailer in enumerate(trailers):
             if trailer.children[0] != ".":
@@ -344,6 +348,10 @@ class _Scanner:
 
     def _summarise(self, function: Any, path: str, instance: Instance, anchor: Any, via: str,
                    depth: int, param: Any = None) -> None:
+        if _writes(function):
+            # A method that saves or deletes may read relations it just changed: a
+            # prefetch would hand it stale rows, so no finding (and no fix) through it.
+            return
         if param is None:
             params = function.get_params()
             if not params:
@@ -379,6 +387,12 @@ class _Scanner:
 
 
 _STOP = object()
+_WRITES = re.compile(r"\.(save|delete|create|bulk_create|bulk_update|update|update_or_create|"
+                     r"get_or_create|add|remove|clear|set|refresh_from_db)\(")
+
+
+def _writes(function: Any) -> bool:
+    return bool(_WRITES.search(function.get_code(include_prefix=False)))
 
 
 def trailer_start(trailer: Any) -> Any:

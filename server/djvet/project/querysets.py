@@ -18,7 +18,13 @@ from parso.tree import search_ancestor
 from djvet.core.parso_utils import call_arguments, code_of, string_value
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo, ModelGraph, ModelInfo, model_graph
-from djvet.project.modules import imported_module, imported_symbol, in_workspace, module_map, tree_of
+from djvet.project.modules import (
+    imported_module,
+    imported_symbol,
+    in_workspace,
+    module_map,
+    tree_of,
+)
 
 MAX_DEPTH = 3
 SCOPES = ("funcdef", "classdef", "file_input", "lambdef")
@@ -420,7 +426,7 @@ class Evaluator:
             return replace(queryset, values=True)
         if method == "raw":
             # A RawQuerySet yields instances but cannot select_related: findings, no fix.
-            return QuerySetValue(queryset.model, origin=None, raw=True)
+            return replace(queryset, origin=None, raw=True, select_calls=(), prefetch_calls=())
         if method in SINGLE:
             return Instance(queryset.model, source=queryset)
         if method in SCALAR:

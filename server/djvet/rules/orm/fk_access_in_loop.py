@@ -66,6 +66,7 @@ RULE = Rule(
     message="Relation read in a loop without `select_related` runs one query per row",
     fix_title="Add `select_related(...)` to the queryset",
     applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 
 

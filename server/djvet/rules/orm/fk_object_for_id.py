@@ -54,6 +54,7 @@ RULE = Rule(
     message="`.id` of a foreign key fetches the related row; read the `_id` column instead",
     fix_title="Read the foreign key column",
     applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 
 

@@ -72,6 +72,7 @@ RULE = Rule(
     message="Items of a related set read a relation that the prefetch does not load",
     fix_title="Load the relation with the prefetch",
     applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 
 

@@ -61,6 +61,7 @@ RULE = Rule(
     message="Related objects read in a loop without `prefetch_related` run one query per row",
     fix_title="Add `prefetch_related(...)` to the queryset",
     applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 
 

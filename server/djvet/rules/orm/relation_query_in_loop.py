@@ -61,6 +61,7 @@ RULE = Rule(
     fix=FixAvailability.NEVER,
     message="A query on a relation inside a loop runs once per row; prefetching cannot serve it",
     applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 
 _ADVICE = {
