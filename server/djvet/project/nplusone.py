@@ -86,6 +86,25 @@ def analyse(project: ProjectIndex, path: str, tree: Any) -> Analysis:
     return analysis
 
 
+def _read_before(chain: Any, index: int) -> bool:
+    """Whether `head.fk` was read (not just `.id`) earlier in the same function."""
+    function = search_ancestor(chain, "funcdef", "file_input")
+    prefix = "".join(c.get_code(include_prefix=False) for c in chain.children[: index + 2])
+    start = function.start_pos
+    before = _source_between(function, start, chain.start_pos)
+    pattern = re.compile(rf"\b{re.escape(prefix)}\b(?!\.(?:id|pk)\b|_id\b)")
+    return bool(pattern.search(before))
+
+
+def _source_between(node: Any, start: tuple[int, int], end: tuple[int, int]) -> str:
+    lines = node.get_code(include_prefix=False).splitlines()
+    first_line = start[0]
+    wanted = lines[: end[0] - first_line + 1]
+    if wanted:
+        wanted[-1] = wanted[-1][: end[1] - (start[1] if end[0] == first_line else 0)]
+    return "\n".join(wanted)
+
+
 def _first_per_path(accesses: list[Access]) -> list[Access]:
     """Only the first read of a relation in a loop runs the query; the object is then
     cached on the instance (`book.author` twice is one query per row, not two)."""
@@ -127,6 +146,8 @@ def _fk_ids_outside_loops(evaluator: Evaluator, tree: Any, analysis: Analysis) -
             relation = evaluator.graph.field(owner.model, trailers[index].children[1].value)
             if relation is None or relation.kind not in ("fk", "o2o"):
                 continue
+            if _read_before(node, index):
+                continue  # the related object is already loaded (and cached) by then
             analysis.accesses.append(Access(
                 FK_ID, span, None, (*owner.path, relation.name), relation, _text(node, index),
                 id_span=Span.between(trailers[index].children[0], last), source=owner.source,
@@ -251,7 +272,9 @@ class _Scanner:
     def _instance_step(self, value: Instance, attribute: str, chain: Any, index: int, trailers: list[Any],
                        span: Span, anchor: Any, via: str | None, depth: int, is_call: bool) -> Any:
         relation = self.graph.field(value.model, attribute)
-        if relation is not None and relation.kind == "field" and self._deferred(value, relation):
+        # Deferred columns only in the loop itself: methods often guard their reads
+        # (`hasattr(self, "body_length")`), which this analysis cannot see.
+        if relation is not None and relation.kind == "field" and anchor is None and self._deferred(value, relation):
             if not _assigned(chain, index, trailers):
                 self._add(DEFERRED, span if anchor is None else anchor, (attribute,), relation,
                           _text(chain, index), via)
