@@ -1,0 +1,1 @@
+"""DJV4xx: caching (guide §4)."""

@@ -1,0 +1,1 @@
+"""DJV8xx: configuration and deployment (guide §8)."""

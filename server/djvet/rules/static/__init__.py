@@ -1,0 +1,1 @@
+"""DJV5xx: static and media files (guide §5)."""

@@ -1,0 +1,1 @@
+"""DJV3xx: project structure (guide §3)."""

@@ -1,0 +1,1 @@
+"""DJV7xx: async and background tasks (guide §7)."""

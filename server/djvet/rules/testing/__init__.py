@@ -1,0 +1,1 @@
+"""DJV6xx: testing (guide §6)."""

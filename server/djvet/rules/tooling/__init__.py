@@ -1,0 +1,1 @@
+"""DJV9xx: tooling and migrations (guide §9)."""
