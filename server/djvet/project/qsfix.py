@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from djvet.core.model import Applicability, Edit, Span
-from djvet.project.models import ModelGraph
+from djvet.core.model import Applicability, Edit, Fix, Span
+from djvet.project.index import ProjectIndex
+from djvet.project.models import ModelGraph, model_graph
+from djvet.project.modules import tree_of
 from djvet.project.querysets import QuerySetValue
 
 PREFETCH_IMPORT = "from django.db.models import Prefetch\n"
@@ -215,3 +217,85 @@ def applicability(queryset: QuerySetValue, loop_scope: Any) -> Applicability:
 def quote_style(text: str) -> str:
     """The quote the file prefers for short strings (double unless single dominates)."""
     return "'" if text.count("'") > text.count('"') else '"'
+
+
+# -- the whole fix ---------------------------------------------------------------------
+def queryset_fix(project: ProjectIndex, queryset: QuerySetValue, paths: list[tuple[str, ...]], *,
+                 deferred: list[str] = (), scope: Any = None,
+                 own: tuple[str, Any] | None = None) -> Fix | None:
+    """One fix loading every relation in `paths` (and `deferred` columns) for `queryset`.
+
+    Used by every N+1 rule: Python loops, templates, serializers, admin. `scope` is the
+    function or class that reads the rows (SAFE when the queryset is built there);
+    `own` is (path, tree) of the document being checked, to reuse its tree.
+    """
+    graph = model_graph(project)
+    if (not paths and not deferred) or queryset.origin is None or queryset.values or queryset.raw:
+        return None
+    if deferred and queryset.only_call is None:
+        return None  # `defer()`: removing names from it is a manual change
+    origin = queryset.origin
+    tree = own[1] if own is not None and own[0] == origin.path else tree_of(project, origin.path)
+    quote = quote_style(tree.get_code() if tree is not None else "")
+    prefetch_name, import_edits = _prefetch_name(origin.path, tree)
+
+    def class_name(label: str) -> str | None:
+        info = graph.get(label)
+        if info is None or tree is None:
+            return None
+        resolved = graph.resolve(origin.path, tree, info.name)
+        return info.name if resolved is not None and resolved.label == info.label else None
+
+    select, prefetch, needs_import, inner = plan_for(graph, queryset, paths, quote, prefetch_name, class_name)
+    edits: list[Edit] = []
+    if select or prefetch:
+        edits.extend(edits_for(queryset, select, prefetch, quote))
+    only_extra: list[str] = []
+    if queryset.only is not None:
+        wanted = {*deferred, *(s.split("__")[0] for s in select)}
+        only_extra = sorted(name for name in wanted if name not in queryset.only)
+    if only_extra and queryset.only_call is not None:
+        # A field both deferred and followed by select_related raises FieldError: load it.
+        edits.append(only_args_edit(queryset, only_extra, quote))
+    for inner_queryset, rest in inner:
+        if inner_queryset.origin is None:
+            return None
+        inner_select, inner_prefetch, _, _ = plan_for(graph, inner_queryset, [rest], quote, None)
+        edits.extend(edits_for(inner_queryset, inner_select, inner_prefetch, quote))
+    if not edits:
+        return None
+    if needs_import:
+        edits.extend(import_edits)
+    level = applicability(queryset, scope)
+    if level is Applicability.DISPLAY_ONLY:
+        return None
+    return Fix.make(_title(select, prefetch, inner, only_extra), edits, level)
+
+
+def _title(select: list[str], prefetch: list[str], inner: list[Any], only: list[str]) -> str:
+    parts = []
+    if only:
+        parts.append(f"`{', '.join(only)}` to `only()`")
+    if select:
+        parts.append(f"`select_related({', '.join(repr(s) for s in select)})`")
+    if prefetch:
+        parts.append(f"`prefetch_related({', '.join(prefetch)})`")
+    if inner:
+        parts.append("`select_related` inside the existing `Prefetch`")
+    return "Add " + " and ".join(parts)
+
+
+def _prefetch_name(path: str, tree: Any) -> tuple[str | None, list[Edit]]:
+    """How the origin file can spell `Prefetch`, and the import edit if it must be added."""
+    if tree is None:
+        return None, []
+    imports = list(tree.iter_imports())
+    for node in imports:
+        if node.type == "import_from" and any(n.value == "Prefetch" for n in node.get_defined_names()):
+            return "Prefetch", []
+    for node in imports:
+        code = node.get_code(include_prefix=False)
+        if node.type == "import_from" and code.startswith("from django.db import") and " models" in code:
+            return "models.Prefetch", []
+    line = imports[-1].end_pos[0] if imports else 0
+    return "Prefetch", [Edit(Span.point(line, 0), "from django.db.models import Prefetch\n", path)]

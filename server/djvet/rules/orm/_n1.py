@@ -14,11 +14,9 @@ from typing import Any
 from parso.tree import search_ancestor
 
 from djvet.core.context import FileContext
-from djvet.core.edits import insert_at
-from djvet.core.model import Applicability, Diagnostic, Edit, Fix, Related, Span
+from djvet.core.model import Diagnostic, Fix, Related, Span
 from djvet.core.rule import Rule
-from djvet.project.models import ModelGraph, model_graph
-from djvet.project.modules import tree_of
+from djvet.project.models import model_graph
 from djvet.project.nplusone import (
     BYPASSED,
     DEFERRED,
@@ -29,15 +27,7 @@ from djvet.project.nplusone import (
     Analysis,
     analyse,
 )
-from djvet.project.qsfix import (
-    applicability,
-    edits_for,
-    kinds,
-    loaded,
-    only_args_edit,
-    plan_for,
-    quote_style,
-)
+from djvet.project.qsfix import kinds, loaded, queryset_fix
 from djvet.project.querysets import Loop, QuerySetValue
 
 
@@ -93,77 +83,13 @@ def _loop_fix(ctx: FileContext, loop: Loop) -> Fix | None:
     paths = sorted({a.path for a in accesses
                     if a.kind in (SELECT, PREFETCH) and not loaded(graph, queryset, a.path)})
     deferred = sorted({a.path[0] for a in accesses if a.kind == DEFERRED})
-    if (not paths and not deferred) or queryset.origin is None or queryset.values or queryset.raw:
-        return None
-    if deferred and queryset.only_call is None:
-        return None  # `defer()`: removing names from it is a manual change
     if paths and queryset.select_all:
         # Naming paths replaces select_related()'s follow-all: name every path used (c35).
         paths = sorted({*paths, *(a.path for a in accesses if a.kind in (SELECT, FK_ID)
                                   and not nested(ctx, a))})
-    origin = queryset.origin
-    tree = tree_of(ctx.project, origin.path) if origin.path != ctx.path else ctx.tree
-    quote = quote_style(tree.get_code() if tree is not None else ctx.text)
-    prefetch_name, import_edits = _prefetch_name(ctx, graph, origin.path, tree)
-    def class_name(label: str) -> str | None:
-        info = graph.get(label)
-        if info is None or tree is None:
-            return None
-        resolved = graph.resolve(origin.path, tree, info.name)
-        return info.name if resolved is not None and resolved.label == info.label else None
-
-    select, prefetch, needs_import, inner = plan_for(graph, queryset, paths, quote, prefetch_name, class_name)
-    edits: list[Edit] = []
-    if select or prefetch:
-        edits.extend(edits_for(queryset, select, prefetch, quote))
-    only_extra = [*deferred, *(s.split("__")[0] for s in select)] if queryset.only is not None else []
-    only_extra = sorted({name for name in only_extra if name not in queryset.only}) if only_extra else []
-    if only_extra and queryset.only_call is not None:
-        # A field both deferred and followed by select_related raises FieldError: load it.
-        edits.append(only_args_edit(queryset, only_extra, quote))
-    for inner_queryset, rest in inner:
-        if inner_queryset.origin is None:
-            return None
-        inner_select, inner_prefetch, _, _ = plan_for(graph, inner_queryset, [rest], quote, None)
-        edits.extend(edits_for(inner_queryset, inner_select, inner_prefetch, quote))
-    if not edits:
-        return None
-    if needs_import:
-        edits.extend(import_edits)
-    level = applicability(queryset, search_ancestor(loop.node, "funcdef", "classdef", "file_input"))
-    if level is Applicability.DISPLAY_ONLY:
-        return None
-    return Fix.make(_title(select, prefetch, inner, only_extra), edits, level)
-
-
-def _title(select: list[str], prefetch: list[str], inner: list[Any], only: list[str] = ()) -> str:
-    parts = []
-    if only:
-        parts.append(f"`{', '.join(only)}` to `only()`")
-    if select:
-        parts.append(f"`select_related({', '.join(repr(s) for s in select)})`")
-    if prefetch:
-        parts.append(f"`prefetch_related({', '.join(prefetch)})`")
-    if inner:
-        parts.append("`select_related` inside the existing `Prefetch`")
-    return "Add " + " and ".join(parts)
-
-
-def _prefetch_name(ctx: FileContext, graph: ModelGraph, path: str, tree: Any) -> tuple[str | None, list[Edit]]:
-    """How the origin file can spell `Prefetch`, and the import edit if it must be added."""
-    if tree is None:
-        return None, []
-    imports = list(tree.iter_imports())
-    for node in imports:
-        if node.type == "import_from" and any(n.value == "Prefetch" for n in node.get_defined_names()):
-            return "Prefetch", []
-    for node in imports:
-        code = node.get_code(include_prefix=False)
-        if node.type == "import_from" and code.startswith("from django.db import") and " models" in code:
-            return "models.Prefetch", []
-    line = imports[-1].end_pos[0] if imports else 0
-    edit = insert_at(line, 0, "from django.db.models import Prefetch\n", path=path)
-    return "Prefetch", [edit]
+    scope = search_ancestor(loop.node, "funcdef", "classdef", "file_input")
+    return queryset_fix(ctx.project, queryset, paths, deferred=deferred, scope=scope,
+                        own=(ctx.path, ctx.tree))
 
 
 def diagnostics(rule: Rule, ctx: FileContext, kinds: tuple[str, ...], message: Any,
