@@ -543,6 +543,25 @@ def test_symlink_loops_do_not_hang(project: Path, capsys) -> None:
     assert code == 2 and "shop/self.py: broken symbolic link or symlink loop" in err
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_is_skipped_not_read(project: Path, capsys) -> None:
+    os.mkfifo(project / "shop/pipe.py")  # opening it for reading would block forever
+    code, out, err = run(capsys, "check", *ONLY, "--output-format", "concise")
+    assert code == 1 and "mysite/settings.py" in out
+    assert "djvet: warning: shop/pipe.py: not a regular file; skipped" in err
+    code, _, err = run(capsys, "check", *ONLY, "shop/pipe.py")
+    assert code == 0 and err.count("shop/pipe.py: not a regular file") == 1
+
+
+def test_fix_keeps_crlf_and_a_byte_order_mark(project: Path, capsys) -> None:
+    crlf = "\ufeff" + SETTINGS.replace("\n", "\r\n")
+    (project / "mysite/settings.py").write_bytes(crlf.encode())
+    assert run(capsys, "check", *ONLY, "--fix", "--unsafe-fixes")[0] == 0
+    assert (
+        project / "mysite/settings.py"
+    ).read_bytes().decode() == "\ufeff" + FIXED.replace("\n", "\r\n")
+
+
 def test_internal_errors_exit_2_with_a_message(
     project: Path, capsys, monkeypatch
 ) -> None:

@@ -74,6 +74,10 @@ def collect_files(
                 files.append(path)
         elif os.path.islink(path):
             project.warn(f"{raw}: broken symbolic link or symlink loop; skipped")
+        elif os.path.exists(path):  # a FIFO or device: reading it could block
+            project.warn(
+                f"{project.config.relative(path)}: not a regular file; skipped"
+            )
         else:
             project.warn(f"{raw}: no such file or directory")
     return sorted(dict.fromkeys(files))

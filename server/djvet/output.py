@@ -101,7 +101,7 @@ def _width(text: str) -> int:
 def _snippet(span: Span, text: str | None, paint: Colors) -> list[str]:
     if text is None:
         return []
-    lines = split_lines(text)
+    lines = split_lines(text.removeprefix("\ufeff"))  # parso's columns skip a BOM too
     if span.start_line >= len(lines):
         return []
     line = lines[span.start_line].expandtabs(4)

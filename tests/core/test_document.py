@@ -171,3 +171,15 @@ def test_for_path_picks_the_language() -> None:
         Document.for_path("/p/app/templates/a.html", "").language is Language.TEMPLATE
     )
     assert Document.for_path("/p/unknown.xyz", "").language is Language.PYTHON
+
+
+def test_a_byte_order_mark_is_outside_line_zero_as_in_parso() -> None:
+    text = "\ufeffDEBUG = True\r\nX = 1\r\n"
+    document = Document("/p/settings.py", text)
+    assert document.lines == ["DEBUG = True", "X = 1", ""]
+    assert document.line_offsets == [1, 15, 22]
+    leaf = document.tree.get_first_leaf()
+    while leaf is not None:
+        assert document.slice(Span.of(leaf)) == leaf.value
+        leaf = leaf.get_next_leaf()
+    assert document.offset(Position(0, 0)) == 1

@@ -258,3 +258,31 @@ def _pos(document: Document, offset: int) -> tuple[int, int]:
 def test_edits_splice_like_offsets(case: tuple[str, list[Edit], str]) -> None:
     text, edits, expected = case
     assert apply_edits(text, edits) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a = 1\r\nb = 2\r\n", "import os\r\nimport re\r\na = 1\r\nb = 2\r\n"),
+        ("a = 1\rb = 2\r", "import os\rimport re\ra = 1\rb = 2\r"),
+        ("a = 1\nb = 2\n", "import os\nimport re\na = 1\nb = 2\n"),
+        ("a = 1", "import os\nimport re\na = 1"),  # no line break yet: `\n`
+    ],
+    ids=["crlf", "cr", "lf", "none"],
+)
+def test_new_text_takes_the_files_line_ending(text: str, expected: str) -> None:
+    assert apply_edits(text, [edit(0, 0, 0, 0, "import os\nimport re\n")]) == expected
+    # text that already says `\r\n` is left as it is
+    assert apply_edits("a\r\n", [edit(0, 0, 0, 0, "b\r\n")]) == "b\r\na\r\n"
+
+
+def test_edits_never_touch_a_byte_order_mark() -> None:
+    text = "\ufeffDEBUG = True\n"
+    module = parso.parse(text)
+    value = module.children[0].children[0].children[2]
+    assert value.value == "True" and value.start_pos == (1, 8)  # parso skips the BOM
+    assert apply_edits(text, [replace_node(value, "False")]) == "\ufeffDEBUG = False\n"
+    assert (
+        apply_edits(text, [edit(0, 0, 0, 0, "import os\n")])
+        == "\ufeffimport os\nDEBUG = True\n"
+    )

@@ -184,3 +184,11 @@ def test_suppressing_djv201(
     document = project.document(str(project.root / "mysite/settings.py"))
     found = [d.code for d in check_document(document, project)]
     assert found == (["DJV201"] if reported else [])
+
+
+def test_a_form_feed_inside_a_comment_does_not_break_the_scan() -> None:
+    # parso's own prefix splitter raises on this; the plain scan takes over.
+    text = "x = 1\ny = 2  # noqa: DJV201 \x0c page break\n# djvet: ignore-file[DJV1]\nz = 3\n"
+    suppressions = _python(text)
+    assert suppressions.codes_on_line(1) == {"DJV201"}
+    assert suppressions.file_wide == {"DJV1"}

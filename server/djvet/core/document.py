@@ -75,12 +75,21 @@ def count_syntax_errors(text: str) -> int:
     return sum(1 for _ in GRAMMAR.iter_errors(parse_python(text)))
 
 
+BOM = "\ufeff"
+
+
 def line_starts(text: str) -> list[int]:
-    """The offset where each line starts; lines end at `\\r\\n`, `\\r` or `\\n` (as in parso)."""
+    """The offset where each line starts; lines end at `\\r\\n`, `\\r` or `\\n` (as in parso).
+
+    A byte-order mark is not part of the first line: parso leaves it out of its columns,
+    so line 0 starts after it and edits never touch it.
+    """
     starts, total = [], 0
     for line in split_lines(text, keepends=True):
         starts.append(total)
         total += len(line)
+    if text.startswith(BOM):
+        starts[0] = len(BOM)
     return starts
 
 
@@ -110,8 +119,11 @@ class Document:
 
     @functools.cached_property
     def lines(self) -> list[str]:
-        """Lines without their terminators; a trailing newline adds an empty last line."""
-        return split_lines(self.text)
+        """Lines without their terminators (nor a byte-order mark); a trailing newline
+        adds an empty last line."""
+        lines = split_lines(self.text)
+        lines[0] = lines[0].removeprefix(BOM)
+        return lines
 
     @functools.cached_property
     def line_offsets(self) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from itertools import pairwise
 from typing import Any
@@ -47,7 +48,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     """Apply edits of one document: sorted, checked for overlaps, applied back to front.
 
     An edit repeated verbatim is applied once (two fixes may both add `import os`).
-    Insertions at one point keep the order they were given in.
+    Insertions at one point keep the order they were given in. Line breaks in new text
+    take the file's line ending, so a CRLF file stays CRLF.
     """
     ordered = sorted(dict.fromkeys(edits), key=lambda e: (e.span.start, e.span.end))
     for before, after in pairwise(ordered):
@@ -56,11 +58,29 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
                 f"edits overlap at line {after.span.start_line + 1}"
             )
     starts = line_starts(text)
+    newline = _newline_of(text)
     for edit in reversed(ordered):
         start = _offset(text, starts, edit.span.start_line, edit.span.start_column)
         end = _offset(text, starts, edit.span.end_line, edit.span.end_column)
-        text = text[:start] + edit.new_text + text[end:]
+        text = text[:start] + _with_newline(edit.new_text, newline) + text[end:]
     return text
+
+
+def _newline_of(text: str) -> str:
+    """The file's line ending, by its first line break (`\\n` when it has none)."""
+    match = _LINE_BREAK.search(text)
+    return match.group() if match else "\n"
+
+
+def _with_newline(new_text: str, newline: str) -> str:
+    """Rules write `\\n`; a CRLF (or CR) file gets its own line ending instead."""
+    if newline == "\n" or "\n" not in new_text:
+        return new_text
+    return _LONE_LF.sub(newline, new_text)
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LONE_LF = re.compile(r"(?<!\r)\n")
 
 
 def conflicts(chosen: Iterable[Edit], candidate: Iterable[Edit], own_path: str) -> bool:

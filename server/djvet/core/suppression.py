@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
+
+from parso.utils import split_lines
 
 ALL = "*"
 
@@ -79,11 +82,32 @@ def scan_python(tree: object) -> Suppressions:
     leaf = tree.get_first_leaf()  # type: ignore[attr-defined]
     while leaf is not None:
         if "#" in leaf.prefix:
-            for part in leaf._split_prefix():
-                if part.type == "comment":
-                    result.add_comment(part.start_pos[0] - 1, part.value)
+            for line, comment in _prefix_comments(leaf):
+                result.add_comment(line, comment)
         leaf = leaf.get_next_leaf()
     return result
+
+
+_COMMENT = re.compile(r"#[^\r\n]*")
+
+
+def _prefix_comments(leaf: Any) -> list[tuple[int, str]]:
+    """(0-based line, text) of each comment in a leaf's prefix (whitespace and comments
+    before the leaf). parso's own splitter raises on some odd bytes; then a plain scan
+    of the prefix, where a `#` can only start a comment, does the same job."""
+    try:
+        return [
+            (part.start_pos[0] - 1, part.value)
+            for part in leaf._split_prefix()
+            if part.type == "comment"
+        ]
+    except Exception:  # parso gives up on e.g. stray control characters
+        first_line = leaf.get_start_pos_of_prefix()[0] - 1
+        prefix = leaf.prefix
+        return [
+            (first_line + len(split_lines(prefix[: m.start()])) - 1, m.group())
+            for m in _COMMENT.finditer(prefix)
+        ]
 
 
 def scan_lines(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -78,6 +79,9 @@ class ProjectIndex:
         if path in self.overlay:
             return self.overlay[path]
         try:
+            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block
+                self.warn(f"{self.config.relative(path)}: not a regular file; skipped")
+                return None
             with open(path, encoding="utf-8", newline="") as handle:
                 return handle.read()
         except UnicodeDecodeError:
