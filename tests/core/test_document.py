@@ -4,6 +4,8 @@ positions, end_span, language detection by path."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from djvet.core.document import Document, count_syntax_errors, language_for_path
 from djvet.core.model import Language, Position, Span
@@ -183,3 +185,43 @@ def test_a_byte_order_mark_is_outside_line_zero_as_in_parso() -> None:
         assert document.slice(Span.of(leaf)) == leaf.value
         leaf = leaf.get_next_leaf()
     assert document.offset(Position(0, 0)) == 1
+
+
+_PIECES = st.sampled_from(
+    [
+        "x = 1",
+        "# noqa: DJV201",
+        "#",
+        "\x0c",
+        "\ufeff",
+        "\r\n",
+        "\n",
+        "\r",
+        "'",
+        '"""',
+        "(",
+        "def f(:",
+        "    ",
+        "\t",
+        "😀",
+        "é",
+        "\\",
+        "f'{x}'",
+        "# djvet: ignore-file[",
+        "DEBUG = True",
+        "\x00",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_any_text_gives_a_document_without_raising(text: str) -> None:
+    document = Document("/p/a.py", text)
+    assert len(document.lines) == len(document.line_offsets)
+    document.suppressions  # noqa: B018 - the scan must not raise
+    document.first_syntax_error()
+    leaf = document.tree.get_first_leaf()
+    while leaf is not None:
+        assert document.slice(Span.of(leaf)) == leaf.value
+        leaf = leaf.get_next_leaf()
