@@ -241,7 +241,7 @@ def test_statistics(project: Path, capsys) -> None:
         "json",
     )
     assert json.loads(out) == [
-        {"code": "DJV201", "name": "debug-enabled", "count": 1, "fixable": True}
+        {"code": "DJV201", "name": "debug-enabled", "count": 1, "fixable": 1}
     ]
 
 

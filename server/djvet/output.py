@@ -229,7 +229,8 @@ def _fix_hints(diagnostics: list[Diagnostic], level: Applicability) -> list[str]
 def render_statistics(
     diagnostics: list[Diagnostic], fix_level: Applicability = Applicability.SAFE
 ) -> str:
-    """`--statistics`: how many findings each rule has, most first (like ruff's)."""
+    """`--statistics`: how many findings each rule has, most first (like ruff's); `[*]`
+    when `--fix` would fix some of them."""
     rows = _statistics(diagnostics, fix_level)
     if not rows:
         return ""
@@ -257,7 +258,7 @@ def _statistics(
             "code": code,
             "name": names[code],
             "count": count,
-            "fixable": fixable[code] == count,
+            "fixable": fixable[code],  # how many of them `--fix` would fix
         }
         for code, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     ]
