@@ -64,7 +64,7 @@ class Analysis:
 def analyse(project: ProjectIndex, path: str, tree: Any) -> Analysis:
     evaluator = Evaluator(project, path, tree)
     analysis = Analysis()
-    pending = _loops(tree)
+    pending, id_chains = _walk(tree)
     # Inner loops over a relation of an outer loop's variable can only be bound once the
     # outer loop is; comprehensions list their inner loops first, so retry a few passes.
     for _ in range(3):
@@ -81,7 +81,7 @@ def analyse(project: ProjectIndex, path: str, tree: Any) -> Analysis:
         if len(unbound) == len(pending):
             break
         pending = unbound
-    _fk_ids_outside_loops(evaluator, tree, analysis)
+    _fk_ids_outside_loops(evaluator, id_chains, analysis)
     analysis.accesses = _first_per_path(analysis.accesses)
     return analysis
 
@@ -119,14 +119,12 @@ def _first_per_path(accesses: list[Access]) -> list[Access]:
     return result
 
 
-def _fk_ids_outside_loops(evaluator: Evaluator, tree: Any, analysis: Analysis) -> None:
+def _fk_ids_outside_loops(evaluator: Evaluator, chains: list[Any], analysis: Analysis) -> None:
     """`order.customer.id` on an instance from `.get()`/`.first()`/`[0]` (DJV109)."""
     in_loops = {(a.span.start_line, a.span.start_column) for a in analysis.accesses}
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        stack.extend(getattr(node, "children", ()))
-        if node.type not in ("atom_expr", "power") or node.children[0].type != "name":
+    for node in chains:
+        if node.children[0].type != "name" or ".id" not in (code := node.get_code(include_prefix=False)) \
+                and ".pk" not in code:
             continue
         trailers = node.children[1:]
         if any(t.type != "trailer" for t in trailers):
@@ -155,14 +153,22 @@ def _fk_ids_outside_loops(evaluator: Evaluator, tree: Any, analysis: Analysis) -
 
 
 # -- loops -----------------------------------------------------------------------------
-def _loops(tree: Any) -> list[Any]:
-    found, stack = [], [tree]
+def _walk(tree: Any) -> tuple[list[Any], list[Any]]:
+    """One pass over the tree: loops, and chains ending in `.id`/`.pk` (for DJV109)."""
+    loops, id_chains, stack = [], [], [tree]
     while stack:
         node = stack.pop()
-        if node.type in ("for_stmt", "sync_comp_for"):
-            found.append(node)
-        stack.extend(reversed(getattr(node, "children", ())))
-    return found
+        kind = node.type
+        if kind in ("for_stmt", "sync_comp_for"):
+            loops.append(node)
+        elif kind in ("atom_expr", "power") and len(node.children) >= 3:
+            last = node.children[-1]
+            if last.type == "trailer" and last.children[0] == "." or len(node.children) > 3:
+                id_chains.append(node)
+        children = getattr(node, "children", None)
+        if children:
+            stack.extend(reversed(children))
+    return loops, id_chains
 
 
 def _iterable(node: Any) -> Any:

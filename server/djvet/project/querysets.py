@@ -144,6 +144,7 @@ class Evaluator:
     graph: ModelGraph = field(init=False)
     bindings: dict[int, Any] = field(default_factory=dict)  # id(name leaf) -> forced value
     _active: set[int] = field(default_factory=set)
+    _definition_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.graph = model_graph(self.project)
@@ -189,20 +190,30 @@ class Evaluator:
         if bound is not None:
             return bound
         scope = _scope_of(leaf)
-        names = leaf.get_root_node().get_used_names().get(leaf.value, [])
+        definitions = self._definitions(leaf)
         best = None
-        for candidate in names:
-            if candidate is leaf or not candidate.is_definition():
-                continue
-            candidate_scope = _scope_of(candidate)
-            if candidate_scope is scope and candidate.start_pos < leaf.start_pos and not _binds_itself(candidate, leaf):
-                if best is None or candidate.start_pos > best.start_pos:
-                    best = candidate
+        for candidate, candidate_scope in definitions:
+            if candidate_scope is scope and candidate.start_pos < leaf.start_pos and candidate is not leaf \
+                    and not _binds_itself(candidate, leaf):
+                best = candidate  # definitions are in source order: the last one wins
         if best is None and scope is not None and scope.type != "file_input":
-            for candidate in names:
-                if candidate.is_definition() and _scope_of(candidate).type == "file_input":
-                    best = candidate if best is None or candidate.start_pos > best.start_pos else best
+            for candidate, candidate_scope in definitions:
+                if candidate_scope.type == "file_input":
+                    best = candidate
         return best
+
+    def _definitions(self, leaf: Any) -> list[tuple[Any, Any]]:
+        """Every binding of a name in the module, with its scope, in source order (cached:
+        a loop variable used a hundred times is looked up a hundred times)."""
+        root = leaf.get_root_node()
+        key = (id(root), leaf.value)
+        found = self._definition_cache.get(key)
+        if found is None:
+            names = root.get_used_names().get(leaf.value, [])
+            found = [(name, _scope_of(name)) for name in names if name.is_definition()]
+            found.sort(key=lambda pair: pair[0].start_pos)
+            self._definition_cache[key] = found
+        return found
 
     def _definition_value(self, name: Any, depth: int, use: Any = None) -> Any:
         if id(name) in self.bindings:
