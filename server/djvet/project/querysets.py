@@ -10,12 +10,14 @@ instance, e.g. a loop variable, with the relation path from the loop's queryset)
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from parso.tree import search_ancestor
 
 from djvet.core.parso_utils import call_arguments, code_of, string_value
+from djvet.project import jedi_adapter
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo, ModelGraph, ModelInfo, model_graph
 from djvet.project.modules import (
@@ -145,6 +147,7 @@ class Evaluator:
     bindings: dict[int, Any] = field(default_factory=dict)  # id(name leaf) -> forced value
     _active: set[int] = field(default_factory=set)
     _definition_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = field(default_factory=dict)
+    jedi_budget: jedi_adapter.Budget = field(default_factory=jedi_adapter.Budget)
 
     def __post_init__(self) -> None:
         self.graph = model_graph(self.project)
@@ -266,20 +269,40 @@ class Evaluator:
             return None
         params = function.get_params()
         position = params.index(param)
+        sites = [(self, use) for use in self.tree.get_used_names().get(function.name.value, [])
+                 if use is not function.name]
+        if not sites:
+            sites = self._call_sites_elsewhere(function)
         values = []
-        for use in self.tree.get_used_names().get(function.name.value, []):
+        for evaluator, use in sites:
             trailer = use.get_next_sibling()
-            if use is function.name or trailer is None or trailer.type != "trailer" or trailer.children[0] != "(":
+            if trailer is None or trailer.type != "trailer" or trailer.children[0] != "(":
                 continue
             positional, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
             argument = keywords.get(param.name.value) or (positional[position] if position < len(positional) else None)
             if argument is not None:
-                values.append(self.value(argument, depth + 1))
+                values.append(evaluator.value(argument, depth + 1))
         querysets = [v for v in values if isinstance(v, QuerySetValue)]
         if not querysets or len(querysets) != len(values):
             return None
         # Prefer a caller that selects nothing: it is the one that runs the N+1.
         return min(querysets, key=lambda q: (len(q.select) + len(q.prefetch) + q.select_all, q.uncertain))
+
+    def _call_sites_elsewhere(self, function: Any) -> list[tuple[Evaluator, Any]]:
+        """Calls of `function` in other modules, found by jedi (time-boxed per file)."""
+        name = function.name
+        found = jedi_adapter.call_sites(str(self.project.root), self.path, self.tree.get_code(),
+                                        name.start_pos[0], name.start_pos[1], self.jedi_budget)
+        sites = []
+        for path, line, column in found[:10]:
+            path = os.path.abspath(path)
+            if path == self.path or not path.startswith(str(self.project.root)):
+                continue
+            tree = tree_of(self.project, path)
+            leaf = tree.get_leaf_for_position((line, column)) if tree is not None else None
+            if leaf is not None and leaf.type == "name" and leaf.value == name.value:
+                sites.append((Evaluator(self.project, path, tree, jedi_budget=self.jedi_budget), leaf))
+        return sites
 
     def _annotated(self, annotation: Any, depth: int) -> Any:
         """`Book`, `"Book"`, `QuerySet[Book]`, `Iterable[Book]` annotations."""

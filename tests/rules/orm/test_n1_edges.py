@@ -334,3 +334,20 @@ def test_second_read_of_the_same_relation_is_cached(tmp_path):
         "DJV101", tmp_path,
     )
     assert len(found) == 1
+
+
+def test_helper_parameter_typed_by_a_call_in_another_module(tmp_path):
+    """jedi finds the call site in another module; djvet evaluates its argument."""
+    found = flags(
+        """\
+        def author_names(books):
+            return [b.author.name for b in books]
+        """,
+        "DJV101", tmp_path, path="library/services.py",
+        files={"library/views.py": "from library.models import Book\nfrom library.services import author_names\n\n\n"
+                                   "def view():\n    return author_names(Book.objects.all())\n"},
+    )
+    [diagnostic] = found
+    assert diagnostic.fix is not None
+    [edit] = diagnostic.fix.edits
+    assert edit.path.endswith("library/views.py") and edit.new_text == '.select_related("author")'
