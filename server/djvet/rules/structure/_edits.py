@@ -1,0 +1,67 @@
+"""Edits of call arguments shared by the structure rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from djvet.core.model import Edit, Span
+
+
+def keyword_argument(call: Any, name: str) -> Any:
+    """The `argument` node `name=...` of a call (atom_expr ending in a call trailer)."""
+    trailer = call.children[-1]
+    if len(trailer.children) != 3:
+        return None
+    inner = trailer.children[1]
+    items = inner.children if inner.type == "arglist" else [inner]
+    for item in items:
+        if item.type == "argument" and item.children[0].type == "name" \
+                and item.children[0].value == name and item.children[1] == "=":
+            return item
+    return None
+
+
+def arguments(call: Any) -> list[Any]:
+    trailer = call.children[-1]
+    if len(trailer.children) != 3:
+        return []
+    inner = trailer.children[1]
+    return [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
+
+
+def remove_argument(call: Any, argument: Any) -> Edit:
+    """Delete one argument with its separating comma, keeping the call's layout."""
+    inner = call.children[-1].children[1]
+    if inner is argument:
+        return Edit(Span.of(argument), "")
+    children = inner.children
+    index = children.index(argument)
+    following = children[index + 2] if index + 2 < len(children) else None
+    if index + 1 < len(children) and following is not None:
+        return Edit(Span(argument.start_pos[0] - 1, argument.start_pos[1],
+                         following.start_pos[0] - 1, following.start_pos[1]), "")
+    if index + 1 < len(children):  # the last argument, followed by a trailing comma
+        return Edit(Span.between(argument, children[index + 1]), "")
+    previous = children[index - 1]
+    return Edit(Span(previous.start_pos[0] - 1, previous.start_pos[1],
+                     argument.end_pos[0] - 1, argument.end_pos[1]), "")
+
+
+def add_keyword(call: Any, text: str) -> Edit:
+    """Append `text` (`name=value`) as the call's last argument, in its layout."""
+    trailer = call.children[-1]
+    closing = trailer.children[-1]
+    args = arguments(call)
+    if not args:
+        return Edit(Span.of(closing), text + ")")
+    last = args[-1]
+    after_last = last.get_next_leaf()
+    multiline = closing.start_pos[0] != last.end_pos[0]
+    if multiline:
+        indent = " " * last.start_pos[1]
+        if after_last == ",":
+            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f"\n{indent}{text},")
+        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f",\n{indent}{text}")
+    if after_last == ",":
+        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {text}")
+    return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {text}")
