@@ -20,6 +20,7 @@ from djvet.core.parso_utils import call_arguments, code_of, string_value
 from djvet.project import jedi_adapter
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo, ModelGraph, ModelInfo, model_graph
+from djvet.project.modules import dotted_name as dotted_name_of
 from djvet.project.modules import (
     imported_module,
     imported_symbol,
@@ -148,6 +149,7 @@ class Evaluator:
     _active: set[int] = field(default_factory=set)
     _definition_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = field(default_factory=dict)
     jedi_budget: jedi_adapter.Budget = field(default_factory=jedi_adapter.Budget)
+    allow_jedi: bool = False  # set by the loop analysis for loops that look worth it
 
     def __post_init__(self) -> None:
         self.graph = model_graph(self.project)
@@ -271,8 +273,8 @@ class Evaluator:
         position = params.index(param)
         sites = [(self, use) for use in self.tree.get_used_names().get(function.name.value, [])
                  if use is not function.name]
-        if not sites:
-            sites = self._call_sites_elsewhere(function)
+        if not sites and self.allow_jedi:
+            sites = self._call_sites_in_workspace(function) or self._call_sites_elsewhere(function)
         values = []
         for evaluator, use in sites:
             trailer = use.get_next_sibling()
@@ -287,6 +289,30 @@ class Evaluator:
             return None
         # Prefer a caller that selects nothing: it is the one that runs the N+1.
         return min(querysets, key=lambda q: (len(q.select) + len(q.prefetch) + q.select_all, q.uncertain))
+
+    def _call_sites_in_workspace(self, function: Any) -> list[tuple[Evaluator, Any]]:
+        """Calls of `function` in modules that import it by name (a text search first, then
+        the import is checked), at most a few files: cheap enough for every keystroke."""
+        name = function.name.value
+        module = module_map(self.project)
+        own = dotted_name_of(self.path)
+        sites: list[tuple[Evaluator, Any]] = []
+        for path in self.project.python_files():
+            if path == self.path:
+                continue
+            text = self.project.read(path)
+            if not text or name not in text or own.rsplit(".", 1)[-1] not in text:
+                continue
+            tree = tree_of(self.project, path)
+            source = imported_symbol(tree, name, path) if tree is not None else None
+            if source is None or source[1] != name or module.path_of(source[0]) != self.path:
+                continue
+            evaluator = Evaluator(self.project, path, tree, jedi_budget=self.jedi_budget)
+            sites.extend((evaluator, use) for use in tree.get_used_names().get(name, [])
+                         if not use.is_definition())
+            if len(sites) >= 10:
+                break
+        return sites
 
     def _call_sites_elsewhere(self, function: Any) -> list[tuple[Evaluator, Any]]:
         """Calls of `function` in other modules, found by jedi (time-boxed per file)."""
