@@ -18,6 +18,7 @@ import pytest
 
 from n1.djvet_bridge import VIEW_CODES, finding_pairs, fix, project_index, registered
 from n1.runner import (
+    PROJECT,
     CaseRun,
     case_sources,
     copy_project,
@@ -26,6 +27,7 @@ from n1.runner import (
     run_cases,
     run_views,
 )
+from n1.test_ground_truth_views import NEGATIVE, VIEWS
 from n1.test_ground_truth_views import POSITIVE as SLOW_PAGES
 
 CASES = case_sources()
@@ -33,6 +35,7 @@ POSITIVE = sorted(name for name in CASES if name.startswith("pos_"))
 CODES = registered()
 DISPLAY_ONLY = {"DJV104", "DJV108"}
 KNOWN_GAPS: dict[str, str] = {}
+FAST_PAGES = [job for job in NEGATIVE if not job.login]
 
 pytestmark = pytest.mark.skipif(not CODES, reason="djvet has no N+1 rule yet")
 
@@ -98,7 +101,48 @@ def test_view_and_admin_fixes(tmp_path: Path) -> None:
         expected = _expected(path.read_text(encoding="utf-8"), codes)
         assert finding_pairs(project, path, codes) == expected, path.name
         fix(project, path)
-    before, after = run_views(SLOW_PAGES), run_views(SLOW_PAGES, project_dir)
-    for page in SLOW_PAGES:
+    # Template pages need DJV105, admin changelists DJV107: check those djvet has.
+    pages = [p for p in SLOW_PAGES if ("DJV107" if p.login else "DJV105") in codes]
+    before, after = run_views(pages), run_views(pages, project_dir)
+    for page in pages:
+        assert after[page.name].constant, after[page.name].describe()
+        assert after[page.name].results == before[page.name].results, page.name
+
+
+# -- templates (DJV105): findings in the templates, fixes applied from the template side --
+TEMPLATES = sorted(str(p.relative_to(PROJECT)) for p in PROJECT.rglob("*.html"))
+TEMPLATE_PAGES = [job for job in SLOW_PAGES if not job.login]
+needs_djv105 = pytest.mark.skipif("DJV105" not in registered(VIEW_CODES), reason="no DJV105 yet")
+
+
+@pytest.fixture(scope="module")
+def template_project(tmp_path_factory: pytest.TempPathFactory):
+    return project_index(copy_project(tmp_path_factory.mktemp("templates")), ("DJV105",))
+
+
+@needs_djv105
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_template_findings_match_markers(template_project, template: str) -> None:
+    project = template_project
+    path = Path(project.root) / template
+    expected = _expected(path.read_text(encoding="utf-8"), ("DJV105",))
+    assert finding_pairs(project, path, ("DJV105",)) == expected
+
+
+@needs_djv105
+def test_template_fixes_edit_the_views(tmp_path: Path) -> None:
+    """Fixing each template (a multi-file fix of `library/views.py`) makes every template
+    page constant, keeps what it shows, and leaves the templates clean."""
+    project_dir = copy_project(tmp_path)
+    project = project_index(project_dir, ("DJV105",))
+    views = project_dir / VIEWS
+    for template in TEMPLATES:
+        edited = fix(project, project_dir / template)
+        assert set(edited) <= {str(views)}, f"{template}: fixes edited {sorted(edited)}"
+        assert finding_pairs(project, project_dir / template, ("DJV105",)) == []
+    assert finding_pairs(project, views, ("DJV105",)) == []
+    before, after = run_views(TEMPLATE_PAGES + FAST_PAGES), run_views(TEMPLATE_PAGES + FAST_PAGES, project_dir)
+    for page in TEMPLATE_PAGES + FAST_PAGES:
+        assert after[page.name].error is None, after[page.name].describe()
         assert after[page.name].constant, after[page.name].describe()
         assert after[page.name].results == before[page.name].results, page.name
