@@ -7,10 +7,12 @@ and benchmarks can check a project in-process.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,6 +117,7 @@ def check_files(
     with_stats: bool = False,
     write: bool = True,
     own_file_only: bool = False,
+    jobs: int | None = None,
 ) -> Result:
     """Check `files`; with `fix_level`, first apply fixes at or above it to a fixed point.
 
@@ -124,13 +127,79 @@ def check_files(
     result = Result()
     started = time.perf_counter()
     stats = result.stats if with_stats else None
-    for number, path in enumerate(files, 1):
-        _check_one(project, path, result, fix_level, stats, write, own_file_only)
-        if progress:
-            progress(number, len(files))
-    result.warnings = list(project.config.messages) + list(project.warnings)
+    workers = _workers(jobs, len(files)) if fix_level is None else 1
+    if workers > 1:
+        _check_in_parallel(project, files, result, workers, progress, with_stats)
+    else:
+        for number, path in enumerate(files, 1):
+            _check_one(project, path, result, fix_level, stats, write, own_file_only)
+            if progress:
+                progress(number, len(files))
+    result.warnings = list(dict.fromkeys([*project.config.messages, *project.warnings, *result.warnings]))
     result.seconds = time.perf_counter() - started
     return result
+
+
+# -- parallel checking -----------------------------------------------------------------
+# Worker processes are forked from a parent that has already built the project facts
+# (settings, model graph, module map), so no worker rebuilds them; each checks a chunk
+# of files and sends back plain data. Fixing stays serial: a fix may edit other files.
+_PARALLEL_MIN_FILES = 40
+_shared_project: ProjectIndex | None = None
+
+
+def _workers(jobs: int | None, files: int) -> int:
+    if jobs is not None:
+        return max(1, jobs)
+    if files < _PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _warm(project: ProjectIndex) -> None:
+    from djvet.project.models import model_graph
+    from djvet.project.modules import module_map
+    from djvet.project.settings import settings_index
+
+    for build in (settings_index, model_graph, module_map):
+        try:
+            build(project)
+        except Exception:  # a fact that fails here fails again, logged, in the workers
+            log.exception("could not build %s", build.__name__)
+
+
+def _check_chunk(paths: list[str], with_stats: bool) -> tuple[Result, list[str]]:
+    assert _shared_project is not None
+    result = Result()
+    stats = result.stats if with_stats else None
+    for path in paths:
+        _check_one(_shared_project, path, result, None, stats, True, False)
+    return result, list(_shared_project.warnings)
+
+
+def _check_in_parallel(project: ProjectIndex, files: list[str], result: Result, workers: int,
+                       progress: Callable[[int, int], None] | None, with_stats: bool) -> None:
+    global _shared_project
+    _warm(project)
+    _shared_project = project
+    size = max(1, min(25, len(files) // (workers * 4) or 1))
+    chunks = [files[i: i + size] for i in range(0, len(files), size)]
+    done = 0
+    context = multiprocessing.get_context("fork")
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            futures = {pool.submit(_check_chunk, chunk, with_stats): len(chunk) for chunk in chunks}
+            for future in as_completed(futures):
+                part, warnings = future.result()
+                result.diagnostics.extend(part.diagnostics)
+                result.files_checked += part.files_checked
+                result.warnings.extend(warnings)
+                result.stats.merge(part.stats)
+                done += futures[future]
+                if progress:
+                    progress(done, len(files))
+    finally:
+        _shared_project = None
 
 
 def _check_one(

@@ -123,6 +123,13 @@ def _check_parser(check: argparse.ArgumentParser) -> None:
     )
     add("--no-progress", action="store_true", help="never show the progress line")
     add(
+        "--jobs",
+        "-j",
+        type=int,
+        metavar="N",
+        help="worker processes for checking (default: one per core for 40+ files; 1 = serial)",
+    )
+    add(
         "-v",
         "--verbose",
         action="store_true",
@@ -240,6 +247,7 @@ def _check_paths(
             progress=progress,
             with_stats=args.statistics,
             write=not args.diff,
+            jobs=args.jobs,
         )
     finally:
         if progress:
