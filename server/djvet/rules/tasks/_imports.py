@@ -1,0 +1,66 @@
+"""Reading and adding imports of a module (for fixes that need a new name)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from djvet.core.edits import insert_after, insert_at
+from djvet.core.model import Edit
+
+
+def add_import(tree: Any, module: str, name: str, path: str | None = None) -> Edit:
+    """`from module import name`: appended to an existing one-line import of `module`,
+    else a new line after the module's leading imports."""
+    return _extend_import(tree, module, name, path) or _new_import(tree, f"from {module} import {name}", path)
+
+
+def add_import_statement(tree: Any, statement: str, path: str | None = None) -> Edit:
+    return _new_import(tree, statement, path)
+
+
+def module_names(tree: Any) -> set[str]:
+    """Names bound at module level (imports, assignments, defs, classes)."""
+    names = set()
+    for name, leaves in tree.get_used_names().items():
+        for leaf in leaves:
+            if leaf.is_definition() and _module_level(leaf):
+                names.add(name)
+                break
+    return names
+
+
+def _module_level(leaf: Any) -> bool:
+    node = leaf.parent
+    if node.type in ("funcdef", "classdef") and node.name is leaf:
+        node = node.parent
+    while node is not None:
+        if node.type in ("funcdef", "classdef", "lambdef"):
+            return False
+        if node.type == "file_input":
+            return True
+        node = node.parent
+    return False
+
+
+def _extend_import(tree: Any, module: str, name: str, path: str | None) -> Edit | None:
+    """`, Name` appended to an existing one-line `from module import A`."""
+    for node in tree.iter_imports():
+        if node.type != "import_from" or node.children[-1] == ")" or node.is_star_import():
+            continue
+        source = "." * node.level + ".".join(n.value for n in node.get_from_names())
+        if source == module and node.parent.parent.type == "file_input":
+            return insert_after(node.children[-1], f", {name}", path=path)
+    return None
+
+
+def _new_import(tree: Any, statement: str, path: str | None) -> Edit:
+    """Insert an import after the module's leading imports (or its docstring)."""
+    line = 0
+    for child in tree.children:
+        is_simple = child.type == "simple_stmt"
+        first = child.children[0].type if is_simple else None
+        if first in ("import_name", "import_from") or (first == "string" and line == 0):
+            line = child.end_pos[0] - 1
+        elif child.type != "newline" and line:
+            break
+    return insert_at(line, 0, statement + "\n", path=path)
