@@ -1,0 +1,196 @@
+"""
+## What it does
+Flags Django REST framework serializers that read a relation for every object of a
+view's queryset that does not load it: nested serializers (`many=True` or not),
+dotted `source="publisher.name"`, `StringRelatedField` / `SlugRelatedField` and
+`many=True` related fields, `SerializerMethodField` methods and model properties
+reading relations of `obj`, and `Meta.depth`.
+
+The finding is reported on the serializer field (once per view that uses it) and on
+the view's `queryset` / `get_queryset()`. A primary key or a `pk` hyperlink of a
+foreign key needs no query and is never flagged.
+
+## Why is this bad?
+A list endpoint serializes every row: each nested object or related manager the
+serializer touches is one more query per row. 50 books with a nested author and their
+tags are 101 queries instead of 2.
+
+## Example
+```python
+from rest_framework import generics, serializers
+
+from library.models import Author, Book
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "name"]
+
+
+class BookSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer()
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "tags"]
+
+
+class BookList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+```
+
+## Use instead
+```python
+from rest_framework import generics, serializers
+
+from library.models import Author, Book
+
+
+class AuthorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Author
+        fields = ["id", "name"]
+
+
+class BookSerializer(serializers.ModelSerializer):
+    author = AuthorSerializer()
+
+    class Meta:
+        model = Book
+        fields = ["id", "title", "author", "tags"]
+
+
+class BookList(generics.ListAPIView):
+    queryset = Book.objects.select_related("author").prefetch_related("tags")
+    serializer_class = BookSerializer
+```
+
+## Fix safety
+The fix adds `select_related(...)` / `prefetch_related(...)` (or a `Prefetch` with a
+`select_related` inside) where the view's queryset is built. It is safe when that is
+the view class itself: the same rows are returned. It is unsafe when the queryset is
+built elsewhere (a base view, a helper), because every other user gets the joins too.
+Queries on a relation that a prefetch cannot serve (`obj.books.filter(...)` in a method
+field) are reported without a fix: use an annotation or `Prefetch(..., to_attr=...)`.
+
+## References
+- Django REST framework: Serializer relations, ModelSerializer `depth`
+- Django docs: QuerySet.select_related(), prefetch_related()
+- Guide §1.1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from djvet.core.context import FileContext
+from djvet.core.model import Diagnostic, Related, Severity, Span
+from djvet.core.roles import FileRole
+from djvet.core.rule import Family, FixAvailability, Rule
+from djvet.project.drf import (
+    BYPASSED,
+    ClassRef,
+    Read,
+    SerializerReads,
+    ViewUse,
+    missing_reads,
+    serializer_users,
+    top_class,
+    view_uses,
+)
+from djvet.project.modules import tree_of
+from djvet.project.qsfix import queryset_fix
+from djvet.rules.orm._n1 import model_name
+
+RULE = Rule(
+    code="DJV106",
+    name="serializer-relation-n-plus-one",
+    family=Family.ORM,
+    severity=Severity.WARNING,
+    fix=FixAvailability.SOMETIMES,
+    message="A serializer reads a relation the view's queryset does not load: one query per row",
+    fix_title="Load the relations in the view's queryset",
+    applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
+)
+
+
+def _lookups(reads: list[Read]) -> str:
+    every = {"__".join(r.path) for r in reads}
+    # `author__mentor` loads `author` too: name the longest paths only.
+    names = sorted(n for n in every if not any(o.startswith(n + "__") for o in every))
+    shown = ", ".join(f"`{n}`" for n in names[:3])
+    return shown + (f" (+{len(names) - 3})" if len(names) > 3 else "")
+
+
+def _fix(ctx: FileContext, use: ViewUse, missing: list[Read]):
+    paths = sorted({r.path for r in missing if r.kind != BYPASSED})
+    if not paths:
+        return None
+    return queryset_fix(ctx.project, use.queryset, paths, scope=use.scope, own=(ctx.path, ctx.tree))
+
+
+def _related(use: ViewUse) -> tuple[Related, ...]:
+    origin = use.queryset.origin
+    if origin is None:
+        return ()
+    return (Related(origin.path, Span.of(origin.chain), "the view's queryset is built here"),)
+
+
+def _view_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
+    for node in ctx.tree.iter_classdefs():
+        for use in view_uses(analyzer.classes, ClassRef(ctx.path, node)):
+            missing = [r for r in missing_reads(analyzer, use) if r.kind != BYPASSED]
+            if not missing:
+                continue
+            model = model_name(ctx, use.queryset.model)
+            message = (f"`{use.serializer.name}` queries {_lookups(missing)} once per `{model}` of "
+                       f"`{use.view.name}`; load them in its queryset")
+            yield RULE.diagnostic(ctx, use.anchor, message=message, fix=_fix(ctx, use, missing),
+                                  related=_related(use))
+
+
+def _serializer_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
+    users = serializer_users(ctx.project)
+    for node in ctx.tree.iter_classdefs():
+        for view_path, view_name in users.get((ctx.path, node.name.value), []):
+            tree = ctx.tree if view_path == ctx.path else tree_of(ctx.project, view_path)
+            view = top_class(tree, view_name) if tree is not None else None
+            if view is None:
+                continue
+            for use in view_uses(analyzer.classes, ClassRef(view_path, view)):
+                if use.serializer.key == (ctx.path, node.name.value):
+                    yield from _field_findings(ctx, analyzer, use)
+
+
+def _field_findings(ctx: FileContext, analyzer: SerializerReads, use: ViewUse) -> Iterator[Diagnostic]:
+    missing = missing_reads(analyzer, use)
+    by_field: dict[str, list[Read]] = {}
+    for read in missing:
+        if read.where == ctx.path:
+            by_field.setdefault(read.field, []).append(read)
+    fix = _fix(ctx, use, missing)
+    model = model_name(ctx, use.queryset.model)
+    for field, reads in by_field.items():
+        # A method field reads at several places: report its first read only.
+        span = min(r.span for r in reads)
+        if all(r.kind == BYPASSED for r in reads):
+            message = (f"`{field}` runs a query per `{model}` of `{use.view.name}` that no prefetch "
+                       f"can serve; annotate it or use `Prefetch(to_attr=...)`")
+            yield RULE.diagnostic(ctx, span, message=message, related=_related(use))
+            continue
+        detail = next((r.detail for r in reads if r.detail), "")
+        message = (f"`{field}`{f' ({detail})' if detail else ''} queries {_lookups(reads)} once per "
+                   f"`{model}` of `{use.view.name}`")
+        yield RULE.diagnostic(ctx, span, message=message, fix=fix, related=_related(use))
+
+
+@RULE.on_module
+def check_serializers(ctx: FileContext) -> Iterator[Diagnostic]:
+    if "erializer" not in ctx.text:
+        return
+    analyzer = SerializerReads(ctx.project)
+    yield from _view_findings(ctx, analyzer)
+    yield from _serializer_findings(ctx, analyzer)
