@@ -78,7 +78,15 @@ def _line_after(statement: Any) -> int:
 
 
 def add_import(ctx: FileContext, statement: str) -> Edit:
-    """Insert `statement` (one line, no newline) as a top-level import."""
+    """Insert `statement` (`from a.b import c`, no newline) as a top-level import: after
+    an import from the same module when there is one, else with the other Django imports."""
+    module = statement.split()[1]
+    for child in ctx.tree.children:
+        first = child.children[0] if child.type == "simple_stmt" else None
+        if first is not None and first.type == "import_from" and not first.level and ".".join(
+            n.value for n in first.get_from_names()
+        ) == module:
+            return insert_at(_line_after(child), 0, statement + "\n")
     return insert_at(top_level_import_line(ctx), 0, statement + "\n")
 
 
