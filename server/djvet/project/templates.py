@@ -481,6 +481,42 @@ def is_variable(text: str) -> bool:
 
 __all__ = [
     "Bit", "Comment", "Expr", "Filter", "Node", "Tag", "Template", "TemplateFiles", "Text",
-    "Token", "Var", "is_django_template", "literal_name", "parse_expr", "parse_template",
+    "Token", "Var", "is_django_template", "literal_name", "masked_text", "parse_expr", "parse_template",
     "read_template", "split_bits", "template_files", "template_names", "template_of", "tokenize",
 ]
+
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_RAW_CONTENT = re.compile(r"(<(script|style)\b[^>]*>)(.*?)(</\2\s*>)", re.S | re.I)
+
+
+def masked_text(template: Template, *, hide_raw: bool = True) -> str:
+    """The template's text with template syntax, `{% verbatim %}`/`{% comment %}` blocks
+    and HTML comments blanked out (newlines kept, so offsets stay valid); with
+    `hide_raw`, the contents of `<script>` and `<style>` elements too."""
+    chars = list(template.text)
+
+    def blank(start: int, end: int) -> None:
+        for index in range(start, min(end, len(chars))):
+            if chars[index] not in "\r\n":
+                chars[index] = " "
+
+    for node in template.walk():
+        if isinstance(node, Text):
+            continue
+        if isinstance(node, Tag) and node.name == "verbatim" and node.end is not None:
+            blank(node.start, node.end.end)
+            continue
+        blank(node.token.start, node.token.end)
+        if isinstance(node, Tag):
+            for token, _ in node.branches[1:]:
+                blank(token.start, token.end)
+            if node.end is not None:
+                blank(node.end.start, node.end.end)
+    text = "".join(chars)
+    for match in _HTML_COMMENT.finditer(text):
+        blank(match.start(), match.end())
+    if hide_raw:
+        for match in _RAW_CONTENT.finditer("".join(chars)):
+            blank(match.start(3), match.end(3))
+    return "".join(chars)
