@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from djvet.core.edits import insert_after, insert_at
@@ -10,8 +11,40 @@ from djvet.core.model import Edit
 
 def add_import(tree: Any, module: str, name: str, path: str | None = None) -> Edit:
     """`from module import name`: appended to an existing one-line import of `module`,
-    else a new line after the module's leading imports."""
-    return _extend_import(tree, module, name, path) or _new_import(tree, f"from {module} import {name}", path)
+    else a new line: standard-library imports before the first import (isort's order),
+    others after the module's leading imports."""
+    existing = _extend_import(tree, module, name, path)
+    if existing is not None:
+        return existing
+    statement = f"from {module} import {name}"
+    if module.split(".")[0] in sys.stdlib_module_names:
+        first = _first_import(tree)
+        if first is not None:
+            following = _top_module(first)
+            gap = "" if following in sys.stdlib_module_names else "\n"
+            return insert_at(first.start_pos[0] - 1, 0, f"{statement}\n{gap}", path=path)
+    return _new_import(tree, statement, path)
+
+
+def _first_import(tree: Any) -> Any | None:
+    for child in tree.children:
+        if child.type == "simple_stmt" and child.children[0].type in ("import_name", "import_from"):
+            if _top_module(child) != "__future__":
+                return child
+        elif child.type not in ("newline",) and not (
+                child.type == "simple_stmt" and child.children[0].type == "string"):
+            return None
+    return None
+
+
+def _top_module(statement: Any) -> str:
+    node = statement.children[0]
+    if node.type == "import_from":
+        if node.level:
+            return ""
+        return node.get_from_names()[0].value
+    paths = node.get_paths()
+    return paths[0][0].value if paths else ""
 
 
 def add_import_statement(tree: Any, statement: str, path: str | None = None) -> Edit:

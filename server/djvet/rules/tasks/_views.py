@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from djvet.core.parso_utils import call_parts, dotted_name
+from djvet.core.parso_utils import call_parts, dotted_name, iter_nodes
+from djvet.project.index import ProjectIndex
+from djvet.project.settings import effective_settings, settings_index
 
 # Methods of class-based views and DRF views that run inside a request without taking it.
 _VIEW_HOOKS = {
@@ -128,3 +130,32 @@ def decorator_names(function: Any) -> list[str]:
             name = parts[0] if parts else expression.get_code(include_prefix=False)
         names.append(name)
     return names
+
+
+def atomic_requests(project: ProjectIndex) -> bool:
+    """Whether production wraps each request in a transaction (`ATOMIC_REQUESTS`)."""
+    index = settings_index(project)
+    for module in index.production_views():
+        databases = effective_settings(project, module).get("DATABASES")
+        if databases is None or not isinstance(databases.value, dict):
+            continue
+        default = databases.value.get("default")
+        if isinstance(default, dict) and default.get("ATOMIC_REQUESTS") is True:
+            return True
+    return False
+
+
+_WRITES = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create",
+           "update_or_create", "add", "remove", "set", "clear"}
+
+
+def writes_before(function: Any, node: Any) -> bool:
+    """A `.save()` / `.create()` / `.update()`... call in `function` before `node`."""
+    for trailer in iter_nodes(function, {"trailer"}):
+        if trailer.start_pos >= node.start_pos:
+            break
+        if trailer.children[0] == "." and trailer.children[1].value in _WRITES:
+            following = trailer.get_next_sibling()
+            if following is not None and following.type == "trailer" and following.children[0] == "(":
+                return True
+    return False

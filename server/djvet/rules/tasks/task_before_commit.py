@@ -1,0 +1,204 @@
+"""
+## What it does
+Flags `task.delay(...)` / `task.apply_async(...)` while a database transaction is open:
+inside `with transaction.atomic():`, in a function decorated with
+`@transaction.atomic`, or in a view after a write when production settings set
+`ATOMIC_REQUESTS` (every request is one transaction).
+
+## Why is this bad?
+The task is queued at once, but the rows it needs are committed only when the
+transaction ends. A fast worker reads the old data (or `DoesNotExist`), and when the
+transaction rolls back the task still runs for something that never happened.
+`transaction.on_commit()` queues it after the commit, and not at all on a rollback.
+
+## Example
+```python
+from celery import shared_task
+from django.db import transaction
+
+
+@shared_task
+def send_receipt(order_id):
+    ...
+
+
+def checkout(order):
+    with transaction.atomic():
+        order.save()
+        send_receipt.delay(order.pk)
+```
+
+## Use instead
+```python
+from functools import partial
+
+from celery import shared_task
+from django.db import transaction
+
+
+@shared_task
+def send_receipt(order_id):
+    ...
+
+
+def checkout(order):
+    with transaction.atomic():
+        order.save()
+        transaction.on_commit(partial(send_receipt.delay, order.pk))
+```
+
+## Fix safety
+Unsafe: the task is queued after the outermost transaction commits, and never when it
+rolls back. Tests in `django.test.TestCase` never commit, so they need
+`self.captureOnCommitCallbacks(execute=True)` to see the task. The fix uses
+`functools.partial` so the arguments are evaluated where they were (a `lambda` would
+read variables later, e.g. the last value of a loop variable). There is no fix when the
+call's result is used.
+
+## References
+- Django docs: https://docs.djangoproject.com/en/stable/topics/db/transactions/#performing-actions-after-commit
+- Celery docs: https://docs.celeryq.dev/en/stable/userguide/tasks.html#database-transactions
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from djvet.core.context import FileContext
+from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
+from djvet.core.parso_utils import call_arguments, code_of
+from djvet.core.roles import FileRole
+from djvet.core.rule import Family, FixAvailability, Rule
+from djvet.project.tasks import task_for, task_index
+from djvet.rules.tasks._imports import add_import, module_names
+from djvet.rules.tasks._views import (
+    atomic_decorated,
+    atomic_requests,
+    decorator_names,
+    enclosing_function,
+    inside_atomic_block,
+    is_request_handler,
+    writes_before,
+)
+
+RULE = Rule(
+    code="DJV705",
+    name="task-before-commit",
+    family=Family.TASKS,
+    severity=Severity.WARNING,
+    fix=FixAvailability.SOMETIMES,
+    message="Task queued inside a transaction may run before the commit; use `transaction.on_commit`",
+    fix_title="Queue the task with `transaction.on_commit`",
+    applies_to=FileRole.PYTHON,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
+)
+_METHODS = ("delay", "apply_async")
+
+
+@RULE.on("atom_expr", "power")
+def check_queued_task(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
+    found = _queued_call(ctx, node)
+    if found is None:
+        return
+    receiver, method = found
+    where = _transaction(ctx, node)
+    if where is None:
+        return
+    name = f"{receiver}.{method}()"
+    message = f"`{name}` {where} may run before the transaction commits"
+    yield RULE.diagnostic(ctx, node, message=message if len(message) <= 100 else RULE.message,
+                          fix=_fix(ctx, node, receiver, method))
+
+
+def _queued_call(ctx: FileContext, node: Any) -> tuple[str, str] | None:
+    """(receiver, method) of `receiver.delay(...)` ending `node`, when it is a task."""
+    children = node.children
+    if len(children) < 3 or children[0].type != "name" or children[0].value == "await":
+        return None
+    call, attribute = children[-1], children[-2]
+    if call.type != "trailer" or call.children[0] != "(" or attribute.type != "trailer" \
+            or attribute.children[0] != "." or attribute.children[1].value not in _METHODS:
+        return None
+    head = children[:-2]
+    if any(t.type != "trailer" or t.children[0] != "." for t in head[1:]):
+        return None
+    receiver = "".join(code_of(c) for c in head)
+    target = head[0] if len(head) == 1 else receiver
+    if task_index(ctx.project).tasks and task_for(ctx.project, ctx.path, ctx.tree, target) is not None:
+        return receiver, attribute.children[1].value
+    # A task of a library: the name comes from an import (a local object's `delay` does not).
+    definition = ctx.tree.get_used_names().get(head[0].value, [])
+    if any(leaf.is_definition() and leaf.parent.type in ("import_from", "import_as_name", "import_as_names",
+                                                         "dotted_as_name", "import_name")
+           for leaf in definition) and attribute.children[1].value == "apply_async":
+        return receiver, "apply_async"
+    return None
+
+
+def _transaction(ctx: FileContext, node: Any) -> str | None:
+    """Why a transaction is open at `node`, or None."""
+    if inside_atomic_block(node) is not None:
+        return "inside `atomic()`"
+    function = enclosing_function(node)
+    if function is None:
+        return None
+    if atomic_decorated(function):
+        return "in an `@atomic` function"
+    if not is_request_handler(function) or "non_atomic_requests" in " ".join(decorator_names(function)):
+        return None
+    if "tasks.atomic_requests" not in ctx.cache:
+        ctx.cache["tasks.atomic_requests"] = atomic_requests(ctx.project)
+    if ctx.cache["tasks.atomic_requests"] and writes_before(function, node):
+        return "after a write under `ATOMIC_REQUESTS`"
+    return None
+
+
+def _fix(ctx: FileContext, node: Any, receiver: str, method: str) -> Fix | None:
+    statement = node.parent
+    if statement.type != "simple_stmt" or statement.children[0] is not node:
+        return None  # the call's result (an AsyncResult) is used
+    names = module_names(ctx.tree)
+    edits: list[Edit] = []
+    if "partial" in names and not _imports(ctx.tree, "functools", "partial"):
+        return None
+    if "partial" not in names:
+        edits.append(add_import(ctx.tree, "functools", "partial"))
+    if _imports(ctx.tree, "django.db", "transaction"):
+        on_commit = "transaction.on_commit"
+    elif "transaction" in names:
+        return None
+    else:
+        on_commit = "transaction.on_commit"
+        edits.append(add_import(ctx.tree, "django.db", "transaction"))
+    call = node.children[-1]
+    args = code_of(call.children[1]) if len(call.children) == 3 else ""
+    inner = f"partial({receiver}.{method}, {args})" if args else f"{receiver}.{method}"
+    using = _using(node)
+    text = f"{on_commit}({inner}{using})"
+    edits.append(Edit(Span.of(node), text))
+    return Fix.unsafe(RULE.fix_title or "", *edits)
+
+
+def _imports(tree: Any, module: str, name: str) -> bool:
+    return any(
+        node.type == "import_from" and ".".join(n.value for n in node.get_from_names()) == module
+        and any(original.value == name and alias is None for original, alias in node._as_name_tuples())
+        for node in tree.iter_imports())
+
+
+def _using(node: Any) -> str:
+    """`, using="other"` when the surrounding `atomic(using="other")` names a database."""
+    block = inside_atomic_block(node)
+    if block is None:
+        return ""
+    for item in block.children[1:-2]:
+        target = item.children[0] if item.type == "with_item" else item
+        if target.type in ("atom_expr", "power") and target.children[-1].type == "trailer":
+            trailer = target.children[-1]
+            args = trailer.children[1] if len(trailer.children) == 3 else None
+            positional, keywords = call_arguments(args)
+            value = keywords.get("using") or (positional[0] if positional else None)
+            if value is not None:
+                return f", using={code_of(value)}"
+    return ""
