@@ -67,18 +67,22 @@ def query_derived(ctx: FileContext, call: CacheCall, evaluator: Evaluator | None
     if value is None:
         return False
     function = _enclosing_function(call.node)
-    regions = [value]
-    if value.type == "lambdef":
-        regions = [value.children[-1]]
-    elif value.type == "name":
-        # A variable (or a function passed to `get_or_set`) computed elsewhere in the
-        # function: the function's own queries count.
-        regions = [function] if function is not None else []
-        local = _local_function(ctx.tree, value.value)
+    regions = [value.children[-1] if value.type == "lambdef" else value]
+    local_names = _local_names(function) if function is not None else set()
+    for name in iter_nodes(value, {"name"}):
+        # A variable computed earlier in the function (the function's own queries
+        # count), or a function of this module passed to `get_or_set`.
+        if name.value in local_names:
+            regions.append(function)
+        local = _local_function(ctx.tree, name.value)
         if local is not None:
             regions.append(local)
     evaluator = evaluator or Evaluator(ctx.project, ctx.path, ctx.tree)
-    return any(_queries(region, evaluator) for region in regions)
+    return any(_queries(region, evaluator) for region in dict.fromkeys(regions))
+
+
+def _local_names(function: Any) -> set[str]:
+    return {n.value for n in iter_nodes(function, {"name"}) if n.is_definition()}
 
 
 def _queries(region: Any, evaluator: Evaluator) -> bool:
