@@ -9,13 +9,17 @@ constant without changing the response. Negative cases are constant and clean.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from n1.djvet_bridge import finding_pairs, fix, project_index
-from n1.runner import case_sources, copy_project, expected_markers, install_cases, run_cases
-from rules.harness import FIXTURES, check, check_flags, check_noop
+from n1.runner import (
+    case_sources,
+    copy_project,
+    expected_markers,
+    install_cases,
+    run_cases,
+)
+from rules.harness import FIXTURES
 
 pytest.importorskip("rest_framework")
 
