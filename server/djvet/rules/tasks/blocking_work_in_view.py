@@ -60,7 +60,12 @@ from djvet.core.roles import FileRole
 from djvet.core.rule import Family, Rule
 from djvet.project.modules import imported_symbol, module_map, tree_of
 from djvet.project.settings import effective_settings, settings_index
-from djvet.rules.tasks._blocking import Blocking, blocking_call, blocking_in, direct_calls
+from djvet.rules.tasks._blocking import (
+    Blocking,
+    blocking_call,
+    blocking_in,
+    direct_calls,
+)
 from djvet.rules.tasks._views import is_async, is_request_handler
 
 RULE = Rule(
