@@ -146,6 +146,9 @@ class ModelInfo:
     parents: list[str] = field(default_factory=list)  # MTI parents (concrete labels)
     query_only: dict[str, FieldInfo] = field(default_factory=dict)  # GenericRelation reverses
     presumed: bool = False  # a base could not be read: fields may be missing
+    # Some class in the MRO has a base djvet cannot read (`taggit.models.TagBase` when
+    # taggit is not installed): fields and methods may be missing even if not presumed.
+    partial: bool = False
 
     @property
     def model_name(self) -> str:
@@ -1673,6 +1676,7 @@ class _Builder:
             concrete_label=concrete.label, bases=[b.label for b in state.model_bases], fields=fields,
             managers=self._managers(state), meta=meta, methods=methods, properties=properties,
             parents=[p.label for p in state.parents], query_only=query_only, presumed=state.presumed,
+            partial=state.presumed or any(self._unreadable_base(c) for c in self.resolver.mro(spec)),
         )
 
     def _methods(self, spec: _ClassSpec) -> tuple[Mapping[str, Any], set[str]]:
