@@ -47,21 +47,23 @@ def remove_argument(call: Any, argument: Any) -> Edit:
                      argument.end_pos[0] - 1, argument.end_pos[1]), "")
 
 
-def add_keyword(call: Any, text: str) -> Edit:
-    """Append `text` (`name=value`) as the call's last argument, in its layout."""
+def add_keywords(call: Any, *texts: str) -> Edit:
+    """Append `texts` (`name=value` each) as the call's last arguments, in its layout:
+    one per line in a call written one argument per line, else on the same line."""
     trailer = call.children[-1]
     closing = trailer.children[-1]
     args = arguments(call)
     if not args:
-        return Edit(Span.of(closing), text + ")")
+        return Edit(Span.of(closing), ", ".join(texts) + ")")
     last = args[-1]
     after_last = last.get_next_leaf()
-    multiline = closing.start_pos[0] != last.end_pos[0]
-    if multiline:
-        indent = " " * last.start_pos[1]
+    if closing.start_pos[0] != last.end_pos[0]:
+        indent = "\n" + " " * last.start_pos[1]
         if after_last == ",":
-            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f"\n{indent}{text},")
-        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f",\n{indent}{text}")
+            text = "".join(f"{indent}{t}," for t in texts)
+            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), text)
+        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), "".join(f",{indent}{t}" for t in texts))
+    joined = ", ".join(texts)
     if after_last == ",":
-        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {text}")
-    return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {text}")
+        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {joined}")
+    return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {joined}")

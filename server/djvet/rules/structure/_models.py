@@ -73,10 +73,12 @@ def _is_module_level(node: Any) -> bool:
 
 def node_at(ctx: FileContext, span: Span, types: tuple[str, ...]) -> Any:
     """The outermost node of one of `types` starting exactly at `span`'s start."""
-    leaf = ctx.tree.get_leaf_for_position((span.start_line + 1, span.start_column))
+    position = (span.start_line + 1, span.start_column)
+    leaf = ctx.tree.get_leaf_for_position(position)
+    if leaf is not None and leaf.start_pos != position and leaf.end_pos == position:
+        leaf = leaf.get_next_leaf()  # parso prefers the leaf ending at the position
     found = None
     node = leaf
-    position = (span.start_line + 1, span.start_column)
     while node is not None and node.start_pos == position:
         if node.type in types:
             found = node
