@@ -47,5 +47,6 @@ class ChapterAdmin(admin.ModelAdmin):
 @admin.register(Review)
 class ReviewAdmin(admin.ModelAdmin):
     list_display = ("book", "user", "rating", "created_at")
+    list_select_related = ("book",)
     list_filter = ("rating",)
     search_fields = ("book__title", "user__username")
