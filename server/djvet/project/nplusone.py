@@ -195,6 +195,12 @@ def _bind_loop(evaluator: Evaluator, node: Any) -> tuple[Loop, Any] | None:
     """Bind the loop variable to an `Instance` when the loop iterates a queryset."""
     iterable = evaluator.value(_iterable(node))
     target = _target_node(node)
+    if iterable is None and _worth_asking_jedi(node, target):
+        evaluator.allow_jedi = True
+        try:
+            iterable = evaluator.value(_iterable(node))
+        finally:
+            evaluator.allow_jedi = False
     if isinstance(iterable, Enumerated) and target.type in ("exprlist", "testlist_star_expr"):
         names = [c for c in target.children if c != ","]
         if len(names) != 2 or names[1].type != "name":
@@ -223,6 +229,39 @@ def _bind_loop(evaluator: Evaluator, node: Any) -> tuple[Loop, Any] | None:
         instance = Instance(iterable.model, loop, ())
     evaluator.bindings[id(target)] = instance
     return loop, target
+
+
+_CONSUMERS = {"list", "len", "sorted", "tuple", "set", "sum", "any", "all", "enumerate", "iter",
+              "reversed", "min", "max", "dict", "frozenset", "str", "print", "bool"}
+
+
+def _passed_to_unknown_function(chain: Any) -> bool:
+    """Whether the chain's value goes to a call other than a builtin that iterates it."""
+    parent = chain.parent
+    if parent.type == "argument":
+        parent = parent.parent
+    if parent.type == "arglist":
+        parent = parent.parent
+    if parent.type != "trailer" or parent.children[0] != "(":
+        return False
+    call = parent.parent
+    head = call.children[0]
+    return not (len(call.children) == 2 and head.type == "name" and head.value in _CONSUMERS)
+
+
+def _worth_asking_jedi(node: Any, target: Any) -> bool:
+    """jedi costs ~100 ms: ask it only for a loop over a bare name (a parameter) whose
+    variable is used like a model instance with relations (`x.a.b` or `x.a.all()`)."""
+    iterable = _iterable(node)
+    if iterable.type != "name" or target.type != "name":
+        return False
+    for use in _uses(target, _body(node)):
+        chain = use.parent
+        if chain.type in ("atom_expr", "power") and chain.children[0] is use and len(chain.children) >= 3 \
+                and all(t.type == "trailer" for t in chain.children[1:3]) \
+                and chain.children[1].children[0] == "." and chain.children[2].children[0] in (".", "("):
+            return True
+    return False
 
 
 class _Scanner:
@@ -315,6 +354,8 @@ class _Scanner:
         path = (*manager.owner.path, manager.field.name)
         text = _text(chain, index)
         where = Span.between(chain.children[0], chain.children[index + 2]) if anchor is None else anchor
+        if method == "all" and _passed_to_unknown_function(chain):
+            return  # `helper(book.tags.all())` may filter it: a prefetch might not serve it
         if method in CACHE_SERVED or (method == "first" and self._ordered(manager.field.target)):
             # `.first()` on an ordered model only slices the prefetched rows (measured).
             self._add(PREFETCH, where, path, manager.field, text, via, method=method)

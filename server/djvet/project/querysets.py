@@ -17,8 +17,9 @@ from typing import Any
 from parso.tree import search_ancestor
 
 from djvet.core.parso_utils import call_arguments, code_of, string_value
+from djvet.core.roles import FileRole
 from djvet.project import jedi_adapter
-from djvet.project.index import ProjectIndex
+from djvet.project.index import ProjectIndex, register_fact
 from djvet.project.models import FieldInfo, ModelGraph, ModelInfo, model_graph
 from djvet.project.modules import dotted_name as dotted_name_of
 from djvet.project.modules import (
@@ -257,14 +258,14 @@ class Evaluator:
         if param.name.value == "self" and function is not None:
             cls = search_ancestor(function, "classdef")
             return SelfOf(cls) if cls is not None else None
-        passed = self._from_call_sites(function, param, depth) if function is not None else None
+        annotated = self._annotated(param.annotation, depth) if param.annotation is not None else None
+        collection = isinstance(annotated, QuerySetValue)
+        passed = self._from_call_sites(function, param, depth, workspace=collection) if function is not None else None
         if passed is not None:
             return passed
-        if param.annotation is not None:
-            return self._annotated(param.annotation, depth)
-        return None
+        return annotated  # collections stay uncertain: callers found above decide instead
 
-    def _from_call_sites(self, function: Any, param: Any, depth: int) -> Any:
+    def _from_call_sites(self, function: Any, param: Any, depth: int, workspace: bool = False) -> Any:
         """What the callers in this module pass for `param`: the queryset of the first
         call site that misses the most (the fix then goes to that call site)."""
         if search_ancestor(function, "classdef") is not None or depth >= MAX_DEPTH:
@@ -273,8 +274,10 @@ class Evaluator:
         position = params.index(param)
         sites = [(self, use) for use in self.tree.get_used_names().get(function.name.value, [])
                  if use is not function.name]
+        if not sites and (workspace or self.allow_jedi):
+            sites = self._call_sites_in_workspace(function)
         if not sites and self.allow_jedi:
-            sites = self._call_sites_in_workspace(function) or self._call_sites_elsewhere(function)
+            sites = self._call_sites_elsewhere(function)
         values = []
         for evaluator, use in sites:
             trailer = use.get_next_sibling()
@@ -297,11 +300,10 @@ class Evaluator:
         module = module_map(self.project)
         own = dotted_name_of(self.path)
         sites: list[tuple[Evaluator, Any]] = []
-        for path in self.project.python_files():
+        for path, text in workspace_texts(self.project).items():
             if path == self.path:
                 continue
-            text = self.project.read(path)
-            if not text or name not in text or own.rsplit(".", 1)[-1] not in text:
+            if name not in text or own.rsplit(".", 1)[-1] not in text:
                 continue
             tree = tree_of(self.project, path)
             source = imported_symbol(tree, name, path) if tree is not None else None
@@ -338,7 +340,9 @@ class Evaluator:
         if inner and head.rsplit(".", 1)[-1] in ("QuerySet", "Iterable", "list", "List", "Sequence",
                                                  "Iterator", "Manager"):
             model = self.graph.resolve(self.path, self.tree, inner)
-            return QuerySetValue(model.label, origin=None) if model else None
+            # The annotation names the model, not how the rows were fetched (or built in
+            # memory): what they have loaded is unknown, so no finding.
+            return QuerySetValue(model.label, origin=None, uncertain=True) if model else None
         model = self.graph.resolve(self.path, self.tree, head)
         return Instance(model.label) if model else None
 
@@ -756,6 +760,22 @@ def _with_prefetch_objects(queryset: QuerySetValue, definition: Any, use: Any) -
             return replace(queryset, uncertain=True)
         queryset = replace(queryset, prefetch=queryset.prefetch + tuple(PrefetchEntry(x) for x in lookups))
     return queryset
+
+
+register_fact("python_texts", FileRole.PYTHON)
+
+
+def workspace_texts(project: ProjectIndex) -> dict[str, str]:
+    """Every workspace Python file's text (open buffers first), read once per change."""
+    def build(project: ProjectIndex) -> dict[str, str]:
+        texts = {}
+        for path in project.python_files():
+            text = project.read(path)
+            if text:
+                texts[path] = text
+        return texts
+
+    return project.fact("python_texts", build)
 
 
 def _scope_of(leaf: Any) -> Any:
