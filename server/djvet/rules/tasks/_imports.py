@@ -23,7 +23,23 @@ def add_import(tree: Any, module: str, name: str, path: str | None = None) -> Ed
             following = _top_module(first)
             gap = "" if following in sys.stdlib_module_names else "\n"
             return insert_at(first.start_pos[0] - 1, 0, f"{statement}\n{gap}", path=path)
+    if module.split(".")[0] == "django":
+        last = _last_import_of(tree, "django")
+        if last is not None:
+            return insert_at(last.end_pos[0] - 1, 0, statement + "\n", path=path)
     return _new_import(tree, statement, path)
+
+
+def _last_import_of(tree: Any, top: str) -> Any | None:
+    """The last leading top-level import of package `top` (where a sibling goes)."""
+    found = None
+    for child in tree.children:
+        if child.type == "simple_stmt" and child.children[0].type in ("import_name", "import_from"):
+            if _top_module(child) == top:
+                found = child
+        elif child.type != "newline" and not (child.type == "simple_stmt" and child.children[0].type == "string"):
+            break
+    return found
 
 
 def _first_import(tree: Any) -> Any | None:

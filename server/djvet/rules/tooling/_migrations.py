@@ -1,0 +1,85 @@
+"""Migration operations as calls: which operation, its arguments, the migration around it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from djvet.core.parso_utils import call_arguments, code_of, iter_nodes, string_value
+from djvet.rules.tasks._blocking import qualified
+
+_PACKAGES = ("django.db.migrations.", "django.db.migrations.operations.",
+             "django.contrib.postgres.operations.")
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str  # "RunPython", "AddIndex", ...
+    callee: str  # how the source spells it: "migrations.RunPython"
+    node: Any  # the call's atom_expr
+    positional: list[Any]
+    keywords: dict[str, Any]
+
+    def argument(self, index: int, keyword: str) -> Any | None:
+        if keyword in self.keywords:
+            return self.keywords[keyword]
+        return self.positional[index] if index < len(self.positional) else None
+
+    @property
+    def call(self) -> Any:
+        return self.node.children[-1]
+
+
+def operation(tree: Any, path: str, node: Any, names: set[str]) -> Operation | None:
+    """The migration operation `node` calls, when its name is one of `names`."""
+    children = node.children
+    if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+        return None
+    callee = "".join(code_of(c) for c in children[:-1])
+    name = callee.rsplit(".", 1)[-1]
+    if name not in names:
+        return None
+    target = qualified(tree, path, node)
+    if target is None or not target.startswith(_PACKAGES) or "(" in target:
+        return None
+    args = children[-1].children[1] if len(children[-1].children) == 3 else None
+    positional, keywords = call_arguments(args)
+    return Operation(name, callee, node, positional, keywords)
+
+
+def migration_class(tree: Any) -> Any | None:
+    """The `class Migration(...)` of a migration module."""
+    for cls in tree.iter_classdefs():
+        if cls.name.value == "Migration":
+            return cls
+    return None
+
+
+def is_initial(tree: Any) -> bool:
+    cls = migration_class(tree)
+    if cls is None:
+        return False
+    for statement in iter_nodes(cls, {"expr_stmt"}):
+        children = statement.children
+        if children[0].type == "name" and children[0].value == "initial" and code_of(children[-1]) == "True":
+            return True
+    return False
+
+
+def created_models(tree: Any, path: str) -> set[str]:
+    """Lower-cased names of the models `CreateModel` creates in this migration."""
+    names = set()
+    for node in iter_nodes(tree, {"atom_expr", "power"}):
+        found = operation(tree, path, node, {"CreateModel"})
+        if found is not None:
+            value = found.argument(0, "name")
+            text = string_value(value) if value is not None else None
+            if text:
+                names.add(text.lower())
+    return names
+
+
+def model_name_of(found: Operation) -> str | None:
+    value = found.argument(0, "model_name")
+    text = string_value(value) if value is not None else None
+    return text.lower() if text else None
