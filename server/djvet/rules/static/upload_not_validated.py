@@ -1,0 +1,196 @@
+"""
+## What it does
+Flags a model `FileField` without `validators=` when nothing else in the project
+validates it: no `clean_<field>()` (forms) or `validate_<field>()` (DRF serializers)
+method, no `clean()` of the model reading the field, and the field is editable.
+
+`ImageField` is not flagged: Django gives it `validate_image_file_extension`, and its
+form field checks that the upload is an image Pillow can open.
+
+## Why is this bad?
+Without validation a `FileField` accepts any file a user sends: HTML or SVG that runs
+script when served from your domain, executables, archives built to exhaust the disk.
+Restricting the extensions is the first line of defence (with a size limit, and serving
+uploads from another domain).
+
+## Example
+```python
+from django.db import models
+
+
+class Document(models.Model):
+    file = models.FileField(upload_to="documents/%Y/%m/")
+```
+
+## Use instead
+```python
+from django.core.validators import FileExtensionValidator
+from django.db import models
+
+
+class Document(models.Model):
+    file = models.FileField(
+        upload_to="documents/%Y/%m/",
+        validators=[FileExtensionValidator(allowed_extensions=["pdf", "docx", "txt"])],
+    )
+```
+
+## Fix safety
+Unsafe: the fix guesses the allowed extensions from the field's name and `upload_to`
+(images for `avatar`/`photo`/`logo`, `csv` for `csv`, else `pdf`, `docx`, `txt`), and
+uploads of any other type start failing validation. Review the list. Validators run in
+forms, the admin and DRF serializers — not on `save()` — and need a migration
+(`makemigrations` records them).
+
+## References
+- `FileExtensionValidator`: https://docs.djangoproject.com/en/stable/ref/validators/#fileextensionvalidator
+- File uploads, security: https://docs.djangoproject.com/en/stable/topics/security/#user-uploaded-content
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from djvet.core.context import FileContext
+from djvet.core.model import Diagnostic, Edit, Fix, Span
+from djvet.core.parso_utils import call_arguments, code_of, string_value
+from djvet.core.roles import FileRole
+from djvet.core.rule import Family, FixAvailability, Rule
+from djvet.project.index import ProjectIndex, register_fact
+from djvet.project.modules import imported_module
+from djvet.rules.security._code import import_edits
+
+RULE = Rule(
+    code="DJV505",
+    name="upload-not-validated",
+    family=Family.STATIC,
+    message="`FileField` accepts any uploaded file; restrict it with `validators=`",
+    fix=FixAvailability.ALWAYS,
+    fix_title="Restrict the allowed file extensions",
+    applies_to=FileRole.MODELS,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
+)
+FILE_FIELD = "django.db.models.FileField"
+_GUESSES = (
+    (re.compile(r"image|photo|picture|avatar|logo|icon|banner|thumbnail|cover|portrait"),
+     ["jpg", "jpeg", "png", "gif", "webp"]),
+    (re.compile(r"csv"), ["csv"]),
+    (re.compile(r"pdf|invoice|receipt"), ["pdf"]),
+    (re.compile(r"audio|sound|podcast|mp3"), ["mp3", "ogg", "wav"]),
+    (re.compile(r"video|movie|clip"), ["mp4", "webm"]),
+)
+_DEFAULT = ["pdf", "docx", "txt"]
+
+
+@RULE.on("expr_stmt")
+def check_file_field(ctx: FileContext, stmt: Any) -> Iterator[Diagnostic]:
+    children = stmt.children
+    if len(children) != 3 or children[0].type != "name" or children[1] != "=":
+        return
+    call = children[2]
+    if call.type not in ("atom_expr", "power") or call.children[-1].type != "trailer" \
+            or call.children[-1].children[0] != "(" or not _in_class_body(stmt):
+        return
+    if _qualified(ctx, call.children[:-1]) != FILE_FIELD:
+        return
+    trailer = call.children[-1]
+    _, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+    editable = keywords.get("editable")
+    if "validators" in keywords or (editable is not None and code_of(editable) == "False"):
+        return
+    name = children[0].value
+    if name in validated_names(ctx.project) or _model_clean_reads(stmt, name):
+        return
+    extensions = _guess(name, keywords.get("upload_to"))
+    listed = ", ".join(f'"{e}"' for e in extensions)
+    text = f"validators=[FileExtensionValidator(allowed_extensions=[{listed}])]"
+    edits = [_add_keyword(call, text), *import_edits(ctx, "django.core.validators", "FileExtensionValidator")]
+    title = f"Only accept {', '.join(f'`{e}`' for e in extensions)} uploads"
+    yield RULE.diagnostic(ctx, Span.of(call), fix=Fix.unsafe(title, *edits))
+
+
+def _qualified(ctx: FileContext, head: list[Any]) -> str | None:
+    """`django.db.models.FileField` for `models.FileField` or `FileField`."""
+    if head[0].type != "name" or any(t.type != "trailer" or t.children[0] != "." for t in head[1:]):
+        return None
+    first = head[0].value
+    rest = ".".join(t.children[1].value for t in head[1:])
+    module = imported_module(ctx.tree, first, ctx.path)
+    if module is None:
+        return None
+    return f"{module}.{rest}" if rest else module
+
+
+def _in_class_body(stmt: Any) -> bool:
+    parent = stmt.parent
+    while parent is not None and parent.type in ("simple_stmt", "suite"):
+        parent = parent.parent
+    return parent is not None and parent.type == "classdef"
+
+
+def _model_clean_reads(stmt: Any, name: str) -> bool:
+    """The model's own `clean()` / `full_clean()` reads the field."""
+    cls = stmt.parent
+    while cls is not None and cls.type != "classdef":
+        cls = cls.parent
+    if cls is None:
+        return False
+    for function in cls.iter_funcdefs():
+        if function.name.value in ("clean", "full_clean", "clean_fields") and \
+                re.search(rf"\bself\.{re.escape(name)}\b", function.get_code()):
+            return True
+    return False
+
+
+def _guess(name: str, upload_to: Any) -> list[str]:
+    hint = name.lower()
+    if upload_to is not None:
+        hint += " " + (string_value(upload_to) or "").lower()
+    for pattern, extensions in _GUESSES:
+        if pattern.search(hint):
+            return extensions
+    return _DEFAULT
+
+
+def _add_keyword(call: Any, text: str) -> Edit:
+    """Append `text` as the call's last argument, in its layout (one per line or not)."""
+    trailer = call.children[-1]
+    closing = trailer.children[-1]
+    if len(trailer.children) != 3:
+        return Edit(Span.of(closing), text + ")")
+    inner = trailer.children[1]
+    args = [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
+    last = args[-1]
+    after_last = last.get_next_leaf()
+    if closing.start_pos[0] != last.end_pos[0]:
+        indent = "\n" + " " * last.start_pos[1]
+        if after_last == ",":
+            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f"{indent}{text},")
+        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f",{indent}{text}")
+    if after_last == ",":
+        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {text}")
+    return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {text}")
+
+
+# -- the project's validating methods -----------------------------------------------------
+_VALIDATOR_DEF = re.compile(r"^\s*def\s+(?:clean|validate)_(\w+)\s*\(", re.M)
+
+
+def _build_validated(project: ProjectIndex) -> frozenset[str]:
+    names: set[str] = set()
+    for path in project.python_files():
+        text = project.read(path) or ""
+        if ("def clean_" in text or "def validate_" in text) and \
+                not project.roles(path, text) & (FileRole.TESTS | FileRole.MIGRATIONS):
+            names.update(_VALIDATOR_DEF.findall(text))
+    return frozenset(names)
+
+
+register_fact("field-validators", FileRole.PYTHON)
+
+
+def validated_names(project: ProjectIndex) -> frozenset[str]:
+    """Field names some form or serializer validates (`clean_file`, `validate_file`)."""
+    return project.fact("field-validators", _build_validated)
