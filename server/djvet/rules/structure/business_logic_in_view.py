@@ -54,6 +54,8 @@ There is no automatic fix: what belongs in the service is a design decision.
 
 ## References
 - Guide §3.3, "Keep Business Logic Out of Views"
+
+<!-- docs-example: skip (the example needs the models of a project; the fixture has them) -->
 """
 
 from __future__ import annotations

@@ -47,6 +47,8 @@ There is no automatic fix: each app needs its own `urls.py` with an `app_name`.
 ## References
 - Django docs: Including other URLconfs
   https://docs.djangoproject.com/en/stable/topics/http/urls/#including-other-urlconfs
+
+<!-- docs-example: skip (the example needs settings naming it ROOT_URLCONF and the apps; the fixture has them) -->
 """
 
 from __future__ import annotations
