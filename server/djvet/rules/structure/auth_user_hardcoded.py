@@ -43,7 +43,8 @@ that model, which needs a migration that changes the column's foreign key.
 pylint-django `hard-coded-auth-user` (E5141) flags every `'auth.User'` string in any
 position. djvet flags relation targets only — the place the hard-coding breaks — but
 also `User` imported from `django.contrib.auth.models` used as a target, which
-pylint-django leaves to E5142. Migrations are not checked: Django writes
+pylint-django leaves to E5142, and any spelling of the label (`'AUTH.user'`: Django
+reads model labels case-insensitively). Migrations are not checked: Django writes
 `settings.AUTH_USER_MODEL` there itself, and a historical `'auth.User'` must stay.
 
 ## References

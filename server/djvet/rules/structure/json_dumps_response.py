@@ -42,7 +42,7 @@ No fix is offered for extra positional arguments or `**kwargs` in either call.
 ## Peers
 pylint-django `http-response-with-json-dumps` (R5101) flags the same calls; djvet
 resolves the imports (`from json import dumps`, `django.http.response.HttpResponse`)
-instead of matching the source text, so a class merely named `...HttpResponse`
+instead of matching the source text, and also reads `HttpResponse(content=...)`, so a class merely named `...HttpResponse`
 (`StreamingHttpResponse`, a project's own) is not flagged.
 
 ## References

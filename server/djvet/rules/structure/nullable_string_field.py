@@ -37,9 +37,11 @@ matching. No fix is offered for `unique=True` fields: blank values would collide
 
 ## Peers
 ruff `DJ001` (django-nullable-model-string-field) and SonarQube flag the same
-fields with the same exception. djvet reads models through the model graph, so it
-also checks models whose `models.Model` base is reached through a base class
-imported from another module, which ruff cannot see.
+fields with the same exception. ruff also flags such fields on classes that are not
+models (a form or a plain class holding field objects); djvet checks models only. djvet
+reads models through the model graph, so it also checks models whose `models.Model`
+base is reached through a base class imported from another module, which ruff
+cannot see.
 
 ## References
 - Django docs: Field.null

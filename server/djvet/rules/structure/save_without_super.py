@@ -50,7 +50,8 @@ which arguments it passes are the author's decision.
 
 ## Peers
 Semgrep's `django-db-model-save-super` flags the same overrides. djvet also accepts
-`Base.save(self, ...)` (an explicit parent call) and overrides that only raise, and
+`Base.save(self, ...)` (an explicit parent call), overrides that only raise, and
+overrides delegating to a model method that calls the parent's `save()`, and
 reads models through the model graph, so a model whose `models.Model` base comes
 from another module is checked too.
 
