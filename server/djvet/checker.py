@@ -26,6 +26,7 @@ from djvet.core.edits import (
 )
 from djvet.core.model import Applicability, Diagnostic, Edit
 from djvet.engine import Statistics, check_document
+from djvet.project.cache import FindingsCache, dependencies, file_key
 from djvet.project.index import ProjectIndex, normalize
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,10 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
     seconds: float = 0.0
+    per_file: dict[str, tuple[list[Diagnostic], list[str]]] = field(default_factory=dict)
+    cache_keys: dict[str, str | None] = field(default_factory=dict)
+    cache_facts: str = ""
+    cache_hits: int = 0
 
 
 # -- which files -----------------------------------------------------------------------
@@ -118,6 +123,7 @@ def check_files(
     write: bool = True,
     own_file_only: bool = False,
     jobs: int | None = None,
+    cache: FindingsCache | None = None,
 ) -> Result:
     """Check `files`; with `fix_level`, first apply fixes at or above it to a fixed point.
 
@@ -127,17 +133,60 @@ def check_files(
     result = Result()
     started = time.perf_counter()
     stats = result.stats if with_stats else None
+    if cache is not None and fix_level is None:
+        files = _from_cache(project, files, cache, result, progress)
     workers = _workers(jobs, len(files)) if fix_level is None else 1
     if workers > 1:
         _check_in_parallel(project, files, result, workers, progress, with_stats)
     else:
         for number, path in enumerate(files, 1):
+            before = len(project.warnings)
+            found = len(result.diagnostics)
             _check_one(project, path, result, fix_level, stats, write, own_file_only)
+            result.per_file[path] = (result.diagnostics[found:], project.warnings[before:])
             if progress:
                 progress(number, len(files))
+    if cache is not None and fix_level is None:
+        _to_cache(project, cache, result)
     result.warnings = list(dict.fromkeys([*project.config.messages, *project.warnings, *result.warnings]))
     result.seconds = time.perf_counter() - started
     return result
+
+
+# -- the findings cache ----------------------------------------------------------------
+def _from_cache(project: ProjectIndex, files: list[str], cache: FindingsCache, result: Result,
+                progress: Callable[[int, int], None] | None) -> list[str]:
+    """Take every file whose inputs did not change from the cache; return the others."""
+    deps = dependencies(project, files)
+    result.cache_keys = {path: file_key(project, deps, path) for path in files}
+    misses = []
+    for path in files:
+        hit = cache.get(path, result.cache_keys[path])
+        if hit is None:
+            misses.append(path)
+            continue
+        result.diagnostics.extend(hit[0])
+        result.warnings.extend(hit[1])
+        result.files_checked += 1
+        result.cache_hits += 1
+    if not misses:  # nothing was analysed: the project-wide warnings come from the cache
+        stored = cache.get("", deps.facts)
+        result.warnings.extend(stored[1] if stored else [])
+    elif progress:
+        progress(len(files) - len(misses), len(files))
+    result.cache_facts = deps.facts
+    return misses
+
+
+def _to_cache(project: ProjectIndex, cache: FindingsCache, result: Result) -> None:
+    attributed = set()
+    for path, (diagnostics, warnings) in result.per_file.items():
+        cache.put(path, result.cache_keys.get(path), diagnostics, warnings)
+        attributed.update(warnings)
+    if result.per_file:
+        project_warnings = [w for w in project.warnings if w not in attributed]
+        cache.put("", result.cache_facts, [], project_warnings)
+    cache.save()
 
 
 # -- parallel checking -----------------------------------------------------------------
@@ -173,7 +222,10 @@ def _check_chunk(paths: list[str], with_stats: bool) -> tuple[Result, list[str]]
     result = Result()
     stats = result.stats if with_stats else None
     for path in paths:
+        before = len(_shared_project.warnings)
+        found = len(result.diagnostics)
         _check_one(_shared_project, path, result, None, stats, True, False)
+        result.per_file[path] = (result.diagnostics[found:], _shared_project.warnings[before:])
     return result, list(_shared_project.warnings)
 
 
@@ -195,6 +247,7 @@ def _check_in_parallel(project: ProjectIndex, files: list[str], result: Result, 
                 result.files_checked += part.files_checked
                 result.warnings.extend(warnings)
                 result.stats.merge(part.stats)
+                result.per_file.update(part.per_file)
                 done += futures[future]
                 if progress:
                     progress(done, len(files))

@@ -26,6 +26,7 @@ from djvet.core.config import (
 )
 from djvet.core.model import Applicability, Diagnostic
 from djvet.core.rule import RULES, discover, iter_rules
+from djvet.project.cache import FindingsCache
 from djvet.project.index import ProjectIndex, normalize
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -122,6 +123,7 @@ def _check_parser(check: argparse.ArgumentParser) -> None:
         help="apply `exclude` to files named on the command line too (for pre-commit)",
     )
     add("--no-progress", action="store_true", help="never show the progress line")
+    add("--no-cache", action="store_true", help="ignore and do not write the findings cache (.djvet_cache/)")
     add(
         "--jobs",
         "-j",
@@ -248,6 +250,7 @@ def _check_paths(
             with_stats=args.statistics,
             write=not args.diff,
             jobs=args.jobs,
+            cache=None if args.no_cache or args.fix else FindingsCache(project.root).load(),
         )
     finally:
         if progress:

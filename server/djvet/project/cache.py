@@ -1,0 +1,155 @@
+"""The on-disk cache of findings (`.djvet_cache/`), so an unchanged project checks in
+well under a second.
+
+A file's findings depend on more than its own text: on the model graph and settings,
+on the workspace modules it imports (querysets returned by helpers), and on the modules
+importing it (call sites typing a helper's parameters). The cache key of a file hashes
+exactly those inputs, so changing a models file re-checks the files that depend on the
+models, and changing one view re-checks that view and its neighbours, nothing else.
+Templates depend on the views that render them, which are not known without analysis:
+their key covers every Python file of the workspace.
+
+The cache is a pickle of plain data (`Diagnostic`s), written atomically; a cache that
+cannot be read (another djvet version, a truncated file) is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from djvet import __version__
+from djvet.core.model import Diagnostic
+from djvet.core.roles import FileRole
+from djvet.project.index import ProjectIndex
+from djvet.project.modules import module_map, resolve_relative
+
+log = logging.getLogger(__name__)
+FOLDER = ".djvet_cache"
+_IMPORT = re.compile(r"^\s*(?:from\s+(\.*)([\w.]*)\s+import\s+([\w\s,()*]+)|import\s+([\w.]+))", re.M)
+
+
+def _digest(*parts: str) -> str:
+    hasher = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        hasher.update(part.encode("utf-8", "surrogatepass"))
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+@dataclass
+class Dependencies:
+    """Content hashes of every workspace file, and who imports whom."""
+
+    hashes: dict[str, str]
+    imports: dict[str, set[str]]
+    importers: dict[str, set[str]] = field(default_factory=dict)
+    facts: str = ""  # settings and models files together
+    python: str = ""  # every Python file together (for templates)
+
+
+def dependencies(project: ProjectIndex, files: list[str]) -> Dependencies:
+    texts = {path: project.read(path) for path in project.files()}
+    hashes = {path: _digest(text) for path, text in texts.items() if text is not None}
+    modules = module_map(project)
+    imports: dict[str, set[str]] = {}
+    for path, text in texts.items():
+        if text is not None and path.endswith(".py"):
+            imports[path] = _imported_paths(path, text, modules)
+    importers: dict[str, set[str]] = {}
+    for path, targets in imports.items():
+        for target in targets:
+            importers.setdefault(target, set()).add(path)
+    fact_files = sorted(p for p, t in texts.items()
+                        if t is not None and p.endswith(".py") and project.roles(p, t) & (FileRole.MODELS | FileRole.SETTINGS))
+    facts = _digest(*(f"{p}:{hashes[p]}" for p in fact_files))
+    python = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items()) if p.endswith(".py")))
+    return Dependencies(hashes, imports, importers, facts, python)
+
+
+def _imported_paths(path: str, text: str, modules: object) -> set[str]:
+    found = set()
+    for match in _IMPORT.finditer(text):
+        dots, module, names, plain = match.groups()
+        if plain:
+            candidates = [plain]
+        else:
+            base = resolve_relative(path, len(dots), module) if dots else module
+            candidates = [base, *(f"{base}.{n.strip()}" for n in re.split(r"[,\s()]+", names or "") if n.strip())]
+        for dotted in candidates:
+            target = modules.by_dotted.get(dotted)  # type: ignore[attr-defined]
+            if target and target != path:
+                found.add(target)
+    return found
+
+
+def file_key(project: ProjectIndex, deps: Dependencies, path: str) -> str | None:
+    own = deps.hashes.get(path)
+    if own is None:
+        return None
+    config = repr((project.config.select, project.config.extend_select, project.config.ignore,
+                   sorted(project.config.per_file_ignores.items()), sorted(project.config.severity.items()),
+                   sorted(project.config.settings_modules.items()), project.config.django_version,
+                   project.config.python))
+    if not path.endswith(".py"):
+        return _digest(__version__, config, own, deps.python)
+    near = set(deps.imports.get(path, ()))
+    for module in list(near):
+        near |= deps.imports.get(module, set())  # helpers of helpers (summaries go 2 deep)
+    near |= deps.importers.get(path, set())
+    neighbours = sorted(f"{p}:{deps.hashes.get(p, '')}" for p in near)
+    return _digest(__version__, config, own, deps.facts, *neighbours)
+
+
+class FindingsCache:
+    def __init__(self, root: Path) -> None:
+        self.file = root / FOLDER / f"v{__version__}" / "findings.pickle"
+        # path -> (key, findings, warnings about that file); "" -> project warnings
+        self.entries: dict[str, tuple[str, list[Diagnostic], list[str]]] = {}
+        self.dirty = False
+
+    def load(self) -> FindingsCache:
+        try:
+            with open(self.file, "rb") as handle:
+                entries = pickle.load(handle)
+            if isinstance(entries, dict):
+                self.entries = entries
+        except FileNotFoundError:
+            pass
+        except Exception as error:  # a damaged cache is rebuilt, never trusted
+            log.info("ignoring the findings cache %s: %s", self.file, error)
+        return self
+
+    def get(self, path: str, key: str | None) -> tuple[list[Diagnostic], list[str]] | None:
+        entry = self.entries.get(path)
+        if entry is None or key is None or entry[0] != key:
+            return None
+        return entry[1], entry[2]
+
+    def put(self, path: str, key: str | None, diagnostics: list[Diagnostic], warnings: list[str]) -> None:
+        if key is None:
+            return
+        plain = [d.replace(extra={}) for d in diagnostics]  # `extra` may hold parse trees
+        self.entries[path] = (key, plain, list(warnings))
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        folder = self.file.parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            gitignore = folder.parent / ".gitignore"
+            if not gitignore.exists():
+                gitignore.write_text("# Created by djvet: the cache never belongs in git.\n*\n")
+            with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as handle:
+                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(handle.name, self.file)
+        except OSError as error:  # a read-only checkout still gets its findings
+            log.info("could not write the findings cache: %s", error)
