@@ -21,7 +21,7 @@ import os
 import pickle
 import re
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from djvet import __version__
@@ -93,10 +93,8 @@ def file_key(project: ProjectIndex, deps: Dependencies, path: str) -> str | None
     own = deps.hashes.get(path)
     if own is None:
         return None
-    config = repr((project.config.select, project.config.extend_select, project.config.ignore,
-                   sorted(project.config.per_file_ignores.items()), sorted(project.config.severity.items()),
-                   sorted(project.config.settings_modules.items()), project.config.django_version,
-                   project.config.python))
+    # Every setting may change findings (selection, severities, settings modules...).
+    config = repr(replace(project.config, messages=()))
     if not path.endswith(".py"):
         return _digest(__version__, config, own, deps.python)
     near = set(deps.imports.get(path, ()))
