@@ -67,6 +67,9 @@ def virtualenvs_in(folders: list[str], timeout: float = 3.0) -> list[str]:
     return _time_boxed(find, timeout) or []
 
 
+_projects: dict[str, object] = {}  # jedi keeps caches per Project: reuse one per root
+
+
 class Budget:
     """jedi time left for one file's analysis (N1-NOTES: at most ~200 ms per file)."""
 
@@ -93,7 +96,9 @@ def call_sites(root: str, path: str, source: str, line: int, column: int, budget
     def ask() -> list[tuple[str, int, int]]:
         import jedi
 
-        project = jedi.Project(root, smart_sys_path=True, load_unsafe_extensions=False)
+        project = _projects.get(root)
+        if project is None:
+            project = _projects[root] = jedi.Project(root, smart_sys_path=True, load_unsafe_extensions=False)
         script = jedi.Script(source, path=path, project=project)
         references = script.get_references(line, column, include_builtins=False, scope="project")
         return [(str(r.module_path), r.line, r.column) for r in references
