@@ -1,0 +1,240 @@
+"""Moving row-creating statements from `setUp` to `setUpTestData`.
+
+A statement moves when it can run once for the class instead of once per test: it reads
+from `self` only attributes that earlier moved statements (or `setUpTestData`, or the
+class body) define, uses no local variable of a statement that stays, and follows only
+statements whose order does not matter (`super().setUp()`, a docstring, creating a test
+client, `cache.clear()`). Moved statements get `cls.` for `self.`; `setUp` keeps the
+rest, or disappears when nothing else is left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from djvet.core.edits import insert_at
+from djvet.core.model import Edit, Span
+from djvet.core.parso_utils import iter_nodes
+from djvet.rules.testing._testcase import (
+    CREATES_ROWS,
+    bases,
+    decorators_of,
+    methods,
+    uses_of,
+)
+
+_SUPER_SETUP = re.compile(r"super\(\s*(\w+\s*,\s*self\s*)?\)\s*\.\s*setUp\(\s*\)")
+_HARMLESS = re.compile(
+    r"(self\.(client|factory|api_client|request_factory)\s*=\s*(\w+\.)?(API)?(Client|RequestFactory)\(\s*\)"
+    r"|(\w+\.)?cache\.clear\(\s*\)|self\.maxDiff\s*=\s*[\w.]+)")
+
+
+@dataclass
+class Plan:
+    moved: list[Any]
+    kept: list[Any]
+
+    @property
+    def removes_setup(self) -> bool:
+        return all(_is_docstring(s) or _is_super_setup(s) for s in self.kept)
+
+
+def body(function: Any) -> list[Any] | None:
+    suite = function.children[-1]
+    if suite.type != "suite":
+        return None
+    return [c for c in suite.children if c.type != "newline"]
+
+
+def creates_rows(statement: Any) -> bool:
+    return bool(CREATES_ROWS.search(statement.get_code(include_prefix=False)))
+
+
+def plan(cls: Any, setup: Any) -> Plan | None:
+    statements = body(setup)
+    own = methods(cls)
+    if statements is None or decorators_of(setup) or not _setup_class_calls_super(own):
+        return None
+    known = _class_attributes(cls, own) | _test_data_attributes(own.get("setUpTestData"))
+    moved, kept = [], []
+    moved_locals: set[str] = set()
+    kept_locals: set[str] = set()
+    blocked = False
+    for statement in statements:
+        code = statement.get_code(include_prefix=False).strip()
+        if _is_docstring(statement) or _is_super_setup(statement) or _HARMLESS.fullmatch(code):
+            kept.append(statement)  # per-test resets stay, and their order does not matter
+            continue
+        uses = uses_of(statement)
+        if not blocked and _kind_moves(statement, uses, known, moved_locals) \
+                and _movable(statement, uses, known, kept_locals):
+            moved.append(statement)
+            known |= uses.writes
+            moved_locals |= uses.local_writes
+            continue
+        kept.append(statement)
+        kept_locals |= uses.local_writes
+        blocked = True
+    if not moved or any(creates_rows(s) for s in kept):
+        return None
+    if any(uses_of(s).local_reads & moved_locals for s in kept):
+        return None
+    return Plan(moved, kept)
+
+
+def _kind_moves(statement: Any, uses: Any, known: set[str], moved_locals: set[str]) -> bool:
+    """Rows created, data assigned, or a call on an object created before (`self.book.tags
+    .add(tag)`); other calls (`translation.activate("fr")`) are per-test set-up."""
+    if creates_rows(statement):
+        return True
+    small = statement.children[0] if statement.type == "simple_stmt" else None
+    if small is None:
+        return False
+    if small.type == "expr_stmt" and small.children[1] == "=":
+        return True
+    head = small.children[0] if small.type in ("atom_expr", "power") else None
+    if head is None or head.type != "name":
+        return False
+    if head.value == "self":
+        trailer = small.children[1]
+        return trailer.type == "trailer" and trailer.children[0] == "." and trailer.children[1].value in known
+    return head.value in moved_locals
+
+
+def _movable(statement: Any, uses: Any, known: set[str], kept_locals: set[str]) -> bool:
+    if statement.type == "simple_stmt" and len([c for c in statement.children if c.type != "newline"]) != 1:
+        return False  # `a = 1; b = 2`
+    if any(True for _ in iter_nodes(statement, {"return_stmt", "yield_expr", "await", "global_stmt",
+                                                "nonlocal_stmt", "lambdef", "funcdef", "classdef"})):
+        return False
+    return not uses.bare_self and uses.reads <= known and not (uses.local_reads & kept_locals)
+
+
+def _class_attributes(cls: Any, own: dict[str, Any]) -> set[str]:
+    """Class-body names `cls.X` can read: attributes, classmethods, staticmethods."""
+    names = set()
+    for statement in getattr(cls.children[-1], "children", []):
+        if statement.type == "simple_stmt" and statement.children[0].type == "expr_stmt" \
+                and statement.children[0].children[0].type == "name":
+            names.add(statement.children[0].children[0].value)
+    for name, function in own.items():
+        if {"classmethod", "staticmethod"} & set(decorators_of(function)):
+            names.add(name)
+        else:
+            names.discard(name)  # an instance method: `cls.method()` would not work
+    return names
+
+
+def _test_data_attributes(function: Any | None) -> set[str]:
+    if function is None:
+        return set()
+    params = function.get_params()
+    name = params[0].name.value if params else "cls"
+    return set(re.findall(rf"\b{re.escape(name)}\.(\w+)\s*=(?!=)", function.get_code()))
+
+
+def _setup_class_calls_super(own: dict[str, Any]) -> bool:
+    """An own `setUpClass` that skips `super()` never runs `setUpTestData`."""
+    setup_class = own.get("setUpClass")
+    return setup_class is None or "super(" in setup_class.get_code()
+
+
+def _is_docstring(statement: Any) -> bool:
+    return statement.type == "simple_stmt" and statement.children[0].type == "string"
+
+
+def _is_super_setup(statement: Any) -> bool:
+    return statement.type == "simple_stmt" and bool(
+        _SUPER_SETUP.fullmatch(statement.get_code(include_prefix=False).strip()))
+
+
+def overridden_below(tree: Any, cls: Any) -> bool:
+    """A subclass in the module redefines `setUp`/`setUpTestData` without `super()`:
+    moving rows changes what it sees."""
+    name = cls.name.value
+    for other in tree.iter_classdefs():
+        if name not in bases(other):
+            continue
+        for method, function in methods(other).items():
+            if method in ("setUp", "setUpTestData") and "super(" not in function.get_code():
+                return True
+    return False
+
+
+# -- edits -----------------------------------------------------------------------------
+def edits(lines: list[str], cls: Any, setup: Any, move: Plan) -> list[Edit]:
+    own = methods(cls)
+    existing = own.get("setUpTestData")
+    indent = " " * _first_leaf(setup).start_pos[1]
+    target = "cls"
+    if existing is not None:
+        params = existing.get_params()
+        target = params[0].name.value if params else "cls"
+    moved_text = "".join(_moved_text(lines, s, indent + "    ", target) for s in move.moved)
+    result: list[Edit] = []
+    if existing is not None:
+        line = existing.end_pos[0] - 1 if existing.end_pos[1] == 0 else existing.end_pos[0]
+        result.append(insert_at(line, 0, moved_text))
+        method_text = ""
+    else:
+        method_text = (f"{indent}@classmethod\n{indent}def setUpTestData(cls):\n"
+                       f"{indent}    super().setUpTestData()\n{moved_text}")
+    start = _first_leaf(setup).start_pos[0] - 1
+    if move.removes_setup:
+        end = setup.end_pos[0] - 1 if setup.end_pos[1] == 0 else setup.end_pos[0]
+        first = _first_leaf(setup)
+        if not method_text and not first.prefix.strip():
+            start = first.get_start_pos_of_prefix()[0] - 1  # and the blank lines above it
+        result.append(Edit(Span(start, 0, end, 0), method_text))
+        return result
+    if method_text:
+        result.append(insert_at(start, 0, method_text + "\n"))
+    result.extend(Edit(_statement_lines(s), "") for s in move.moved)
+    return result
+
+
+def _first_leaf(function: Any) -> Any:
+    """The first decorator or the `def` keyword."""
+    parent = function.parent
+    return parent.get_first_leaf() if parent.type == "decorated" else function.get_first_leaf()
+
+
+def _statement_lines(statement: Any) -> Span:
+    """The statement's lines with the comment lines right above it."""
+    start = _comment_start(statement)
+    end_line, end_column = statement.end_pos
+    end = end_line - 1 if end_column == 0 else end_line
+    return Span(start, 0, end, 0)
+
+
+def _comment_start(statement: Any) -> int:
+    """0-based first line of the comment block right above the statement (or its line)."""
+    first = statement.get_first_leaf()
+    prefix_lines = first.prefix.split("\n")
+    line = first.start_pos[0] - 1
+    for text in reversed(prefix_lines[:-1]):
+        if not text.strip().startswith("#"):
+            break
+        line -= 1
+    return line
+
+
+def _moved_text(lines: list[str], statement: Any, indent: str, target: str) -> str:
+    """The statement's lines (and comments above it) re-indented, `self` -> `target`."""
+    start = _comment_start(statement)
+    end_line, end_column = statement.end_pos
+    end = end_line - 1 if end_column == 0 else end_line
+    text_lines = [list(line) for line in lines[start:end]]
+    for leaf in sorted(iter_nodes(statement, {"name"}), key=lambda n: n.start_pos, reverse=True):
+        if leaf.value == "self":
+            row, column = leaf.start_pos[0] - 1 - start, leaf.start_pos[1]
+            text_lines[row][column:column + 4] = list(target)
+    old_indent = " " * statement.start_pos[1]
+    result = []
+    for chars in text_lines:
+        line = "".join(chars)
+        body_line = line[len(old_indent):] if line.startswith(old_indent) else line.lstrip()
+        result.append(indent + body_line if line.strip() else line)
+    return "\n".join(result) + "\n"

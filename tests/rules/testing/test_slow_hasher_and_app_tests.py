@@ -1,0 +1,102 @@
+"""DJV603 and DJV604 edge cases."""
+
+from __future__ import annotations
+
+from rules.harness import check_fixed, check_flags, check_noop
+
+BASE = {"config/settings/base.py": 'INSTALLED_APPS = ["django.contrib.auth"]\nMIDDLEWARE = []\n'}
+TEST_SETTINGS = "config/settings/test.py"
+
+
+def test_own_hasher_list_gets_md5_first(tmp_path):
+    check_fixed(
+        """\
+        from .base import *  # noqa: F403
+
+        PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+        """,
+        """\
+        from .base import *  # noqa: F403
+
+        PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+        ]
+        """,
+        "DJV603", tmp_path, path=TEST_SETTINGS, files=BASE,
+    )
+
+
+def test_inherited_slow_list_is_overridden_in_the_test_module(tmp_path):
+    base = {"config/settings/base.py": 'INSTALLED_APPS = ["django.contrib.auth"]\n'
+                                       'PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]\n'}
+    check_fixed(
+        """\
+        from .base import *  # noqa: F403
+        """,
+        """\
+        from .base import *  # noqa: F403
+        PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+        """,
+        "DJV603", tmp_path, path=TEST_SETTINGS, files=base,
+    )
+
+
+def test_production_and_development_settings_are_not_checked(tmp_path):
+    check_noop("from .base import *  # noqa: F403\n", "DJV603", tmp_path / "p",
+               path="config/settings/production.py", files=BASE)
+    check_noop("from .base import *  # noqa: F403\n", "DJV603", tmp_path / "d",
+               path="config/settings/development.py", files=BASE)
+
+
+def test_hasher_switched_by_a_conftest_fixture(tmp_path):
+    conftest = {"conftest.py": "import pytest\n\n\n@pytest.fixture(autouse=True)\ndef fast(settings):\n"
+                               "    settings.PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']\n"}
+    check_noop("from .base import *  # noqa: F403\n", "DJV603", tmp_path, path=TEST_SETTINGS,
+               files={**BASE, **conftest})
+
+
+def test_projects_without_auth_are_fine(tmp_path):
+    check_noop('INSTALLED_APPS = ["django.contrib.contenttypes"]\n', "DJV603", tmp_path,
+               path="tests/settings.py")
+
+
+APP_MODELS = "from django.db import models\n\n\nclass Invoice(models.Model):\n    pass\n"
+
+
+def test_app_tested_by_url_namespace(tmp_path):
+    tests = {"tests/test_urls.py": 'from django.urls import reverse\n\n\ndef test_list(client):\n'
+                                   '    assert client.get(reverse("billing:list")).status_code == 200\n'}
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="billing/models.py", files=tests)
+
+
+def test_app_tested_from_a_src_layout_import(tmp_path):
+    tests = {"tests/test_billing.py": "from billing.models import Invoice\n"}
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="src/billing/models.py", files=tests)
+
+
+def test_app_with_views_only_reports_on_views(tmp_path):
+    found = check_flags(
+        """\
+        from django.http import HttpResponse
+
+
+        def invoice_list(request):
+            return HttpResponse("")
+        """,
+        "DJV604", tmp_path, path="billing/views.py",
+    )
+    assert found[0].span.start_line == 3 and "views" in found[0].message
+
+
+def test_views_are_not_reported_when_models_carry_the_finding(tmp_path):
+    check_noop(
+        "def invoice_list(request):\n    return None\n",
+        "DJV604", tmp_path, path="billing/views.py", files={"billing/models.py": APP_MODELS},
+    )
+
+
+def test_test_apps_are_not_apps_to_test(tmp_path):
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="tests/testapp/models.py")
