@@ -4,7 +4,8 @@ Two project facts, both built from one `ast` scan per Python file (cached by pat
 content hash, so an edit re-scans only the edited file):
 
 - `lookup_index(project)`: every `filter()/exclude()/get()/get_or_create()/
-  update_or_create()` keyword (also inside `Q(...)`) and `order_by()` string of the
+  update_or_create()` and `get_object_or_404()` / `get_list_or_404()` keyword (also
+  inside `Q(...)`) and `order_by()` string of the
   workspace, outside tests and migrations, resolved through the model graph to the
   field it reads: `Book.objects.filter(author__name="x")` reads `Author.name`.
   Querysets are recognised where the manager is visible: `Model.objects...`,
@@ -46,6 +47,7 @@ _SINGLE = frozenset({"get", "first", "last", "latest", "earliest", "create", "ge
                      "union", "intersection", "difference", "raw", "dates", "datetimes"})
 _MANAGERS_OF_SELF = ("get_queryset", "queryset")
 _NOT_LOOKUPS = frozenset({"defaults", "create_defaults"})
+_SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"})
 
 Head = tuple[str, ...]  # ("name", "Book", "objects") / ("user", "objects") / ("self",)
 
@@ -219,6 +221,9 @@ class _Scanner:
         return None
 
     def _chain(self, node: ast.Call, scope: _Scope, done: set[int]) -> None:
+        if (_dotted(node.func) or "").rsplit(".", 1)[-1] in _SHORTCUTS and node.args:
+            self._shortcut(node, scope)
+            return
         calls = _chain_calls(node)
         done.update(id(call) for call in calls)
         wanted = [c for c in calls if c.func.attr in FILTERS | ORDERING]  # type: ignore[attr-defined]
@@ -234,6 +239,22 @@ class _Scanner:
             if head is not None and lookups:
                 method = call.func.attr  # type: ignore[attr-defined]
                 self.scan.sites.append(RawSite(head, method, lookups, frozenset(together)))
+
+    def _shortcut(self, node: ast.Call, scope: _Scope) -> None:
+        """`get_object_or_404(Book, slug=slug)`, `get_list_or_404(Book.objects.x(), ...)`."""
+        first = node.args[0]
+        dotted = _dotted(first)
+        if dotted and dotted.rsplit(".", 1)[-1][:1].isupper():
+            head: Head | None = ("name", dotted, "_default_manager")
+        else:
+            head = self.head(first, scope.variables, scope.class_head)
+        lookups = [RawLookup(k.arg, self.columns.name_span(k)) for k in node.keywords if k.arg]
+        for arg in node.args[1:]:
+            lookups += [RawLookup(k.arg or "", self.columns.name_span(k)) for k in _q_keywords(arg)]
+        if head is not None and lookups:
+            together = frozenset(r.path.split("__")[0] for r in lookups) | _filtered_names(first)
+            method = "get" if "object" in (_dotted(node.func) or "") else "filter"
+            self.scan.sites.append(RawSite(head, method, tuple(lookups), together))
 
     def _lookups(self, call: ast.Call):
         method = call.func.attr  # type: ignore[attr-defined]
