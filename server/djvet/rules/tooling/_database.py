@@ -14,20 +14,22 @@ _PSYCOPG = re.compile(r"^\s*[\"']?psycopg", re.I | re.M)
 register_fact("tooling.postgres", FileRole.SETTINGS | FileRole.REQUIREMENTS | FileRole.PYPROJECT)
 
 
-def uses_postgres(project: ProjectIndex) -> bool:
+def uses_postgres(project: ProjectIndex, text: str = "") -> bool:
     """Production's `DATABASES` name a PostgreSQL engine (or a `postgres://` URL); when
-    the settings cannot tell, a `psycopg` requirement decides."""
-    return project.fact("tooling.postgres", _build)
+    the settings cannot tell, a `psycopg` requirement, or `django.contrib.postgres` in
+    the file itself (`text`), decides."""
+    verdict = project.fact("tooling.postgres", _build)
+    return verdict if verdict is not None else "django.contrib.postgres" in text
 
 
-def _build(project: ProjectIndex) -> bool:
+def _build(project: ProjectIndex) -> bool | None:
     verdict = _from_settings(project)
     if verdict is not None:
         return verdict
     for path in project.files():
         if project.roles(path, "") & FileRole.REQUIREMENTS and _PSYCOPG.search(project.read(path) or ""):
             return True
-    return False
+    return None
 
 
 def _from_settings(project: ProjectIndex) -> bool | None:

@@ -15,27 +15,29 @@ a large table, during which the site's inserts and updates queue up and time out
 
 ## Example
 ```python
-from django.db import migrations, models
+from django.contrib.postgres.indexes import GinIndex
+from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("library", "0004_book_isbn")]
+    dependencies = [("library", "0004_book_search")]
     operations = [
-        migrations.AddIndex(model_name="book", index=models.Index(fields=["isbn"], name="book_isbn_idx")),
+        migrations.AddIndex(model_name="book", index=GinIndex(fields=["search"], name="book_search_gin")),
     ]
 ```
 
 ## Use instead
 ```python
+from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import AddIndexConcurrently
-from django.db import migrations, models
+from django.db import migrations
 
 
 class Migration(migrations.Migration):
     atomic = False
-    dependencies = [("library", "0004_book_isbn")]
+    dependencies = [("library", "0004_book_search")]
     operations = [
-        AddIndexConcurrently(model_name="book", index=models.Index(fields=["isbn"], name="book_isbn_idx")),
+        AddIndexConcurrently(model_name="book", index=GinIndex(fields=["search"], name="book_search_gin")),
     ]
 ```
 
@@ -89,7 +91,7 @@ _COLUMNS = re.compile(r"^models\.(?!ManyToMany|Generated)\w*Field$|^models\.(For
 
 @RULE.on_module
 def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
-    if is_initial(ctx.tree) or not uses_postgres(ctx.project):
+    if is_initial(ctx.tree) or not uses_postgres(ctx.project, ctx.text):
         return
     created = created_models(ctx.tree, ctx.path)
     for node in iter_nodes(ctx.tree, {"atom_expr", "power"}):
