@@ -154,7 +154,7 @@ def _is_settings(folders: tuple[str, ...], stem: str, text: str) -> bool:
 def _is_deploy(name: str, suffix: str) -> bool:
     return (
         name in ("procfile", "dockerfile", "containerfile")
-        or name.startswith(("dockerfile.", "docker-compose", "compose."))
+        or name.startswith(("dockerfile.", "dockerfile-", "docker-compose", "compose."))
         or suffix in (".dockerfile", ".service")
     )
 
