@@ -23,7 +23,7 @@ from djvet.core.suppression import Suppressions, scan_lines, scan_python
 GRAMMAR = parso.load_grammar(version="3.13")
 
 _TEMPLATE_SUFFIXES = {".html", ".htm", ".djhtml", ".txt", ".xml", ".jinja", ".jinja2"}
-_TEXT_NAMES = ("procfile", "dockerfile", "docker-compose", "compose.")
+_TEXT_NAMES = ("procfile", "dockerfile", "containerfile", "docker-compose", "compose.")
 _TEXT_SUFFIXES = {".service", ".toml", ".cfg", ".yml", ".yaml", ".in", ".dockerfile"}
 
 
