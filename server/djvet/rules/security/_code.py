@@ -102,6 +102,17 @@ def single_value(name: Any) -> Any | None:
     return None
 
 
+def reaching_value(name: Any) -> Any | None:
+    """The value of the last plain assignment to `name` before the statement using it
+    (straight-line reading: `sql = "..."` then `sql = sql.format(...)`)."""
+    statement = name.get_definition() or search_ancestor(name, "expr_stmt", "simple_stmt")
+    earlier = [b for b in bindings(name) if b.name.start_pos < name.start_pos
+               and (statement is None or b.statement is not statement)]
+    if earlier and earlier[-1].kind == "assign":
+        return earlier[-1].value
+    return None
+
+
 def loads_of(binding: Binding) -> list[Any]:
     """The uses (not bindings) of a bound variable within its scope."""
     scope = scope_of(binding.name)
@@ -138,6 +149,10 @@ def is_request_data(node: Any, depth: int = 0) -> bool:
 
 
 def _operands(node: Any) -> Iterator[Any]:
+    if node.type == "test" and len(node.children) == 5 and node.children[1] == "if":
+        yield node.children[0]  # `a if condition else b`: the condition is not the value
+        yield node.children[4]
+        return
     if node.type == "fstring":
         for child in node.children:
             if child.type == "fstring_expr":
@@ -172,6 +187,11 @@ def _attr(trailer: Any) -> str | None:
     if trailer.type == "trailer" and trailer.children[0] == "." and len(trailer.children) == 2:
         return trailer.children[1].value
     return None
+
+
+def is_starred(argument: Any) -> bool:
+    """`*args` or `**kwargs` in a call."""
+    return argument.type == "argument" and argument.children[0] in ("*", "**")
 
 
 def _call_args(trailer: Any) -> list[Any]:
@@ -225,8 +245,7 @@ def _plain_string(node: Any) -> bool:
 def _constant_chain(node: Any, depth: int) -> bool:
     children = node.children
     head = children[0]
-    text = code_of(node)
-    if text.startswith("settings.") and all(_attr(t) for t in children[1:]):
+    if head.type == "name" and head.value == "settings" and all(_attr(t) for t in children[1:]):
         return True
     if head.type == "name" and head.value in _GETTEXT and len(children) == 2:
         args = _call_args(children[1])
@@ -345,6 +364,7 @@ class Built:
     node: Any
     parts: list[Part]
     literals: list[Literal] = field(default_factory=list)
+    remote: bool = False  # the template is a literal assigned in another statement
 
     @property
     def holes(self) -> list[Hole]:
@@ -435,6 +455,9 @@ def _merge(parts: list[Part]) -> list[Part]:
 
 def _template(node: Any) -> tuple[list[Literal], list[str]] | None:
     """The literals of a plain string template and their values."""
+    if node.type == "name":
+        value = reaching_value(node)
+        return _template(value) if value is not None and value.type != "name" else None
     if node.type not in ("string", "strings") or not _plain_string(node):
         return None
     literals = _literals(node)
@@ -476,7 +499,7 @@ def _from_percent(node: Any) -> Built | None:
         return None
     for hole, item in zip([p for p in parts if isinstance(p, Hole)], items, strict=True):
         hole.expr = item
-    return Built("percent", node, _merge(parts), literals)
+    return Built("percent", node, _merge(parts), literals, remote=left.type == "name")
 
 
 def _percent_items(right: Any, holes: list[Hole]) -> list[Any | None] | None:
@@ -538,7 +561,7 @@ def _from_format(node: Any) -> Built | None:
     literals, values = template
     positional, keywords = call_arguments(
         node.children[2].children[1] if len(node.children[2].children) == 3 else None)
-    starred = any(code_of(p).startswith("*") for p in positional)
+    starred = any(is_starred(p) for p in positional)
     parts: list[Part] = []
     auto = 0
     for index, value in enumerate(values):
@@ -556,7 +579,7 @@ def _from_format(node: Any) -> Built | None:
             elif name.isidentifier():
                 expr = keywords.get(name)
             parts.append(Hole(expr, index, conversion or "", spec or ""))
-    return Built("format", node, _merge(parts), literals)
+    return Built("format", node, _merge(parts), literals, remote=node.children[0].type == "name")
 
 
 def _from_concat(node: Any) -> Built | None:

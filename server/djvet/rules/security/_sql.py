@@ -31,6 +31,7 @@ from djvet.rules.security._code import (
     built_string,
     is_constant,
     is_request_data,
+    is_starred,
     placeholder_list,
 )
 
@@ -95,7 +96,7 @@ def _name_before(children: list[Any], index: int) -> str | None:
 def _sink(node: Any, name: str, receiver: list[Any], trailer: Any, index: int) -> Sink | None:
     args = trailer.children[1] if len(trailer.children) == 3 else None
     positional, keywords = call_arguments(args)
-    starred = any(code_of(p).startswith("*") for p in positional)
+    starred = any(is_starred(p) for p in positional)
     first = positional[0] if positional and not starred else None
     second = positional[1] if len(positional) > 1 and not starred else None
     if name == "RawSQL" and (index == 1 or code_of(receiver[-1]) == ".RawSQL"):
@@ -196,7 +197,7 @@ class Slot:
         return self.position in VALUE_POSITIONS or self.tainted
 
 
-def slots(built: Built) -> list[Slot]:
+def slots(built: Built, depth: int = 0, active: frozenset[Any] = frozenset()) -> list[Slot]:
     text = built.text()
     found, at = [], 0
     for index, part in enumerate(built.parts):
@@ -204,7 +205,7 @@ def slots(built: Built) -> list[Slot]:
             position = _position(text[:at], text[at + 1:], part)
             trusted = part.expr is not None and (
                 part.conversion in _NUMBER_CONVERSIONS or part.spec.endswith(("d", "f"))
-                or trusted_sql(part.expr))
+                or trusted_sql(part.expr, depth + 1, active))
             tainted = part.expr is not None and is_request_data(part.expr)
             found.append(Slot(part, index, "list" if part.many and position == "value" else position,
                               trusted, tainted))
@@ -257,15 +258,23 @@ def _in_value_list(tail: str) -> bool:
     return False
 
 
-def trusted_sql(expr: Any, depth: int = 0) -> bool:
-    """Expressions that cannot carry text from outside the code into SQL."""
-    if depth > 4:
+def trusted_sql(expr: Any, depth: int = 0, active: frozenset[Any] = frozenset()) -> bool:
+    """Expressions that cannot carry text from outside the code into SQL. A variable is
+    trusted when every value it is bound to is; while those are read, the variable
+    itself counts as trusted (`v = quote_name(c)`, then `v = "TO_CHAR(%s)" % v`)."""
+    if depth > 8:
         return False
     if is_constant(expr) or placeholder_list(expr):
         return True
     if expr.type == "name":
         found = [b for b in bindings(expr) if b.name is not expr]
-        return bool(found) and all(_trusted_binding(b, depth) for b in found)
+        key = (id(found[0].statement), expr.value) if found else None
+        if key in active:
+            return True
+        return bool(found) and all(_trusted_binding(b, depth, active | {key}) for b in found)
+    if expr.type in ("atom_expr", "power") and expr.children[0].type == "name" and all(
+            t.type == "trailer" and t.children[0] == "[" for t in expr.children[1:]):
+        return trusted_sql(expr.children[0], depth + 1, active)  # `compiled[0]` of a trusted tuple
     if expr.type in ("atom_expr", "power"):
         names = [c.children[1].value for c in expr.children[1:]
                  if c.type == "trailer" and c.children[0] == "." and len(c.children) == 2]
@@ -278,23 +287,27 @@ def trusted_sql(expr: Any, depth: int = 0) -> bool:
         if head.type == "name" and head.value == "str" and len(expr.children) == 2:
             inner = call_arguments(expr.children[1].children[1] if len(expr.children[1].children) == 3
                                    else None)[0]
-            return len(inner) == 1 and trusted_sql(inner[0], depth + 1)
+            return len(inner) == 1 and trusted_sql(inner[0], depth + 1, active)
     if expr.type == "atom" and expr.children[0] == "(" and len(expr.children) == 3:
-        return trusted_sql(expr.children[1], depth + 1)
+        return trusted_sql(expr.children[1], depth + 1, active)
+    if expr.type == "test" and len(expr.children) == 5 and expr.children[1] == "if":
+        return trusted_sql(expr.children[0], depth + 1, active) and trusted_sql(
+            expr.children[4], depth + 1, active)
+    if expr.type in ("or_test", "and_test"):
+        return all(trusted_sql(c, depth + 1, active) for c in expr.children[0::2])
     built = built_string(expr)
-    if built is not None:
-        return all(s.trusted or s.position not in VALUE_POSITIONS and not s.tainted for s in slots(built))
-    return False
+    # A string built from trusted parts only (a value or a clause made of constants).
+    return built is not None and all(s.trusted for s in slots(built, depth + 1, active))
 
 
-def _trusted_binding(binding: Binding, depth: int) -> bool:
-    if binding.kind in ("assign", "augassign") and binding.value is not None:
-        return trusted_sql(binding.value, depth + 1)
-    if binding.kind == "unpack" and binding.value is not None:
+def _trusted_binding(binding: Binding, depth: int, active: frozenset[Any]) -> bool:
+    if binding.value is None:
+        return False
+    if binding.kind in ("assign", "augassign", "unpack"):
         # `sql, params = queryset.query.sql_with_params()`: SQL the ORM compiled.
-        return trusted_sql(binding.value, depth + 1)
-    if binding.kind == "for" and binding.value is not None:
-        return is_constant(binding.value) or trusted_sql(binding.value, depth + 1)
+        return trusted_sql(binding.value, depth + 1, active)
+    if binding.kind == "for":
+        return is_constant(binding.value) or trusted_sql(binding.value, depth + 1, active)
     return False
 
 

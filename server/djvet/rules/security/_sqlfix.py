@@ -88,7 +88,9 @@ def _blocker(sink: Sink, built: Built, found: list[Slot], binding: Binding | Non
     if sink.starred:
         return "the call unpacks `*args`/`**kwargs`"
     if sink.kind == "executemany":
-        return "`executemany()` needs the values in every row of its parameters"
+        return "`executemany()` takes one row of parameters per run"
+    if built.remote:
+        return "the SQL template is assigned in another statement"
     if binding is not None:
         if binding.kind != "assign":
             return f"`{binding.name.value}` is built over several statements"
