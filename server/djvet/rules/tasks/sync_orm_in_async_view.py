@@ -58,7 +58,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from djvet.core.context import FileContext
-from djvet.core.model import Applicability, Diagnostic, Fix, Severity, Span
+from djvet.core.model import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.querysets import Evaluator
@@ -101,9 +101,7 @@ def _fix(ctx: FileContext, use: OrmUse) -> Fix | None:
         return None
     edits, wrap = found
     if use.kind == "shortcut" and not wrap:
-        name = f"a{use.anchor.value}"
-        if name not in module_names(ctx.tree):
-            edits.append(add_import(ctx.tree, "django.shortcuts", name))
+        edits += _shortcut_import(ctx, use.anchor)
     if wrap:
         if "sync_to_async" not in module_names(ctx.tree):
             edits.append(add_import(ctx.tree, "asgiref.sync", "sync_to_async"))
@@ -111,6 +109,18 @@ def _fix(ctx: FileContext, use: OrmUse) -> Fix | None:
         return Fix.make(title, edits, Applicability.UNSAFE)
     safe = version.source not in _GUESSED
     return Fix.make(_title(use), edits, Applicability.SAFE if safe else Applicability.UNSAFE)
+
+
+def _shortcut_import(ctx: FileContext, leaf: Any) -> list[Edit]:
+    """Import `aget_object_or_404`: rename the imported name when this was its only use."""
+    name = f"a{leaf.value}"
+    if name in module_names(ctx.tree):
+        return []
+    leaves = ctx.tree.get_used_names().get(leaf.value, [])
+    imported = [n for n in leaves if n.is_definition() and n.parent.type in ("import_from", "import_as_names")]
+    if len(leaves) == 2 and len(imported) == 1:
+        return [Edit(Span.of(imported[0]), name)]
+    return [add_import(ctx.tree, "django.shortcuts", name)]
 
 
 def _title(use: OrmUse) -> str:

@@ -137,8 +137,11 @@ def _remove_name(ctx: FileContext, statement: Any, local: Any) -> Edit | None:
     if len(names) == 1:
         if simple.type != "simple_stmt" or len(simple.children) != 2:
             return None  # `import x; y = 1`: leave it
-        line = simple.start_pos[0] - 1
-        return Edit(Span(line, 0, simple.end_pos[0] - 1, 0), "")
+        line, end = simple.start_pos[0] - 1, simple.end_pos[0] - 1
+        lines = ctx.document.lines
+        if line > 0 and end < len(lines) and not lines[line - 1].strip() and not lines[end].strip():
+            line -= 1  # the import was a block of its own: drop one of the blank lines around it
+        return Edit(Span(line, 0, end, 0), "")
     unit = local.parent if local.parent.type == "import_as_name" else local
     container = unit.parent
     siblings = container.children
