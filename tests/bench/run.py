@@ -20,6 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "server"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from djvet.core.config import Config, load_config  # noqa: E402
 from djvet.core.document import parse_python  # noqa: E402
@@ -150,9 +151,30 @@ def bench_check(corpus: Path) -> None:
           f"(djvet/ruff = {timings['djvet'] / max(timings['ruff'], 1e-6):.0f}x)")
 
 
+def bench_server(corpus: Path) -> None:
+    from lsp_latency import measure
+
+    print(f"Edit -> diagnostics through `djvet server` on {corpus.name} (debounce excluded)")
+    modules = [("~200", "netbox/ipam/models/asns.py", None), ("~1,000", "netbox/extras/models/models.py", 0.100),
+               ("~5,000", "netbox/dcim/views.py", 0.250)]
+    for label, relative, limit in modules:
+        module = corpus / relative
+        if not module.exists():
+            continue
+        numbers = measure(corpus, module)
+        print(f"  {label} lines ({numbers['lines']:.0f}): p50 {numbers['p50'] * 1000:.0f} ms, "
+              f"p95 {numbers['p95'] * 1000:.0f} ms")
+        if limit is not None:
+            budget(f"edit -> diagnostics p95 <= {limit * 1000:.0f} ms for {label} lines",
+                   numbers["p95"] <= limit, f"{numbers['p95'] * 1000:.0f} ms")
+
+
 def main() -> int:
     bench_analysis()
     found = corpora()
+    for corpus in found:
+        if corpus.name == "netbox":
+            bench_server(corpus)
     if not found:
         print("No corpora found (set DJVET_BENCH_CORPORA to a folder of checked-out Django projects);"
               " skipping the project benchmarks.")

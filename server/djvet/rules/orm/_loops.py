@@ -46,6 +46,8 @@ class Query:
                     continue
                 for reverse in owner.fields.values():
                     if reverse.remote_field == keyword and reverse.target == self.model and reverse.reverse:
+                        if self.method == "count" and reverse.kind != "reverse_o2o":
+                            return f"annotate the loop's queryset with `Count(\"{reverse.name}\")`"
                         call = "select_related" if reverse.kind == "reverse_o2o" else "prefetch_related"
                         return f"read `{var}.{reverse.name}` with `{call}(\"{reverse.name}\")`"
             if keyword in ("pk", "id") and text.startswith(var + "."):
@@ -91,8 +93,11 @@ def _body(loop: Any) -> list[Any]:
 
 
 def _bounded(iterable: Any) -> bool:
-    """A literal collection or `range(<number>)`: a fixed, small number of iterations."""
+    """A literal collection, a constant (`for name in CONNECTORS`) or `range(<number>)`:
+    a fixed, small number of iterations."""
     if list_items(iterable) is not None or (iterable.type == "atom" and iterable.children[0] == "{"):
+        return True
+    if iterable.type == "name" and iterable.value.isupper():
         return True
     text = code_of(iterable)
     if text.startswith("range(") and iterable.type in ("atom_expr", "power"):
@@ -149,6 +154,8 @@ def _query(evaluator: Evaluator, node: Any, method: str | None, names: set[str],
     built = queryset.origin.chain
     if not isinstance(evaluator.value(built.children[0]), ModelClass):
         return None  # a queryset from a helper or a relation: not a query of a model's manager
+    if "select_for_update" in code_of(node) or "select_for_update" in code_of(built):
+        return None  # a row lock taken per item on purpose
     calls = [c for c in (*node.children[1:], *(built.children[1:] if built is not node else ()))
              if c.type == "trailer" and c.children[0] == "("]
     if not any(_mentions(c, names) for c in calls):

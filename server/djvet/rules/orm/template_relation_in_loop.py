@@ -69,14 +69,19 @@ from djvet.project.models import model_graph
 from djvet.project.nplusone import SELECT
 from djvet.project.template_n1 import (
     TemplateAccess,
+    cached_reads,
     merge_fixes,
     missing_reads,
     origin_key,
     render_fix,
     render_reads,
+)
+from djvet.project.template_views import (
+    Evaluators,
+    might_render,
+    renders_in,
     renders_reaching,
 )
-from djvet.project.template_views import Evaluators, might_render, renders_in
 from djvet.project.templates import is_django_template
 
 RULE = Rule(
@@ -115,8 +120,15 @@ def _view_message(ctx: FileContext, group: list[TemplateAccess]) -> str:
     texts = ", ".join(f"`{a.text}`" for a in group[:2])
     more = f" and {len(group) - 2} more" if len(group) > 2 else ""
     template = ctx.config.relative(first.template)
+    calls = {"select_related": [], "prefetch_related": []}
+    for access in group:
+        lookups = calls["select_related" if access.kind == SELECT else "prefetch_related"]
+        if "__".join(access.path) not in lookups:
+            lookups.append("__".join(access.path))
+    advice = " and ".join(f"`{call}({', '.join(repr(x) for x in lookups)})`"
+                          for call, lookups in calls.items() if lookups)
     return (f"`{template}` reads {texts}{more} once per `{_name(ctx, first.loop.queryset.model)}` "
-            f"of this queryset; add {', '.join(dict.fromkeys(f'`{_advice(a)}`' for a in group))}")
+            f"of this queryset; add {advice}")
 
 
 @RULE.on_module
@@ -130,10 +142,9 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
 
 def _in_template(ctx: FileContext) -> Iterator[Diagnostic]:
     """At each read of this template that some rendering view's queryset misses."""
-    evaluators = Evaluators(ctx.project)
     found: dict[Span, tuple[TemplateAccess, str, list[Fix | None]]] = {}
     for render in renders_reaching(ctx.project, ctx.path):
-        reads = render_reads(ctx.project, render, evaluators)
+        reads = cached_reads(ctx.project, render)
         missing = missing_reads(ctx.project, reads)
         groups: dict[int | None, list[TemplateAccess]] = {}
         for access in missing:

@@ -117,10 +117,8 @@ def check_app(ctx: FileContext) -> Iterator[Diagnostic]:
         yield RULE.diagnostic(ctx, _first_class(ctx), message=message)
     for group in cycles(facts.imports):
         if app.name in group:
-            others = ", ".join(f"`{name}`" for name in group if name != app.name)
-            text = f"App `{app.name}` and {others} import each other at module level"
-            yield RULE.diagnostic(ctx, _import_of(ctx, group, app.name),
-                                  message=text if len(text) <= 100 else RULE.message)
+            others = [f"`{name}`" for name in group if name != app.name]
+            yield RULE.diagnostic(ctx, _import_of(ctx, group, app.name), message=_cycle_message(app.name, others))
 
 
 def _domains(ctx: FileContext, app: AppInfo) -> str | None:
@@ -132,6 +130,17 @@ def _domains(ctx: FileContext, app: AppInfo) -> str | None:
     if total < MIN_MODELS or len(groups) < MIN_GROUPS or len(groups[0]) * 2 >= total:
         return None
     return f"App `{app.label}` has {total} models in {len(groups)} unrelated groups; split it by domain"
+
+
+def _cycle_message(app: str, others: list[str]) -> str:
+    if len(others) == 1:
+        return f"Apps `{app}` and {others[0]} import each other at module level"
+    for shown in (3, 2, 1):
+        listed = ", ".join(others[:shown]) + (", ..." if len(others) > shown else "")
+        message = f"App `{app}` is in a module-level import cycle with {len(others)} apps ({listed})"
+        if len(message) <= 100:
+            return message
+    return RULE.message
 
 
 def _first_class(ctx: FileContext) -> Span:

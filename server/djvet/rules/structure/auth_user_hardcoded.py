@@ -112,7 +112,7 @@ def _is_auth_user(ctx: FileContext, target: Any) -> bool:
 def _fix(ctx: FileContext, target: Any) -> Fix | None:
     edits: list[Edit] = [replace_node(target, "settings.AUTH_USER_MODEL")]
     if not binds(ctx, "settings", "django.conf.settings"):
-        if imported_module(ctx.tree, "settings", ctx.path) is not None or _assigned(ctx, "settings"):
+        if imported_module(ctx.tree, "settings", ctx.path) is not None or _shadowed(ctx, target):
             return None  # `settings` means something else here
         edits.append(add_import(ctx, "from django.conf import settings"))
     swapped = model_graph(ctx.project).user_model.lower() != "auth.user"
@@ -120,7 +120,14 @@ def _fix(ctx: FileContext, target: Any) -> Fix | None:
     return Fix.make(RULE.fix_title or "", edits, applicability)
 
 
-def _assigned(ctx: FileContext, name: str) -> bool:
-    return name in ctx.tree.get_used_names() and any(
-        leaf.is_definition() for leaf in ctx.tree.get_used_names()[name]
-    )
+def _shadowed(ctx: FileContext, target: Any) -> bool:
+    """Whether `settings` is bound where `target` is evaluated: at module level, or in
+    the class body holding the field (class attributes of other classes do not count)."""
+    holder = target.search_ancestor("classdef", "funcdef")
+    for leaf in ctx.tree.get_used_names().get("settings", []):
+        if not leaf.is_definition():
+            continue
+        scope = leaf.search_ancestor("classdef", "funcdef")
+        if scope is None or (scope is holder and leaf.start_pos < target.start_pos):
+            return True
+    return False

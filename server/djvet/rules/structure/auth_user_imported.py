@@ -1,7 +1,7 @@
 """
 ## What it does
 Flags `from django.contrib.auth.models import User` in project code (not in
-migrations, and not under `if TYPE_CHECKING:`).
+migrations or tests, and not under `if TYPE_CHECKING:`).
 
 ## Why is this bad?
 With a custom user model (`AUTH_USER_MODEL`), Django's own `User` is swapped out:
@@ -42,8 +42,9 @@ There is no fix when the file subclasses `User` (a proxy or a multi-table child 
 
 ## Peers
 pylint-django `imported-auth-user` (E5142) flags the same import. djvet skips
-migrations (historical models come from `apps.get_model`), `if TYPE_CHECKING:`
-imports (never run) and files that subclass `User`.
+migrations (historical models come from `apps.get_model`), tests (with a custom user
+model they fail on their own; without one they are fixtures' business), `if
+TYPE_CHECKING:` imports (never run) and files that subclass `User`.
 
 ## References
 - Django docs: Referencing the User model
@@ -79,7 +80,7 @@ RULE = Rule(
     fix=FixAvailability.SOMETIMES,
     message="`User` imported from `django.contrib.auth.models`; use `get_user_model()`",
     fix_title="Use `get_user_model()`",
-    excludes=FileRole.MIGRATIONS,
+    excludes=FileRole.MIGRATIONS | FileRole.TESTS,
 )
 
 _SWAPPED = "`User` imported from `django.contrib.auth.models` is swapped out by `AUTH_USER_MODEL`"

@@ -90,12 +90,16 @@ def check_views(ctx: FileContext) -> Iterator[Diagnostic]:
         models = sorted({model for model, _ in writes})
         if len(writes) < MIN_WRITES or len(models) < MIN_MODELS:
             continue
-        names = ", ".join(f"`{m.rsplit('.', 1)[-1]}`" for m in models[:4])
-        message = f"View `{function.name.value}` writes {len(writes)} times to {len(models)} models " \
-                  f"({names}); move the logic to a service"
-        yield RULE.diagnostic(ctx, function.name, message=_trim(message))
+        yield RULE.diagnostic(ctx, function.name, message=_message(function.name.value, len(writes), models))
 
 
-def _trim(message: str) -> str:
-    return message if len(message) <= 100 else RULE.message
+def _message(view: str, writes: int, models: list[str]) -> str:
+    """The longest message within 100 characters: fewer model names, then none."""
+    names = [f"`{m.rsplit('.', 1)[-1]}`" for m in models]
+    for shown in (3, 2, 1):
+        listed = ", ".join(names[:shown]) + (", ..." if len(names) > shown else "")
+        message = f"View `{view}` writes {writes} times to {len(models)} models ({listed}); use a service"
+        if len(message) <= 100:
+            return message
+    return RULE.message
 

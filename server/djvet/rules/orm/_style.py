@@ -1,0 +1,55 @@
+"""How a module writes its code, so a fix fits in: quotes, names in scope, imports."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from djvet.core.edits import insert_at
+from djvet.core.model import Edit
+
+_SINGLE = re.compile(r"(?<![\w\"'])'[A-Za-z_][\w-]*'")
+_DOUBLE = re.compile(r'(?<![\w"\'])"[A-Za-z_][\w-]*"')
+
+
+def quote(text: str) -> str:
+    """The quote character the module mostly uses for short identifiers."""
+    return "'" if len(_SINGLE.findall(text)) > len(_DOUBLE.findall(text)) else '"'
+
+
+def quoted(names: list[str] | tuple[str, ...], text: str) -> str:
+    mark = quote(text)
+    return ", ".join(f"{mark}{name}{mark}" for name in names)
+
+
+def bound_at_module(tree: Any, name: str) -> bool:
+    """Whether a top-level import or definition binds `name`."""
+    for node in tree.iter_imports():
+        if name in (n.value for n in node.get_defined_names()):
+            return True
+    return any(getattr(child, "name", None) is not None and child.name.value == name
+               for child in tree.children if child.type in ("classdef", "funcdef"))
+
+
+def imported_from(tree: Any, name: str) -> str | None:
+    """The module a top-level `from X import name` takes `name` from."""
+    for node in tree.iter_imports():
+        if node.type == "import_from" and name in (n.value for n in node.get_defined_names()):
+            return ".".join(n.value for n in node.get_from_names())
+    return None
+
+
+def import_edit(tree: Any, module: str, name: str) -> Edit | None:
+    """`from module import name` after the module's last top-level import (or its
+    docstring and `__future__` imports); None when `name` is already bound."""
+    if bound_at_module(tree, name):
+        return None
+    line = 0
+    for child in tree.children:
+        first = child.children[0].type if child.type == "simple_stmt" else None
+        if first in ("import_from", "import_name") or (first == "string" and line == 0):
+            # the 0-based line after the statement (its end is past its newline)
+            line = child.end_pos[0] - 1 if child.end_pos[1] == 0 else child.end_pos[0]
+        elif child.type not in ("newline", "endmarker") and line:
+            break
+    return insert_at(line, 0, f"from {module} import {name}\n")
