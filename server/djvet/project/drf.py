@@ -755,11 +755,40 @@ def missing_reads(analyzer: SerializerReads, use: ViewUse) -> list[Read]:
     graph = analyzer.graph
     found = []
     for read in analyzer.reads(use.serializer, queryset.model) or []:
+        read = replace(read, path=without_back_hops(graph, queryset.model, read.path))
+        if not read.path:
+            continue
         if not use.listing and not _below_many(graph, queryset.model, read.path):
             continue  # one object: each relation is one query, not one per row
         if read.kind == BYPASSED or not loaded(graph, queryset, read.path):
             found.append(read)
     return found
+
+
+def without_back_hops(graph: Any, model: str, path: tuple[str, ...]) -> tuple[str, ...]:
+    """`image.exercise` on the images of `exercise.exerciseimage_set` is `exercise`
+    itself: Django caches the way back (reverse FK and one-to-one managers set it), so
+    `exerciseimage_set__exercise__category` reads what `category` reads."""
+    kept: list[tuple[str, str, Any]] = []  # (attribute, model it is read on, relation)
+    current = model
+    for attribute in path:
+        relation = graph.field(current, attribute)
+        if relation is None or relation.target is None:
+            return path
+        if kept and _inverse(kept[-1][2], relation):
+            current = kept.pop()[1]
+            continue
+        kept.append((attribute, current, relation))
+        current = relation.target
+    return tuple(attribute for attribute, _, _ in kept)
+
+
+def _inverse(previous: Any, relation: Any) -> bool:
+    if previous.kind in ("reverse_fk", "reverse_o2o"):
+        return relation.kind in ("fk", "o2o") and relation.name == previous.remote_field
+    if previous.kind == "o2o":
+        return relation.kind == "reverse_o2o" and relation.remote_field == previous.name
+    return False
 
 
 def _below_many(graph: Any, model: str, path: tuple[str, ...]) -> bool:
@@ -853,7 +882,7 @@ def _build_users(project: ProjectIndex) -> dict[tuple[str, str], list[tuple[str,
         if project.roles(path) & (FileRole.TESTS | FileRole.MIGRATIONS):
             continue
         text = project.read(path) or ""
-        if "serializer_class" not in text and "queryset" not in text:
+        if "serializer_class" not in text:  # a DRF view names its serializer (or a base does)
             continue
         tree = tree_of(project, path)
         for node in tree.iter_classdefs() if tree is not None else ():

@@ -98,7 +98,15 @@ def test_bounded_loops_and_other_scopes_are_quiet(tmp_path):
                 Tag.objects.get(name=name)
             for index in range(3):
                 Tag.objects.filter(pk=index).exists()
+            for name in DEFAULT_TAGS:
+                Tag.objects.filter(name=name).exists()
             return {key: Tag.objects.get(name=key) for key in {"x", "y"}}
+
+
+        def locked(ids):
+            # A row lock per item is deliberate.
+            for pk in ids:
+                Tag.objects.select_for_update().filter(pk=pk).get()
 
 
         def deferred(rows):
