@@ -25,7 +25,11 @@ from djvet.project.settings import effective_settings, settings_index
 
 HEALTH_PACKAGES = ("health_check", "watchman", "django_alive", "alive", "django_healthchecks", "ht",
                    "django_probes", "kubernetes_healthcheck")
-_HEALTH = re.compile(r"health|ping|ready|readiness|alive|liveness|heartbeat|status", re.I)
+_HEALTH_WORDS = r"health|healthz|healthcheck|health[-_]check|ping|heartbeat|liveness|readiness|alive"
+# The last segment of a route (`healthz/`, `api/status/`, `^ping/?$`); "status" and "ready"
+# only there, since a route *named* "status" is as often a page showing a status.
+_HEALTH_ROUTE = re.compile(rf"(^|[/^])({_HEALTH_WORDS}|status|ready)/?\??\$?$", re.I)
+_HEALTH_NAME = re.compile(rf"^({_HEALTH_WORDS})([-_](check|endpoint|view))?$", re.I)
 _DATABASE = re.compile(r"\bconnections?\b|\.objects\b|cursor\s*\(|ensure_connection|\.exists\s*\(|\.count\s*\(")
 _ROUTES = {"path", "re_path", "url"}
 MAX_DEPTH = 4
@@ -95,7 +99,7 @@ def _walk(project: ProjectIndex, path: str, tree: Any, depth: int, seen: set[str
                     return None
                 shallow = shallow or result
             continue
-        if not _HEALTH.search(f"{route} {name}"):
+        if not (_HEALTH_ROUTE.search(route) or _HEALTH_NAME.search(name)):
             continue
         verdict = _view_touches_database(project, path, tree, view)
         if verdict is not False:
@@ -160,13 +164,20 @@ def _definition(project: ProjectIndex, path: str, tree: Any, view: Any) -> Any |
             if symbol[0].startswith(HEALTH_PACKAGES):
                 return tree  # a health package's view: counts as a database check
             source_path, name = module_map(project).path_of(symbol[0]), symbol[1]
-    if not source_path:
-        return None
-    source_tree = tree if source_path == path else tree_of(project, source_path)
-    if source_tree is None:
-        return None
-    for node in source_tree.children:
-        target = node.children[-1] if node.type == "decorated" else node
-        if target.type in ("funcdef", "classdef") and target.name.value == name:
-            return target
+    for _ in range(3):  # follow re-exports (`from .admin.status import ping` in views/__init__.py)
+        if not source_path:
+            return None
+        source_tree = tree if source_path == path else tree_of(project, source_path)
+        if source_tree is None:
+            return None
+        for node in source_tree.children:
+            target = node.children[-1] if node.type == "decorated" else node
+            if target.type in ("funcdef", "classdef") and target.name.value == name:
+                return target
+        symbol = imported_symbol(source_tree, name, source_path)
+        if symbol is None:
+            return None
+        if symbol[0].startswith(HEALTH_PACKAGES):
+            return source_tree
+        source_path, name = module_map(project).path_of(symbol[0]), symbol[1]
     return None

@@ -78,8 +78,7 @@ def check_root_urlconf(ctx: FileContext) -> Iterator[Diagnostic]:
     verdict = health_routes(ctx)
     if verdict is None:
         return  # a health route exists, or djvet cannot see every route
-    if verdict:
-        yield RULE.diagnostic(ctx, leaf, message=f"Health route `{verdict}` does not check the database; "
-                                                 "call `connection.ensure_connection()`")
-    else:
-        yield RULE.diagnostic(ctx, leaf)
+    message = RULE.message
+    if verdict and len(verdict) <= 30:
+        message = f"No URL checks the database (`{verdict}` does not); add a health-check endpoint"
+    yield RULE.diagnostic(ctx, leaf, message=message)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,14 +38,55 @@ def imported_models(ctx: FileContext) -> list[ImportedModel]:
             if not uses:
                 continue
             model = _model(ctx, module, original.value)
-            if model is None:
-                continue
+            if model is None or not any(_queries(leaf, model) for leaf in uses):
+                continue  # only constants read from the class: the schema does not matter
             if isinstance(model, str):  # guessed: the module cannot be read
                 found.append(ImportedModel(local.value, local, model))
                 continue
             args = f'"{model.app_label}", "{model.name}"'
-            found.append(ImportedModel(local.value, local, args, _edits(ctx, statement, local, uses, args)))
+            edits = _edits(ctx, statement, local, uses, args) if _historical_suffices(uses, model) else []
+            found.append(ImportedModel(local.value, local, args, edits))
     return found
+
+
+_EXCEPTIONS = {"DoesNotExist", "MultipleObjectsReturned", "_meta"}
+
+
+def _attribute(leaf: Any) -> str | None:
+    """`X.attr` -> "attr"; `X(...)` -> "()"; a bare use -> None."""
+    following = leaf.get_next_sibling()
+    if following is None or following.type != "trailer":
+        return None
+    if following.children[0] == "(":
+        return "()"
+    return following.children[1].value if following.children[0] == "." else None
+
+
+def _managers(model: ModelInfo | str) -> set[str]:
+    names = {"objects", "_default_manager", "_base_manager"}
+    return names if isinstance(model, str) else names | set(model.managers)
+
+
+def _queries(leaf: Any, model: ModelInfo | str) -> bool:
+    """The use reaches the database: a manager, a new instance, or the class handed on."""
+    attribute = _attribute(leaf)
+    if attribute is None:
+        return leaf.parent.type in ("argument", "arglist", "trailer")
+    return attribute == "()" or attribute in _managers(model)
+
+
+def _historical_suffices(uses: list[Any], model: ModelInfo) -> bool:
+    """The historical model has fields and managers only: no fix when a function reads
+    other class attributes, or calls methods the model defines (an overridden `save()`)."""
+    allowed = _managers(model) | _EXCEPTIONS | {"()"}
+    if any((attribute := _attribute(leaf)) is not None and attribute not in allowed for leaf in uses):
+        return False
+    custom = {name for name in model.methods if not name.startswith("__")}
+    for function in {id(f): f for f in (_function_of(u) for u in uses)}.values():
+        called = set(re.findall(r"\.(\w+)\s*\(", function.get_code()))
+        if called & custom:
+            return False
+    return True
 
 
 def _model(ctx: FileContext, module: str, name: str) -> ModelInfo | str | None:
