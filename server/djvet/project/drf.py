@@ -609,12 +609,31 @@ class _Context:
         return found
 
 
+@dataclass(frozen=True)
+class _Call:
+    """The `B(...)` part of a chain `B(...).data`, to report at."""
+
+    children: list[Any]
+
+    @property
+    def parent(self) -> Any:
+        return self.children[0].parent
+
+    @property
+    def start_pos(self) -> tuple[int, int]:
+        return self.children[0].start_pos
+
+    @property
+    def end_pos(self) -> tuple[int, int]:
+        return self.children[-1].end_pos
+
+
 # -- views ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ViewUse:
     """One serializer class a DRF view serializes its queryset with."""
 
-    view: ClassRef
+    view: ClassRef | None  # None: an explicit `BookSerializer(queryset, many=True)` call
     serializer: ClassRef
     listing: bool  # serializes many rows (a list action); else one object
     queryset: QuerySetValue
@@ -634,6 +653,47 @@ def view_uses(classes: Classes, view: ClassRef) -> list[ViewUse]:
     value, anchor, scope = queryset
     return [ViewUse(view, serializer, listing and lists, value, anchor, scope)
             for serializer, lists in _serializers(classes, lineage)]
+
+
+def serializer_calls(classes: Classes, path: str, tree: Any) -> list[ViewUse]:
+    """`BookSerializer(<queryset>, many=True)` calls (an `APIView.get`, an `@api_view`)."""
+    evaluator = Evaluator(classes.project, path, tree)
+    found = []
+    for node, parts in _calls_in(tree):
+        positional, keywords = call_arguments(parts[1])
+        if not positional or "many" not in keywords or code_of(keywords["many"]) != "True":
+            continue
+        serializer = classes.resolve_dotted(path, tree, parts[0])
+        if not isinstance(serializer, ClassRef) or not classes.lineage(serializer).roots() & SERIALIZERS:
+            continue
+        queryset = evaluator.value(positional[0])
+        if isinstance(queryset, QuerySetValue) and queryset.related_from is None:
+            scope = search_ancestor(node.children[0], "funcdef", "classdef", "file_input")
+            found.append(ViewUse(None, serializer, True, queryset, node, scope))
+    return found
+
+
+def _calls_in(tree: Any) -> Iterator[tuple[Any, tuple[str, Any]]]:
+    """(node, (dotted callee, arguments)) of `a.B(...)` calls, also inside a chain."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "children", ())
+        stack.extend(children)
+        if node.type not in ("atom_expr", "power") or children[0].type != "name":
+            continue
+        names = [children[0].value]
+        for index, trailer in enumerate(children[1:], 1):
+            if trailer.type != "trailer":
+                break
+            if trailer.children[0] == "(":
+                arguments = trailer.children[1] if len(trailer.children) == 3 else None
+                yield (node if index == len(children) - 1 else _Call(children[: index + 1]),
+                       (".".join(names), arguments))
+                break
+            if trailer.children[0] != ".":
+                break
+            names.append(trailer.children[1].value)
 
 
 def view_queryset(classes: Classes, lineage: Lineage, start: int = 0) -> tuple[QuerySetValue, Any, Any] | None:
@@ -895,5 +955,6 @@ def _build_users(project: ProjectIndex) -> dict[tuple[str, str], list[tuple[str,
 
 
 __all__ = ["BYPASSED", "PREFETCH", "SELECT", "ClassRef", "Classes", "InstanceScan", "Read",
-           "SerializerReads", "ViewUse", "missing_reads", "override_queryset", "serializer_users",
+           "SerializerReads", "ViewUse", "missing_reads", "override_queryset", "serializer_calls",
+           "serializer_users",
            "top_class", "view_uses"]

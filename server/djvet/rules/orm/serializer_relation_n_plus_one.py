@@ -96,6 +96,7 @@ from djvet.project.drf import (
     SerializerReads,
     ViewUse,
     missing_reads,
+    serializer_calls,
     serializer_users,
     top_class,
     view_uses,
@@ -140,16 +141,20 @@ def _related(use: ViewUse) -> tuple[Related, ...]:
 
 
 def _view_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
-    for node in ctx.tree.iter_classdefs():
-        for use in view_uses(analyzer.classes, ClassRef(ctx.path, node)):
-            missing = [r for r in missing_reads(analyzer, use) if r.kind != BYPASSED]
-            if not missing:
-                continue
-            model = model_name(ctx, use.queryset.model)
+    uses = [use for node in ctx.tree.iter_classdefs() for use in view_uses(analyzer.classes, ClassRef(ctx.path, node))]
+    for use in [*uses, *serializer_calls(analyzer.classes, ctx.path, ctx.tree)]:
+        missing = [r for r in missing_reads(analyzer, use) if r.kind != BYPASSED]
+        if not missing:
+            continue
+        model = model_name(ctx, use.queryset.model)
+        if use.view is None:
+            message = (f"`{use.serializer.name}(many=True)` queries {_lookups(missing)} once per `{model}`; "
+                       f"load them in the queryset")
+        else:
             message = (f"`{use.serializer.name}` queries {_lookups(missing)} once per `{model}` of "
                        f"`{use.view.name}`; load them in its queryset")
-            yield RULE.diagnostic(ctx, use.anchor, message=message, fix=_fix(ctx, use, missing),
-                                  related=_related(use))
+        yield RULE.diagnostic(ctx, use.anchor, message=message, fix=_fix(ctx, use, missing),
+                              related=_related(use))
 
 
 def _serializer_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
