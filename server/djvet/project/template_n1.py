@@ -17,13 +17,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from djvet.core.model import Fix, Span
-from djvet.core.roles import FileRole
-from djvet.project.index import ProjectIndex, normalize, register_fact
+from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo, model_graph
 from djvet.project.nplusone import NOT_SUMMARISED, PREFETCH, SELECT, Analysis, _Scanner
 from djvet.project.qsfix import kinds, loaded, queryset_fix
 from djvet.project.querysets import Instance, Loop, QuerySetValue, RelatedManager
-from djvet.project.template_views import Entry, Evaluators, Page, Render, iter_renders
+from djvet.project.template_views import Entry, Evaluators, Page, Render
 from djvet.project.templates import (
     Expr,
     Tag,
@@ -89,11 +88,18 @@ def render_reads(project: ProjectIndex, render: Render, evaluators: Evaluators) 
     if root is None:
         return reads
     walker = _Walker(project, evaluators, reads)
+    if not any(_iterable(walker._lookup(render.context, name)) for name in render.context):
+        return reads  # nothing the templates could loop over: no walk needed
     # Absurdly nested templates: what was found so far stands.
     with contextlib.suppress(RecursionError):
         walker.render(root, dict(render.context), 0)
     reads.accesses = _first_per_path(reads.accesses)
     return reads
+
+
+def _iterable(value: Any) -> bool:
+    """A context value whose rows (or whose relations' rows) a template can loop over."""
+    return isinstance(value, (QuerySetValue, Page)) or (isinstance(value, Instance) and value.source is not None)
 
 
 def _first_per_path(accesses: list[TemplateAccess]) -> list[TemplateAccess]:
@@ -399,50 +405,12 @@ class _GroupList:
     instance: Instance
 
 
-# -- which renders reach a template ---------------------------------------------------------
-def _closure(project: ProjectIndex, root: str, cache: dict[str, set[str]]) -> set[str]:
-    """The templates a render of `root` may walk: its `extends` parents and includes."""
-    if root in cache:
-        return cache[root]
-    files = template_files(project)
-    seen: set[str] = set()
-    pending = [root]
-    while pending:
-        path = pending.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        template = read_template(project, path)
-        if template is None:
-            continue
-        for tag in template.walk():
-            if isinstance(tag, Tag) and tag.name in ("extends", "include") and tag.bits:
-                name = literal_name(tag.bits[0])
-                paths = files.by_name.get(name.strip().lstrip("/"), []) if name else []
-                pending.extend(p for p in paths[:2] if p != path)
-    cache[root] = seen
-    return seen
-
-
-def _build_reach(project: ProjectIndex) -> dict[str, list[Render]]:
-    files = template_files(project)
-    cache: dict[str, set[str]] = {}
-    reach: dict[str, list[Render]] = {}
-    for render in iter_renders(project):
-        root = next((p for p in (files.find(n) for n in render.names) if p), None)
-        if root is None:
-            continue
-        for path in _closure(project, root, cache):
-            reach.setdefault(path, []).append(render)
-    return reach
-
-
-register_fact("template-renders", FileRole.TEMPLATES | FileRole.PYTHON)
-
-
-def renders_reaching(project: ProjectIndex, template_path: str) -> list[Render]:
-    """The view renders that walk the template at `template_path`."""
-    return project.fact("template-renders", _build_reach).get(normalize(template_path), [])
+def cached_reads(project: ProjectIndex, render: Render) -> RenderReads:
+    """`render_reads` of a render from the project's render index, computed once (the
+    index, and this cache with it, is rebuilt when a template or Python file changes)."""
+    if "reads" not in render.memo:
+        render.memo["reads"] = render_reads(project, render, Evaluators(project))
+    return render.memo["reads"]
 
 
 # -- findings and fixes -----------------------------------------------------------------------

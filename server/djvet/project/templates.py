@@ -16,6 +16,7 @@ loader order).
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import re
 from collections.abc import Iterator
@@ -142,6 +143,7 @@ def _split_filters(text: str) -> list[tuple[str, int]]:
     return pieces
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_expr(text: str, start: int) -> Expr | None:
     """A filter expression as Django's `FilterExpression` reads it; None if empty."""
     leading = len(text) - len(text.lstrip())

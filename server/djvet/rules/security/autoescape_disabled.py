@@ -107,13 +107,24 @@ def _safe_filters(ctx: FileContext, template: Template, expr: Expr | None) -> It
 def _in_settings(ctx: FileContext) -> Iterator[Diagnostic]:
     """`"autoescape": False` in a `TEMPLATES` entry (assigned or set by subscript)."""
     for leaf in ctx.tree.get_used_names().get("TEMPLATES", []):
-        statement = leaf.get_definition(include_setitem=True)
+        statement = leaf.get_definition() or _subscript_assignment(leaf)
         if statement is None or statement.type != "expr_stmt":
             continue
         for value in _autoescape_values(statement):
             if value.type == "keyword" and value.value == "False":
                 yield RULE.diagnostic(ctx, value, message='`"autoescape": False` in `TEMPLATES` turns off '
                                                          "HTML escaping in every template (XSS)")
+
+
+def _subscript_assignment(leaf: Any) -> Any:
+    """The statement of `TEMPLATES[0]["OPTIONS"]["autoescape"] = False`, for its leaf."""
+    chain = leaf.parent
+    statement = chain.parent if chain is not None else None
+    if chain is not None and chain.type in ("atom_expr", "power") and chain.children[0] is leaf \
+            and statement is not None and statement.type == "expr_stmt" and statement.children[0] is chain \
+            and len(statement.children) == 3 and statement.children[1] == "=":
+        return statement
+    return None
 
 
 def _autoescape_values(statement: Any) -> Iterator[Any]:
