@@ -111,8 +111,8 @@ def check_task_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
             keyword = code_of(argument.keyword).strip("\"'")
         fix = pass_pk_fix(ctx.project, ctx.path, call.task, argument.position, keyword, label)
         text = code_of(argument.node)
-        shown = f"`{text}`" if len(text) <= 30 else "an argument"
-        message = f"{shown} is a `{model}` instance passed to task `{call.task.name}`; pass its `pk`"
+        shown = f" `{text}`" if len(text) <= 30 else ""
+        message = f"Model instance{shown} (`{model}`) passed to task `{call.task.name}`; pass its `pk`"
         yield RULE.diagnostic(ctx, argument.node, message=message, fix=fix)
 
 
