@@ -134,6 +134,27 @@ def _build(project: ProjectIndex) -> DjangoVersion:
 
 # Requirement files and pyproject.toml feed it; `update_config` drops every fact anyway.
 register_fact("django_version", FileRole.REQUIREMENTS | FileRole.PYPROJECT)
+register_fact("requirement_names", FileRole.REQUIREMENTS | FileRole.PYPROJECT)
+# `psycopg[binary,pool]>=3.1`, `"psycopg2-binary==2.9"`, `name = "psycopg"` (lock files)
+_NAME = re.compile(r"""(?:^|["'\s,])([A-Za-z][A-Za-z0-9_.-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>~!^;"']|$)""", re.M)
+
+
+def requirement_names(project: ProjectIndex) -> frozenset[str]:
+    """Lower-case distribution names the project's requirement and lock files mention
+    (`psycopg`, `psycopg2-binary`, ...): a hint of which drivers it deploys with."""
+    return project.fact("requirement_names", _build_names)
+
+
+def _build_names(project: ProjectIndex) -> frozenset[str]:
+    names: set[str] = set()
+    paths = [p for p in project.files() if project.roles(p, "") & FileRole.REQUIREMENTS]
+    paths += [str(project.root / n) for n in (*_LOCK_FILES, "Pipfile") if (project.root / n).is_file()]
+    for path in paths:
+        text = project.read(path) or ""
+        for line in text.splitlines():
+            code = line.split("#", 1)[0]
+            names.update(m.group(1).lower().replace("_", "-") for m in _NAME.finditer(code))
+    return frozenset(names)
 
 
 def django_version(project: ProjectIndex) -> DjangoVersion:

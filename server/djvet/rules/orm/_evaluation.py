@@ -101,16 +101,26 @@ def _in_loop_without(leaf: Any, definitions: list[Any], scope: Any) -> bool:
     pass its rows are cached."""
     node = leaf.parent
     while node is not None and node is not scope:
-        if _is_loop(node) and not any(_inside(d, node) for d in definitions):
+        iterable = _loop_iterable(node)
+        if iterable is not False and not (iterable is not None and _inside(leaf, iterable)) \
+                and not any(_inside(d, node) for d in definitions):
             return True
         node = node.parent
     return False
 
 
-def _is_loop(node: Any) -> bool:
-    if node.type in ("for_stmt", "while_stmt"):
-        return True
-    return any(getattr(c, "type", "") in _COMPREHENSIONS for c in getattr(node, "children", ()))
+def _loop_iterable(node: Any) -> Any:
+    """The iterable of a loop (evaluated once, unlike the body), None for `while`;
+    False when `node` is no loop."""
+    if node.type == "for_stmt":
+        return node.children[3]
+    if node.type == "while_stmt":
+        return None
+    for child in getattr(node, "children", ()):
+        if getattr(child, "type", "") in _COMPREHENSIONS:
+            first = child.children[1] if child.type == "comp_for" else child
+            return first.children[3]
+    return False
 
 
 def _inside(leaf: Any, node: Any) -> bool:

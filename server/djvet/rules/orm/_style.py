@@ -40,16 +40,27 @@ def imported_from(tree: Any, name: str) -> str | None:
 
 
 def import_edit(tree: Any, module: str, name: str) -> Edit | None:
-    """`from module import name` after the module's last top-level import (or its
-    docstring and `__future__` imports); None when `name` is already bound."""
+    """`from module import name` after the last top-level import from the same package
+    (`django...`), else after the last import (or the docstring); None when `name` is
+    already bound."""
     if bound_at_module(tree, name):
         return None
-    line = 0
+    root = module.split(".")[0]
+    line = same_package = 0
     for child in tree.children:
-        first = child.children[0].type if child.type == "simple_stmt" else None
-        if first in ("import_from", "import_name") or (first == "string" and line == 0):
+        first = child.children[0] if child.type == "simple_stmt" else None
+        kind = first.type if first is not None else None
+        if kind in ("import_from", "import_name") or (kind == "string" and line == 0):
             # the 0-based line after the statement (its end is past its newline)
             line = child.end_pos[0] - 1 if child.end_pos[1] == 0 else child.end_pos[0]
+            if kind in ("import_from", "import_name") and _imports_from(first, root):
+                same_package = line
         elif child.type not in ("newline", "endmarker") and line:
             break
-    return insert_at(line, 0, f"from {module} import {name}\n")
+    return insert_at(same_package or line, 0, f"from {module} import {name}\n")
+
+
+def _imports_from(statement: Any, root: str) -> bool:
+    if statement.type == "import_from":
+        return not statement.level and statement.get_from_names()[0].value == root
+    return any(path[0].value == root for path in statement.get_paths())
