@@ -47,7 +47,6 @@ from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.settings import (
     DEVELOPMENT,
-    effective_settings,
     production_settings_for,
     settings_index,
 )
@@ -99,9 +98,10 @@ def _fix(ctx: FileContext, found: list[tuple[str, str, Any]]) -> Fix | None:
                           if m.environment == DEVELOPMENT and ctx.path in index.chain(m.path))
     if developments:
         development = index.modules[developments[0]]
-        settings = effective_settings(ctx.project, development)
-        missing = [line for line, (name, item) in zip(lines, entries, strict=True)
-                   if settings.contains(name, item) is not True]
+        # What development inherits from here goes away with the fix: only its own entries stay.
+        own = ctx.project.read(development.path) or ""
+        missing = [line for line, (_name, item) in zip(lines, entries, strict=True) if f'"{item}"' not in own
+                   and f"'{item}'" not in own]
         if missing:
             edits.append(_append(ctx, development.path, "".join(f"{line}\n" for line in missing)))
         return Fix.unsafe(RULE.fix_title or "", *edits)
