@@ -36,11 +36,13 @@ def operation(tree: Any, path: str, node: Any, names: set[str]) -> Operation | N
     if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
         return None
     callee = "".join(code_of(c) for c in children[:-1])
-    name = callee.rsplit(".", 1)[-1]
-    if name not in names:
+    if callee.rsplit(".", 1)[-1] not in names and "." in callee:
         return None
-    target = qualified(tree, path, node)
+    target = qualified(tree, path, node)  # also sees `from ... import RunPython as Run`
     if target is None or not target.startswith(_PACKAGES) or "(" in target:
+        return None
+    name = target.rsplit(".", 1)[-1]
+    if name not in names:
         return None
     args = children[-1].children[1] if len(children[-1].children) == 3 else None
     positional, keywords = call_arguments(args)

@@ -1,0 +1,97 @@
+"""DJV902–DJV905 edge cases."""
+
+from __future__ import annotations
+
+from djvet.rules.tooling.runsql_without_reverse import reverse_sql
+from rules.harness import PROJECTS, _folder_files
+from rules.tasks._helpers import findings, fixed
+
+LIBRARY = _folder_files(PROJECTS / "library")
+MIGRATION = "library/migrations/0004_data.py"
+
+
+def test_reverse_sql_for_single_create_statements():
+    assert reverse_sql("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON t (a);") == (
+        "DROP INDEX CONCURRENTLY IF EXISTS ix")
+    assert reverse_sql("create or replace materialized view stats as select 1") == (
+        "DROP MATERIALIZED VIEW IF EXISTS stats")
+    assert reverse_sql("ALTER TABLE t ADD COLUMN IF NOT EXISTS c int") == "ALTER TABLE t DROP COLUMN IF EXISTS c"
+    assert reverse_sql("CREATE INDEX a ON t (x); CREATE INDEX b ON t (y)") is None
+    assert reverse_sql("UPDATE t SET a = 1") is None
+
+
+def test_runpython_from_an_import_alias(tmp_path):
+    source = """
+    from django.db import migrations
+    from django.db.migrations import RunPython as Run
+
+
+    def forwards(apps, schema_editor):
+        pass
+
+
+    class Migration(migrations.Migration):
+        operations = [Run(forwards), migrations.RunPython(*[forwards])]
+    """
+    files = fixed(tmp_path, {MIGRATION: source}, MIGRATION, "DJV902")
+    assert "Run(forwards, Run.noop)" in files[MIGRATION]
+    assert "migrations.RunPython(*[forwards])" in files[MIGRATION]  # arguments out of sight
+
+
+def test_model_used_only_for_its_constants_is_fine(tmp_path):
+    models = LIBRARY["library/models.py"] + "\n\nclass Shelf(models.Model):\n    READING = 'reading'\n"
+    source = """
+    from django.db import migrations
+
+    from library.models import Shelf
+
+
+    def forwards(apps, schema_editor):
+        Historical = apps.get_model("library", "Shelf")
+        Historical.objects.create(name=Shelf.READING)
+    """
+    files = {**LIBRARY, "library/models.py": models, MIGRATION: source}
+    assert findings(tmp_path, files, MIGRATION, "DJV904") == []
+
+
+def test_no_fix_when_the_function_needs_the_real_class(tmp_path):
+    models = LIBRARY["library/models.py"] + (
+        "\n\nclass Shelf(models.Model):\n    READING = 'reading'\n\n"
+        "    def save(self, *args, **kwargs):\n        super().save(*args, **kwargs)\n")
+    source = """
+    from django.db import migrations
+
+    from library.models import Shelf
+
+
+    def forwards(apps, schema_editor):
+        for shelf in Shelf.objects.all():
+            shelf.save()  # the overridden save() must run: the historical model has none
+    """
+    files = {**LIBRARY, "library/models.py": models, MIGRATION: source}
+    found = findings(tmp_path, files, MIGRATION, "DJV904")
+    assert len(found) == 1 and found[0].fix is None
+
+
+POSTGRES = """
+INSTALLED_APPS = ["django.contrib.auth", "library"]
+DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "library"}}
+"""
+ADD_INDEX = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("library", "0003_x")]
+    operations = [migrations.AddIndex("book", models.Index(fields=["title"], name="title_idx"))]
+"""
+
+
+def test_locking_operations_only_on_postgresql(tmp_path):
+    sqlite = POSTGRES.replace("postgresql", "sqlite3")
+    assert findings(tmp_path, {"mysite/settings.py": sqlite, MIGRATION: ADD_INDEX}, MIGRATION, "DJV905") == []
+    found = findings(tmp_path / "pg", {"mysite/settings.py": POSTGRES, MIGRATION: ADD_INDEX}, MIGRATION, "DJV905")
+    assert len(found) == 1 and found[0].fix is not None
+    initial = ADD_INDEX.replace("    dependencies", "    initial = True\n    dependencies")
+    assert findings(tmp_path / "init", {"mysite/settings.py": POSTGRES, MIGRATION: initial}, MIGRATION,
+                    "DJV905") == []
