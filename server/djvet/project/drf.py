@@ -323,7 +323,7 @@ class SerializerReads:
         if names is None:
             return None
         context = _Context(self, ref, model, prefix, anchor, nesting, "HyperlinkedModelSerializer" in roots,
-                           _depth(meta))
+                           _depth(meta), _extra_kwargs(meta))
         found: list[Read] = []
         for name, node in names:
             declaration = declared.get(name)
@@ -403,6 +403,11 @@ class SerializerReads:
         return [(name, node) for name in dict.fromkeys(names) if name not in excluded]
 
 
+def _extra_kwargs(meta: dict[str, tuple[str, Any]]) -> dict[str, Any]:
+    value = literal_value(meta["extra_kwargs"][1]) if "extra_kwargs" in meta else {}
+    return value if isinstance(value, dict) else {}
+
+
 def _depth(meta: dict[str, tuple[str, Any]]) -> int:
     if "depth" not in meta:
         return 0
@@ -422,6 +427,7 @@ class _Context:
     nesting: int
     hyperlinked: bool
     depth: int
+    extra_kwargs: dict[str, Any] = field(default_factory=dict)
 
     def _where(self, node: Any) -> tuple[str, Span]:
         return self.anchor or (self.ref.path, Span.of(node))
@@ -586,8 +592,12 @@ class _Context:
         if self.depth > 0:
             found = [Read(path, kind, name, *anchor, "`Meta.depth`")]
             return found + self._depth_reads(name, relation.target, path, self.depth - 1, anchor)
-        if relation.kind in ("fk", "o2o"):
+        options = self.extra_kwargs.get(name)
+        lookup = options.get("lookup_field", "pk") if isinstance(options, dict) else "pk"
+        if relation.kind in ("fk", "o2o") and (not self.hyperlinked or lookup == "pk"):
             return []  # a primary key (or a `pk` hyperlink): the FK column, no query
+        if relation.kind in ("fk", "o2o"):
+            return [Read(path, SELECT, name, *anchor, f"hyperlink by `{lookup}`")]
         return [Read(path, kind, name, *anchor, "")]
 
     def _depth_reads(self, name: str, model: str, path: tuple[str, ...], depth: int,

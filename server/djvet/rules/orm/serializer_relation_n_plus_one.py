@@ -158,38 +158,44 @@ def _view_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diag
 
 
 def _serializer_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
+    """One finding per field read, naming every view it costs queries in (the engine keeps
+    one finding per place); its fix is the first view's."""
     users = serializer_users(ctx.project)
+    places: dict[tuple[str, Span], list[tuple[ViewUse, list[Read]]]] = {}
     for node in ctx.tree.iter_classdefs():
         for view_path, view_name in users.get((ctx.path, node.name.value), []):
             tree = ctx.tree if view_path == ctx.path else tree_of(ctx.project, view_path)
             view = top_class(tree, view_name) if tree is not None else None
-            if view is None:
-                continue
-            for use in view_uses(analyzer.classes, ClassRef(view_path, view)):
+            for use in view_uses(analyzer.classes, ClassRef(view_path, view)) if view is not None else []:
                 if use.serializer.key == (ctx.path, node.name.value):
-                    yield from _field_findings(ctx, analyzer, use)
+                    for key, reads in _by_field(ctx, analyzer, use).items():
+                        places.setdefault(key, []).append((use, reads))
+    for (field, span), found in places.items():
+        yield _field_finding(ctx, analyzer, field, span, found)
 
 
-def _field_findings(ctx: FileContext, analyzer: SerializerReads, use: ViewUse) -> Iterator[Diagnostic]:
-    missing = missing_reads(analyzer, use)
+def _by_field(ctx: FileContext, analyzer: SerializerReads, use: ViewUse) -> dict[tuple[str, Span], list[Read]]:
     by_field: dict[str, list[Read]] = {}
-    for read in missing:
+    for read in missing_reads(analyzer, use):
         if read.where == ctx.path:
             by_field.setdefault(read.field, []).append(read)
-    fix = _fix(ctx, use, missing)
+    # A method field reads at several places: report its first read only.
+    return {(field, min(r.span for r in reads)): reads for field, reads in by_field.items()}
+
+
+def _field_finding(ctx: FileContext, analyzer: SerializerReads, field: str, span: Span,
+                   found: list[tuple[ViewUse, list[Read]]]) -> Diagnostic:
+    use, reads = found[0]
+    views = ", ".join(f"`{u.view.name}`" for u, _ in found[:2]) + (f" (+{len(found) - 2})" if len(found) > 2 else "")
     model = model_name(ctx, use.queryset.model)
-    for field, reads in by_field.items():
-        # A method field reads at several places: report its first read only.
-        span = min(r.span for r in reads)
-        if all(r.kind == BYPASSED for r in reads):
-            message = (f"`{field}` runs a query per `{model}` of `{use.view.name}` that no prefetch "
-                       f"can serve; annotate it or use `Prefetch(to_attr=...)`")
-            yield RULE.diagnostic(ctx, span, message=message, related=_related(use))
-            continue
-        detail = next((r.detail for r in reads if r.detail), "")
-        message = (f"`{field}`{f' ({detail})' if detail else ''} queries {_lookups(reads)} once per "
-                   f"`{model}` of `{use.view.name}`")
-        yield RULE.diagnostic(ctx, span, message=message, fix=fix, related=_related(use))
+    if all(r.kind == BYPASSED for r in reads):
+        message = (f"`{field}` runs a query per `{model}` of {views} that no prefetch can serve; "
+                   f"annotate it or use `Prefetch(to_attr=...)`")
+        return RULE.diagnostic(ctx, span, message=message, related=_related(use))
+    detail = next((r.detail for r in reads if r.detail), "")
+    message = f"`{field}`{f' ({detail})' if detail else ''} queries {_lookups(reads)} once per `{model}` of {views}"
+    fix = _fix(ctx, use, missing_reads(analyzer, use))
+    return RULE.diagnostic(ctx, span, message=message, fix=fix, related=_related(use))
 
 
 @RULE.on_module
