@@ -102,11 +102,11 @@ class Editor:
         return self.client.published  # type: ignore[attr-defined]
 
     # -- text synchronisation -------------------------------------------------------------
-    def open(self, path: Path) -> str:
+    def open(self, path: Path, language_id: str = "python") -> str:
         uri, text = path.as_uri(), path.read_text(encoding="utf-8")
         self.versions[uri], self.texts[uri] = 1, text
         self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=text)))
+            text_document=lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
         return uri
 
     def change(self, uri: str, text: str) -> int:

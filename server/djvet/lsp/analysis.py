@@ -26,7 +26,9 @@ from djvet.project.index import ProjectIndex
 
 log = logging.getLogger(__name__)
 MAX_FIX_PASSES = 10  # as ruff and `djvet check --fix`
-FACT_ROLES = FileRole.SETTINGS | FileRole.MODELS  # files other documents' findings depend on
+# Files other documents' findings depend on (templates' N+1 findings on their views, and
+# views' on their templates: DJV105).
+FACT_ROLES = FileRole.SETTINGS | FileRole.MODELS | FileRole.VIEWS | FileRole.TEMPLATES
 
 
 @dataclass(frozen=True)

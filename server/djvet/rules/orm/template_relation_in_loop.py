@@ -67,6 +67,7 @@ from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.models import model_graph
 from djvet.project.nplusone import SELECT
+from djvet.project.qsfix import kinds
 from djvet.project.template_n1 import (
     TemplateAccess,
     cached_reads,
@@ -103,16 +104,18 @@ def _name(ctx: FileContext, label: str | None) -> str:
     return info.name if info is not None else (label or "?").rsplit(".", 1)[-1]
 
 
-def _advice(access: TemplateAccess) -> str:
-    lookup = "__".join(access.path)
-    call = "select_related" if access.kind == SELECT else "prefetch_related"
-    return f"{call}('{lookup}')"
+def _call(ctx: FileContext, access: TemplateAccess) -> str:
+    """`select_related` when every hop is single-valued, else `prefetch_related`."""
+    hops = kinds(model_graph(ctx.project), access.loop.queryset.model, access.path) or []
+    single = access.kind == SELECT and all(k in ("fk", "o2o", "reverse_o2o") for k in hops)
+    return "select_related" if single else "prefetch_related"
 
 
 def _template_message(ctx: FileContext, access: TemplateAccess, view: str) -> str:
     via = f" (through `{access.via}`)" if access.via else ""
+    advice = f"{_call(ctx, access)}('{'__'.join(access.path)}')"
     return (f"`{access.text}`{via} queries `{_name(ctx, access.relation.target)}` once per "
-            f"`{_name(ctx, access.loop.queryset.model)}`; add `{_advice(access)}` in `{view}`")
+            f"`{_name(ctx, access.relation.model)}`; add `{advice}` in `{view}`")
 
 
 def _view_message(ctx: FileContext, group: list[TemplateAccess]) -> str:
@@ -120,15 +123,15 @@ def _view_message(ctx: FileContext, group: list[TemplateAccess]) -> str:
     texts = ", ".join(f"`{a.text}`" for a in group[:2])
     more = f" and {len(group) - 2} more" if len(group) > 2 else ""
     template = ctx.config.relative(first.template)
-    calls = {"select_related": [], "prefetch_related": []}
+    calls: dict[str, list[str]] = {"select_related": [], "prefetch_related": []}
     for access in group:
-        lookups = calls["select_related" if access.kind == SELECT else "prefetch_related"]
+        lookups = calls[_call(ctx, access)]
         if "__".join(access.path) not in lookups:
             lookups.append("__".join(access.path))
     advice = " and ".join(f"`{call}({', '.join(repr(x) for x in lookups)})`"
                           for call, lookups in calls.items() if lookups)
-    return (f"`{template}` reads {texts}{more} once per `{_name(ctx, first.loop.queryset.model)}` "
-            f"of this queryset; add {advice}")
+    return (f"`{template}` reads {texts}{more} once per `{_name(ctx, first.relation.model)}` "
+            f"row; add {advice}")
 
 
 @RULE.on_module
