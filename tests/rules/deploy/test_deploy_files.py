@@ -137,3 +137,11 @@ def test_fix_of_runserver_is_verified_against_its_own_finding(tmp_path):
     result = fixed(tmp_path, files, "Procfile", "DJV803")
     assert result["Procfile"] == (
         "web: gunicorn config.wsgi --bind 0.0.0.0:$PORT --env DJANGO_SETTINGS_MODULE=config.prod\n")
+
+
+def test_comments_and_packages_in_pyproject(tmp_path):
+    commented = PYPROJECT.replace('    "celery",  # unpinned\n', '    # the "friendly" fork\n    "celery==5.4.0",\n')
+    found = findings(tmp_path, {"pyproject.toml": commented}, "pyproject.toml", "DJV805")
+    assert [d.message.split("`")[1] for d in found] == ["pytest", "redis"]
+    package = "[build-system]\nrequires = [\"setuptools\"]\n" + PYPROJECT
+    assert findings(tmp_path / "b", {"pyproject.toml": package}, "pyproject.toml", "DJV805") == []

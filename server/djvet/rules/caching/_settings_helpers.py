@@ -8,6 +8,7 @@ Django version decides which settings exist (`STORAGES` is 4.2+, and 5.1 removed
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from djvet.core.parso_utils import string_value
@@ -104,3 +105,11 @@ def installed(settings: EffectiveSettings, app: str) -> bool | None:
             isinstance(item, str) and item.startswith(app + ".apps.") for item in setting.value):
         return True  # `django.contrib.staticfiles.apps.StaticFilesConfig`
     return found
+
+
+def mutated(project: ProjectIndex, settings: EffectiveSettings, name: str) -> bool:
+    """Whether a module of the view changes a dict setting in place
+    (`STORAGES["staticfiles"] = ...`, `CACHES.update(...)`), which djvet does not follow:
+    its value is then unknown."""
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*(\[[^\n]*\]\s*=[^=]|\.(update|setdefault|pop)\()", re.M)
+    return any(pattern.search(project.read(path) or "") for path in settings.chain)

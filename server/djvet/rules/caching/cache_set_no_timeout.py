@@ -65,7 +65,7 @@ from djvet.project.index import ProjectIndex
 from djvet.project.querysets import Evaluator
 from djvet.project.settings import UNKNOWN, effective_settings, settings_index
 from djvet.rules.caching._cache import query_derived, timeout_node, timeout_seconds
-from djvet.rules.caching._settings_helpers import nested_node
+from djvet.rules.caching._settings_helpers import mutated, nested_node
 
 RULE = Rule(
     code="DJV404",
@@ -124,8 +124,9 @@ def _default_forever(ctx: FileContext) -> bool:
 def _default_timeout_is_none(project: ProjectIndex) -> bool:
     """Whether a production settings module sets `CACHES["default"]["TIMEOUT"] = None`."""
     for module in settings_index(project).production_views():
-        caches = effective_settings(project, module).get("CACHES")
-        if caches is None or caches.conditional:
+        settings = effective_settings(project, module)
+        caches = settings.get("CACHES")
+        if caches is None or caches.conditional or mutated(project, settings, "CACHES"):
             continue
         if isinstance(caches.value, dict):
             default = caches.value.get("default")

@@ -58,6 +58,7 @@ from djvet.project.settings import EffectiveSettings
 from djvet.rules.caching._cache import uses_cache_framework
 from djvet.rules.caching._settings_helpers import (
     dict_entries,
+    mutated,
     nested_node,
     nested_value,
     version,
@@ -100,7 +101,7 @@ def check_caches(ctx: FileContext) -> Iterator[Diagnostic]:
                 yield SettingProblem(RULE.message, insert=block, edits=env_imports(ctx))
             return
         backend = nested_value(caches, "default", "BACKEND")
-        if backend not in LOCAL:
+        if backend not in LOCAL or mutated(ctx.project, settings, "CACHES"):
             return
         short = backend.rsplit(".", 1)[-1]
         message = f"`{short}` {LOCAL[backend]}; production needs a shared cache such as Redis"

@@ -90,7 +90,9 @@ def _poetry_table(table: str) -> bool:
 
 
 def _strings(line: str, number: int) -> Iterator[Requirement]:
-    for match in re.finditer(r"\"([^\"]*)\"|'([^']*)'", line):
+    for match in re.finditer(r"\"([^\"]*)\"|'([^']*)'|#.*", line):
+        if match.group().startswith("#"):
+            return  # a comment: quoted words in it are not requirements
         text = match.group(1) if match.group(1) is not None else match.group(2)
         parsed = parse(text)
         if parsed is not None:

@@ -5,7 +5,8 @@ Flags dependencies without a version in pip requirement files (`celery`) and in
 dependency groups; `celery = "*"` for Poetry). Not flagged: pip-tools inputs
 (`requirements.in`, and a `.txt` compiled from one next to it), names pinned by a
 `-c constraints.txt`, and a `pyproject.toml` next to a lock file (`uv.lock`,
-`poetry.lock`, `pdm.lock`), which pins every version.
+`poetry.lock`, `pdm.lock`), which pins every version, or with a `[build-system]` (a
+package others install: its dependencies must stay ranges).
 
 ## Why is this bad?
 An unpinned dependency installs whatever is newest on the day of the build. The same
@@ -75,6 +76,8 @@ def check_requirements(ctx: FileContext) -> Iterator[Diagnostic]:
     if name == "pyproject.toml":
         if any(os.path.exists(os.path.join(folder, lock)) for lock in LOCK_FILES):
             return
+        if re.search(r"^\[build-system\]", ctx.text, re.M):
+            return  # a distributable package: its users' lock files pin, ranges belong here
         found = list(pyproject(lines))
     else:
         stem, suffix = os.path.splitext(ctx.path)

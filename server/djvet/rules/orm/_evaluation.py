@@ -142,11 +142,14 @@ _MIRROR = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!="}
 
 
 def boolean_context(node: Any) -> bool:
-    """Whether Python only asks `node` for its truth: `if`/`while`/`assert` conditions,
-    `x if node else y`, comprehension `if`s, through `not`, `and`, `or` and parentheses."""
+    """Whether Python only asks `node` for its truth: `not node`, `if`/`while`/`assert`
+    conditions, `x if node else y`, comprehension `if`s, through `and`, `or` and
+    parentheses."""
     parent = node.parent
     while parent is not None and (parent.type in ("not_test", "and_test", "or_test")
                                   or (parent.type == "atom" and parent.children[0] == "(")):
+        if parent.type == "not_test":
+            return True
         node, parent = parent, parent.parent
     if parent is None:
         return False

@@ -138,7 +138,9 @@ class PathChecker:
 
     @staticmethod
     def _problem(message: str, part: str, choices: list[str], parts: list[str], index: int) -> Problem:
-        close = difflib.get_close_matches(part, choices, n=1, cutoff=0.7)
+        # `book_set` is the reverse accessor; lookups use the query name `book`.
+        close = [part[:-4]] if part.endswith("_set") and part[:-4] in choices else []
+        close = close or difflib.get_close_matches(part, choices, n=1, cutoff=0.7)
         if not close:
             return Problem(f"{message}: a `FieldError` at run time", None)
         fixed = "__".join([*parts[:index], close[0], *parts[index + 1:]])

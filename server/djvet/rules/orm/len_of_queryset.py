@@ -60,7 +60,7 @@ RULE = Rule(
     message="`len()` loads every row of the queryset to count them; use `.count()`",
     fix_title="Use `.count()`",
     applies_to=FileRole.PYTHON,
-    excludes=FileRole.MIGRATIONS,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 
 

@@ -67,7 +67,7 @@ RULE = Rule(
     message="This existence test loads every row; use `.exists()`",
     fix_title="Use `.exists()`",
     applies_to=FileRole.PYTHON,
-    excludes=FileRole.MIGRATIONS,
+    excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 MESSAGES = {
     "truth": "Testing a queryset's truth loads every row; use `.exists()`",

@@ -9,7 +9,9 @@ definition and lists where it is queried.
 Indexes are `primary_key`, `unique`, `db_index=True`, foreign keys, and the leading
 columns of `Meta.indexes`, `Meta.constraints` (`UniqueConstraint`),
 `unique_together` and `index_together`: a composite index on `("shop", "status")`
-serves `status` only in queries that also filter `shop`. Lookups that a B-tree
+serves `status` only in queries that also filter `shop`. A query that also filters
+an indexed column (a foreign key, `pk`, an indexed field) scans no whole table and
+does not count. Lookups that a B-tree
 index cannot serve (`icontains`, `iexact`, `endswith`, `regex`, `date`) and
 `exclude()` do not count, nor do boolean fields (an index on two values rarely
 helps). A field with `db_index=False` is a decision djvet respects.
@@ -66,8 +68,8 @@ from djvet.core.model import Diagnostic, Edit, Fix, Related, Severity, Span
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.lookups import Site, lookup_index
-from djvet.project.models import FieldInfo, model_graph
-from djvet.rules.orm._indexes import model_indexes, option_state
+from djvet.project.models import FieldInfo, ModelInfo, model_graph
+from djvet.rules.orm._indexes import Indexes, model_indexes, option_state
 
 RULE = Rule(
     code="DJV118",
@@ -112,11 +114,27 @@ def check_fields(ctx: FileContext) -> Iterator[Diagnostic]:
                     or option_state(info) != "unindexed":
                 continue
             indexes = indexes or model_indexes(model)
-            missing = [s for s in sites if not indexes.serves(info.name, s.together)]
+            missing = [s for s in sites if not indexes.serves(info.name, s.together)
+                       and not _narrowed(model, indexes, s.together - {info.name})]
             if missing:
                 unserved.setdefault(info.span, (info, []))[1].extend(missing)
     for span, (info, sites) in sorted(unserved.items()):
         yield from _finding(ctx, span, info, sites)
+
+
+def _narrowed(model: ModelInfo, indexes: Indexes, names: frozenset[str]) -> bool:
+    """Whether the query also filters a column with an index (a foreign key, the
+    primary key, an indexed field): then the database does not scan the whole table."""
+    for name in names:
+        info = model.fields.get(name)
+        if name == "pk" or any(f.attname == name for f in model.fields.values()):
+            return True
+        if info is None:
+            info = next((f for f in model.fields.values() if f.reverse and f.query_name == name), None)
+        if info is not None and (info.kind != "field" or option_state(info) != "unindexed"
+                                 or indexes.serves(name, names)):
+            return True
+    return False
 
 
 def _seeks(site: Site) -> bool:

@@ -94,6 +94,57 @@ def _binding(leaf: Any) -> Binding:
     return Binding("other", leaf, statement, None)
 
 
+def reaching(use: Any) -> list[Binding]:
+    """The bindings of a variable that may give `use` its value, read in source order:
+    from the last one that surely runs before `use` (same block or an enclosing one) to
+    the last one before `use`. `value = escape(value)` thus hides the parameter."""
+    found = [b for b in bindings(use) if b.name is not use]
+    if not found or scope_of(found[0].name) is not scope_of(use):
+        return found  # module-level names: any binding may be the current one
+    before = [b for b in found if b.name.start_pos < use.start_pos
+              and not (b.statement.type == "expr_stmt" and _inside(use, b.statement))]
+    if not before:
+        return found
+    start = 0
+    for index, binding in enumerate(before):
+        if binding.kind == "param" or _inside(use, _block(binding.statement)):
+            start = index
+        else:
+            branches = _complete_if(binding, before, use)
+            if branches is not None:
+                start = before.index(branches)
+    return before[start:]
+
+
+def _complete_if(binding: Binding, before: list[Binding], use: Any) -> Binding | None:
+    """When `binding` sits in an `if`/`elif`/`else` whose every branch binds the name,
+    and the `use` comes after that `if`: the first binding inside it (the `if` as a
+    whole surely binds the name)."""
+    statement = search_ancestor(binding.statement, "if_stmt")
+    if statement is None or _inside(use, statement) or not _inside(use, _block(statement)):
+        return None
+    suites = [c for c in statement.children if c.type in ("suite", "simple_stmt")]
+    if "else" not in [getattr(c, "value", None) for c in statement.children]:
+        return None
+    inside = [b for b in before if _inside(b.statement, statement)]
+    if all(any(_block(b.statement) is suite or b.statement.parent is suite for b in inside)
+           for suite in suites):
+        return inside[0]
+    return None
+
+
+def _block(statement: Any) -> Any:
+    return search_ancestor(statement, "suite", "file_input") or statement.get_root_node()
+
+
+def _inside(node: Any, ancestor: Any) -> bool:
+    while node is not None:
+        if node is ancestor:
+            return True
+        node = node.parent
+    return False
+
+
 def single_value(name: Any) -> Any | None:
     """The value of a variable bound exactly once, by a plain `name = value`."""
     found = bindings(name)
@@ -137,8 +188,7 @@ def is_request_data(node: Any, depth: int = 0) -> bool:
     kind = node.type
     if kind == "name":
         return any(b.value is not None and b.kind in ("assign", "augassign", "unpack", "for")
-                   and b.name is not node and is_request_data(b.value, depth + 1)
-                   for b in bindings(node) if b.name.start_pos < node.start_pos)
+                   and is_request_data(b.value, depth + 1) for b in reaching(node))
     if kind in ("atom_expr", "power"):
         return _chain_is_request(node, depth)
     if kind == "atom" and node.children[0] == "(" and len(node.children) == 3:
@@ -212,7 +262,7 @@ def is_constant(node: Any, depth: int = 0) -> bool:
     if kind == "name":
         if _CONSTANT_NAME.match(node.value) or node.value in ("True", "False", "None"):
             return True
-        found = [b for b in bindings(node) if b.name is not node]
+        found = reaching(node)
         return bool(found) and all(b.kind == "assign" and b.value is not None
                                    and is_constant(b.value, depth + 1) for b in found)
     if kind in ("atom_expr", "power"):
@@ -677,6 +727,26 @@ def _only_placeholders(node: Any) -> bool:
         return items is not None and bool(items) and all(_only_placeholders(i) for i in items)
     value = literal_value(node) if node.type in ("string", "strings") else None
     return isinstance(value, str) and re.fullmatch(r"[\s,()]*(%s[\s,()]*)+", value) is not None
+
+
+# -- peer suppressions -------------------------------------------------------------------
+_PEER_NOQA = re.compile(r"#\s*(noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)|nosec\b(?P<nosec>.*))")
+
+
+def peer_suppressed(ctx: FileContext, node: Any, codes: tuple[str, ...]) -> bool:
+    """Whether a line of `node` already carries `# noqa: <code>` for one of the peer
+    checkers' `codes` (ruff `S308`, `DJ007`...) or a bandit `# nosec` comment: the team
+    reviewed that spot for the same problem."""
+    lines = ctx.document.lines
+    first, last = node.start_pos[0] - 1, node.end_pos[0] - 1
+    for number in range(first, min(last, len(lines) - 1) + 1):
+        for match in _PEER_NOQA.finditer(lines[number]):
+            if match["nosec"] is not None:
+                return True
+            listed = {c.strip() for c in match["codes"].split(",")}
+            if listed & set(codes):
+                return True
+    return False
 
 
 # -- imports -----------------------------------------------------------------------------------

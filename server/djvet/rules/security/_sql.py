@@ -33,6 +33,7 @@ from djvet.rules.security._code import (
     is_request_data,
     is_starred,
     placeholder_list,
+    reaching,
 )
 
 SQL_START = re.compile(
@@ -267,7 +268,7 @@ def trusted_sql(expr: Any, depth: int = 0, active: frozenset[Any] = frozenset())
     if is_constant(expr) or placeholder_list(expr):
         return True
     if expr.type == "name":
-        found = [b for b in bindings(expr) if b.name is not expr]
+        found = reaching(expr)
         key = (id(found[0].statement), expr.value) if found else None
         if key in active:
             return True

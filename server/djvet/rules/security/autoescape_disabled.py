@@ -4,7 +4,7 @@ Flags places where Django's HTML escaping is switched off: `{% autoescape off %}
 blocks and the `|safe` / `|safeseq` filters on variables in templates (a literal such
 as `{{ "<br>"|safe }}`, or a value escaped first with `|escape`/`|escapejs`/
 `|json_script`, is fine), and `"autoescape": False` in the `OPTIONS` of `TEMPLATES`
-in settings.
+in settings. Plain-text templates (`.txt`, e.g. e-mails) are not HTML and are skipped.
 
 ## Why is this bad?
 Autoescaping is what keeps `<script>` in a user's name from running in other users'
@@ -72,7 +72,8 @@ _ESCAPING = {"escape", "force_escape", "escapejs", "json_script", "urlencode", "
 @RULE.on_module
 def check(ctx: FileContext) -> Iterator[Diagnostic]:
     if ctx.document.language is Language.TEMPLATE:
-        if is_django_template(ctx.path):
+        # Plain-text templates (e-mails) use `|safe` to keep `&` and quotes unescaped.
+        if is_django_template(ctx.path) and not ctx.path.lower().endswith(".txt"):
             yield from _in_template(ctx, template_of(ctx.path, ctx.text))
     elif ctx.has_role(FileRole.SETTINGS):
         yield from _in_settings(ctx)

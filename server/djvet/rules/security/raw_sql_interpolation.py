@@ -80,6 +80,7 @@ from djvet.rules.security._code import (
     bindings,
     built_string,
     is_request_data,
+    peer_suppressed,
 )
 from djvet.rules.security._sql import Sink, is_cursor, looks_like_sql, sinks, slots
 from djvet.rules.security._sqlfix import parameterize
@@ -95,6 +96,7 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
+_PEER_CODES = ("S608", "S610", "S611", "B608", "B610", "B611")
 _HOW = {"fstring": "An f-string", "percent": "`%` formatting", "format": "`.format()`",
         "concat": "`+`", "join": "`join()`"}
 
@@ -102,6 +104,8 @@ _HOW = {"fstring": "An f-string", "percent": "`%` formatting", "format": "`.form
 @RULE.on("atom_expr", "power")
 def check_sql_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     for sink in sinks(node):
+        if peer_suppressed(ctx, node, _PEER_CODES):
+            continue
         for argument, slot_name in sink.sql:
             yield from _check_argument(ctx, sink, argument, slot_name)
 

@@ -5,7 +5,8 @@ file names: Django's default `StaticFilesStorage`, WhiteNoise's
 `CompressedStaticFilesStorage` or django-storages' `S3StaticStorage`, whether set in
 `STORAGES["staticfiles"]`, in `STATICFILES_STORAGE` (before Django 5.1) or left to the
 default. On Django 5.1+, a `STATICFILES_STORAGE` naming a manifest storage is ignored,
-so it is flagged too.
+so it is flagged too. Projects with django-compressor installed are left alone: it names
+its CSS and JavaScript bundles by their content and adds hashes to `url()`s in CSS.
 
 ## Why is this bad?
 Without hashed names (`css/site.a1b2c3d4.css`) a deployment cannot tell browsers and
@@ -56,7 +57,12 @@ from djvet.core.parso_utils import string_value
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.settings import EffectiveSettings
-from djvet.rules.caching._settings_helpers import installed, nested_node, version
+from djvet.rules.caching._settings_helpers import (
+    installed,
+    mutated,
+    nested_node,
+    version,
+)
 from djvet.rules.security._settings import (
     SettingProblem,
     middleware,
@@ -95,8 +101,10 @@ def check_static_storage(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         if installed(settings, "django.contrib.staticfiles") is not True:
             return
+        if installed(settings, "compressor") is not False:
+            return  # django-compressor names its bundles by content and hashes CSS url()s
         found = backend(settings, STATICFILES_ALIAS, running)
-        if found.value not in HASHED:
+        if found.value not in HASHED or mutated(ctx.project, settings, "STORAGES"):
             return
         ignored = settings.get("STATICFILES_STORAGE")
         if running >= (5, 1) and ignored is not None:

@@ -1,8 +1,11 @@
 """
 ## What it does
-Flags a model `FileField` without `validators=` when nothing else in the project
-validates it: no `clean_<field>()` (forms) or `validate_<field>()` (DRF serializers)
-method, no `clean()` of the model reading the field, and the field is editable.
+Flags a model `FileField` without `validators=` that users upload to through a
+`ModelForm` or DRF `ModelSerializer` of the project (which runs the model field's
+validators), when nothing else validates it: no `clean_<field>()` (forms) or
+`validate_<field>()` (serializers) method, no form field declared in its place, no
+`clean()` of the model reading the field. Files the application writes itself (exports,
+invoices) and fields a view assigns by hand are not flagged.
 
 `ImageField` is not flagged: Django gives it `validate_image_file_extension`, and its
 form field checks that the upload is an image Pillow can open.
@@ -15,15 +18,23 @@ uploads from another domain).
 
 ## Example
 ```python
+from django import forms
 from django.db import models
 
 
 class Document(models.Model):
     file = models.FileField(upload_to="documents/%Y/%m/")
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["file"]
 ```
 
 ## Use instead
 ```python
+from django import forms
 from django.core.validators import FileExtensionValidator
 from django.db import models
 
@@ -33,6 +44,12 @@ class Document(models.Model):
         upload_to="documents/%Y/%m/",
         validators=[FileExtensionValidator(allowed_extensions=["pdf", "docx", "txt"])],
     )
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = Document
+        fields = ["file"]
 ```
 
 ## Fix safety
@@ -59,8 +76,10 @@ from djvet.core.parso_utils import call_arguments, code_of, string_value
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.index import ProjectIndex, register_fact
+from djvet.project.models import model_graph
 from djvet.project.modules import imported_module
 from djvet.rules.security._code import import_edits
+from djvet.rules.static._exposure import exposed
 
 RULE = Rule(
     code="DJV505",
@@ -103,6 +122,8 @@ def check_file_field(ctx: FileContext, stmt: Any) -> Iterator[Diagnostic]:
     name = children[0].value
     if name in validated_names(ctx.project) or _model_clean_reads(stmt, name):
         return
+    if not _uploaded_through_forms(ctx, stmt, name):
+        return
     extensions = _guess(name, keywords.get("upload_to"))
     listed = ", ".join(f'"{e}"' for e in extensions)
     text = f"validators=[FileExtensionValidator(allowed_extensions=[{listed}])]"
@@ -121,6 +142,16 @@ def _qualified(ctx: FileContext, head: list[Any]) -> str | None:
     if module is None:
         return None
     return f"{module}.{rest}" if rest else module
+
+
+def _uploaded_through_forms(ctx: FileContext, stmt: Any, name: str) -> bool:
+    """A ModelForm or ModelSerializer writes the field: the validators would run there.
+    Files the application writes itself (exports, invoices) are not uploads."""
+    cls = stmt.parent
+    while cls is not None and cls.type != "classdef":
+        cls = cls.parent
+    model = model_graph(ctx.project).resolve(ctx.path, ctx.tree, cls.name.value) if cls else None
+    return model is not None and exposed(ctx.project, model.label, name)
 
 
 def _in_class_body(stmt: Any) -> bool:

@@ -38,7 +38,11 @@ from djvet.core.model import Diagnostic
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, Rule
 from djvet.project.settings import EffectiveSettings
-from djvet.rules.security._settings import SettingProblem, describe, settings_diagnostics
+from djvet.rules.security._settings import (
+    SettingProblem,
+    describe,
+    settings_diagnostics,
+)
 
 RULE = Rule(
     code="DJV506",

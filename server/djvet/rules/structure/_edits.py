@@ -49,7 +49,8 @@ def remove_argument(call: Any, argument: Any) -> Edit:
 
 def add_keywords(call: Any, *texts: str) -> Edit:
     """Append `texts` (`name=value` each) as the call's last arguments, in its layout:
-    one per line in a call written one argument per line, else on the same line."""
+    one per line in a call written one argument per line, else after the last argument
+    on its line (`ForeignKey(\n    "Status", on_delete=CASCADE\n)` stays on one line)."""
     trailer = call.children[-1]
     closing = trailer.children[-1]
     args = arguments(call)
@@ -57,12 +58,16 @@ def add_keywords(call: Any, *texts: str) -> Edit:
         return Edit(Span.of(closing), ", ".join(texts) + ")")
     last = args[-1]
     after_last = last.get_next_leaf()
-    if closing.start_pos[0] != last.end_pos[0]:
+    one_per_line = len(args) > 1 and args[0].start_pos[0] != last.start_pos[0] or (
+        len(args) == 1 and last.start_pos[0] != trailer.start_pos[0]
+    )
+    if one_per_line and closing.start_pos[0] != last.end_pos[0]:
         indent = "\n" + " " * last.start_pos[1]
         if after_last == ",":
             text = "".join(f"{indent}{t}," for t in texts)
             return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), text)
         return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), "".join(f",{indent}{t}" for t in texts))
+    # Arguments on one line (maybe inside a parenthesised block): append to that line.
     joined = ", ".join(texts)
     if after_last == ",":
         return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {joined}")

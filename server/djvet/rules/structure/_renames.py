@@ -137,14 +137,27 @@ def _python_use(project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor
                 target: str, unique: bool) -> bool | None:
     """True: rename; False: not this relation; None: cannot tell."""
     if leaf.type == "name":
+        if leaf.value != accessor:
+            return False
         previous = leaf.get_previous_leaf()
-        if leaf.value != accessor or previous is None or previous.value != ".":
-            return False  # a local variable or keyword argument that happens to share the name
-        if unique:
-            return True
-        return _receiver_is(project, path, tree, leaf, target)
+        if previous is not None and previous.value == ".":
+            return True if unique else _receiver_is(project, path, tree, leaf, target)
+        return _bare_name(leaf)
     if leaf.type == "string" and _SEGMENT(accessor).search(leaf.value):
         return True if unique else _lookup_is(project, path, tree, leaf, accessor, target)
+    return False
+
+
+def _bare_name(leaf: Any) -> bool | None:
+    """A bare `book_set`: a local variable is unrelated (False); a keyword argument or a
+    class attribute (a GraphQL type's or serializer's field named after the accessor)
+    may stand for it, and renaming it would rename an API field: cannot tell (None)."""
+    following = leaf.get_next_leaf()
+    if leaf.parent.type == "argument" and following is not None and following.value == "=":
+        return None
+    scope = leaf.search_ancestor("classdef", "funcdef", "lambdef")
+    if scope is not None and scope.type == "classdef" and leaf.is_definition():
+        return None
     return False
 
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from typing import Any
 
-from djvet.core.parso_utils import call_arguments, code_of, iter_nodes, string_value
+from djvet.core.document import parse_python
+from djvet.core.parso_utils import (
+    call_arguments,
+    code_of,
+    iter_nodes,
+    list_items,
+    string_value,
+)
 from djvet.rules.tasks._blocking import qualified
 
 _PACKAGES = ("django.db.migrations.", "django.db.migrations.operations.",
@@ -85,3 +93,28 @@ def model_name_of(found: Operation) -> str | None:
     value = found.argument(0, "model_name")
     text = string_value(value) if value is not None else None
     return text.lower() if text else None
+
+
+def fresh_tables(tree: Any, path: str, project: Any) -> set[str]:
+    """Models created by this migration or by the initial migration of the same app it
+    depends on: makemigrations splits circular foreign keys of new apps that way
+    (`0001_initial` creates the tables, `0002` adds the keys), and those tables are empty."""
+    names = created_models(tree, path)
+    cls = migration_class(tree)
+    if cls is None:
+        return names
+    app = os.path.basename(os.path.dirname(os.path.dirname(path)))
+    folder = os.path.dirname(path)
+    for dependency in iter_nodes(cls, {"atom"}):
+        items = list_items(dependency)
+        values = [string_value(i) for i in items] if items and len(items) == 2 else []
+        if len(values) != 2 or values[0] != app or not values[1]:
+            continue
+        sibling = os.path.join(folder, f"{values[1]}.py")
+        text = project.read(sibling) if os.path.exists(sibling) else None
+        if text is None:
+            continue
+        parsed = parse_python(text)
+        if values[1].startswith("0001") or is_initial(parsed):
+            names |= created_models(parsed, sibling)
+    return names

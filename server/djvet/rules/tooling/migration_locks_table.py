@@ -3,8 +3,9 @@
 On PostgreSQL, flags migration operations that lock a table that already exists:
 `AddIndex` (use `AddIndexConcurrently`), `AddField` with `db_index=True` or
 `unique=True`, a `RunSQL` `CREATE INDEX` without `CONCURRENTLY`, and `AddField` of a
-`NOT NULL` column without a default. Tables created in the same migration, and
-initial migrations, are left alone.
+`NOT NULL` column without a default. Tables created in the same migration or in the
+app's initial migration it depends on (makemigrations' split of circular foreign keys),
+and initial migrations, are left alone.
 
 ## Why is this bad?
 `CREATE INDEX` blocks every write to the table until the index is built — minutes on
@@ -66,7 +67,7 @@ from djvet.rules.tasks._imports import add_import, module_names
 from djvet.rules.tooling._database import uses_postgres
 from djvet.rules.tooling._migrations import (
     Operation,
-    created_models,
+    fresh_tables,
     is_initial,
     migration_class,
     model_name_of,
@@ -93,7 +94,7 @@ _COLUMNS = re.compile(r"^models\.(?!ManyToMany|Generated)\w*Field$|^models\.(For
 def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
     if is_initial(ctx.tree) or not uses_postgres(ctx.project, ctx.text):
         return
-    created = created_models(ctx.tree, ctx.path)
+    created = fresh_tables(ctx.tree, ctx.path, ctx.project)
     for node in iter_nodes(ctx.tree, {"atom_expr", "power"}):
         found = operation(ctx.tree, ctx.path, node, _OPERATIONS)
         if found is None or (found.name != "RunSQL" and model_name_of(found) in created):
