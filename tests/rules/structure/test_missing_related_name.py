@@ -166,3 +166,36 @@ def test_fixed_models_keep_lookups_at_run_time(tmp_path):
     result = subprocess.run([sys.executable, "-c", textwrap.dedent(RUNTIME), str(tmp_path / "runtime")],
                             capture_output=True, text=True, check=False)
     assert result.stdout.strip() == "ok", result.stderr
+
+
+def test_arguments_on_one_line_inside_the_parentheses_stay_on_one_line(tmp_path):
+    before = """\
+from django.db import models
+
+
+class Status(models.Model):
+    text = models.TextField()
+
+
+class Favorite(models.Model):
+    status = models.ForeignKey(
+        Status, on_delete=models.PROTECT
+    )
+"""
+    fixed = _fix(tmp_path, {"shop/models.py": before, "mysite/settings.py": SETTINGS})["shop/models.py"]
+    assert """    status = models.ForeignKey(
+        Status, on_delete=models.PROTECT, related_name="favorites", related_query_name="favorite"
+    )""" in fixed
+
+
+def test_graphql_field_named_after_the_accessor_withdraws_the_fix(tmp_path):
+    schema = """\
+import strawberry
+
+
+class PublisherType:
+    book_set: list[str]
+"""
+    found = check(MODELS, "DJV306", tmp_path, path="shop/models.py",
+                  files={"shop/graphql.py": schema, "mysite/settings.py": SETTINGS})
+    assert [d.fix for d in found] == [None]
