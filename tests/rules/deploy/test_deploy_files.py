@@ -145,3 +145,9 @@ def test_comments_and_packages_in_pyproject(tmp_path):
     assert [d.message.split("`")[1] for d in found] == ["pytest", "redis"]
     package = "[build-system]\nrequires = [\"setuptools\"]\n" + PYPROJECT
     assert findings(tmp_path / "b", {"pyproject.toml": package}, "pyproject.toml", "DJV805") == []
+
+
+def test_names_pinned_by_a_sibling_requirements_file(tmp_path):
+    files = {"base_requirements.txt": "Django\ncelery\nrich\n", "requirements.txt": "Django==5.2.4\ncelery==5.4.0\n"}
+    found = findings(tmp_path, files, "base_requirements.txt", "DJV805")
+    assert [d.message.split("`")[1] for d in found] == ["rich"]

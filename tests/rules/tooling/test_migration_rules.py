@@ -95,3 +95,16 @@ def test_locking_operations_only_on_postgresql(tmp_path):
     initial = ADD_INDEX.replace("    dependencies", "    initial = True\n    dependencies")
     assert findings(tmp_path / "init", {"mysite/settings.py": POSTGRES, MIGRATION: initial}, MIGRATION,
                     "DJV905") == []
+
+
+def test_a_function_rebinding_the_name_uses_the_historical_model(tmp_path):
+    source = """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import migrations
+
+
+    def forwards(apps, schema_editor):
+        ContentType = apps.get_model("contenttypes", "ContentType")
+        ContentType.objects.filter(model="book").delete()
+    """
+    assert findings(tmp_path, {**LIBRARY, MIGRATION: source}, MIGRATION, "DJV904") == []

@@ -4,7 +4,7 @@ Flags dependencies without a version in pip requirement files (`celery`) and in
 `pyproject.toml` (`"celery"` in `[project] dependencies`, optional dependencies and
 dependency groups; `celery = "*"` for Poetry). Not flagged: pip-tools inputs
 (`requirements.in`, and a `.txt` compiled from one next to it), names pinned by a
-`-c constraints.txt`, and a `pyproject.toml` next to a lock file (`uv.lock`,
+`-c constraints.txt` or by another requirement file of the same folder, and a `pyproject.toml` next to a lock file (`uv.lock`,
 `poetry.lock`, `pdm.lock`), which pins every version, or with a `[build-system]` (a
 package others install: its dependencies must stay ranges).
 
@@ -83,7 +83,7 @@ def check_requirements(ctx: FileContext) -> Iterator[Diagnostic]:
         stem, suffix = os.path.splitext(ctx.path)
         if suffix.lower() == ".in" or os.path.exists(stem + ".in"):
             return  # pip-tools: the .in lists names, the compiled .txt pins them
-        constrained = _constrained(ctx, constraint_files(lines, folder))
+        constrained = _constrained(ctx, constraint_files(lines, folder) + _siblings(ctx, folder))
         found = [r for r in requirements_file(lines) if _key(r.name) not in constrained]
     for requirement in found:
         if not requirement.pinned:
@@ -118,11 +118,22 @@ def _installed(ctx: FileContext, name: str) -> str | None:
     return None
 
 
+def _siblings(ctx: FileContext, folder: str) -> list[str]:
+    """Other requirement files of the folder: a name pinned there (NetBox's
+    `base_requirements.txt` beside the pinned `requirements.txt`) is pinned."""
+    return [path for path in ctx.project.files()
+            if os.path.dirname(path) == folder and path != ctx.path and not path.endswith(".in")
+            and os.path.basename(path).lower() != "pyproject.toml"
+            and ctx.project.roles(path, "") & FileRole.REQUIREMENTS]
+
+
 def _constrained(ctx: FileContext, files: list[str]) -> set[str]:
+    """Names these files pin to one version (`==`)."""
     names: set[str] = set()
     for path in files:
-        text = ctx.project.read(path) or ""
-        names |= {_key(r.name) for r in requirements_file(text.splitlines()) if r.pinned}
+        lines = (ctx.project.read(path) or "").splitlines()
+        names |= {_key(r.name) for r in requirements_file(lines)
+                  if r.pinned and "==" in lines[r.line][r.start:r.end]}
     return names
 
 

@@ -111,16 +111,27 @@ def _readable(ctx: FileContext, module: str) -> bool:
 
 
 def _function_uses(tree: Any, local: Any) -> list[Any]:
-    """Uses of the imported name inside function bodies; [] when it is also used outside."""
+    """Uses of the imported name inside function bodies; [] when it is also used outside.
+    A function that binds the name itself (`ContentType = apps.get_model(...)`) uses its
+    own variable, not the import."""
+    leaves = tree.get_used_names().get(local.value, [])
+    rebinding = {id(_function_of(leaf)) for leaf in leaves
+                 if leaf is not local and leaf.is_definition() and _function_of(leaf) is not None}
     uses = []
-    for leaf in tree.get_used_names().get(local.value, []):
+    for leaf in leaves:
         if leaf is local or leaf.is_definition():
             continue
         function = _function_of(leaf)
         if function is None:
             return []
-        uses.append(leaf)
+        if id(function) not in rebinding or _imports_here(function, local):
+            uses.append(leaf)
     return uses
+
+
+def _imports_here(function: Any, local: Any) -> bool:
+    """The import itself is inside this function (`from app.models import X` in its body)."""
+    return function.start_pos < local.start_pos < function.end_pos
 
 
 def _function_of(node: Any) -> Any | None:
