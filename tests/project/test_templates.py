@@ -317,3 +317,25 @@ def test_static_fix_is_safe_only_for_files_that_exist(tmp_path: Path, url: str, 
     [found] = _check(project, "library/templates/library/p.html", "DJV507")
     assert found.fix.applicability is level
     assert [e.new_text for e in found.fix.edits] == ["\n{% load static %}", f"{{% static '{url.split('/', 2)[2]}' %}}"]
+
+
+def test_findings_cache_sees_templates_change_views_and_includes(tmp_path: Path) -> None:
+    from djvet.checker import check_files, collect_files
+    from djvet.core.config import Config
+    from djvet.project.cache import FindingsCache
+    from djvet.project.index import ProjectIndex
+
+    _project(tmp_path, {"library/views.py": LOOP_VIEW,
+                        "library/templates/library/list.html": "{% for b in books %}{% endfor %}",
+                        "library/templates/library/row.html": "{{ b.author.name }}"})
+
+    def run() -> list[tuple[str, int]]:
+        project = ProjectIndex(tmp_path, Config(root=tmp_path, select=("DJV105",)))
+        result = check_files(project, collect_files(project, [str(tmp_path)]), jobs=1,
+                             cache=FindingsCache(tmp_path).load())
+        return sorted((Path(d.path).name, d.span.start_line) for d in result.diagnostics)
+
+    assert run() == []
+    (tmp_path / "library/templates/library/list.html").write_text(
+        "{% for b in books %}{% include 'library/row.html' %}{% endfor %}")
+    assert run() == [("row.html", 0), ("views.py", 4)], "the includer changed: row.html and the view"

@@ -7,7 +7,9 @@ importing it (call sites typing a helper's parameters). The cache key of a file 
 exactly those inputs, so changing a models file re-checks the files that depend on the
 models, and changing one view re-checks that view and its neighbours, nothing else.
 Templates depend on the views that render them, which are not known without analysis:
-their key covers every Python file of the workspace.
+their key covers every Python file of the workspace, and every template (a template's
+loop may be in the template including it). Modules that render templates (DJV105's
+view side) cover every template too.
 
 The cache is a pickle of plain data (`Diagnostic`s), written atomically; a cache that
 cannot be read (another djvet version, a truncated file) is simply rebuilt.
@@ -25,10 +27,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from djvet import __version__
-from djvet.core.model import Diagnostic
+from djvet.core.document import language_for_path
+from djvet.core.model import Diagnostic, Language
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex
 from djvet.project.modules import module_map, resolve_relative
+from djvet.project.template_views import might_render
 
 log = logging.getLogger(__name__)
 FOLDER = ".djvet_cache"
@@ -52,6 +56,8 @@ class Dependencies:
     importers: dict[str, set[str]] = field(default_factory=dict)
     facts: str = ""  # settings and models files together
     python: str = ""  # every Python file together (for templates)
+    templates: str = ""  # every template together (for templates and rendering modules)
+    renders: set[str] = field(default_factory=set)  # Python files that may render templates
 
 
 def dependencies(project: ProjectIndex, files: list[str]) -> Dependencies:
@@ -70,7 +76,10 @@ def dependencies(project: ProjectIndex, files: list[str]) -> Dependencies:
                         if t is not None and p.endswith(".py") and project.roles(p, t) & (FileRole.MODELS | FileRole.SETTINGS))
     facts = _digest(*(f"{p}:{hashes[p]}" for p in fact_files))
     python = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items()) if p.endswith(".py")))
-    return Dependencies(hashes, imports, importers, facts, python)
+    templates = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items())
+                          if language_for_path(p) is Language.TEMPLATE))
+    renders = {p for p, t in texts.items() if t is not None and p.endswith(".py") and might_render(t)}
+    return Dependencies(hashes, imports, importers, facts, python, templates, renders)
 
 
 def _imported_paths(path: str, text: str, modules: object) -> set[str]:
@@ -96,13 +105,14 @@ def file_key(project: ProjectIndex, deps: Dependencies, path: str) -> str | None
     # Every setting may change findings (selection, severities, settings modules...).
     config = repr(replace(project.config, messages=()))
     if not path.endswith(".py"):
-        return _digest(__version__, config, own, deps.python)
+        return _digest(__version__, config, own, deps.python, deps.templates)
     near = set(deps.imports.get(path, ()))
     for module in list(near):
         near |= deps.imports.get(module, set())  # helpers of helpers (summaries go 2 deep)
     near |= deps.importers.get(path, set())
     neighbours = sorted(f"{p}:{deps.hashes.get(p, '')}" for p in near)
-    return _digest(__version__, config, own, deps.facts, *neighbours)
+    rendered = deps.templates if path in deps.renders else ""
+    return _digest(__version__, config, own, deps.facts, rendered, *neighbours)
 
 
 class FindingsCache:
