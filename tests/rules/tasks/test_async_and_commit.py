@@ -178,3 +178,22 @@ def test_view_hooks_and_blocking_http_in_consumers(tmp_path):
     files = {"library/views.py": view}
     assert [d.span.start_line for d in findings(tmp_path, files, "library/views.py", "DJV701")] == [7]
     assert [d.span.start_line for d in findings(tmp_path / "b", files, "library/views.py", "DJV704")] == [13]
+
+
+def test_an_atomic_block_without_a_write_has_nothing_to_wait_for(tmp_path):
+    source = """
+    from django.db import transaction
+
+    from library.tasks import notify
+
+
+    def pinned_replica(book_ids):
+        with transaction.atomic(using="replica", savepoint=False):
+            missing = [pk for pk in book_ids if pk]
+            notify.apply_async(kwargs={"book_id": missing[0]})
+            settings = {}
+            settings.update(debug=True)
+            notify.delay(1)
+    """
+    files = {"library/tasks.py": TASKS, "library/services.py": source}
+    assert findings(tmp_path, files, "library/services.py", "DJV705") == []

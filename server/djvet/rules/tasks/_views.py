@@ -145,17 +145,27 @@ def atomic_requests(project: ProjectIndex) -> bool:
     return False
 
 
-_WRITES = {"save", "create", "update", "delete", "bulk_create", "bulk_update", "get_or_create",
-           "update_or_create", "add", "remove", "set", "clear"}
+_WRITES = {"save", "create", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+# `.update()` is a write on a queryset, not on a dict: only after a manager or a filter.
+_QUERYSET_UPDATE = ("objects", "filter(", "exclude(", "all(")
 
 
-def writes_before(function: Any, node: Any) -> bool:
-    """A `.save()` / `.create()` / `.update()`... call in `function` before `node`."""
-    for trailer in iter_nodes(function, {"trailer"}):
+def writes_before(scope: Any, node: Any) -> bool:
+    """A `.save()` / `.create()` / `qs.update()`... call inside `scope` before `node`."""
+    for trailer in iter_nodes(scope, {"trailer"}):
         if trailer.start_pos >= node.start_pos:
             break
-        if trailer.children[0] == "." and trailer.children[1].value in _WRITES:
-            following = trailer.get_next_sibling()
-            if following is not None and following.type == "trailer" and following.children[0] == "(":
+        if trailer.children[0] != "." or trailer.children[1].type != "name":
+            continue
+        method = trailer.children[1].value
+        following = trailer.get_next_sibling()
+        if following is None or following.type != "trailer" or following.children[0] != "(":
+            continue
+        if method in _WRITES:
+            return True
+        if method == "update":
+            chain = trailer.parent
+            before = "".join(c.get_code(include_prefix=False) for c in chain.children[:chain.children.index(trailer)])
+            if any(marker in before for marker in _QUERYSET_UPDATE):
                 return True
     return False

@@ -1,9 +1,10 @@
 """
 ## What it does
-Flags `task.delay(...)` / `task.apply_async(...)` while a database transaction is open:
-inside `with transaction.atomic():`, in a function decorated with
-`@transaction.atomic`, or in a view after a write when production settings set
-`ATOMIC_REQUESTS` (every request is one transaction).
+Flags `task.delay(...)` / `task.apply_async(...)` right after a write (`.save()`,
+`.create()`, `qs.update()`, ...) while that write's transaction is still open: inside
+`with transaction.atomic():`, in a function decorated with `@transaction.atomic`, or
+in a view when production settings set `ATOMIC_REQUESTS` (every request is one
+transaction).
 
 ## Why is this bad?
 The task is queued at once, but the rows it needs are committed only when the
@@ -137,14 +138,16 @@ def _queued_call(ctx: FileContext, node: Any) -> tuple[str, str] | None:
 
 
 def _transaction(ctx: FileContext, node: Any) -> str | None:
-    """Why a transaction is open at `node`, or None."""
-    if inside_atomic_block(node) is not None:
-        return "inside `atomic()`"
+    """Why a transaction holding a write is open at `node`, or None. A transaction
+    without a write before the call (a read on a pinned replica) has nothing to wait for."""
+    block = inside_atomic_block(node)
+    if block is not None:
+        return "inside `atomic()`" if writes_before(block, node) else None
     function = enclosing_function(node)
     if function is None:
         return None
     if atomic_decorated(function):
-        return "in an `@atomic` function"
+        return "in an `@atomic` function" if writes_before(function, node) else None
     if not is_request_handler(function) or "non_atomic_requests" in " ".join(decorator_names(function)):
         return None
     if "tasks.atomic_requests" not in ctx.cache:

@@ -68,11 +68,12 @@ def _managers(model: ModelInfo | str) -> set[str]:
 
 
 def _queries(leaf: Any, model: ModelInfo | str) -> bool:
-    """The use reaches the database: a manager, a new instance, or the class handed on."""
+    """The use reaches the database: a manager, or the class handed on (`bulk_create`,
+    `get_for_model`). Building an instance for its methods does not."""
     attribute = _attribute(leaf)
     if attribute is None:
         return leaf.parent.type in ("argument", "arglist", "trailer")
-    return attribute == "()" or attribute in _managers(model)
+    return attribute in _managers(model)
 
 
 def _historical_suffices(uses: list[Any], model: ModelInfo) -> bool:
