@@ -197,3 +197,18 @@ def test_an_atomic_block_without_a_write_has_nothing_to_wait_for(tmp_path):
     """
     files = {"library/tasks.py": TASKS, "library/services.py": source}
     assert findings(tmp_path, files, "library/services.py", "DJV705") == []
+
+
+def test_a_variable_assigned_from_itself_does_not_loop(tmp_path):
+    view = """
+    import requests
+
+
+    def proxy(request):
+        reply = requests.get("https://api.example.com", timeout=5)
+        reply = reply.json()
+        reply = reply.get("data")
+        return reply
+    """
+    found = findings(tmp_path, {"library/views.py": view}, "library/views.py", "DJV701")
+    assert [d.span.start_line for d in found] == [5]

@@ -37,15 +37,17 @@ class Blocking:
     node: Any  # the call's atom_expr
 
 
-def qualified(tree: Any, path: str, node: Any) -> str | None:
+def qualified(tree: Any, path: str, node: Any, depth: int = 0) -> str | None:
     """The qualified target of the call `node` ends with, or None."""
+    if depth > 5:
+        return None
     children = node.children
     if node.type not in ("atom_expr", "power") or children[0].type != "name":
         return None
     last = children[-1]
     if last.type != "trailer" or last.children[0] != "(":
         return None
-    head = _head(tree, path, children[0])
+    head = _head(tree, path, children[0], depth)
     if head is None:
         return None
     parts = [head]
@@ -59,13 +61,13 @@ def qualified(tree: Any, path: str, node: Any) -> str | None:
     return "".join(parts)
 
 
-def _head(tree: Any, path: str, leaf: Any) -> str | None:
+def _head(tree: Any, path: str, leaf: Any, depth: int) -> str | None:
     module = imported_module(tree, leaf.value, path)
     if module is not None:
         return module
     value = _assigned_call(leaf)
     if value is not None:
-        inner = qualified(tree, path, value)
+        inner = qualified(tree, path, value, depth + 1)
         return f"{inner}()" if inner else None
     return None  # a local name (`requests = FriendRequest.objects...`) is not the module
 
@@ -81,6 +83,7 @@ def _assigned_call(leaf: Any) -> Any | None:
     for candidate in leaf.get_root_node().get_used_names().get(leaf.value, []):
         statement = candidate.get_definition() if candidate.is_definition() else None
         if (statement is not None and statement.type == "expr_stmt" and candidate.start_pos < leaf.start_pos
+                and not statement.start_pos <= leaf.start_pos < statement.end_pos  # `r = r.json()`
                 and function.start_pos < candidate.start_pos < function.end_pos
                 and statement.children[0] is candidate and len(statement.children) == 3):
             best = statement.children[2]
