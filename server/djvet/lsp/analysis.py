@@ -123,7 +123,9 @@ def _converted(project: ProjectIndex, snapshot: Snapshot, findings: tuple[Diagno
 
 def _result_id(diagnostics: Iterable[lsp.Diagnostic]) -> str:
     """Equal ids mean equal reports, so a pull client can be told "unchanged"."""
-    payload = json.dumps([[d.code, d.message, str(d.range), d.data] for d in diagnostics],
+    payload = json.dumps([[d.code, d.message, d.severity, d.tags, str(d.range), d.data,
+                           str(d.related_information)]
+                          for d in diagnostics],
                          sort_keys=True, default=str)
     return hashlib.sha1(payload.encode()).hexdigest()[:16]
 
