@@ -100,8 +100,9 @@ def _safe_filters(ctx: FileContext, template: Template, expr: Expr | None) -> It
         return
     for index, item in enumerate(expr.filters):
         if item.name in _SAFE and not any(f.name in _ESCAPING for f in expr.filters[:index]):
+            shown = template.text[expr.start:item.start - 1].strip()  # the value `|safe` receives
             yield RULE.diagnostic(ctx, template.span(item.start, item.start + len(item.name)),
-                                  message=f"`|{item.name}` renders `{expr.head}` without HTML escaping: "
+                                  message=f"`|{item.name}` renders `{shown}` without HTML escaping: "
                                           "XSS if it holds user data")
 
 
