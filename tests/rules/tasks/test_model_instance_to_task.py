@@ -179,3 +179,21 @@ def test_a_local_function_named_like_a_task_is_not_a_task(tmp_path):
         send_receipt(order)
     """
     assert findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702") == []
+
+
+def test_instances_handed_to_on_commit_through_partial(tmp_path):
+    view = """
+    from functools import partial
+
+    from django.db import transaction
+
+    from shop.models import Order
+    from shop.tasks import send_receipt
+
+
+    def checkout(request, pk):
+        order = Order.objects.get(pk=pk)
+        transaction.on_commit(partial(send_receipt.delay, order))
+    """
+    found = findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702")
+    assert [d.span.start_line for d in found] == [11]

@@ -28,6 +28,7 @@ class TaskCall:
     task: CeleryTask
     method: str  # a DIRECT/PACKED member; "call" for `task(a)`
     call: Any  # the "(...)" trailer
+    skip: int = 0  # leading positionals that are not the task's (`partial(task.delay, a)`)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ def task_call(project: ProjectIndex, path: str, tree: Any, node: Any) -> TaskCal
     children = node.children
     if children[0].type != "name" or children[0].value == "await":
         return None
+    wrapped = _partial(project, path, tree, node)
+    if wrapped is not None:
+        return wrapped
     for index in range(1, len(children)):
         trailer = children[index]
         if trailer.type != "trailer":
@@ -64,6 +68,25 @@ def task_call(project: ProjectIndex, path: str, tree: Any, node: Any) -> TaskCal
     return None
 
 
+def _partial(project: ProjectIndex, path: str, tree: Any, node: Any) -> TaskCall | None:
+    """`partial(send.delay, order)` (what `transaction.on_commit` is often handed)."""
+    children = node.children
+    head = "".join(code_of(c) for c in children[:-1])
+    call = children[-1]
+    if head not in ("partial", "functools.partial") or call.children[0] != "(" or len(call.children) != 3:
+        return None
+    positional, _ = call_arguments(call.children[1])
+    target = positional[0] if positional else None
+    if target is None or target.type not in ("atom_expr", "power") or target.children[-1].type != "trailer":
+        return None
+    attribute = target.children[-1]
+    if attribute.children[0] != "." or attribute.children[1].value not in DIRECT | PACKED:
+        return None
+    owner = _receiver(target.children[:-1])
+    task = task_for(project, path, tree, owner) if owner is not None else None
+    return TaskCall(task, attribute.children[1].value, call, skip=1) if task is not None else None
+
+
 def _receiver(children: list[Any]) -> Any | str | None:
     """A name leaf, or the dotted text of `a.b.c`."""
     if len(children) == 1:
@@ -77,6 +100,7 @@ def passed(call: TaskCall) -> list[Passed] | None:
     `args=some_list`)."""
     args = call.call.children[1] if len(call.call.children) == 3 else None
     positional, keywords = call_arguments(args)
+    positional = positional[call.skip:]
     if any(_starred(p) for p in positional) or _has_double_star(args):
         return None
     if call.method in PACKED:

@@ -54,7 +54,7 @@ rolls back. Tests in `django.test.TestCase` never commit, so they need
 `self.captureOnCommitCallbacks(execute=True)` to see the task. The fix uses
 `functools.partial` so the arguments are evaluated where they were (a `lambda` would
 read variables later, e.g. the last value of a loop variable). There is no fix when the
-call's result is used.
+call's result is used, nor (until DJV702's fix has run) while a model instance is passed.
 
 ## References
 - Django docs: https://docs.djangoproject.com/en/stable/topics/db/transactions/#performing-actions-after-commit
@@ -71,7 +71,9 @@ from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
 from djvet.core.parso_utils import call_arguments, code_of
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
+from djvet.project.querysets import Evaluator
 from djvet.project.tasks import task_for, task_index
+from djvet.rules.tasks._celery import instance_label, passed, task_call
 from djvet.rules.tasks._imports import add_import, module_names
 from djvet.rules.tasks._views import (
     atomic_decorated,
@@ -161,6 +163,8 @@ def _fix(ctx: FileContext, node: Any, receiver: str, method: str) -> Fix | None:
     statement = node.parent
     if statement.type != "simple_stmt" or statement.children[0] is not node:
         return None  # the call's result (an AsyncResult) is used
+    if _passes_instances(ctx, node):
+        return None  # DJV702's fix changes these arguments first; this fix follows on the next pass
     names = module_names(ctx.tree)
     edits: list[Edit] = []
     if "partial" in names and not _imports(ctx.tree, "functools", "partial"):
@@ -181,6 +185,15 @@ def _fix(ctx: FileContext, node: Any, receiver: str, method: str) -> Fix | None:
     text = f"{on_commit}({inner}{using})"
     edits.append(Edit(Span.of(node), text))
     return Fix.unsafe(RULE.fix_title or "", *edits)
+
+
+def _passes_instances(ctx: FileContext, node: Any) -> bool:
+    call = task_call(ctx.project, ctx.path, ctx.tree, node) if task_index(ctx.project).tasks else None
+    arguments = passed(call) if call is not None else None
+    if not arguments:
+        return False
+    evaluator = Evaluator(ctx.project, ctx.path, ctx.tree)
+    return any(instance_label(evaluator, argument.node) for argument in arguments)
 
 
 def _imports(tree: Any, module: str, name: str) -> bool:
