@@ -108,3 +108,21 @@ def test_a_function_rebinding_the_name_uses_the_historical_model(tmp_path):
         ContentType.objects.filter(model="book").delete()
     """
     assert findings(tmp_path, {**LIBRARY, MIGRATION: source}, MIGRATION, "DJV904") == []
+
+
+def test_operations_for_another_database_vendor_are_skipped(tmp_path):
+    source = """
+    from django.db import connection, migrations, models
+
+
+    class Migration(migrations.Migration):
+        dependencies = [("library", "0003_x")]
+        if connection.vendor == "postgresql":
+            operations = [migrations.AddIndex("book", models.Index(fields=["title"], name="t_idx"))]
+        elif connection.vendor == "sqlite":
+            operations = [migrations.AddField("book", "rank", models.IntegerField())]
+        else:
+            operations = [migrations.AddField("book", "rank", models.IntegerField())]
+    """
+    found = findings(tmp_path, {"mysite/settings.py": POSTGRES, MIGRATION: source}, MIGRATION, "DJV905")
+    assert [d.span.start_line for d in found] == [7]

@@ -43,19 +43,17 @@ def urlpatterns_leaf(tree: Any) -> Any | None:
 
 
 def is_root_urlconf(ctx: FileContext) -> bool:
-    """The module `ROOT_URLCONF` of the production settings names (of any settings
-    module when no production view sets it)."""
+    """The module `ROOT_URLCONF` of the production settings names (test and development
+    settings do not count: their URLconfs are not deployed)."""
     index = settings_index(ctx.project)
     roots = set()
-    for modules in (index.production_views(), list(index.modules.values())):
-        for module in modules:
-            value = effective_settings(ctx.project, module).value("ROOT_URLCONF")
-            path = module_map(ctx.project).path_of(value) if isinstance(value, str) else None
-            if path:
-                roots.add(path)
-        if roots:
-            break
-    if not roots:
+    for module in index.production_views():
+        value = effective_settings(ctx.project, module).value("ROOT_URLCONF")
+        path = module_map(ctx.project).path_of(value) if isinstance(value, str) else None
+        if path:
+            roots.add(path)
+    if not roots and not any(m.environment != "base" for m in index.modules.values()) \
+            and not index.production_views():
         return _only_top_urlconf(ctx)
     return ctx.path in roots
 

@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from djvet.core.context import FileContext
 from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
@@ -99,10 +100,29 @@ def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
         found = operation(ctx.tree, ctx.path, node, _OPERATIONS)
         if found is None or (found.name != "RunSQL" and model_name_of(found) in created):
             continue
+        if not _for_postgres(node):
+            continue  # under `if connection.vendor == "sqlite":`
         callee = Span.between(node.children[0], node.children[-2])
         for message in _problems(found):
             fix = _concurrently(ctx, found) if found.name == "AddIndex" else None
             yield RULE.diagnostic(ctx, callee, message=message, fix=fix)
+
+
+def _for_postgres(node: Any) -> bool:
+    """False inside a branch of an `if` on the database vendor that is not PostgreSQL's."""
+    current = node
+    while current.parent is not None and current.type != "classdef":
+        parent = current.parent
+        if parent.type == "if_stmt":
+            children = parent.children
+            tests = [children[i + 1] for i, c in enumerate(children) if c in ("if", "elif")]
+            if any("vendor" in code_of(t) or "engine" in code_of(t).lower() for t in tests):
+                index = children.index(current)  # a suite: `if test :` or `else :` before it
+                test = children[index - 2] if index >= 3 and children[index - 3] in ("if", "elif") else None
+                if test is None or "postgres" not in code_of(test):
+                    return False
+        current = parent
+    return True
 
 
 def _problems(found: Operation) -> Iterator[str]:
