@@ -29,6 +29,8 @@ export const DOCUMENT_SELECTOR: DocumentSelector = [
   { scheme: 'file', pattern: '**/templates/**/*.{html,htm,djhtml,txt,xml}' },
   { scheme: 'file', language: 'pip-requirements' },
   { scheme: 'file', pattern: '**/{requirements*.txt,requirements*.in,requirements/*.txt,Procfile,Dockerfile}' },
+  // Other deployment files (DJV803) and pyproject.toml dependencies (DJV805).
+  { scheme: 'file', pattern: '**/{Dockerfile.*,Dockerfile-*,*.dockerfile,Containerfile,docker-compose*.{yml,yaml},compose.{yml,yaml},*.service,pyproject.toml}' },
 ];
 
 function scopeOf(uri: string | undefined): vscode.ConfigurationScope | undefined {
