@@ -63,7 +63,7 @@ class RawSite:
     head: Head
     method: str
     lookups: tuple[RawLookup, ...]
-    together: frozenset[str]  # first segments filtered in the same chain (composite indexes)
+    together: frozenset[str]  # every lookup filtered in the same chain (composite indexes)
 
 
 @dataclass
@@ -252,7 +252,7 @@ class _Scanner:
         for arg in node.args[1:]:
             lookups += [RawLookup(k.arg or "", self.columns.name_span(k)) for k in _q_keywords(arg)]
         if head is not None and lookups:
-            together = frozenset(r.path.split("__")[0] for r in lookups) | _filtered_names(first)
+            together = frozenset(r.path for r in lookups) | _filtered_names(first)
             method = "get" if "object" in (_dotted(node.func) or "") else "filter"
             self.scan.sites.append(RawSite(head, method, tuple(lookups), together))
 
@@ -324,13 +324,14 @@ def _chain_calls(node: ast.Call) -> list[ast.Call]:
 
 
 def _filtered_names(node: ast.AST) -> set[str]:
+    """The lookups (`author__name`, `status`) the filters of a chain use."""
     names: set[str] = set()
     if isinstance(node, ast.Call):
         for call in _chain_calls(node):
             if call.func.attr in FILTERS:  # type: ignore[attr-defined]
-                names |= {k.arg.split("__")[0] for k in call.keywords if k.arg}
+                names |= {k.arg for k in call.keywords if k.arg}
                 for arg in call.args:
-                    names |= {k.arg.split("__")[0] for k in _q_keywords(arg) if k.arg}
+                    names |= {k.arg for k in _q_keywords(arg) if k.arg}
     return names
 
 
@@ -383,7 +384,7 @@ class Site:
     span: Span
     method: str
     lookup: str  # what follows the field (`""`, `"in"`, `"icontains"`, `"year__gte"`)
-    together: frozenset[str]
+    together: frozenset[str]  # the fields of the same model filtered by the same query
 
 
 @dataclass
@@ -427,8 +428,9 @@ def _model_named(graph: ModelGraph, scan: FileScan, dotted: str) -> ModelInfo | 
     return graph.model_named(module, rest)
 
 
-def _field_of(graph: ModelGraph, model: ModelInfo, path: str) -> tuple[str, str, str] | None:
-    """(model label, field name, rest of the lookup) of the column a lookup path reads."""
+def _field_of(graph: ModelGraph, model: ModelInfo, path: str) -> tuple[str, str, str, str] | None:
+    """(model label, field name, rest of the lookup, the relation prefix joined through,
+    like "author__") of the column a lookup path reads."""
     parts = path.split("__")
     current = model
     for index, part in enumerate(parts):
@@ -438,7 +440,8 @@ def _field_of(graph: ModelGraph, model: ModelInfo, path: str) -> tuple[str, str,
         if info is None:
             return None
         if info.kind == "field":
-            return info.model, info.name, "__".join(parts[index + 1:])
+            prefix = "".join(f"{p}__" for p in parts[:index])
+            return info.model, info.name, "__".join(parts[index + 1:]), prefix
         if info.target is None or info.kind == "generic_fk":
             return None
         nested = graph.get(info.target)
@@ -473,9 +476,12 @@ def _build_index(project: ProjectIndex) -> LookupIndex:
             for lookup in site.lookups:
                 found = _field_of(graph, model, lookup.path)
                 if found is not None:
-                    label, name, rest = found
+                    label, name, rest, prefix = found
+                    # `likes__content_type=..., likes__object_id=...`: both on Like.
+                    together = frozenset(p[len(prefix):].split("__")[0] for p in site.together
+                                         if p.startswith(prefix))
                     index.by_field.setdefault((label, name), []).append(
-                        Site(path, lookup.span, site.method, rest, site.together))
+                        Site(path, lookup.span, site.method, rest, together))
     return index
 
 

@@ -39,13 +39,15 @@ class Operand:
 
 def fresh_queryset(evaluator: Evaluator, node: Any) -> Operand | None:
     """The queryset `node` evaluates to, if its rows are read nowhere else."""
+    # The syntactic conditions first: evaluating costs more.
+    if node.type == "name":
+        if not _private_variable(node):
+            return None
+    elif node.type not in ("atom_expr", "power") or not _builds_a_query(evaluator, node):
+        return None
     value = evaluator.value(node)
     if not isinstance(value, QuerySetValue) or value.evaluated or value.raw or value.has_union \
             or value.related_from is not None:
-        return None
-    if node.type == "name":
-        return Operand(node, value) if _private_variable(node) else None
-    if node.type not in ("atom_expr", "power") or not _builds_a_query(evaluator, node):
         return None
     return Operand(node, value)
 

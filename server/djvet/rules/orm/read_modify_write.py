@@ -52,6 +52,7 @@ from typing import Any
 
 from djvet.core.context import FileContext
 from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
+from djvet.core.parso_utils import iter_nodes
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.models import ModelInfo, model_graph
@@ -97,6 +98,20 @@ def check_update(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     message = f"`{owner.value}.{field}` is changed in Python and saved: concurrent updates are lost; use `F()`"
     yield RULE.diagnostic(ctx, node, message=message,
                           fix=_fix(ctx, model, owner.value, field, operator, amount, node, save))
+
+
+def _other_changes(node: Any, owner: str) -> bool:
+    """Whether the function sets another attribute of `owner` (`x.a = ...` besides this)."""
+    function = node
+    while function.parent is not None and function.type not in ("funcdef", "file_input"):
+        function = function.parent
+    for statement in iter_nodes(function, {"expr_stmt"}):
+        target = statement.children[0]
+        if statement is not node and target.type in ("atom_expr", "power") \
+                and target.children[0].type == "name" and target.children[0].value == owner \
+                and statement.children[1].type == "operator" and statement.children[1].value != "==":
+            return True
+    return False
 
 
 def _model_of(ctx: FileContext, owner: Any) -> ModelInfo | None:
@@ -151,11 +166,14 @@ def _fix(ctx: FileContext, model: Any, owner: str, field: str, operator: str, am
          save: Any) -> Fix | None:
     if uses_after(save, owner):
         return None  # the instance would hold a stale value
-    name = model_name_in_scope(ctx, model)
+    if save_fields(save, owner) == () and _other_changes(node, owner):
+        return None  # `save()` also wrote fields changed earlier; `update()` would not
+    name = "type(self)" if owner == "self" and model.abstract else model_name_in_scope(ctx, model)
     expression, import_edit = f_expression(ctx, field)
     if name is None or expression is None:
         return None
-    update = (f"{name}.{manager_for(model)}.filter(pk={owner}.pk).update("
+    manager = "_base_manager" if model.abstract else manager_for(model)
+    update = (f"{name}.{manager}.filter(pk={owner}.pk).update("
               f"{field}={expression} {operator} {amount.get_code(include_prefix=False)})")
     edits = [Edit(Span.of(node), update),
              Edit(Span(save.start_pos[0] - 1, 0, save.end_pos[0] - 1, 0), "")]
