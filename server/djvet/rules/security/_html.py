@@ -71,11 +71,11 @@ def provenance(ctx: FileContext, node: Any, depth: int = 0,
         return Provenance.UNKNOWN
     if is_constant(node) or _escaped(node):
         return Provenance.SAFE
+    kind = node.type
+    if kind == "name":  # before the request check: `q = request.GET.copy(); q.urlencode()`
+        return _name(ctx, node, depth, active)
     if is_request_data(node):
         return Provenance.DATA
-    kind = node.type
-    if kind == "name":
-        return _name(ctx, node, depth, active)
     if kind in ("atom_expr", "power"):
         return _chain(ctx, node, depth, active)
     if kind == "atom" and node.children[0] == "(" and len(node.children) == 3:

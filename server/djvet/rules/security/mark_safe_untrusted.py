@@ -68,6 +68,7 @@ from djvet.rules.security._code import (
     built_string,
     import_edits,
     imported_from,
+    peer_suppressed,
 )
 from djvet.rules.security._html import (
     Provenance,
