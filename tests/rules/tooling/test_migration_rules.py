@@ -126,3 +126,20 @@ def test_operations_for_another_database_vendor_are_skipped(tmp_path):
     """
     found = findings(tmp_path, {"mysite/settings.py": POSTGRES, MIGRATION: source}, MIGRATION, "DJV905")
     assert [d.span.start_line for d in found] == [7]
+
+
+def test_columns_django_fills_for_existing_rows(tmp_path):
+    source = """
+    from django.db import migrations, models
+
+
+    class Migration(migrations.Migration):
+        dependencies = [("library", "0003_x")]
+        operations = [
+            migrations.AddField("book", "updated", models.DateTimeField(auto_now=True)),
+            migrations.AddField("book", "note", models.TextField(blank=True)),
+            migrations.AddField("book", "pages", models.IntegerField(blank=True)),
+        ]
+    """
+    found = findings(tmp_path, {"mysite/settings.py": POSTGRES, MIGRATION: source}, MIGRATION, "DJV905")
+    assert [d.span.start_line for d in found] == [9]

@@ -88,6 +88,7 @@ RULE = Rule(
 _OPERATIONS = {"AddIndex", "AddField", "RunSQL"}
 _CREATE_INDEX = re.compile(r"\bcreate\s+(unique\s+)?index\s+(?!concurrently\b)", re.I)
 # Column types whose `NOT NULL` needs a value for existing rows (no M2M, no generated columns).
+_STRINGS = re.compile(r"(Char|Text|Slug|Email|URL|File|Image)Field$")
 _COLUMNS = re.compile(r"^models\.(?!ManyToMany|Generated)\w*Field$|^models\.(ForeignKey|OneToOneField)$")
 
 
@@ -144,8 +145,10 @@ def _field_problems(found: Operation) -> Iterator[str]:
     text = code_of(field.children[-1])
     if re.search(r"\b(db_index|unique)\s*=\s*True\b", text):
         yield "`AddField` with an index builds it while blocking writes to the table"
-    keywords = set(re.findall(r"\b(null|default|db_default)\s*=", text))
-    if _COLUMNS.match(callee) and not keywords:
+    # Django fills existing rows itself for `auto_now(_add)` and for blank string fields.
+    keywords = set(re.findall(r"\b(null|default|db_default|auto_now|auto_now_add)\s*=", text))
+    blank_string = re.search(r"\bblank\s*=\s*True", text) and _STRINGS.search(callee)
+    if _COLUMNS.match(callee) and not keywords and not blank_string:
         yield "`AddField` of a NOT NULL column without a default fails on a table with rows"
 
 
