@@ -30,6 +30,8 @@ REQUEST_ATTRS = frozenset({"GET", "POST", "data", "query_params", "body", "heade
                            "COOKIES", "META", "FILES", "content_params"})
 _GETTEXT = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy",
                       "pgettext", "pgettext_lazy", "gettext_noop", "format_lazy"})
+# Functions whose result is still the data they were given.
+_CARRIERS = frozenset({"str", "dict", "list", "loads", "parse_qs", "QueryDict", "deepcopy", "copy"})
 _CONSTANT_NAME = re.compile(r"^_?[A-Z][A-Z0-9_]*$")
 
 
@@ -224,8 +226,10 @@ def _chain_is_request(node: Any, depth: int) -> bool:
     if head.type == "string" or head.type == "strings":
         # `"...".format(request.GET["q"])`, `", ".join(request.GET.getlist("x"))`
         return any(is_request_data(arg, depth + 1) for arg in _call_args(trailers[-1]))
-    if head.type == "name" and head.value == "str" and len(trailers) == 1:
+    if head.type == "name" and head.value in _CARRIERS and len(trailers) == 1:
         return any(is_request_data(arg, depth + 1) for arg in _call_args(trailers[0]))
+    if head.type == "name" and len(trailers) == 2 and _attr(trailers[0]) in _CARRIERS:
+        return any(is_request_data(arg, depth + 1) for arg in _call_args(trailers[1]))  # json.loads
     if head.type == "name":
         # A method called on tainted data stays tainted (`name.strip()`); a function is a
         # boundary unless it only converts to text.
@@ -727,6 +731,30 @@ def _only_placeholders(node: Any) -> bool:
         return items is not None and bool(items) and all(_only_placeholders(i) for i in items)
     value = literal_value(node) if node.type in ("string", "strings") else None
     return isinstance(value, str) and re.fullmatch(r"[\s,()]*(%s[\s,()]*)+", value) is not None
+
+
+# -- querysets -------------------------------------------------------------------------------
+_QUERYSET_METHODS = frozenset({"objects", "all", "filter", "exclude", "order_by", "annotate",
+                               "select_related", "prefetch_related", "distinct", "using",
+                               "values", "only", "defer", "get_queryset", "none", "_default_manager",
+                               "_base_manager", "select_for_update", "alias"})
+
+
+def queryset_chain(receiver: list[Any]) -> bool:
+    """Whether a call receiver (head and trailers) is a manager or queryset:
+    `Book.objects...`, `qs.filter(...)`, `self.get_queryset()`, or a variable named like
+    one (`qs`, `queryset`) or bound to such a chain."""
+    names = {t.children[1].value for t in receiver[1:]
+             if t.type == "trailer" and t.children[0] == "." and len(t.children) == 2}
+    if names & _QUERYSET_METHODS:
+        return True
+    head = receiver[0]
+    if len(receiver) != 1 or head.type != "name":
+        return False
+    if head.value in ("qs", "queryset") or head.value.endswith(("_qs", "_queryset", "queryset")):
+        return True
+    return any(b.value is not None and b.value.type in ("atom_expr", "power") and queryset_chain(
+        b.value.children) for b in bindings(head) if b.kind == "assign")
 
 
 # -- peer suppressions -------------------------------------------------------------------
