@@ -55,9 +55,7 @@ fields and `NOT NULL` columns the change is a rewrite into several steps
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import Any
 
 from djvet.core.context import FileContext
 from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
@@ -66,6 +64,7 @@ from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.rules.tasks._imports import add_import, module_names
 from djvet.rules.tooling._database import uses_postgres
+from djvet.rules.tooling._locks import CREATE_INDEX, field_problems, for_postgres
 from djvet.rules.tooling._migrations import (
     Operation,
     fresh_tables,
@@ -86,12 +85,6 @@ RULE = Rule(
     applies_to=FileRole.MIGRATIONS,
 )
 _OPERATIONS = {"AddIndex", "AddField", "RunSQL"}
-_CREATE_INDEX = re.compile(r"\bcreate\s+(unique\s+)?index\s+(?!concurrently\b)", re.I)
-# Column types whose `NOT NULL` needs a value for existing rows (no M2M, no generated columns).
-_STRINGS = re.compile(r"(Char|Text|Slug|Email|URL|File|Image)Field$")
-_COLUMNS = re.compile(r"^models\.(?!ManyToMany|Generated)\w*Field$|^models\.(ForeignKey|OneToOneField)$")
-
-
 @RULE.on_module
 def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
     if is_initial(ctx.tree) or not uses_postgres(ctx.project, ctx.text):
@@ -101,7 +94,7 @@ def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
         found = operation(ctx.tree, ctx.path, node, _OPERATIONS)
         if found is None or (found.name != "RunSQL" and model_name_of(found) in created):
             continue
-        if not _for_postgres(node):
+        if not for_postgres(node):
             continue  # under `if connection.vendor == "sqlite":`
         callee = Span.between(node.children[0], node.children[-2])
         for message in _problems(found):
@@ -109,47 +102,15 @@ def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
             yield RULE.diagnostic(ctx, callee, message=message, fix=fix)
 
 
-def _for_postgres(node: Any) -> bool:
-    """False inside a branch of an `if` on the database vendor that is not PostgreSQL's."""
-    current = node
-    while current.parent is not None and current.type != "classdef":
-        parent = current.parent
-        if parent.type == "if_stmt":
-            children = parent.children
-            tests = [children[i + 1] for i, c in enumerate(children) if c in ("if", "elif")]
-            if any("vendor" in code_of(t) or "engine" in code_of(t).lower() for t in tests):
-                index = children.index(current)  # a suite: `if test :` or `else :` before it
-                test = children[index - 2] if index >= 3 and children[index - 3] in ("if", "elif") else None
-                if test is None or "postgres" not in code_of(test):
-                    return False
-        current = parent
-    return True
-
-
 def _problems(found: Operation) -> Iterator[str]:
     if found.name == "AddIndex":
         yield "`AddIndex` blocks writes to the table while the index builds; use `AddIndexConcurrently`"
     elif found.name == "RunSQL":
         sql = found.argument(0, "sql")
-        if sql is not None and _CREATE_INDEX.search(string_value(sql) or ""):
+        if sql is not None and CREATE_INDEX.search(string_value(sql) or ""):
             yield "`CREATE INDEX` without `CONCURRENTLY` blocks writes to the table while it builds"
     else:
-        yield from _field_problems(found)
-
-
-def _field_problems(found: Operation) -> Iterator[str]:
-    field = found.argument(2, "field")
-    if field is None or field.type not in ("atom_expr", "power"):
-        return
-    callee = "".join(code_of(c) for c in field.children[:-1])
-    text = code_of(field.children[-1])
-    if re.search(r"\b(db_index|unique)\s*=\s*True\b", text):
-        yield "`AddField` with an index builds it while blocking writes to the table"
-    # Django fills existing rows itself for `auto_now(_add)` and for blank string fields.
-    keywords = set(re.findall(r"\b(null|default|db_default|auto_now|auto_now_add)\s*=", text))
-    blank_string = re.search(r"\bblank\s*=\s*True", text) and _STRINGS.search(callee)
-    if _COLUMNS.match(callee) and not keywords and not blank_string:
-        yield "`AddField` of a NOT NULL column without a default fails on a table with rows"
+        yield from field_problems(found)
 
 
 def _concurrently(ctx: FileContext, found: Operation) -> Fix | None:
