@@ -21,7 +21,8 @@ def test_celery_tasks_in_any_module(tmp_path):
             for book in Book.objects.all():
                 print(book.title)
         """, CODE, tmp_path, path="library/services.py", project="library")
-    assert finding.fix.edits[0].new_text == "Book.objects.all().iterator(chunk_size=2000)"
+    assert finding.fix.edits[0].new_text == ".iterator(chunk_size=2000)"
+    assert finding.fix.edits[0].span.start == finding.span.end
 
 
 def test_views_are_not_checked(tmp_path):

@@ -128,7 +128,10 @@ def _fix(ctx: FileContext, loop: RowLoop, model: ModelInfo, saves: list[Any], as
                   f"{indent}{name}.objects.bulk_update({rows}, [{quoted(fields, ctx.text)}], batch_size=1000)\n")]
     if rows != iterable:
         edits.append(Edit(Span.point(header_line, 0), f"{indent}{rows} = list({iterable})\n"))
-        edits.append(Edit(Span.of(loop.iterable), rows))
+        # Up to the colon: an insertion after the iterable (DJV121's `.iterator()`) then
+        # conflicts with this fix instead of landing on the list.
+        colon = loop.node.children[4]
+        edits.append(Edit(Span.between(loop.iterable, colon), f"{rows}:"))
     return Fix.unsafe(RULE.fix_title, *edits)
 
 

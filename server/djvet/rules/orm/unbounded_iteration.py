@@ -146,7 +146,9 @@ def _fix(ctx: FileContext, loop: RowLoop) -> Fix | None:
     if queryset.prefetch and django_version(ctx.project).at_least(4, 1) is not True:
         return None  # before 4.1, iterator() drops prefetch_related(): an N+1 instead
     iterable = loop.iterable
-    text = iterable.get_code(include_prefix=False)
     if iterable.type not in ("name", "atom_expr", "power"):
         return None
-    return Fix.unsafe(RULE.fix_title, Edit(Span.of(iterable), f"{text}.iterator(chunk_size=2000)"))
+    # An insertion at the end (not a replacement): another fix appending to the same
+    # chain (`.defer(...)`, DJV112) then conflicts and waits for the next pass.
+    line, column = iterable.end_pos
+    return Fix.unsafe(RULE.fix_title, Edit(Span.point(line - 1, column), ".iterator(chunk_size=2000)"))
