@@ -102,7 +102,7 @@ def check_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
 def _is_csrf_exempt(ctx: FileContext, node: Any) -> bool:
     text = code_of(node)
     if text == "csrf_exempt":
-        return imported_from(ctx, "csrf_exempt") in (None, _MODULE)
+        return imported_from(ctx, "csrf_exempt") == _MODULE
     return text in (f"{_MODULE}.csrf_exempt", "csrf.csrf_exempt")
 
 
