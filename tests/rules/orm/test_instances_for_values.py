@@ -88,3 +88,17 @@ def test_message(tmp_path):
             return [a.name for a in Author.objects.all()]
         """, tmp_path)
     assert finding.fix.applicability.name == "SAFE"
+
+
+def test_a_variable_that_may_hold_something_else(tmp_path):
+    # NetBox's core/querysets.py: a dict view in one branch, `none()` in the other.
+    noop("""\
+        from django.contrib.contenttypes.models import ContentType
+
+        def view(models):
+            try:
+                content_types = ContentType.objects.get_for_models(*models).values()
+            except LookupError:
+                content_types = ContentType.objects.none()
+            return set(ct.pk for ct in content_types)
+        """, tmp_path)

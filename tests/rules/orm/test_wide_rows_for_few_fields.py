@@ -32,3 +32,19 @@ def test_message_names_the_wide_columns(tmp_path):
         """, CODE, tmp_path, path=VIEW, project="library")
     assert "`bio`" in finding.message
     assert finding.fix.edits[0].new_text == '.defer("bio")'
+
+
+def test_init_reading_a_wide_column_keeps_it(tmp_path):
+    from rules.harness import PROJECTS
+
+    models = (PROJECTS / "library/library/models.py").read_text().replace(
+        "    bio = models.TextField()\n",
+        "    bio = models.TextField()\n\n    def __init__(self, *args, **kwargs):\n"
+        "        super().__init__(*args, **kwargs)\n        self._original_bio = self.bio\n")
+    check_noop("""\
+        from library.models import Profile
+
+        def view():
+            for profile in Profile.objects.all():
+                print(profile.pk)
+        """, CODE, tmp_path, path=VIEW, project="library", files={"library/models.py": models})

@@ -45,11 +45,28 @@ def fresh_queryset(evaluator: Evaluator, node: Any) -> Operand | None:
             return None
     elif node.type not in ("atom_expr", "power") or not _builds_a_query(evaluator, node):
         return None
-    value = evaluator.value(node)
-    if not isinstance(value, QuerySetValue) or value.evaluated or value.raw or value.has_union \
-            or value.related_from is not None:
+    value = _plain_queryset(evaluator.value(node))
+    if value is None:
         return None
+    if node.type == "name" and not all(_plain_queryset(evaluator.value(d.get_definition().children[2]))
+                                       for d in _definitions(node)):
+        return None  # `qs = X.objects.none()` in one branch, a dict in another
     return Operand(node, value)
+
+
+def _plain_queryset(value: Any) -> QuerySetValue | None:
+    """A queryset known to be one: not a list, raw, union, relation, nor the unknown
+    result of a custom method (`get_for_models()` returns a dict)."""
+    if not isinstance(value, QuerySetValue) or value.evaluated or value.raw or value.has_union \
+            or value.related_from is not None or value.uncertain:
+        return None
+    return value
+
+
+def _definitions(leaf: Any) -> list[Any]:
+    scope = search_ancestor(leaf, *_SCOPES)
+    return [n for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
+            if n.is_definition() and search_ancestor(n, *_SCOPES) is scope]
 
 
 def _builds_a_query(evaluator: Evaluator, chain: Any) -> bool:

@@ -190,7 +190,9 @@ class _Walker:
 
 
 def _model_of(value: Any) -> str | None:
-    if isinstance(value, QuerySetValue) and not value.raw and not value.has_union:
+    # An uncertain value may be no queryset at all (a custom method returning a dict,
+    # whose `.get(key)` is no lookup).
+    if isinstance(value, QuerySetValue) and not value.raw and not value.has_union and not value.uncertain:
         return value.model
     if isinstance(value, RelatedManager):
         return value.field.target

@@ -143,5 +143,6 @@ def for_loops(ctx: FileContext, evaluator: Evaluator | None = None) -> Iterator[
         target, iterable = node.children[1], node.children[3]
         variable = target.value if target.type == "name" else ""
         value = evaluator.value(iterable) if variable else None
-        queryset = value if isinstance(value, QuerySetValue) else None
+        # An uncertain value may be no queryset (a custom method returning a list).
+        queryset = value if isinstance(value, QuerySetValue) and not value.uncertain else None
         yield RowLoop(node, variable, iterable, queryset, block_statements(node.children[5]))

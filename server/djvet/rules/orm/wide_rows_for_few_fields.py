@@ -85,7 +85,7 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
             continue
         wide = [n for n, f in model.fields.items() if f.kind == "field" and f.field_class in WIDE]
         read = _attributes_read(loop, model)
-        if not wide or read is None or set(wide) & read:
+        if not wide or read is None or set(wide) & read or _init_reads(model, wide):
             continue
         if fresh_queryset(evaluator, loop.iterable) is None:
             continue  # the rows are read elsewhere too (a template, another loop)
@@ -93,6 +93,16 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
         message = f"The loop reads {len(read)} field(s) but loads {names} for every row; defer them"
         yield RULE.diagnostic(ctx, loop.iterable, message=message,
                               fix=_fix(ctx, loop, wide))
+
+
+def _init_reads(model: ModelInfo, wide: list[str]) -> bool:
+    """A custom `__init__` / `from_db` that may read a column runs for every row: a
+    deferred one would cost a query each time."""
+    for name in ("__init__", "from_db"):
+        function = model.methods.get(name)
+        if function is not None and any(column in function.get_code() for column in wide):
+            return True
+    return False
 
 
 def _attributes_read(loop: RowLoop, model: ModelInfo) -> set[str] | None:
