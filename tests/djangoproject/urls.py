@@ -19,4 +19,8 @@ urlpatterns = [
         name="publisher-list-fast",
     ),
     path("tags/", views.tag_list, name="tag-list"),
+    path("books/titles/", views.BookTitlesView.as_view(), name="book-titles"),
+    path(
+        "books/titles/fast/", views.BookTitlesFastView.as_view(), name="book-titles-fast"
+    ),
 ]

@@ -27,6 +27,7 @@ POSITIVE = [
     ViewJob("tag_list", "/tags/"),
     ViewJob("author_list", "/authors/"),
     ViewJob("publisher_list", "/publishers/"),
+    ViewJob("book_titles", "/books/titles/"),
     ViewJob("admin_book", "/admin/library/book/", login=True),
     ViewJob("admin_author", "/admin/library/author/", login=True),
     ViewJob("admin_tag", "/admin/library/tag/", login=True),
@@ -36,6 +37,7 @@ NEGATIVE = [
     ViewJob("book_list_fast", "/books/fast/"),
     ViewJob("author_list_fast", "/authors/fast/"),
     ViewJob("publisher_list_fast", "/publishers/fast/"),
+    ViewJob("book_titles_fast", "/books/titles/fast/"),
     ViewJob("admin_review", "/admin/library/review/", login=True),
     ViewJob("admin_profile", "/admin/library/profile/", login=True),
     ViewJob("admin_publisher", "/admin/library/publisher/", login=True),
@@ -45,6 +47,7 @@ TWINS = [
     ("book_list", "book_list_fast"),
     ("author_list", "author_list_fast"),
     ("publisher_list", "publisher_list_fast"),
+    ("book_titles", "book_titles_fast"),
 ]
 VIEWS, ADMIN = "library/views.py", "library/admin.py"
 # (file, old, new): the fix of each positive page, applied to a copy of the project.
@@ -68,6 +71,11 @@ GOLDEN_EDITS = [
         VIEWS,
         "model = Author",
         'queryset = Author.objects.select_related("mentor").prefetch_related("books")',
+    ),
+    (
+        VIEWS,
+        'context["books"] = Book.objects.all()',
+        'context["books"] = Book.objects.select_related("author")',
     ),
     (
         VIEWS,

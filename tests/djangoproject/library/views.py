@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.generic import ListView
+from django.views.generic import ListView, TemplateView
 
 from library.models import Author, Book, Publisher, Tag
 
@@ -56,3 +56,21 @@ class PublisherListView(ListView):
 class PublisherListFastView(PublisherListView):
     def get_queryset(self) -> QuerySet[Publisher]:
         return Publisher.objects.prefetch_related("book_set")
+
+
+class BookTitlesView(TemplateView):
+    # The queryset comes from `get_context_data`; the template reads `author` only
+    # through `Book.__str__` (`{{ b }}`).
+    template_name = "library/book_titles.html"
+
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["books"] = Book.objects.all()  # expect: DJV105
+        return context
+
+
+class BookTitlesFastView(BookTitlesView):
+    def get_context_data(self, **kwargs: object) -> dict[str, object]:
+        context = super().get_context_data(**kwargs)
+        context["books"] = Book.objects.select_related("author")
+        return context
