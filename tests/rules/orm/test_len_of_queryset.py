@@ -80,3 +80,18 @@ def test_tests_are_not_checked(tmp_path):
         def test_count():
             assert len(Book.objects.all()) == 2
         """, CODE, tmp_path, path="library/tests.py", project="library")
+
+
+def test_relations_count_unless_prefetched(tmp_path):
+    [finding] = flags("""\
+        from library.models import Author
+
+        def view():
+            counts = []
+            for author in Author.objects.all():
+                counts.append(len(author.books.all()))
+            for author in Author.objects.prefetch_related("books"):
+                counts.append(len(author.books.all()))
+            return counts
+        """, tmp_path)
+    assert finding.span.start_line == 5

@@ -16,7 +16,9 @@ from typing import Any
 
 from parso.tree import search_ancestor
 
-from djvet.project.querysets import Evaluator, QuerySetValue
+from djvet.core.parso_utils import iter_nodes
+from djvet.project.qsfix import loaded
+from djvet.project.querysets import Evaluator, Instance, Loop, QuerySetValue
 
 # Methods that build another query and never read the caller's result cache.
 DERIVING = frozenset({
@@ -37,6 +39,20 @@ class Operand:
     queryset: QuerySetValue
 
 
+def bind_loops(evaluator: Evaluator, tree: Any) -> Evaluator:
+    """Bind `for x in <queryset>` targets to instances, so `x.books.all()` is known to be
+    a relation of a loop (and whether the loop prefetched it)."""
+    for node in iter_nodes(tree, {"for_stmt", "sync_comp_for"}):
+        target, iterable = node.children[1], node.children[3]
+        if target.type != "name":
+            continue
+        value = evaluator.value(iterable)
+        if isinstance(value, QuerySetValue) and not value.uncertain:
+            loop = Loop(node, value, target.value)
+            evaluator.bindings[id(target)] = Instance(value.model, loop=loop)
+    return evaluator
+
+
 def fresh_queryset(evaluator: Evaluator, node: Any) -> Operand | None:
     """The queryset `node` evaluates to, if its rows are read nowhere else."""
     # The syntactic conditions first: evaluating costs more.
@@ -45,22 +61,34 @@ def fresh_queryset(evaluator: Evaluator, node: Any) -> Operand | None:
             return None
     elif node.type not in ("atom_expr", "power") or not _builds_a_query(evaluator, node):
         return None
-    value = _plain_queryset(evaluator.value(node))
+    value = _plain_queryset(evaluator.value(node), evaluator.graph)
     if value is None:
         return None
-    if node.type == "name" and not all(_plain_queryset(evaluator.value(d.get_definition().children[2]))
-                                       for d in _definitions(node)):
+    if node.type == "name" and not all(_plain_queryset(evaluator.value(d.get_definition().children[2]),
+                                                       evaluator.graph) for d in _definitions(node)):
         return None  # `qs = X.objects.none()` in one branch, a dict in another
     return Operand(node, value)
 
 
-def _plain_queryset(value: Any) -> QuerySetValue | None:
-    """A queryset known to be one: not a list, raw, union, relation, nor the unknown
-    result of a custom method (`get_for_models()` returns a dict)."""
+def _plain_queryset(value: Any, graph: Any = None) -> QuerySetValue | None:
+    """A queryset known to be one: not a list, raw, union, nor the unknown result of a
+    custom method (`get_for_models()` returns a dict). A relation (`author.books.all()`)
+    counts only when it was not prefetched: its rows would be in the prefetch cache."""
     if not isinstance(value, QuerySetValue) or value.evaluated or value.raw or value.has_union \
-            or value.related_from is not None or value.uncertain:
+            or value.uncertain:
+        return None
+    if value.related_from is not None and (graph is None or _prefetched(graph, value)):
         return None
     return value
+
+
+def _prefetched(graph: Any, value: QuerySetValue) -> bool:
+    """Whether the relation's rows may come from a prefetch (True when unknown)."""
+    owner = value.related_from
+    loaded_by = owner.loop.queryset if owner.loop is not None else owner.source
+    if loaded_by is None or value.relation is None:
+        return True
+    return loaded(graph, loaded_by, (*owner.path, value.relation))
 
 
 def _definitions(leaf: Any) -> list[Any]:

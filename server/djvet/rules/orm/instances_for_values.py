@@ -53,7 +53,7 @@ from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.models import model_graph
 from djvet.project.querysets import Evaluator
-from djvet.rules.orm._evaluation import fresh_queryset
+from djvet.rules.orm._evaluation import bind_loops, fresh_queryset
 from djvet.rules.orm._style import quoted
 
 RULE = Rule(
@@ -88,7 +88,7 @@ def check_comprehensions(ctx: FileContext) -> Iterator[Diagnostic]:
         if shape is None:
             continue
         wrapper, parts, comp = shape
-        evaluator = evaluator or Evaluator(ctx.project, ctx.path, ctx.tree)
+        evaluator = evaluator or bind_loops(Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree)
         fix_text = _rewrite(ctx, evaluator, wrapper, parts, comp)
         if fix_text is not None:
             yield RULE.diagnostic(ctx, node, fix=Fix.safe(RULE.fix_title, Edit(Span.of(node), fix_text)))

@@ -49,7 +49,12 @@ from djvet.core.parso_utils import iter_nodes
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.querysets import Evaluator
-from djvet.rules.orm._evaluation import call_of, existence_test, fresh_queryset
+from djvet.rules.orm._evaluation import (
+    bind_loops,
+    call_of,
+    existence_test,
+    fresh_queryset,
+)
 
 RULE = Rule(
     code="DJV119",
@@ -73,7 +78,7 @@ def check_len(ctx: FileContext) -> Iterator[Diagnostic]:
         argument = call_of(node, "len")
         if argument is None or existence_test(node) is not None or existence_test(node.parent) is not None:
             continue  # `if len(qs):`, `len(qs) > 0`: an existence test (DJV120)
-        evaluator = evaluator or Evaluator(ctx.project, ctx.path, ctx.tree)
+        evaluator = evaluator or bind_loops(Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree)
         if fresh_queryset(evaluator, argument) is None:
             continue
         text = f"{argument.get_code(include_prefix=False)}.count()"

@@ -56,7 +56,12 @@ from djvet.core.parso_utils import iter_nodes
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.querysets import Evaluator, QuerySetValue, RelatedManager
-from djvet.rules.orm._evaluation import ExistenceTest, existence_test, fresh_queryset
+from djvet.rules.orm._evaluation import (
+    ExistenceTest,
+    bind_loops,
+    existence_test,
+    fresh_queryset,
+)
 
 RULE = Rule(
     code="DJV120",
@@ -84,7 +89,7 @@ def check_tests(ctx: FileContext) -> Iterator[Diagnostic]:
         test = existence_test(node)
         if test is None:
             continue
-        evaluator = evaluator or Evaluator(ctx.project, ctx.path, ctx.tree)
+        evaluator = evaluator or bind_loops(Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree)
         receiver = _receiver(evaluator, test)
         if receiver is not None:
             prefix = "not " if test.negated else ""
