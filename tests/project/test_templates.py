@@ -13,8 +13,9 @@ from hypothesis import strategies as st
 from djvet.checker import Result, _fix_file
 from djvet.core.model import Applicability
 from djvet.engine import check_document
+from djvet.project.template_index import renders_in, renders_reaching
 from djvet.project.template_n1 import missing_reads, render_reads
-from djvet.project.template_views import Evaluators, renders_in, renders_reaching
+from djvet.project.template_views import Evaluators
 from djvet.project.templates import (
     Tag,
     Var,

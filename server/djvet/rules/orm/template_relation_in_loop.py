@@ -68,6 +68,7 @@ from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.models import model_graph
 from djvet.project.nplusone import SELECT
 from djvet.project.qsfix import kinds
+from djvet.project.template_index import renders_in, renders_reaching
 from djvet.project.template_n1 import (
     TemplateAccess,
     cached_reads,
@@ -77,12 +78,7 @@ from djvet.project.template_n1 import (
     render_fix,
     render_reads,
 )
-from djvet.project.template_views import (
-    Evaluators,
-    might_render,
-    renders_in,
-    renders_reaching,
-)
+from djvet.project.template_views import Evaluators, might_render
 from djvet.project.templates import is_django_template
 
 RULE = Rule(
