@@ -103,11 +103,19 @@ def model_of(ctx: FileContext, form: ModelFormClass) -> ModelInfo | None:
     return None if model is None or model.presumed else model
 
 
+def _creation_order(model: ModelInfo, info: Any) -> tuple[int, str, int]:
+    """Django lists a form's fields in the order the field objects were created: fields
+    of bases in other modules (imported first), then the model's module top to bottom."""
+    path = info.path or model.path
+    line = info.span.start_line if info.span is not None else -1
+    return (0 if path != model.path else 1, path, line)
+
+
 def explicit_fields(model: ModelInfo, kind: str, without: set[str] = frozenset()) -> list[str]:
     """The fields `"__all__"` stands for: a model form's editable fields, or, for a
     serializer, every forward field with the primary key (read-only ones included)."""
     names = []
-    for name, info in model.fields.items():
+    for name, info in sorted(model.fields.items(), key=lambda item: _creation_order(model, item[1])):
         if info.reverse or info.kind not in ("field", "fk", "o2o", "m2m") or info.parent_link:
             continue
         options = info.options

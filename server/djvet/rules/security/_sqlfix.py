@@ -133,13 +133,18 @@ def _atoms(built: Built) -> list[tuple[str, Any, int | None]]:
 
 
 def _opening(out: list[Any]) -> int:
-    """Index in `out` of the quote that opened the literal being built."""
-    state, opened = False, 0
-    for index, atom in enumerate(out):
-        if atom[0] == "char" and atom[1] == "'":
-            state = not state
-            if state:
+    """Index in `out` of the quote that opened the literal being built (`''` inside a
+    literal is an escaped quote)."""
+    inside, opened, index = False, 0, 0
+    while index < len(out):
+        if out[index][:2] == ("char", "'"):
+            if inside and index + 1 < len(out) and out[index + 1][:2] == ("char", "'"):
+                index += 2
+                continue
+            inside = not inside
+            if inside:
                 opened = index
+        index += 1
     return opened
 
 
