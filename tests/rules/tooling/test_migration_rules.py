@@ -143,3 +143,21 @@ def test_columns_django_fills_for_existing_rows(tmp_path):
     """
     found = findings(tmp_path, {"mysite/settings.py": POSTGRES, MIGRATION: source}, MIGRATION, "DJV905")
     assert [d.span.start_line for d in found] == [9]
+
+
+def test_a_model_in_an_annotation_does_not_query(tmp_path):
+    source = """
+    from django.db import migrations
+    from django.db.models import QuerySet
+
+    from library.models import Book
+
+
+    def retitle(qs: QuerySet[Book]) -> None:
+        qs.update(title="x")
+
+
+    def forwards(apps, schema_editor):
+        retitle(apps.get_model("library", "Book").objects.all())
+    """
+    assert findings(tmp_path, {**LIBRARY, MIGRATION: source}, MIGRATION, "DJV904") == []

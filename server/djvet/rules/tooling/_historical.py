@@ -72,8 +72,30 @@ def _queries(leaf: Any, model: ModelInfo | str) -> bool:
     `get_for_model`). Building an instance for its methods does not."""
     attribute = _attribute(leaf)
     if attribute is None:
-        return leaf.parent.type in ("argument", "arglist", "trailer")
+        return _call_argument(leaf) and not _in_annotation(leaf)
     return attribute in _managers(model)
+
+
+def _call_argument(leaf: Any) -> bool:
+    """`f(Model)` / `f(x, model=Model)`: the class handed to a call (not `QuerySet[Model]`)."""
+    parent = leaf.parent
+    if parent.type == "argument":
+        parent = parent.parent
+    if parent.type == "arglist":
+        parent = parent.parent
+    return parent.type == "trailer" and parent.children[0] == "("
+
+
+def _in_annotation(leaf: Any) -> bool:
+    node = leaf
+    while node.parent is not None and node.parent.type not in ("funcdef", "file_input"):
+        parent = node.parent
+        if parent.type == "tname" or (parent.type == "param" and getattr(parent, "annotation", None) is node):
+            return True
+        node = parent
+    function = node.parent
+    return (function is not None and function.type == "funcdef" and function.children[-3] is node
+            and function.children[-4] == "->")
 
 
 def _historical_suffices(uses: list[Any], model: ModelInfo) -> bool:
