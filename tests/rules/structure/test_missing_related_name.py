@@ -199,3 +199,20 @@ class PublisherType:
     found = check(MODELS, "DJV306", tmp_path, path="shop/models.py",
                   files={"shop/graphql.py": schema, "mysite/settings.py": SETTINGS})
     assert [d.fix for d in found] == [None]
+
+
+def test_serializer_field_list_naming_the_accessor_withdraws_the_fix(tmp_path):
+    serializers = """\
+from rest_framework import serializers
+
+from shop.models import Publisher
+
+
+class PublisherSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Publisher
+        fields = ["name", "book_set"]
+"""
+    found = check(MODELS, "DJV306", tmp_path, path="shop/models.py",
+                  files={"shop/serializers.py": serializers, "mysite/settings.py": SETTINGS})
+    assert [d.fix for d in found] == [None]

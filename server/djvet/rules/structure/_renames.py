@@ -144,8 +144,24 @@ def _python_use(project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor
             return True if unique else _receiver_is(project, path, tree, leaf, target)
         return _bare_name(leaf)
     if leaf.type == "string" and _SEGMENT(accessor).search(leaf.value):
+        if _api_name(leaf):
+            return None
         return True if unique else _lookup_is(project, path, tree, leaf, accessor, target)
     return False
+
+
+def _api_name(leaf: Any) -> bool:
+    """A string in a class body outside any call (`fields = ["book_set"]` of a
+    serializer or filter set): it names a public field, which must not change."""
+    scope = leaf.search_ancestor("classdef", "funcdef", "lambdef")
+    if scope is None or scope.type != "classdef":
+        return False
+    node = leaf.parent
+    while node is not None and node is not scope:
+        if node.type == "trailer" and node.children[0] == "(":
+            return False
+        node = node.parent
+    return True
 
 
 def _bare_name(leaf: Any) -> bool | None:

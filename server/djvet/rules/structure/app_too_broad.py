@@ -125,7 +125,7 @@ def _domains(ctx: FileContext, app: AppInfo) -> str | None:
     graph = model_graph(ctx.project)
     groups = model_clusters(graph, app)
     total = sum(len(g) for g in groups)
-    if any(m.presumed for m in graph.models.values() if m.app_label == app.label):
+    if any(m.presumed or m.partial for m in graph.models.values() if m.app_label == app.label):
         return None  # a base djvet cannot read may hold the relations
     if total < MIN_MODELS or len(groups) < MIN_GROUPS or len(groups[0]) * 2 >= total:
         return None

@@ -56,7 +56,10 @@ What makes it unsafe: code outside the workspace (another service, a notebook, a
 reusable app's users) and names built at run time (`getattr(x, f"{name}_set")`) keep
 the old accessor, which no longer exists. When another relation of the project has
 an accessor of the same name, only uses djvet can tie to this model are renamed, and
-any use it cannot tell apart withdraws the fix. Self-referencing relations get no fix
+any use it cannot tell apart withdraws the fix, as does a class attribute or keyword
+argument named like the accessor, or a string naming it in a class body outside a
+call (a GraphQL type's or serializer's `fields`, whose public name would change). When the target model has a base class djvet cannot
+read, the new name might clash with an attribute there: no fix. Self-referencing relations get no fix
 (the right name, `children` or `mentees`, needs a human). `makemigrations` writes an
 `AlterField` for the new options; it changes no table.
 
@@ -148,8 +151,8 @@ def _fix(ctx: FileContext, model: ModelClass, info: FieldInfo, reverse: FieldInf
 
 def _new_name(graph: ModelGraph, model: ModelClass, info: FieldInfo) -> str | None:
     target = graph.get(info.target or "")
-    if target is None:
-        return None
+    if target is None or target.presumed or target.partial:
+        return None  # names on a base djvet cannot read might clash
     taken = set(target.fields) | set(target.methods) | target.properties | set(target.managers)
     base = plural(snake_case(model.info.name))
     for candidate in (base, f"{info.name}_{base}"):

@@ -2,7 +2,8 @@
 ## What it does
 Flags a concrete model (neither abstract nor a proxy) that has no `__str__`, neither
 in its own body nor in any base class — abstract models and mixins in other modules
-included, as the model graph reads them.
+included, as the model graph reads them. A model with a base class djvet cannot read (a package that is
+not installed) is not flagged: that base may define `__str__`.
 
 ## Why is this bad?
 Without `__str__`, the admin, the shell, form choices and log lines show
@@ -69,7 +70,7 @@ RULE = Rule(
 def check_models(ctx: FileContext) -> Iterator[Diagnostic]:
     for model in model_classes(ctx):
         info = model.info
-        if not model.concrete or info.presumed or "__str__" in info.methods:
+        if not model.concrete or info.presumed or info.partial or "__str__" in info.methods:
             continue
         if any(_concrete_base(model, label) for label in info.parents):
             continue  # multi-table child: reported on the parent, which it inherits from
