@@ -37,7 +37,8 @@ Unsafe: `get_user_model()` runs when the module is imported; a models module imp
 before `django.contrib.auth`'s models are registered raises `ImproperlyConfigured`
 (use `settings.AUTH_USER_MODEL` there), and type checkers lose the class. With a custom
 user model the fix also changes which model the code uses (which is the point).
-There is no fix when the file subclasses `User` (a proxy or a multi-table child of
+There is no fix when the module has a `get_user_model` of its own, nor when the file
+subclasses `User` (a proxy or a multi-table child of
 `auth.User` is a design decision; DJV303 reports the missing custom model instead).
 
 ## Peers
@@ -128,6 +129,8 @@ def _fix(ctx: FileContext, node: Any, item: Any, bound: str) -> Fix | None:
         return None
     indent = " " * statement.start_pos[1]
     has_function = binds(ctx, "get_user_model", "django.contrib.auth.get_user_model")
+    if not has_function and "get_user_model" in ctx.tree.get_used_names():
+        return None  # the module has a `get_user_model` of its own (oscar's compat module)
     edits: list[Edit] = []
     removal = remove_name(node, item)
     if removal is None:  # `User` is the only name: the statement goes
