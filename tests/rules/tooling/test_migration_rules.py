@@ -67,6 +67,10 @@ def test_no_fix_when_the_function_needs_the_real_class(tmp_path):
     def forwards(apps, schema_editor):
         for shelf in Shelf.objects.all():
             shelf.save()  # the overridden save() must run: the historical model has none
+
+
+    class Migration(migrations.Migration):
+        operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
     """
     files = {**LIBRARY, "library/models.py": models, MIGRATION: source}
     found = findings(tmp_path, files, MIGRATION, "DJV904")
@@ -106,6 +110,15 @@ def test_a_function_rebinding_the_name_uses_the_historical_model(tmp_path):
     def forwards(apps, schema_editor):
         ContentType = apps.get_model("contenttypes", "ContentType")
         ContentType.objects.filter(model="book").delete()
+
+
+    def change_log_hook(change):
+        # Runs at run time (not while migrating): today's model is right here.
+        return ContentType.objects.get_for_id(change.content_type_id)
+
+
+    class Migration(migrations.Migration):
+        operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
     """
     assert findings(tmp_path, {**LIBRARY, MIGRATION: source}, MIGRATION, "DJV904") == []
 

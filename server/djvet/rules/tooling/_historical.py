@@ -26,6 +26,7 @@ class ImportedModel:
 
 def imported_models(ctx: FileContext) -> list[ImportedModel]:
     found = []
+    migration_functions = _migration_functions(ctx.tree)
     for statement in iter_nodes(ctx.tree, {"import_from"}):  # also imports inside functions
         if statement.is_star_import():
             continue
@@ -35,18 +36,51 @@ def imported_models(ctx: FileContext) -> list[ImportedModel]:
         for original, alias in statement._as_name_tuples():
             local = alias or original
             uses = _function_uses(ctx.tree, local)
-            if not uses:
+            running = [u for u in uses if id(_function_of(u)) in migration_functions]
+            if not running:
                 continue
             model = _model(ctx, module, original.value)
-            if model is None or not any(_queries(leaf, model) for leaf in uses):
+            if model is None or not any(_queries(leaf, model) for leaf in running):
                 continue  # only constants read from the class: the schema does not matter
             if isinstance(model, str):  # guessed: the module cannot be read
                 found.append(ImportedModel(local.value, local, model))
                 continue
             args = f'"{model.app_label}", "{model.name}"'
-            edits = _edits(ctx, statement, local, uses, args) if _historical_suffices(uses, model) else []
+            # Other functions of the module (a NetBox change-log hook) run with today's schema:
+            # they keep the import, so there is no fix.
+            fixable = len(running) == len(uses) and _historical_suffices(uses, model)
+            edits = _edits(ctx, statement, local, uses, args) if fixable else []
             found.append(ImportedModel(local.value, local, args, edits))
     return found
+
+
+def _migration_functions(tree: Any) -> set[int]:
+    """Functions `migrations.RunPython(...)` runs, and the module's functions they call."""
+    functions = {f.name.value: f for f in tree.iter_funcdefs()}
+    pending = [node.value for node in iter_nodes(tree, {"name"}) if node.value in functions
+               and _inside_run_python(node)]
+    found: dict[str, Any] = {}
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found[name] = functions[name]
+        pending += [leaf.value for leaf in iter_nodes(functions[name].children[-1], {"name"})
+                    if leaf.value in functions and leaf.value not in found]
+    return {id(f) for f in found.values()}
+
+
+def _inside_run_python(leaf: Any) -> bool:
+    node = leaf.parent
+    while node is not None and node.type not in ("funcdef", "classdef", "file_input"):
+        if node.type in ("atom_expr", "power") and node.children[0].type == "name" and any(
+                c.type == "trailer" and c.children[0] == "." and c.children[1].value == "RunPython"
+                for c in node.children) or (node.type in ("atom_expr", "power")
+                                            and node.children[0].type == "name"
+                                            and node.children[0].value == "RunPython"):
+            return True
+        node = node.parent
+    return False
 
 
 _EXCEPTIONS = {"DoesNotExist", "MultipleObjectsReturned", "_meta"}
