@@ -39,11 +39,13 @@ purpose is now escaped. `mark_safe()` of data that is not interpolated has no au
 fix: escape it with `escape()` or build the markup with `format_html()`.
 
 ## Compared with other checkers
-- ruff S308 flags every `mark_safe()` call and `@mark_safe`, literals included; djvet
-  does not flag literals and constants (`literal-safe`), nor values it cannot trace to
-  data, such as the result of an unknown helper (`traced-data`).
-- pylint-django W5151 flags any interpolated argument; so does djvet, except when every
-  interpolated part is known safe, e.g. `escape(name)` (`escaped-parts`).
+- ruff S308 flags every `mark_safe()` whose argument is not a string literal, and
+  `@mark_safe` decorators; djvet flags values it traces to data, not the result of an
+  unknown helper (`traced-data`), and leaves the decorator alone: what a decorated
+  function returns is checked where it is built (`decorator`). djvet also flags
+  `SafeString(...)` of data, which ruff does not (`safestring`).
+- pylint-django W5151 flags any interpolated argument; djvet only interpolations with a
+  part traced to data, so not `f"<b>{escape(name)}</b>"` (`escaped-parts`).
 - Semgrep `avoid-mark-safe` flags every non-literal argument (`traced-data`).
 
 ## References

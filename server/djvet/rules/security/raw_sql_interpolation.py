@@ -47,14 +47,18 @@ says why; check identifiers against an allow-list.
 
 ## Compared with other checkers
 - ruff S608 flags any SQL-looking string built with variables, wherever it is; djvet
-  flags SQL reaching a Django sink (`sink-only`), and not when every part is a constant,
-  a number or an identifier from the code (`trusted-parts`).
-- ruff S611 flags every `RawSQL()`; djvet only RawSQL with interpolated values
-  (`trusted-parts`); a literal `RawSQL("...", params)` is safe.
+  flags SQL reaching a Django sink (`sink-only`) — but also `+=` fragments and clauses
+  without a leading SQL keyword that S608 misses — and not when every part is a
+  constant, a number or an identifier from the code (`trusted-parts`).
+- ruff S611 flags `RawSQL()` whose SQL is not a literal; djvet only RawSQL with
+  interpolated values (`trusted-parts`).
 - ruff S610 flags `extra()` with non-literal arguments; djvet flags interpolated SQL in
   `extra()` here, and every `extra()` in DJV221.
-- Semgrep's `sql-injection-*` rules follow request data only; djvet also flags values of
-  unknown origin in value positions (`any-value`), as the guide asks for parameters always.
+- Semgrep's `sql-injection-*` rules follow request data into `raw()`, `RawSQL`, `extra()`
+  and `cursor.execute()`; djvet flags those and values of unknown origin in value
+  positions too. Its audit rule `avoid-raw-sql` flags every `raw()` / `RawSQL` not given
+  an inline literal, parameterised or not (`trusted-parts`). SQL built in a variable
+  is reported where it is built, not at the call (`reported-where-built`).
 
 ## References
 - Django docs: Performing raw SQL queries, "Passing parameters into raw()":
