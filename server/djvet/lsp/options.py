@@ -19,6 +19,7 @@ from djvet.core.config import ENVIRONMENTS, parse_version, prefix_help, valid_pr
 from djvet.core.model import Severity
 
 SECTION = "djvet"
+DIAGNOSTIC_MODES = ("openFiles", "workspace")
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class EditorSettings:
     settings_modules: dict[str, tuple[str, ...]] | None = None
     django_version: str | None = None
     python: str | None = None
+    diagnostic_mode: str | None = None  # "openFiles" (default) or "workspace"
     messages: tuple[str, ...] = field(default=(), compare=False)
 
     def overrides(self) -> dict[str, Any]:
@@ -48,11 +50,16 @@ class EditorSettings:
             if f.name not in _NOT_OVERRIDES and (value := getattr(self, f.name)) is not None
         }
 
+    @property
+    def workspace_mode(self) -> bool:
+        """Whether the files of the workspace that are not open are reported too."""
+        return self.diagnostic_mode == "workspace"
+
     def has_selection(self) -> bool:
         return any(v is not None for v in (self.select, self.extend_select, self.ignore))
 
 
-_NOT_OVERRIDES = {"messages", "select", "extend_select", "ignore"}
+_NOT_OVERRIDES = {"messages", "select", "extend_select", "ignore", "diagnostic_mode"}
 
 
 class _Invalid(ValueError):
@@ -138,6 +145,12 @@ def _path(value: Any, key: str, messages: list[str]) -> str:
     return value
 
 
+def _diagnostic_mode(value: Any, key: str, messages: list[str]) -> str:
+    if value not in DIAGNOSTIC_MODES:
+        raise _Invalid(f"must be one of {', '.join(map(repr, DIAGNOSTIC_MODES))} (got {value!r})")
+    return str(value)
+
+
 _PARSERS: dict[str, tuple[str, Callable[[Any, str, list[str]], Any]]] = {
     "select": ("select", _codes),
     "extendSelect": ("extend_select", _codes),
@@ -148,6 +161,7 @@ _PARSERS: dict[str, tuple[str, Callable[[Any, str, list[str]], Any]]] = {
     "settingsModules": ("settings_modules", _settings_modules),
     "djangoVersion": ("django_version", _version),
     "python": ("python", _path),
+    "diagnosticMode": ("diagnostic_mode", _diagnostic_mode),
 }
 # pyproject-style spellings are accepted as well, since users copy them across.
 _ALIASES = {"extend-select": "extendSelect", "per-file-ignores": "perFileIgnores",

@@ -36,6 +36,7 @@ class DiagnosticScheduler:
         self.results: dict[str, Analysis] = {}  # uri -> latest analysis of its latest version
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._changed = asyncio.Event()  # replaced after each change: wakes long polls
+        self.changes = 0  # counts changes, so a long poll sees one made while it computed
 
     @property
     def push(self) -> bool:
@@ -59,6 +60,8 @@ class DiagnosticScheduler:
         located = self.server.locate(uri)
         if located and feeds_facts(located[0], located[1], self.server.text_of(uri)):
             self.dependencies_changed(uri)
+        else:
+            self.server.workspace_diagnostics.files_changed()
 
     def closed(self, uri: str) -> None:
         self._bump()
@@ -71,6 +74,7 @@ class DiagnosticScheduler:
         if self.push:
             self.server.text_document_publish_diagnostics(
                 lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+        self.server.workspace_diagnostics.document_closed(uri)
 
     def _sync_overlay(self, uri: str) -> tuple[ProjectIndex, str] | None:
         located = self.server.locate(uri)
@@ -152,6 +156,7 @@ class DiagnosticScheduler:
     def dependencies_changed(self, changed_uri: str | None = None) -> None:
         """Settings or models changed: other open documents' findings may have too."""
         self._bump()
+        self.server.workspace_diagnostics.files_changed()
         if self.push:
             for uri in self.server.open_uris():
                 if uri != changed_uri:
@@ -167,11 +172,19 @@ class DiagnosticScheduler:
         self.server.workspace_diagnostic_refresh(None)
 
     def _bump(self) -> None:
+        self.changes += 1
         self._changed.set()
         self._changed = asyncio.Event()
 
-    async def wait_for_change(self, timeout: float) -> None:
-        """Park a `workspace/diagnostic` long poll until something may have changed."""
+    def wake(self) -> None:
+        """Something outside the open documents changed (files on disk): end long polls."""
+        self._bump()
+
+    async def wait_for_change(self, timeout: float, since: int | None = None) -> None:
+        """Park a `workspace/diagnostic` long poll until something may have changed
+        (at once when something changed after `since`, a value of `changes`)."""
+        if since is not None and since != self.changes:
+            return
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(self._changed.wait(), timeout)
 

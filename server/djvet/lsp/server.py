@@ -25,6 +25,7 @@ from pygls.workspace import TextDocument
 from djvet import __version__
 from djvet.lsp.convert import path_of
 from djvet.lsp.scheduler import DiagnosticScheduler
+from djvet.lsp.workspace_diagnostics import WorkspaceDiagnostics
 from djvet.lsp.workspaces import Workspaces
 from djvet.project.index import ProjectIndex
 
@@ -37,6 +38,7 @@ class DjvetServer(LanguageServer):
         super().__init__("djvet", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
         self.workspaces = Workspaces()
         self.scheduler = DiagnosticScheduler(self)
+        self.workspace_diagnostics = WorkspaceDiagnostics(self)  # diagnosticMode "workspace"
         self.ready = asyncio.Event()  # set once the project indexes are warm
         self.pull_diagnostics = False
         self.initialization_options: Any = None
@@ -58,6 +60,7 @@ class DjvetServer(LanguageServer):
 
     def stop_analysis(self) -> None:
         self.scheduler.cancel_all()
+        self.workspace_diagnostics.cancel()
         self._analysis.shutdown(wait=False, cancel_futures=True)
 
     # -- documents ------------------------------------------------------------------------

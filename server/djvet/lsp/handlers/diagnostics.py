@@ -1,4 +1,4 @@
-"""Pull diagnostics: `textDocument/diagnostic` and a minimal `workspace/diagnostic`.
+"""Pull diagnostics: `textDocument/diagnostic` and `workspace/diagnostic`.
 
 Registered only for clients that declare pull support (see `lifecycle.initialize`);
 push clients get `publishDiagnostics` from the scheduler instead.
@@ -42,17 +42,19 @@ async def document_diagnostic(ls: DjvetServer, params: lsp.DocumentDiagnosticPar
 
 async def workspace_diagnostic(ls: DjvetServer, params: lsp.WorkspaceDiagnosticParams
                                ) -> lsp.WorkspaceDiagnosticReport:
-    """The open documents' reports (files on disk are left to `djvet check`)."""
+    """Open documents, and in "workspace" mode every other file (`workspace_diagnostics`)."""
     previous = {p.uri: p.value for p in params.previous_result_ids}
-    reports = await _reports(ls, previous)
-    if reports and all(isinstance(r, lsp.WorkspaceUnchangedDocumentDiagnosticReport) for r in reports):
+    mark = ls.scheduler.changes
+    reports = await _reports(ls, previous, params.work_done_token)
+    if all(isinstance(r, lsp.WorkspaceUnchangedDocumentDiagnosticReport) for r in reports):
         # Clients re-ask as soon as we answer: hold an all-unchanged answer until a change.
-        await ls.scheduler.wait_for_change(LONG_POLL_SECONDS)
-        reports = await _reports(ls, previous)
+        await ls.scheduler.wait_for_change(LONG_POLL_SECONDS, since=mark)
+        reports = await _reports(ls, previous, params.work_done_token)
     return lsp.WorkspaceDiagnosticReport(items=reports)
 
 
-async def _reports(ls: DjvetServer, previous: dict[str, str]) -> list[lsp.WorkspaceDocumentDiagnosticReport]:
+async def _reports(ls: DjvetServer, previous: dict[str, str], token: lsp.ProgressToken | None
+                   ) -> list[lsp.WorkspaceDocumentDiagnosticReport]:
     reports: list[lsp.WorkspaceDocumentDiagnosticReport] = []
     for uri in ls.open_uris():
         analysis = await ls.scheduler.latest(uri)
@@ -65,4 +67,4 @@ async def _reports(ls: DjvetServer, previous: dict[str, str]) -> list[lsp.Worksp
             reports.append(lsp.WorkspaceFullDocumentDiagnosticReport(
                 uri=uri, version=analysis.version, items=list(analysis.diagnostics),
                 result_id=analysis.result_id))
-    return reports
+    return reports + await ls.workspace_diagnostics.reports(previous, token)

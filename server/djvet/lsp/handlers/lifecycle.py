@@ -52,6 +52,7 @@ async def initialized(ls: DjvetServer, params: lsp.InitializedParams) -> None:
         ls.warn([f"djvet: start-up failed ({error}); findings may be incomplete"])
     finally:
         ls.ready.set()
+    ls.workspace_diagnostics.schedule(0.0)  # push clients in "workspace" mode
     await register_watchers(ls)
 
 

@@ -61,6 +61,9 @@ async def did_change_watched_files(ls: DjvetServer, params: lsp.DidChangeWatched
         await reload_configs(ls, sorted(roots))
     if roots or facts_changed:
         ls.scheduler.dependencies_changed()
+    else:  # other files: only the workspace's findings of them may change
+        ls.workspace_diagnostics.files_changed()
+        ls.scheduler.wake()
 
 
 def _file_changed(project: ProjectIndex, path: str) -> bool:
