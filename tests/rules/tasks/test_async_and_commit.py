@@ -212,3 +212,20 @@ def test_a_variable_assigned_from_itself_does_not_loop(tmp_path):
     """
     found = findings(tmp_path, {"library/views.py": view}, "library/views.py", "DJV701")
     assert [d.span.start_line for d in found] == [5]
+
+
+def test_blocking_call_inside_a_chain_through_a_helper(tmp_path):
+    view = """
+    import requests
+
+
+    def stats():
+        return requests.get("https://api.github.com/repos/x/y", timeout=5).json()
+
+
+    def landing(request):
+        return stats()
+    """
+    found = findings(tmp_path, {"library/views.py": view}, "library/views.py", "DJV701")
+    assert [(d.span.start_line, d.message) for d in found] == [
+        (9, "`stats()` calls a remote server (`requests.get()`) while the request waits; use a background task")]

@@ -39,26 +39,34 @@ class Blocking:
 
 def qualified(tree: Any, path: str, node: Any, depth: int = 0) -> str | None:
     """The qualified target of the call `node` ends with, or None."""
-    if depth > 5:
+    names = call_targets(tree, path, node, depth)
+    last = node.children[-1] if node.type in ("atom_expr", "power") else None
+    if not names or last is None or last.type != "trailer" or last.children[0] != "(":
         return None
+    return names[-1][0]
+
+
+def call_targets(tree: Any, path: str, node: Any, depth: int = 0) -> list[tuple[str, int]]:
+    """(qualified target, trailer index) of every call along a chain:
+    `requests.get(url).json()` -> [("requests.get", 2), ("requests.get().json", 4)]."""
+    if depth > 5 or node.type not in ("atom_expr", "power") or node.children[0].type != "name":
+        return []
     children = node.children
-    if node.type not in ("atom_expr", "power") or children[0].type != "name":
-        return None
-    last = children[-1]
-    if last.type != "trailer" or last.children[0] != "(":
-        return None
     head = _head(tree, path, children[0], depth)
     if head is None:
-        return None
-    parts = [head]
-    for trailer in children[1:-1]:
+        return []
+    parts, found = [head], []
+    for index, trailer in enumerate(children[1:], start=1):
+        if trailer.type != "trailer":
+            return found
         if trailer.children[0] == ".":
             parts.append("." + trailer.children[1].value)
         elif trailer.children[0] == "(":
+            found.append(("".join(parts), index))
             parts.append("()")
         else:
-            return None
-    return "".join(parts)
+            return found
+    return found
 
 
 def _head(tree: Any, path: str, leaf: Any, depth: int) -> str | None:
@@ -94,14 +102,13 @@ def _assigned_call(leaf: Any) -> Any | None:
 
 
 def blocking_call(tree: Any, path: str, node: Any) -> Blocking | None:
-    name = qualified(tree, path, node)
-    if name is None:
-        if _method(node) == "email_user":
-            return Blocking("email", "email_user()", node)
-        return None
-    for kind, pattern in _KINDS:
-        if pattern.search(name):
-            return Blocking(kind, _shown(node), node)
+    """The first blocking call along `node`'s chain (`requests.get(url).json()` too)."""
+    for name, index in call_targets(tree, path, node):
+        for kind, pattern in _KINDS:
+            if pattern.search(name):
+                return Blocking(kind, _shown(node, index), node)
+    if _method(node) == "email_user":
+        return Blocking("email", "email_user()", node)
     return None
 
 
@@ -112,13 +119,13 @@ def _method(node: Any) -> str | None:
     return None
 
 
-def _shown(node: Any) -> str:
+def _shown(node: Any, index: int) -> str:
     """`requests.get()` / `send_mail()` / `write_pdf()`: the callee as written, short."""
-    children = node.children
-    text = "".join(code_of(c) for c in children[:-1])
+    children = node.children[:index]
+    text = "".join(code_of(c) for c in children)
     if "(" in text or len(text) > 40:
-        method = _method(node)
-        text = method or code_of(children[0])
+        last = children[-1]
+        text = last.children[1].value if last.type == "trailer" else code_of(children[0])
     return f"{text}()"
 
 
