@@ -376,6 +376,9 @@ def scan_file(path: str, text: str) -> FileScan:
 
 
 # -- resolving against the model graph ------------------------------------------------------
+UNKNOWN_FILTER = "*"  # in `Site.together`: the manager filters on something more
+
+
 @dataclass(frozen=True)
 class Site:
     """One lookup of a field: where, how, and what else the same query filters on."""
@@ -409,6 +412,14 @@ def _resolve_head(graph: ModelGraph, scan: FileScan, head: Head) -> ModelInfo | 
     if manager not in model.managers and manager not in ("objects", "_default_manager", "_base_manager"):
         return None
     return model
+
+
+def _filtering_manager(model: ModelInfo, head: Head) -> bool:
+    """A manager whose `get_queryset()` may filter (`Revision.page_revisions`): the query
+    filters more than its keywords say."""
+    name = head[-1]
+    info = model.default_manager if name == "_default_manager" else model.managers.get(name)
+    return info is not None and (not info.known or "get_queryset" in info.methods)
 
 
 def _model_named(graph: ModelGraph, scan: FileScan, dotted: str) -> ModelInfo | None:
@@ -480,6 +491,8 @@ def _build_index(project: ProjectIndex) -> LookupIndex:
                     # `likes__content_type=..., likes__object_id=...`: both on Like.
                     together = frozenset(p[len(prefix):].split("__")[0] for p in site.together
                                          if p.startswith(prefix))
+                    if not prefix and _filtering_manager(model, site.head):
+                        together |= {UNKNOWN_FILTER}
                     index.by_field.setdefault((label, name), []).append(
                         Site(path, lookup.span, site.method, rest, together))
     return index

@@ -143,3 +143,18 @@ def test_index_is_rebuilt_when_a_python_file_changes(tmp_path):
     project.set_overlay(str(tmp_path / "shop/views.py"), "X = 1\n")
     document = project.document(str(tmp_path / "shop/models.py"))
     assert [d for d in check_document(document, project) if d.code == CODE] == []
+
+
+def test_a_manager_that_filters_narrows_the_query(tmp_path):
+    models = MODELS + (
+        "\n\nclass ActiveManager(models.Manager):\n    def get_queryset(self):\n"
+        "        return super().get_queryset().filter(active=True)\n\n\n"
+        "class Visitor(models.Model):\n    email = models.EmailField()\n    active = models.BooleanField()\n"
+        "    objects = models.Manager()\n    actives = ActiveManager()\n")
+    _, found = findings(tmp_path, """\
+        from shop.models import Visitor
+
+        def by_email(email):
+            return Visitor.actives.get(email=email)
+        """, models=models)
+    assert found == []

@@ -47,3 +47,17 @@ def test_keyword_object_list(tmp_path):
             return Paginator(per_page=10, object_list=Chapter.objects.filter(title="x"))
         """, CODE, tmp_path, path=VIEW, project="library")
     assert finding.fix.edits[0].new_text == 'Chapter.objects.filter(title="x").order_by("pk")'
+
+
+def test_only_djangos_list_views(tmp_path):
+    # Wagtail's generic IndexView paginates with its own `default_ordering`.
+    check_noop("""\
+        from wagtail.admin.views.generic import IndexView
+
+        from library.models import Chapter
+
+        class Chapters(IndexView):
+            model = Chapter
+            paginate_by = 20
+            default_ordering = "title"
+        """, CODE, tmp_path, path=VIEW, project="library")

@@ -67,7 +67,7 @@ from djvet.core.context import FileContext
 from djvet.core.model import Diagnostic, Edit, Fix, Related, Severity, Span
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
-from djvet.project.lookups import Site, lookup_index
+from djvet.project.lookups import UNKNOWN_FILTER, Site, lookup_index
 from djvet.project.models import FieldInfo, ModelInfo, model_graph
 from djvet.rules.orm._indexes import Indexes, model_indexes, option_state
 
@@ -125,6 +125,8 @@ def check_fields(ctx: FileContext) -> Iterator[Diagnostic]:
 def _narrowed(model: ModelInfo, indexes: Indexes, names: frozenset[str]) -> bool:
     """Whether the query also filters a column with an index (a foreign key, the
     primary key, an indexed field): then the database does not scan the whole table."""
+    if UNKNOWN_FILTER in names:
+        return True  # a manager whose get_queryset() may filter on an indexed column
     for name in names:
         info = model.fields.get(name)
         if name == "pk" or any(f.attname == name for f in model.fields.values()):

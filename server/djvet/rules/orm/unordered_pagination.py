@@ -101,8 +101,9 @@ def _paginated(node: Any) -> Any | None:
 def _list_view(ctx: FileContext, evaluator: Evaluator, cls: Any, mark: str) -> Iterator[Diagnostic]:
     attributes = _attributes(cls)
     paginate = attributes.get("paginate_by")
-    if paginate is None or paginate.get_code().strip() in ("None", "0") or "ordering" in attributes:
-        return
+    if paginate is None or paginate.get_code().strip() in ("None", "0") or not _django_list_view(cls) \
+            or any("ordering" in name for name in attributes):
+        return  # not Django's ListView (Wagtail's views order by `default_ordering`)
     if any(f.name.value in ("get_queryset", "get_ordering", "paginate_queryset") for f in cls.iter_funcdefs()):
         return
     source = attributes.get("queryset") or attributes.get("model")
@@ -117,6 +118,20 @@ def _list_view(ctx: FileContext, evaluator: Evaluator, cls: Any, mark: str) -> I
     edit = Edit(Span.point(line, 0), f"{indent}ordering = [{mark}pk{mark}]\n")
     message = "`paginate_by` over an unordered queryset: rows may repeat or be skipped; set `ordering`"
     yield RULE.diagnostic(ctx, paginate, message=message, fix=Fix.unsafe("Set `ordering = [\"pk\"]`", edit))
+
+
+LIST_VIEWS = frozenset({"ListView", "BaseListView", "MultipleObjectMixin", "ArchiveIndexView",
+                        "YearArchiveView", "MonthArchiveView", "WeekArchiveView", "DayArchiveView"})
+
+
+def _django_list_view(cls: Any) -> bool:
+    """A direct base is one of Django's generic list views (or their mixin)."""
+    arguments = cls.get_super_arglist()
+    if arguments is None:
+        return False
+    names = [a.get_code(include_prefix=False) for a in (arguments.children if arguments.type == "arglist"
+                                                        else [arguments]) if a != ","]
+    return any(name.rsplit(".", 1)[-1] in LIST_VIEWS for name in names)
 
 
 def _attributes(cls: Any) -> dict[str, Any]:
