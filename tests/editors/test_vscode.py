@@ -63,7 +63,7 @@ def test_vscode_quick_fix_settings_and_broken_interpreter(tmp_path: Path):
     assert "for book in Book.objects.all():" in services.read_text(encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    screenshots = Path(os.environ.get("DJVET_SCREENSHOTS") or out)
+    screenshots = Path(os.environ.get("DJVET_SCREENSHOTS") or out).resolve()
     env = {**os.environ, "CODE_SERVER": str(CODE_SERVER), "VSIX": str(VSIX),
            "WORKSPACE": str(workspace), "OUT": str(out), "SCREENSHOTS": str(screenshots)}
     try:

@@ -21,7 +21,7 @@ djvet_wheel=$(ls "$wheels"/djvet-*.whl)
 # cattrs need backports of 3.11 modules: tomli and exceptiongroup, named here because pip
 # evaluates markers for the Python running it), and only
 # as `py3-none-any` wheels: a dependency that needs compiling makes this fail loudly.
-"$python" -m pip install --quiet --disable-pip-version-check --no-compile \
+"$python" -m pip install -qq --disable-pip-version-check --no-compile \
   --target "$libs" --only-binary=:all: \
   --python-version 3.10 --implementation py --abi none --platform any \
   "$djvet_wheel" "tomli>=1.1" "exceptiongroup>=1.1.1"

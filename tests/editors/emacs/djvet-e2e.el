@@ -5,7 +5,8 @@
 ;; Env: DJVET_SERVER_CMD (JSON list: the server command).  Not -Q: on Debian the
 ;; site-start files put elpa-eglot on the load-path.  Exit status 0 = pass.
 ;;
-;; Opens the file the way a user config does (`eglot-ensure'), with the settings in
+;; Loads editors/emacs/djvet-eglot.el (the documented set-up: `eglot-ensure' from the
+;; mode hook), opens the file with the settings in
 ;; `eglot-workspace-configuration' (`select' = DJV101, asked for by the server with
 ;; workspace/configuration); waits for the DJV101 finding on `book.author' in Flymake;
 ;; applies djvet's quick fix through `eglot-code-actions' (the prompt between
@@ -26,7 +27,11 @@
 (defconst djvet-e2e-fixed
   "for book in Book.objects.select_related(\"author\", \"publisher\").all():")
 
-(add-to-list 'eglot-server-programs `((python-mode python-ts-mode) . ,djvet-e2e-command))
+;; The set-up users copy: editors/emacs/djvet-eglot.el, with the test's server command.
+(setq djvet-eglot-command djvet-e2e-command)
+(load (expand-file-name "../../../editors/emacs/djvet-eglot.el"
+                        (file-name-directory (or load-file-name buffer-file-name)))
+      nil t)
 (setq-default eglot-workspace-configuration '(:djvet (:select ["DJV101"])))
 (setq eglot-sync-connect 30
       eglot-connect-timeout 60
@@ -81,7 +86,7 @@
   (condition-case err
       (with-current-buffer (find-file file)
         (djvet-e2e-log "Emacs %s, %s, server %S" emacs-version major-mode djvet-e2e-command)
-        (eglot-ensure)
+        ;; `find-file' ran python-mode-hook, so `eglot-ensure' has scheduled the connection.
         (unless (djvet-e2e-wait (lambda () (bound-and-true-p eglot--managed-mode)) 60)
           (djvet-e2e-fail "eglot did not connect"))
         (djvet-e2e-log "eglot connected: %S" (eglot--server-info (eglot-current-server)))

@@ -109,7 +109,7 @@ async function setSettings(values) {
   await command('Preferences: Open User Settings (JSON)');
   await waitFor('the settings editor', async () => (await editorText()).includes('workbench.startupEditor'), 15000);
   await page.keyboard.press('Control+A');
-  await page.keyboard.insertText(JSON.stringify({ ...baseSettings, ...values }));
+  await page.keyboard.insertText(JSON.stringify({ ...baseSettings, ...values }, null, 2));
   await page.keyboard.press('Control+S');
   await waitFor('settings.json saved', () => {
     let saved;
