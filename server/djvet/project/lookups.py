@@ -547,7 +547,8 @@ def _build_vocabulary(project: ProjectIndex) -> LookupVocabulary:
         if text is None:
             continue
         names |= lookup_names(text)
-        classes.update(_FIELD_CLASS.findall(text))
+        if "Field" in text:
+            classes.update(_FIELD_CLASS.findall(text))
     for path in _app_files(project, model_graph(project)):
         text = project.read(path)
         if text is not None:
