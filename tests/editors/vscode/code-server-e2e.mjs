@@ -7,8 +7,9 @@
 // OUT (screenshots, logs), SCREENSHOTS (where the README's pictures go; default OUT).
 // Steps: open catalog/services.py; the DJV101 squiggle on `book.author` in export_rows;
 // quick-fix menu (screenshot); apply djvet's fix; the file changes on disk and the DJV101
-// findings go; a settings change applies without a restart; a broken djvet.interpreter
-// gives a clear error; fixing it brings the server back. Exit 0 = pass.
+// findings go; the Fix All and Show Rule Documentation commands; a settings change
+// applies without a restart; a broken djvet.interpreter gives a clear error; fixing it
+// brings the server back. Exit 0 = pass.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +32,7 @@ const log = (m) => console.log(`[${String(Date.now() - t0).padStart(6)} ms] ${m}
 
 const SERVICES = path.join(WORKSPACE, 'catalog', 'services.py');
 const FIXED = 'for book in Book.objects.select_related("author", "publisher").all():';
+const PREFETCHED = 'for author in Author.objects.prefetch_related("books").all():';
 // Unix socket paths (code-server's IPC, Chromium's singleton) must stay under 108
 // bytes: the profiles live in a short temporary folder; the logs are copied to OUT.
 const work = fs.mkdtempSync('/tmp/djvet-vsc-');
@@ -107,7 +109,9 @@ async function command(name) {
 /** Edit the user settings as a user does: in VS Code's settings.json editor, then save. */
 async function setSettings(values) {
   await command('Preferences: Open User Settings (JSON)');
-  await waitFor('the settings editor', async () => (await editorText()).includes('workbench.startupEditor'), 15000);
+  await waitFor('the settings editor', () => page.evaluate(() =>
+    document.querySelector('.tab.active .label-name')?.innerText === 'settings.json'), 15000);
+  await page.waitForTimeout(300);
   await page.keyboard.press('Control+A');
   await page.keyboard.insertText(JSON.stringify({ ...baseSettings, ...values }, null, 2));
   await page.keyboard.press('Control+S');
@@ -224,13 +228,33 @@ try {
   log(`Problems after the fix: ${after.length} rows, none DJV101`);
   await page.screenshot({ path: path.join(OUT, '2-after-fix.png') });
 
-  // 8. a settings change reaches the running server (no restart): DJV102 becomes an error
-  const djv102Errors = () => page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')]
-    .filter((e) => e.querySelector('.codicon-error') && e.innerText.includes('DJV102')).length);
-  if (await djv102Errors() !== 0) throw new Error('DJV102 is an error before the setting');
-  await setSettings({ 'djvet.severity': { DJV102: 'error' } });
-  const errorRows = await waitFor('DJV102 shown as an error', async () => (await djv102Errors()) || null, 30000);
-  log(`djvet.severity applied without a restart: ${errorRows} DJV102 error(s)`);
+  // 7b. the "Fix All Safe Fixes" command: the DJV102 prefetch in authors_with_books
+  if (!after.some((p) => p.includes('DJV102'))) throw new Error('no DJV102 to fix all');
+  await page.keyboard.press('Control+1');
+  await command('djvet: Fix All Safe Fixes');
+  await waitFor('fix-all in the editor', async () => (await editorText()).includes(PREFETCHED), 20000);
+  await page.keyboard.press('Control+S');
+  await waitFor('fix-all on disk', async () => fs.readFileSync(SERVICES, 'utf8').includes(PREFETCHED), 15000);
+  await waitFor('DJV102 gone', async () => !(await problems()).some((p) => p.includes('DJV102')), 30000);
+  log('djvet: Fix All Safe Fixes applied the DJV102 prefetch; saved');
+
+  // 7c. "Show Rule Documentation": pick DJV104, its docs open in a Markdown preview
+  await command('djvet: Show Rule Documentation');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'DJV104' }).first().waitFor({ timeout: 20000 });
+  await page.keyboard.type('DJV104');
+  await page.keyboard.press('Enter');
+  const preview = await waitFor('the rule docs preview', () => page.evaluate(() =>
+    [...document.querySelectorAll('.tab .label-name')].map((e) => e.innerText).find((t) => t.startsWith('Preview'))), 20000);
+  log(`rule docs opened: tab "${preview}"`);
+
+  // 8. a settings change reaches the running server (no restart): DJV104 becomes an error
+  const djv104Errors = () => page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+    .filter((e) => e.querySelector('.codicon-error') && e.innerText.includes('DJV104')).length);
+  if (!(await problems()).some((p) => p.includes('DJV104'))) throw new Error('no DJV104 finding');
+  if (await djv104Errors() !== 0) throw new Error('DJV104 is an error before the setting');
+  await setSettings({ 'djvet.severity': { DJV104: 'error' } });
+  const errorRows = await waitFor('DJV104 shown as an error', async () => (await djv104Errors()) || null, 30000);
+  log(`djvet.severity applied without a restart: ${errorRows} DJV104 error(s)`);
 
   // 9. a broken interpreter path: a clear message, not a silent failure
   await setSettings({ 'djvet.interpreter': '/nonexistent/bin/python3' });
