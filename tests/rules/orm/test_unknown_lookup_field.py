@@ -202,3 +202,13 @@ def test_fix_keeps_the_order_by_sign(tmp_path):
         def view():
             return list(Book.objects.order_by("-title"))
         """, CODE, tmp_path, path=VIEW, files=files)
+
+
+def test_meta_ordering_strings(tmp_path):
+    models = (PROJECTS / "library" / "library" / "models.py").read_text() + (
+        "\n\nclass Shelf(models.Model):\n    label = models.CharField(max_length=10)\n"
+        "    book = models.ForeignKey(Book, on_delete=models.CASCADE)\n\n"
+        "    class Meta:\n        ordering = ['-lable', 'book__title', '?', 'book__author__name']\n")
+    [finding] = check_flags(models, CODE, tmp_path, path="library/models.py", project="library")
+    assert finding.message == "`Shelf` has no field `lable`; did you mean `label`?"
+    assert finding.fix.edits[0].new_text == "'-label'"

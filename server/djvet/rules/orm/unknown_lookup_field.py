@@ -9,6 +9,8 @@ through the model graph, and the last names are checked against the lookups and
 transforms of the field (`__icontains`, `__date`, `__year`) and every custom lookup
 the project or its installed apps register.
 
+`Meta.ordering` strings of the models are checked too.
+
 Names added earlier in the chain (`annotate()`, `alias()`, `values()` expressions)
 are valid, and so is anything djvet cannot be sure about: custom queryset methods
 that may annotate, JSON, array and custom field classes, models whose bases it cannot
@@ -54,6 +56,7 @@ from typing import Any
 
 from djvet.core.context import FileContext
 from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
+from djvet.core.parso_utils import list_items
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.lookups import lookup_vocabulary
@@ -91,9 +94,11 @@ class _Reference:
 
 @RULE.on_module
 def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
+    graph = model_graph(ctx.project)
+    if "ordering" in ctx.text and graph.models_in(ctx.path):
+        yield from _meta_orderings(ctx, PathChecker(graph, lookup_vocabulary(ctx.project)))
     if not any(f"{method}(" in ctx.text for method in CHECKED):
         return
-    graph = model_graph(ctx.project)
     checker = PathChecker(graph, lookup_vocabulary(ctx.project))
     for step in chain_steps(ctx, CHECKED):
         model = graph.get(step.model)
@@ -104,6 +109,34 @@ def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
             if problem is not None:
                 yield RULE.diagnostic(ctx, reference.node, message=problem.message,
                                       fix=_fix(reference, problem.replacement))
+
+
+def _meta_orderings(ctx: FileContext, checker: PathChecker) -> Iterator[Diagnostic]:
+    """`class Meta: ordering = ["-titel"]` of the concrete models of this file."""
+    models = {m.name: m for m in checker.graph.models_in(ctx.path) if not m.abstract and not m.partial}
+    for cls in ctx.tree.iter_classdefs():
+        model = models.get(cls.name.value)
+        meta = next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None) if model else None
+        ordering = _class_attribute(meta, "ordering") if meta is not None else None
+        for item in (list_items(ordering) or []) if ordering is not None else []:
+            text = string_argument(item)
+            if text is None or text == "?" or "." in text:
+                continue
+            prefix, path = ("-", text[1:]) if text.startswith("-") else ("", text)
+            reference = _Reference(item, path, False, prefix, Names())
+            problem = checker.check(model, path, reference.names, lookups=False)
+            if problem is not None:
+                yield RULE.diagnostic(ctx, item, message=problem.message, fix=_fix(reference, problem.replacement))
+
+
+def _class_attribute(cls: Any, name: str) -> Any | None:
+    for child in cls.get_suite().children:
+        if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
+            statement = child.children[0]
+            if statement.children[0].type == "name" and statement.children[0].value == name \
+                    and len(statement.children) == 3:
+                return statement.children[2]
+    return None
 
 
 def _references(step: ChainStep) -> Iterator[_Reference]:
