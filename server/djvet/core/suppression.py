@@ -79,12 +79,17 @@ class Suppressions:
 def scan_python(tree: object) -> Suppressions:
     """Collect suppressions from the comments of a parso tree (never from strings)."""
     result = Suppressions()
-    leaf = tree.get_first_leaf()  # type: ignore[attr-defined]
-    while leaf is not None:
-        if "#" in leaf.prefix:
-            for line, comment in _prefix_comments(leaf):
+    # A depth-first walk, not `get_next_leaf()`: that looks the leaf up in its parent's
+    # children each time, quadratic in a module of ten thousand top-level statements.
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        children = getattr(node, "children", None)
+        if children is not None:
+            stack.extend(reversed(children))
+        elif "#" in node.prefix:
+            for line, comment in _prefix_comments(node):
                 result.add_comment(line, comment)
-        leaf = leaf.get_next_leaf()
     return result
 
 

@@ -98,6 +98,23 @@ def _imported_paths(path: str, text: str, modules: object) -> set[str]:
     return found
 
 
+def _code_fingerprint() -> str:
+    """djvet's own code (size and mtime of its modules): a changed rule invalidates the
+    cache even when the version string does not change (development checkouts)."""
+    package = Path(__file__).resolve().parents[1]
+    parts = []
+    for module in sorted(package.rglob("*.py")):
+        try:
+            stat = module.stat()
+        except OSError:
+            continue
+        parts.append(f"{module.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
+    return _digest(*parts)
+
+
+_CODE = _code_fingerprint()
+
+
 def file_key(project: ProjectIndex, deps: Dependencies, path: str) -> str | None:
     own = deps.hashes.get(path)
     if own is None:
@@ -105,14 +122,14 @@ def file_key(project: ProjectIndex, deps: Dependencies, path: str) -> str | None
     # Every setting may change findings (selection, severities, settings modules...).
     config = repr(replace(project.config, messages=()))
     if not path.endswith(".py"):
-        return _digest(__version__, config, own, deps.python, deps.templates)
+        return _digest(__version__, _CODE, config, own, deps.python, deps.templates)
     near = set(deps.imports.get(path, ()))
     for module in list(near):
         near |= deps.imports.get(module, set())  # helpers of helpers (summaries go 2 deep)
     near |= deps.importers.get(path, set())
     neighbours = sorted(f"{p}:{deps.hashes.get(p, '')}" for p in near)
     rendered = deps.templates if path in deps.renders else ""
-    return _digest(__version__, config, own, deps.facts, rendered, *neighbours)
+    return _digest(__version__, _CODE, config, own, deps.facts, rendered, *neighbours)
 
 
 class FindingsCache:
