@@ -110,3 +110,19 @@ def test_plain_forms_are_not_model_forms(tmp_path):
             class Meta:
                 fields = "__all__"
         """, "DJV232", tmp_path, path="library/forms.py")
+
+
+def test_a_pylint_disable_above_is_honoured(tmp_path):
+    check_noop(
+        """\
+        from django import forms
+
+        from library.models import Book
+
+
+        class BookForm(forms.ModelForm):
+            class Meta:
+                model = Book
+                # pylint: disable=modelform-uses-exclude
+                exclude = ("publisher",)
+        """, "DJV233", tmp_path, path="library/forms.py", project="library")

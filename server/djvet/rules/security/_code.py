@@ -758,21 +758,26 @@ def queryset_chain(receiver: list[Any]) -> bool:
 
 
 # -- peer suppressions -------------------------------------------------------------------
-_PEER_NOQA = re.compile(r"#\s*(noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)|nosec\b(?P<nosec>.*))")
+_PEER_NOQA = re.compile(r"#\s*(?:noqa\s*:\s*(?P<codes>[A-Z]+[0-9]+(?:\s*,\s*[A-Z]+[0-9]+)*)"
+                        r"|pylint:\s*disable\s*=\s*(?P<pylint>[\w-]+(?:\s*,\s*[\w-]+)*)"
+                        r"|nosec\b(?P<nosec>.*))")
 
 
 def peer_suppressed(ctx: FileContext, node: Any, codes: tuple[str, ...]) -> bool:
-    """Whether a line of `node` already carries `# noqa: <code>` for one of the peer
-    checkers' `codes` (ruff `S308`, `DJ007`...) or a bandit `# nosec` comment: the team
-    reviewed that spot for the same problem."""
+    """Whether the team already silenced a peer checker's rule for the same problem at
+    this spot: `# noqa: S308` (ruff, flake8), `# pylint: disable=modelform-uses-exclude`
+    (on the lines of `node` or alone on the line above), or bandit's `# nosec`."""
     lines = ctx.document.lines
-    first, last = node.start_pos[0] - 1, node.end_pos[0] - 1
-    for number in range(first, min(last, len(lines) - 1) + 1):
+    first, last = node.start_pos[0] - 1, min(node.end_pos[0] - 1, len(lines) - 1)
+    numbers = list(range(first, last + 1))
+    if first > 0 and lines[first - 1].lstrip().startswith("#"):
+        numbers.append(first - 1)
+    for number in numbers:
         for match in _PEER_NOQA.finditer(lines[number]):
             if match["nosec"] is not None:
                 return True
-            listed = {c.strip() for c in match["codes"].split(",")}
-            if listed & set(codes):
+            listed = match["codes"] or match["pylint"] or ""
+            if {c.strip() for c in listed.split(",")} & set(codes):
                 return True
     return False
 

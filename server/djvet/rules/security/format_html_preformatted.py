@@ -39,6 +39,8 @@ arguments get no automatic fix.
 - pylint-django W5150 and Semgrep `formathtml-fstring-parameter` flag the same calls;
   djvet also flags `+` concatenation (as pylint does) and skips an f-string without
   fields or a `+` of literals only (`no-values`).
+- A spot already silenced for pylint-django (`# pylint: disable=format-html-interpolation`) is
+  not reported again.
 
 ## References
 - Django docs: `format_html()`:
@@ -83,7 +85,7 @@ _HOW = {"fstring": "an f-string", "percent": "`%`", "format": "`.format()`", "co
 @RULE.on("atom_expr", "power")
 def check_format_html(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     name = _callee(ctx, node)
-    if name is None or peer_suppressed(ctx, node, ("W5150",)):
+    if name is None or peer_suppressed(ctx, node, ("W5150", "format-html-interpolation")):
         return
     call = node.children[-1]
     positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)

@@ -47,6 +47,8 @@ fix: escape it with `escape()` or build the markup with `format_html()`.
 - pylint-django W5151 flags any interpolated argument; djvet only interpolations with a
   part traced to data, so not `f"<b>{escape(name)}</b>"` (`escaped-parts`).
 - Semgrep `avoid-mark-safe` flags every non-literal argument (`traced-data`).
+- A spot already silenced for a peer (`# noqa: S308`, `# pylint: disable=mark-safe-interpolation`,
+  `# nosec`) is not reported again.
 
 ## References
 - Django docs: `mark_safe()` and `format_html()`:
@@ -90,7 +92,7 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
-_PEER_CODES = ("S308", "B308", "B703", "W5151")
+_PEER_CODES = ("S308", "B308", "B703", "W5151", "mark-safe-interpolation")
 _CALLEES = {"mark_safe": "django.utils.safestring", "SafeString": "django.utils.safestring",
             "SafeText": "django.utils.safestring"}
 

@@ -46,6 +46,7 @@ model grows, which is the point. Remove what users must not edit.
 - ruff DJ007 flags `"__all__"` in a `ModelForm`'s `Meta`; djvet also flags model
   serializers, editing views, form factories and subclasses of project form bases
   (`more-classes`).
+- A line already silenced for ruff (`# noqa: DJ007`) is not reported again.
 
 ## References
 - Django docs: Selecting the fields to use:

@@ -42,6 +42,8 @@ until the model grows.
 ## Compared with other checkers
 - ruff DJ006 and pylint-django W5104 flag `exclude` on a `ModelForm`'s `Meta`; djvet also
   flags model serializers and subclasses of project form bases (`more-classes`).
+- A line already silenced for a peer (`# noqa: DJ006`, `# pylint: disable=modelform-uses-exclude`,
+  alone on the line above too) is not reported again.
 
 ## References
 - Django docs: Selecting the fields to use:
@@ -86,7 +88,7 @@ def check_class(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if form is None or form.kind == "view":
         return
     found = attribute(form.holder, "exclude")
-    if found is None or peer_suppressed(ctx, found[0], ("DJ006", "W5104")):
+    if found is None or peer_suppressed(ctx, found[0], ("DJ006", "W5104", "modelform-uses-exclude")):
         return
     statement, _, value = found
     fix = None

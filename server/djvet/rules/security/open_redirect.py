@@ -63,7 +63,13 @@ from parso.tree import search_ancestor
 from djvet.core.context import FileContext
 from djvet.core.edits import replace_node
 from djvet.core.model import Diagnostic, Fix, Severity
-from djvet.core.parso_utils import call_arguments, code_of, is_literal, literal_value
+from djvet.core.parso_utils import (
+    call_arguments,
+    code_of,
+    is_literal,
+    iter_nodes,
+    literal_value,
+)
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.rules.security._code import (
@@ -73,6 +79,7 @@ from djvet.rules.security._code import (
     imported_from,
     is_request_data,
     is_request_name,
+    reaching,
 )
 
 RULE = Rule(
@@ -90,6 +97,7 @@ _REDIRECTS = {"redirect": ("django.shortcuts",),
               "HttpResponseRedirect": ("django.http", "django.http.response"),
               "HttpResponsePermanentRedirect": ("django.http", "django.http.response")}
 _OPEN_START = re.compile(r"^(/{0,2}|[a-z][a-z0-9+.-]*:/{0,2})$", re.I)
+_VALIDATOR = re.compile(r"safe|allow|valid|trust|permit", re.I)
 _CHECKS = ("url_has_allowed_host_and_scheme", "is_safe_url")
 
 
@@ -104,33 +112,59 @@ def check_redirect(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
     target = positional[0] if positional and positional[0].type != "argument" else (
         keywords.get("to") or keywords.get("redirect_to"))
-    if target is None or not _controlled(target) or _checked(node):
+    if target is None or not _controlled(target) or _checked(node, target):
         return
     yield RULE.diagnostic(ctx, target, message=f"`{children[0].value}()` to `{_short(target)}`, a URL "
                           "from the request, without checking its host", fix=_fix(ctx, node, target))
 
 
-def _controlled(target: Any) -> bool:
+def _controlled(target: Any, depth: int = 0) -> bool:
     """Request data that decides where the URL points: the whole URL, its start, or the
-    first operand of `x or fallback`."""
+    first operand of `x or fallback`; for a variable, one of the values it may hold."""
+    if depth > 4:
+        return False
     if target.type == "or_test":
-        return _controlled(target.children[0])
+        return _controlled(target.children[0], depth + 1)
+    if target.type == "name":
+        return any(b.kind == "assign" and b.value is not None and _controlled(b.value, depth + 1)
+                   for b in reaching(target))
+    if target.type == "test" and len(target.children) == 5 and target.children[1] == "if":
+        return _controlled(target.children[0], depth + 1) or _controlled(target.children[4], depth + 1)
     built = built_string(target)
     if built is not None:
         first = built.parts[0] if built.parts else None
         if isinstance(first, Text):
             # A fixed start with a host or a path segment pins the host: `/books/{slug}`.
             return bool(_OPEN_START.match(first.value.strip())) and is_request_data(target)
-        return first is not None and first.expr is not None and is_request_data(first.expr)
+        return first is not None and first.expr is not None and _controlled(first.expr, depth + 1)
     return is_request_data(target)
 
 
-def _checked(node: Any) -> bool:
+def _checked(node: Any, target: Any) -> bool:
+    """Django's checks anywhere in the function (as Semgrep reads it), or the project's
+    own validator (`safe_for_redirect(url)`, `_allow_redirect(url)`) given the URL."""
     function = search_ancestor(node, "funcdef")
     if function is None:
         return False
     code = function.get_code()
-    return any(f"{name}(" in code for name in _CHECKS)
+    if any(f"{name}(" in code for name in _CHECKS):
+        return True
+    watched = code_of(target.children[0] if target.type == "or_test" else target)
+    for call in iter_nodes(function, {"atom_expr", "power"}):
+        last = call.children[-1]
+        if last.type != "trailer" or last.children[0] != "(" or len(call.children) < 2:
+            continue
+        callee = call.children[-2]
+        name = callee.value if callee.type == "name" else (
+            callee.children[1].value if callee.type == "trailer" and callee.children[0] == "." else "")
+        if _VALIDATOR.search(name) and any(code_of(a) == watched for a in _arguments(last)):
+            return True
+    return False
+
+
+def _arguments(call: Any) -> list[Any]:
+    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    return [*positional, *keywords.values()]
 
 
 def _fix(ctx: FileContext, node: Any, target: Any) -> Fix | None:

@@ -36,6 +36,7 @@ def with_lower_title():
   literals, as an injection risk. djvet flags every `extra()`, literal SQL included
   (`legacy-api`); interpolated SQL in it is DJV220's finding. Semgrep
   `avoid-query-set-extra` also flags every call, except a literal `select` dict alone.
+- A line already silenced for ruff or bandit (`# noqa: S610`, `# nosec`) is not reported again.
 
 ## References
 - Django docs: `QuerySet.extra()`:

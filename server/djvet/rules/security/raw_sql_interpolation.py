@@ -59,6 +59,7 @@ says why; check identifiers against an allow-list.
   positions too. Its audit rule `avoid-raw-sql` flags every `raw()` / `RawSQL` not given
   an inline literal, parameterised or not (`trusted-parts`). SQL built in a variable
   is reported where it is built, not at the call (`reported-where-built`).
+- A line already silenced for ruff or bandit (`# noqa: S608`, `# nosec`) is not reported again.
 
 ## References
 - Django docs: Performing raw SQL queries, "Passing parameters into raw()":
