@@ -87,8 +87,24 @@ def test_app_with_views_only_reports_on_views(tmp_path):
             return HttpResponse("")
         """,
         "DJV604", tmp_path, path="billing/views.py",
+        files={"billing/apps.py": "from django.apps import AppConfig\n\n\nclass BillingConfig(AppConfig):\n"
+                                  "    name = 'billing'\n"},
     )
     assert found[0].span.start_line == 3 and "views" in found[0].message
+
+
+def test_a_views_module_of_a_sub_package_is_not_an_app(tmp_path):
+    check_noop(
+        "from django.http import HttpResponse\n\n\ndef items(request):\n    return HttpResponse('')\n",
+        "DJV604", tmp_path, path="billing/api/views.py",
+        files={"billing/tests.py": "from billing.models import Invoice\n", "billing/models.py": APP_MODELS},
+    )
+
+
+def test_app_named_in_strings_by_the_tests(tmp_path):
+    tests = {"tests/test_dynamic.py": 'from oscar.core.loading import get_model\n\n'
+                                      'Invoice = get_model("billing", "Invoice")\n'}
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="billing/models.py", files=tests)
 
 
 def test_views_are_not_reported_when_models_carry_the_finding(tmp_path):
@@ -100,3 +116,11 @@ def test_views_are_not_reported_when_models_carry_the_finding(tmp_path):
 
 def test_test_apps_are_not_apps_to_test(tmp_path):
     check_noop(APP_MODELS, "DJV604", tmp_path, path="tests/testapp/models.py")
+
+
+def test_ci_settings_count_only_when_a_runner_names_them(tmp_path):
+    check_noop("from .base import *  # noqa: F403\n", "DJV603", tmp_path / "a",
+               path="config/settings/ci.py", files=BASE)
+    runner = {"pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = config.settings.ci\n"}
+    check_flags("from .base import *  # noqa: F403\n", "DJV603", tmp_path / "b",
+                path="config/settings/ci.py", files={**BASE, **runner})

@@ -1,9 +1,10 @@
 """The project's apps and whether any test touches them (a project fact).
 
-An app is a package with a `models.py` defining models or a `views.py` defining views
-(and not itself test code). A test touches it when a test module lives inside it, or
-imports from it anywhere in the project, or reverses one of its URLs by namespace
-(`reverse("catalog:list")`).
+An app is a package with a `models.py` defining models, or an `apps.py` and a
+`views.py` defining views (and not itself test code). A test touches it when a test
+module lives inside it, imports from it, or names it in a string: a URL namespace
+(`reverse("catalog:list")`), its label (`get_model("catalog", "Book")`), its dotted
+path, or a URL path segment (`"/catalog/"`).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ def _apps(project: ProjectIndex) -> dict[str, App]:
             found.setdefault(folder, {})[kind] = path
     apps = {}
     for folder, files in found.items():
+        if "models" not in files and not os.path.exists(os.path.join(folder, "apps.py")):
+            continue  # a views module of a sub-package (`core/api/views.py`), not an app
         dotted = dotted_name(os.path.join(folder, "__init__.py"))
         report = files.get("models") or files["views"]
         apps[report] = App(folder, dotted, dotted.rsplit(".", 1)[-1], report, sorted(files))
@@ -65,9 +68,9 @@ def _build(project: ProjectIndex) -> AppTests:
     for app in apps.values():
         inside = app.folder + os.sep
         imports = _import_pattern(app.dotted)
-        namespace = re.compile(rf"""["']{re.escape(app.label)}:[\w-]+["']""")
+        mentions = _mention_pattern(app)
         for path, text in tests:
-            if path.startswith(inside) or imports.search(text) or namespace.search(text):
+            if path.startswith(inside) or imports.search(text) or mentions.search(text):
                 tested.add(app.folder)
                 break
     return AppTests(apps, tested)
@@ -76,6 +79,14 @@ def _build(project: ProjectIndex) -> AppTests:
 def _test_named(path: str) -> bool:
     name = os.path.basename(path)
     return name.startswith("test") or name.endswith("_tests.py") or name == "conftest.py"
+
+
+def _mention_pattern(app: App) -> re.Pattern[str]:
+    """The app named in a string: its URL namespace (`"catalog:list"`), its label
+    (`get_model("catalog", "Book")`, `"catalog.Book"`), its dotted path
+    (`get_class("shop.catalog.models", ...)`) or a URL path segment (`"/catalog/"`)."""
+    label, dotted = re.escape(app.label), re.escape(app.dotted)
+    return re.compile(rf"""["']({label}[:.]|{label}["']|(\w+\.)*{dotted}\b|[^"'\s]*/{label}/)""")
 
 
 def _import_pattern(dotted: str) -> re.Pattern[str]:

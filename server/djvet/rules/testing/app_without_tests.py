@@ -1,9 +1,9 @@
 """
 ## What it does
-Flags an app (a package whose `models.py` defines models or whose `views.py` defines
-views) that no test touches: no test module inside it, no test anywhere importing from
-it, no test reversing its namespaced URLs. The finding is on the app's first model (or
-view).
+Flags an app (a package whose `models.py` defines models, or with an `apps.py` and a
+`views.py` defining views) that no test touches: no test module inside it, no test
+anywhere importing from it or naming it in a string (its URL namespace, its app label,
+its dotted path, a `/label/` URL). The finding is on the app's first model (or view).
 
 ## Why is this bad?
 Code without tests breaks silently: a refactoring, a Django upgrade or a changed

@@ -1,7 +1,8 @@
 """
 ## What it does
 Flags test settings modules (`settings/test.py`, `test_settings.py`, `tests/settings.py`,
-or those configured as `test` in `settings-modules`) of projects using
+those configured as `test` in `settings-modules`, or named by `pytest.ini`, `setup.cfg`,
+`tox.ini`, `pyproject.toml` or a `conftest.py`) of projects using
 `django.contrib.auth` whose first `PASSWORD_HASHERS` entry is a deliberately slow
 hasher — PBKDF2 (Django's default when the setting is missing), Argon2, bcrypt or
 scrypt.
@@ -46,6 +47,7 @@ modules already switch the hasher is not flagged.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -83,7 +85,7 @@ FAST = f"{_HASHERS}MD5PasswordHasher"
 def check_test_hashers(ctx: FileContext) -> Iterator[Diagnostic]:
     index = settings_index(ctx.project)
     module = index.modules.get(os.path.abspath(ctx.path))
-    if module is None or module.environment != TEST:
+    if module is None or module.environment != TEST or not _runs_tests(ctx, module.dotted):
         return
     settings = effective_settings(ctx.project, module)
     if not settings.complete or installed(settings, "django.contrib.auth") is not True:
@@ -111,6 +113,26 @@ def check_test_hashers(ctx: FileContext) -> Iterator[Diagnostic]:
         line = f'PASSWORD_HASHERS = ["{FAST}", *global_settings.PASSWORD_HASHERS]\n'
         edits = [append_edit(ctx, line), *import_edits(ctx, "django.conf", "global_settings")]
     yield RULE.diagnostic(ctx, last_statement_span(ctx), message=message, fix=Fix.safe(RULE.fix_title, *edits))
+
+
+_TEST_WORDS = {"test", "tests", "testing", "pytest", "unittest"}
+_RUNNER_FILES = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml", "Makefile", "conftest.py")
+
+
+def _runs_tests(ctx: FileContext, dotted: str) -> bool:
+    """The module is what the test runner uses: named or placed as test settings
+    (`settings/test.py`, `tests/settings.py`, `test_settings.py`), configured as such,
+    or named by a runner's configuration. A `ci.py` may configure anything else."""
+    if any(dotted == n or dotted.endswith("." + n) for n in ctx.project.config.settings_modules.get(TEST, ())):
+        return True
+    relative = ctx.relative_path.replace("\\", "/").lower()
+    if set(re.split(r"[/_.\-]", relative.removesuffix(".py"))) & _TEST_WORDS:
+        return True
+    for path in [str(ctx.project.root / name) for name in _RUNNER_FILES[:-1]] + [
+            p for p in ctx.project.python_files() if p.endswith("conftest.py")]:
+        if os.path.isfile(path) and dotted in (ctx.project.read(path) or ""):
+            return True
+    return False
 
 
 def _separator(node: Any, items: list[Any]) -> str:
