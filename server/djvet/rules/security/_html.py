@@ -20,17 +20,10 @@ from djvet.core.edits import replace_node
 from djvet.core.model import Edit
 from djvet.core.parso_utils import call_arguments, code_of, literal_value
 from djvet.project.models import model_graph
-from djvet.rules.security._code import (
-    Built,
-    Hole,
-    Text,
-    built_string,
-    is_constant,
-    is_request_data,
-    is_starred,
-    reaching,
-)
+from djvet.rules.security._code import is_constant, is_request_data
 from djvet.rules.security._rewrite import NewPart, Token, render
+from djvet.rules.security._scopes import is_starred, reaching
+from djvet.rules.security._strings import Built, Hole, Text, built_string
 
 
 class Provenance(IntEnum):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from djvet.core.edits import replace_node
 from djvet.core.model import Edit, Span
 from djvet.core.parso_utils import code_of
-from djvet.rules.security._code import Built, Hole, Literal, Text, render_literal
+from djvet.rules.security._strings import Built, Hole, Literal, Text, render_literal
 
 
 @dataclass

@@ -23,18 +23,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from djvet.core.parso_utils import call_arguments, code_of
-from djvet.rules.security._code import (
-    Binding,
-    Built,
-    Hole,
-    bindings,
-    built_string,
-    is_constant,
-    is_request_data,
-    is_starred,
-    placeholder_list,
-    reaching,
-)
+from djvet.rules.security._code import is_constant, is_request_data
+from djvet.rules.security._scopes import Binding, bindings, is_starred, reaching
+from djvet.rules.security._strings import Built, Hole, built_string, placeholder_list
 
 SQL_START = re.compile(
     r"^\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|REPLACE|MERGE"

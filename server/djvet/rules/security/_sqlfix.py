@@ -17,9 +17,10 @@ from typing import Any
 from djvet.core.edits import insert_after, replace_node
 from djvet.core.model import Edit
 from djvet.core.parso_utils import code_of
-from djvet.rules.security._code import Binding, Built, Hole, Text, loads_of
 from djvet.rules.security._rewrite import Keep, NewPart, Token, render
+from djvet.rules.security._scopes import Binding, loads_of
 from djvet.rules.security._sql import Sink, Slot
+from djvet.rules.security._strings import Built, Hole, Text
 
 _PLACEHOLDER = re.compile(r"%%|%s")
 

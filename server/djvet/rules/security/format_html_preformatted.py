@@ -58,13 +58,9 @@ from djvet.core.model import Diagnostic, Fix, Severity
 from djvet.core.parso_utils import call_arguments, code_of
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
-from djvet.rules.security._code import (
-    built_string,
-    imported_from,
-    is_constant,
-    peer_suppressed,
-)
+from djvet.rules.security._code import imported_from, is_constant, peer_suppressed
 from djvet.rules.security._html import format_html_call
+from djvet.rules.security._strings import built_string
 
 RULE = Rule(
     code="DJV223",

@@ -67,19 +67,15 @@ from djvet.core.model import Diagnostic, Fix, Severity
 from djvet.core.parso_utils import call_arguments, code_of
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
-from djvet.rules.security._code import (
-    bindings,
-    built_string,
-    import_edits,
-    imported_from,
-    peer_suppressed,
-)
+from djvet.rules.security._code import import_edits, imported_from, peer_suppressed
 from djvet.rules.security._html import (
     Provenance,
     format_html_call,
     hole_provenance,
     provenance,
 )
+from djvet.rules.security._scopes import bindings
+from djvet.rules.security._strings import built_string
 
 RULE = Rule(
     code="DJV222",

@@ -73,14 +73,13 @@ from djvet.core.parso_utils import (
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.rules.security._code import (
-    Text,
-    built_string,
     import_edits,
     imported_from,
     is_request_data,
     is_request_name,
-    reaching,
 )
+from djvet.rules.security._scopes import reaching
+from djvet.rules.security._strings import Text, built_string
 
 RULE = Rule(
     code="DJV234",

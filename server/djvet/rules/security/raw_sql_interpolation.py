@@ -79,16 +79,11 @@ from djvet.core.model import Diagnostic, Fix, Severity
 from djvet.core.parso_utils import code_of
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
-from djvet.rules.security._code import (
-    Binding,
-    Built,
-    bindings,
-    built_string,
-    is_request_data,
-    peer_suppressed,
-)
+from djvet.rules.security._code import is_request_data, peer_suppressed
+from djvet.rules.security._scopes import Binding, bindings
 from djvet.rules.security._sql import Sink, is_cursor, looks_like_sql, sinks, slots
 from djvet.rules.security._sqlfix import parameterize
+from djvet.rules.security._strings import Built, built_string
 
 RULE = Rule(
     code="DJV220",

@@ -64,13 +64,9 @@ from djvet.core.model import Diagnostic, Fix, Severity
 from djvet.core.parso_utils import call_arguments, code_of, literal_value
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
-from djvet.rules.security._code import (
-    built_string,
-    import_edits,
-    imported_from,
-    is_request_data,
-)
+from djvet.rules.security._code import import_edits, imported_from, is_request_data
 from djvet.rules.security._html import Provenance, format_html_call, hole_provenance
+from djvet.rules.security._strings import built_string
 
 RULE = Rule(
     code="DJV224",
