@@ -16,9 +16,9 @@ from typing import Any
 from parso.tree import search_ancestor
 
 from djvet.core.context import FileContext
-from djvet.core.edits import replace_node
-from djvet.core.model import Edit
-from djvet.core.parso_utils import call_arguments, code_of, literal_value
+from djvet.core.edits import apply_edits, replace_node
+from djvet.core.model import Edit, Span
+from djvet.core.parso_utils import call_arguments, code_of
 from djvet.project.models import model_graph
 from djvet.rules.security._code import is_constant, is_request_data
 from djvet.rules.security._rewrite import NewPart, Token, render
@@ -283,9 +283,6 @@ def format_html_call(ctx: FileContext, built: Built, replace: Any, name: str) ->
 
 def _apply(built: Built, edits: list[Edit]) -> str | None:
     """The source of `built.node` after `edits` (which all fall inside it)."""
-    from djvet.core.edits import apply_edits
-    from djvet.core.model import Span
-
     node = built.node
     source = code_of(node)
     line, column = node.start_pos[0] - 1, node.start_pos[1]
@@ -299,7 +296,3 @@ def _apply(built: Built, edits: list[Edit]) -> str | None:
         shifted.append(Edit(Span(start[0], start[1], end[0], end[1]), edit.new_text))
     return apply_edits(source, shifted)
 
-
-def literal_html(node: Any) -> bool:
-    value = literal_value(node)
-    return isinstance(value, str)
