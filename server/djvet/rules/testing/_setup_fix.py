@@ -109,7 +109,7 @@ def _movable(statement: Any, uses: Any, known: set[str], kept_locals: set[str]) 
     if any(True for _ in iter_nodes(statement, {"return_stmt", "yield_expr", "await", "global_stmt",
                                                 "nonlocal_stmt", "lambdef", "funcdef", "classdef"})):
         return False
-    return not uses.bare_self and uses.reads <= known and not (uses.local_reads & kept_locals)
+    return not uses.bare_self and uses.unresolved_reads() <= known and not (uses.local_reads & kept_locals)
 
 
 def _class_attributes(cls: Any, own: dict[str, Any]) -> set[str]:

@@ -31,7 +31,9 @@ MAX_DEPTH = 4
 # Calls that write rows: managers' create methods, factories, model_bakery, mixer.
 CREATES_ROWS = re.compile(
     r"\.(objects|_default_manager|[a-z_]*manager)\.(create|get_or_create|update_or_create|bulk_create|"
-    r"create_user|create_superuser)\(|\bcreate_(user|superuser)\(|\b[A-Z]\w*Factory(\.(create|create_batch))?\(|"
+    r"create_user|create_superuser)\(|\bcreate_(user|superuser)\(|"
+    # factory_boy factories, not Django's and DRF's request factories
+    r"\b(?!(Async)?(API)?RequestFactory\b)[A-Z]\w*Factory(\.(create|create_batch))?\(|"
     r"\b(baker|mommy)\.make(_recipe)?\(|\bmixer\.blend\(")
 
 
@@ -113,6 +115,15 @@ class Uses:
 
     reads: set[str] = field(default_factory=set)  # `self.X` loads
     writes: set[str] = field(default_factory=set)  # `self.X = ...` targets
+    # Where the statement writing `self.X` ends, and where `self.X` is read: a read after
+    # the write inside a block (`with patch(...): self.a = ...; f(self.a)`) needs nothing.
+    write_ends: dict[str, tuple[int, int]] = field(default_factory=dict)
+    read_positions: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def unresolved_reads(self) -> set[str]:
+        """`self.X` reads that no earlier statement of this one provides."""
+        return {name for name, positions in self.read_positions.items()
+                if name not in self.write_ends or any(p < self.write_ends[name] for p in positions)}
     bare_self: bool = False  # `self` used otherwise (passed along, `self[...]`)
     local_reads: set[str] = field(default_factory=set)
     local_writes: set[str] = field(default_factory=set)
@@ -142,7 +153,13 @@ def _self_use(leaf: Any, uses: Uses) -> None:
     is_target = (chain.type in ("atom_expr", "power") and len(chain.children) == 2
                  and chain.parent.type == "expr_stmt" and chain.parent.children[1] == "="
                  and chain in chain.parent.children[:-1:2])
-    (uses.writes if is_target else uses.reads).add(attribute)
+    if is_target:
+        uses.writes.add(attribute)
+        end = chain.parent.end_pos
+        uses.write_ends[attribute] = min(uses.write_ends.get(attribute, end), end)
+    else:
+        uses.reads.add(attribute)
+        uses.read_positions.setdefault(attribute, []).append(leaf.start_pos)
 
 
 def _is_attribute_name(leaf: Any) -> bool:
