@@ -4,8 +4,9 @@
 4.100.3 (VS Code 1.100.3), opens `examples/bookshop/catalog/services.py` (a copy), waits
 for the DJV101 squiggle on `book.author` in `export_rows`, opens the quick-fix menu
 (the README's screenshot), applies djvet's fix, saves, and checks that the DJV101
-findings go; then that a settings change applies without a restart, and that a broken
-`djvet.interpreter` gives a clear error.
+findings go; runs the Fix All and Show Rule Documentation commands; then checks that
+settings changes apply without a restart (a severity, `diagnosticMode` "workspace") and
+that a broken `djvet.interpreter` gives a clear error.
 
 `make test-vscode` builds the .vsix, installs code-server and playwright-core
 (`vscode/setup.sh`) and runs this test; CI runs it after `make test`. Under plain

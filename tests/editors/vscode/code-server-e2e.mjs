@@ -7,8 +7,8 @@
 // OUT (screenshots, logs), SCREENSHOTS (where the README's pictures go; default OUT).
 // Steps: open catalog/services.py; the DJV101 squiggle on `book.author` in export_rows;
 // quick-fix menu (screenshot); apply djvet's fix; the file changes on disk and the DJV101
-// findings go; the Fix All and Show Rule Documentation commands; a settings change
-// applies without a restart; a broken djvet.interpreter gives a clear error; fixing it
+// findings go; the Fix All and Show Rule Documentation commands; settings changes
+// apply without a restart (a severity; workspace diagnostics); a broken djvet.interpreter gives a clear error; fixing it
 // brings the server back. Exit 0 = pass.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
@@ -255,6 +255,20 @@ try {
   await setSettings({ 'djvet.severity': { DJV104: 'error' } });
   const errorRows = await waitFor('DJV104 shown as an error', async () => (await djv104Errors()) || null, 30000);
   log(`djvet.severity applied without a restart: ${errorRows} DJV104 error(s)`);
+
+  // 8b. djvet.diagnosticMode "workspace": closed files appear in the Problems panel
+  // (workspace/diagnostic reports); a file's row is "5 problems in file models.py of folder catalog".
+  const otherFiles = () => page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')]
+    .map((e) => /problems? in file (\S+) of folder/.exec(e.getAttribute('aria-label') || ''))
+    .filter(Boolean).map((m) => m[1]).filter((name) => name !== 'services.py'));
+  if ((await otherFiles()).length) throw new Error(`closed files reported early: ${await otherFiles()}`);
+  await setSettings({ 'djvet.diagnosticMode': 'workspace' });
+  const others = await waitFor('findings of closed files', async () => {
+    const names = await otherFiles();
+    return names.length ? names : null;
+  }, 60000);
+  log(`djvet.diagnosticMode "workspace": closed files in the Problems panel: ${others.join(', ')}`);
+  await page.screenshot({ path: path.join(OUT, '3-workspace-diagnostics.png') });
 
   // 9. a broken interpreter path: a clear message, not a silent failure
   await setSettings({ 'djvet.interpreter': '/nonexistent/bin/python3' });
