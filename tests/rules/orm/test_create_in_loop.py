@@ -81,3 +81,18 @@ def test_tests_and_get_or_create_are_not_flagged(tmp_path):
             for name in "abc":
                 Tag.objects.create(name=name)
         """, CODE, tmp_path, path="library/tests.py", project="library")
+
+
+def test_fallbacks_under_try_are_left_alone(tmp_path):
+    check_noop("""\
+        from library.models import Tag
+
+        def view(names):
+            tags = []
+            for name in names:
+                try:
+                    tags.append(Tag.objects.get(name=name))
+                except Tag.DoesNotExist:
+                    tags.append(Tag.objects.create(name=name))
+            return tags
+        """, CODE, tmp_path, path=VIEW, project="library")

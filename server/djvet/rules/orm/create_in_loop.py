@@ -1,7 +1,8 @@
 """
 ## What it does
 Flags `Model.objects.create(...)` and `Model(...).save()` (also
-`obj = Model(...)` then `obj.save()`) inside a `for` loop.
+`obj = Model(...)` then `obj.save()`) inside a `for` loop. Creations under `try`
+(a get-or-create fallback, `IntegrityError` handling) are left alone.
 
 ## Why is this bad?
 Every iteration is one `INSERT` and one round trip to the database (two with
@@ -75,7 +76,7 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     for loop in for_loops(ctx, evaluator):
         for node in iter_nodes(loop.node.children[5], {"atom_expr", "power"}):
             creation = _creation(evaluator, node) or _saved_new_object(evaluator, node, loop.body)
-            if creation is None:
+            if creation is None or _guarded(node, loop.node):
                 continue
             model = graph.get(creation[0])
             fix = _fix(loop, node, creation[1], model) if model is not None else None
@@ -101,6 +102,17 @@ def _creation(evaluator: Evaluator, node: Any) -> tuple[str, str] | None:
             and children[-1].get_code(include_prefix=False) == "()":
         return head.model, f"{name}.objects"
     return None
+
+
+def _guarded(node: Any, loop: Any) -> bool:
+    """Inside `try` in the loop: a get-or-create fallback or `IntegrityError` handling,
+    which `bulk_create()` does not replace."""
+    parent = node.parent
+    while parent is not None and parent is not loop:
+        if parent.type == "try_stmt":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _saved_new_object(evaluator: Evaluator, node: Any, body: list[Any]) -> tuple[str, str] | None:
