@@ -179,7 +179,10 @@ def edits(lines: list[str], cls: Any, setup: Any, move: Plan) -> list[Edit]:
         result.append(insert_at(line, 0, moved_text))
         method_text = ""
     else:
-        method_text = (f"{indent}@classmethod\n{indent}def setUpTestData(cls):\n"
+        # A docstring of a `setUp` that disappears describes the data: it moves along.
+        docstring = next((s for s in move.kept if _is_docstring(s)), None) if move.removes_setup else None
+        doc_text = f"{indent}    {docstring.get_code(include_prefix=False).strip()}\n" if docstring else ""
+        method_text = (f"{indent}@classmethod\n{indent}def setUpTestData(cls):\n{doc_text}"
                        f"{indent}    super().setUpTestData()\n{moved_text}")
     start = _first_leaf(setup).start_pos[0] - 1
     if move.removes_setup:
