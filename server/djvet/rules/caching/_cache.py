@@ -12,7 +12,8 @@ from djvet.core.roles import FileRole
 from djvet.project.cachekeys import CacheCall
 from djvet.project.index import ProjectIndex, register_fact
 from djvet.project.querysets import Evaluator, Instance, QuerySetValue
-from djvet.project.settings import evaluate
+from djvet.project.settings import UNKNOWN, effective_settings, evaluate, settings_index
+from djvet.rules.caching._settings_helpers import mutated, nested_node
 
 # Code that reads or writes Django's cache: the low-level API, per-view caching,
 # template fragment caching and the per-site middleware.
@@ -124,4 +125,50 @@ def timeout_seconds(node: Any | None) -> Any:
     UNKNOWN when djvet cannot tell, `...` when it is left out (the cache's default)."""
     if node is None:
         return ...
+    if node.type == "name":
+        # `CACHE_TIMEOUT = 60 * 15` at module level
+        definition = _module_assignment(node.get_root_node(), node.value)
+        return evaluate(definition) if definition is not None else UNKNOWN
     return evaluate(node)
+
+
+def _module_assignment(tree: Any, name: str) -> Any | None:
+    found = None
+    for child in tree.children:
+        if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
+            stmt = child.children[0]
+            if len(stmt.children) == 3 and stmt.children[0].type == "name" \
+                    and stmt.children[0].value == name and stmt.children[1] == "=":
+                found = stmt.children[2]
+    return found
+
+
+def default_timeout(ctx: FileContext) -> Any:
+    """`CACHES["default"]["TIMEOUT"]` of the production settings: seconds, None, or
+    Django's 300 when unset; UNKNOWN when the views disagree or djvet cannot read it."""
+    key = "caching-default-timeout"
+    if key not in ctx.cache:
+        ctx.cache[key] = _default_timeout(ctx.project)
+    return ctx.cache[key]
+
+
+def _default_timeout(project: ProjectIndex) -> Any:
+    found = set()
+    for module in settings_index(project).production_views():
+        settings = effective_settings(project, module)
+        caches = settings.get("CACHES")
+        if caches is None:
+            found.add(300)
+            continue
+        if caches.conditional or mutated(project, settings, "CACHES"):
+            return UNKNOWN
+        if isinstance(caches.value, dict):
+            default = caches.value.get("default")
+            value = default.get("TIMEOUT", 300) if isinstance(default, dict) else UNKNOWN
+        else:
+            node = nested_node(caches.value_node, "default", "TIMEOUT")
+            value = 300 if node is None else UNKNOWN if node is UNKNOWN else evaluate(node)
+        if value is UNKNOWN:
+            return UNKNOWN
+        found.add(value)
+    return found.pop() if len(found) == 1 else UNKNOWN

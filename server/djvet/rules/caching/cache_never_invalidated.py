@@ -6,9 +6,10 @@ project ever deletes: no `cache.delete()`/`delete_many()` naming the key in any 
 (signal handlers, tasks, services), no matching `delete_pattern()`, no `cache.clear()`,
 and no signal handler, task or command that writes the key again.
 
-Entries that expire within a minute are left alone (short expiry is the invalidation),
-and so is a key whose text is used anywhere else in the project: it may be handed to
-code that deletes it. Test modules do not count.
+Entries that expire within five minutes (Django's default timeout, which applies when
+the call gives none) are left alone: short expiry is their invalidation. So are keys
+whose timeout djvet cannot compute, and keys whose text is used anywhere else in the
+project (they may be handed to code that deletes them). Test modules do not count.
 
 ## Why is this bad?
 The cached rows go stale as soon as someone edits them, and every process keeps serving
@@ -76,7 +77,12 @@ from djvet.project.cachekeys import (
     module_constants,
 )
 from djvet.project.querysets import Evaluator
-from djvet.rules.caching._cache import query_derived, timeout_node, timeout_seconds
+from djvet.rules.caching._cache import (
+    default_timeout,
+    query_derived,
+    timeout_node,
+    timeout_seconds,
+)
 
 RULE = Rule(
     code="DJV402",
@@ -86,7 +92,14 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS | FileRole.SETTINGS,
 )
-SHORT_EXPIRY = 60  # seconds: such entries are refreshed by expiring
+SHORT_EXPIRY = 300  # seconds (Django's default timeout): such entries refresh by expiring
+
+
+def _long_lived(timeout: object) -> bool:
+    """Forever (`None`) or longer than SHORT_EXPIRY; an unknown timeout is left alone."""
+    if timeout is None:
+        return True
+    return isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > SHORT_EXPIRY
 
 
 @RULE.on_module
@@ -100,7 +113,9 @@ def check_cache_writes(ctx: FileContext) -> Iterator[Diagnostic]:
         if call.method not in SETTERS | MANY_SETTERS:
             continue
         timeout = timeout_seconds(timeout_node(call))
-        if isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout <= SHORT_EXPIRY:
+        if timeout is ...:
+            timeout = default_timeout(ctx)
+        if not _long_lived(timeout):
             continue
         first = call.argument(0, "data" if call.method in MANY_SETTERS else "key")
         keys = key_items(first, constants) if call.method in MANY_SETTERS else [key_of(first, constants)]
