@@ -74,3 +74,25 @@ def test_no_assignment_no_finding(tmp_path):
             for book in Book.objects.all():
                 book.save()
         """, CODE, tmp_path, path=VIEW, project="library")
+
+
+def test_admin_action_queryset_parameter(tmp_path):
+    fixed("""\
+        from django.db.models import QuerySet
+
+        from library.models import Book
+
+        def unpublish(modeladmin, request, queryset: QuerySet[Book]):
+            for book in queryset:
+                book.is_published = False
+                book.save()
+        """, """\
+        from django.db.models import QuerySet
+
+        from library.models import Book
+
+        def unpublish(modeladmin, request, queryset: QuerySet[Book]):
+            for book in queryset:
+                book.is_published = False
+            Book.objects.bulk_update(queryset, ["is_published"], batch_size=1000)
+        """, tmp_path)

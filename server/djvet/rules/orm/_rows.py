@@ -143,6 +143,23 @@ def for_loops(ctx: FileContext, evaluator: Evaluator | None = None) -> Iterator[
         target, iterable = node.children[1], node.children[3]
         variable = target.value if target.type == "name" else ""
         value = evaluator.value(iterable) if variable else None
-        # An uncertain value may be no queryset (a custom method returning a list).
-        queryset = value if isinstance(value, QuerySetValue) and not value.uncertain else None
+        # An uncertain value may be no queryset (a custom method returning a list), unless
+        # it is a parameter annotated as one (`qs: QuerySet[Profile]` of an admin action).
+        certain = isinstance(value, QuerySetValue) and (not value.uncertain or _annotated_queryset(iterable))
+        queryset = value if certain else None
         yield RowLoop(node, variable, iterable, queryset, block_statements(node.children[5]))
+
+
+def _annotated_queryset(node: Any) -> bool:
+    """A name bound to a parameter annotated `QuerySet[...]` of the enclosing function."""
+    if node.type != "name":
+        return False
+    function = node.parent
+    while function is not None and function.type != "funcdef":
+        function = function.parent
+    if function is None:
+        return False
+    for param in function.get_params():
+        if param.name.value == node.value and param.annotation is not None:
+            return "QuerySet[" in param.annotation.get_code()
+    return False
