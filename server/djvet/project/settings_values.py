@@ -67,8 +67,9 @@ class Setting:
         value = self.value
         if isinstance(value, list):
             value = list(value)
-        return replace(self, value=value, maybe_added=list(self.maybe_added),
-                       maybe_removed=list(self.maybe_removed), **changes)
+        fresh = {"value": value, "maybe_added": list(self.maybe_added),
+                 "maybe_removed": list(self.maybe_removed)}
+        return replace(self, **{**fresh, **changes})  # a change given by the caller wins
 
 
 @dataclass
