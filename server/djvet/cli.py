@@ -162,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("djvet: interrupted", file=sys.stderr)
         return EXIT_ERROR
+    except BrokenPipeError:  # `djvet rules | head`: the reader left, nothing is wrong
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_CLEAN
     except Exception as error:  # a bug must still end with a clear message and exit 2
         logging.getLogger("djvet").exception("internal error")
         print(
