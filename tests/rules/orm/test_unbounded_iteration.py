@@ -68,3 +68,21 @@ def test_prefetch_before_django_4_1_has_no_fix(tmp_path):
         [finding] = [d for d in check_document(project.document(str(root / path)), project) if d.code == CODE]
         fixes.append(finding.fix)
     assert fixes[0] is None and fixes[1] is not None
+
+
+def test_rows_read_before_and_primary_key_selections(tmp_path):
+    check_noop("""\
+        from library.models import Book
+
+        def handle(ids):
+            books = Book.objects.filter(is_published=True)
+            if not books:
+                return
+            for book in books:
+                print(book.title)
+            for book in Book.objects.filter(id__in=ids):
+                print(book.title)
+            chosen = Book.objects.filter(pk__in=ids)
+            for book in chosen:
+                print(book.title)
+        """, CODE, tmp_path, path="library/management/commands/run.py", project="library")

@@ -126,6 +126,18 @@ def _private_variable(leaf: Any) -> bool:
     return not _in_loop_without(leaf, definitions, scope)
 
 
+def evaluated_before(leaf: Any) -> bool:
+    """Whether the variable `leaf` names is read for its rows (`if not qs:`, `len(qs)`)
+    earlier in its function: those rows are cached, iterating reuses them."""
+    scope = search_ancestor(leaf, *_SCOPES)
+    for name in leaf.get_root_node().get_used_names().get(leaf.value, []):
+        if name.start_pos >= leaf.start_pos or name.is_definition() or search_ancestor(name, *_SCOPES) is not scope:
+            continue
+        if not _derives(name):
+            return True
+    return False
+
+
 def _plain_assignment(name: Any) -> bool:
     statement = name.get_definition()
     return (statement is not None and statement.type == "expr_stmt" and statement.children[0] is name

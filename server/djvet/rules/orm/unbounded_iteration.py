@@ -3,7 +3,9 @@
 Flags a `for` loop over a whole queryset in code that works through tables in bulk —
 management commands, background tasks (`tasks.py`, functions decorated with
 `@shared_task`, `@app.task`, `@actor`, `@job`...) and data migrations — when the
-queryset is neither sliced nor streamed with `iterator()`.
+queryset is neither sliced nor streamed with `iterator()`. Querysets selected by
+primary keys (`filter(id__in=ids)`) and variables whose rows were already read
+(`if not qs: return` before the loop) are left alone.
 
 ## Why is this bad?
 Iterating a queryset fetches every row and keeps them all in its result cache until
@@ -47,6 +49,7 @@ With `chunk_size`, Django 4.1+ prefetches per chunk.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,6 +63,7 @@ from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.models import model_graph
 from djvet.project.querysets import Evaluator, ModelClass
 from djvet.project.versions import django_version
+from djvet.rules.orm._evaluation import evaluated_before
 from djvet.rules.orm._rows import RowLoop, for_loops
 
 RULE = Rule(
@@ -89,9 +93,26 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
         if queryset is None or queryset.evaluated or queryset.related_from is not None or queryset.raw:
             continue
         code = loop.iterable.get_code(include_prefix=False)
-        if ".iterator(" in code or "[" in code or not _bulk_context(ctx, loop.node):
+        if ".iterator(" in code or "[" in code or not _bulk_context(ctx, loop.node) or _by_keys(code) \
+                or (loop.iterable.type == "name" and evaluated_before(loop.iterable)) \
+                or _by_keys(_definition_code(loop.iterable)):
             continue
         yield RULE.diagnostic(ctx, loop.iterable, fix=_fix(ctx, loop))
+
+
+_KEYS = re.compile(r"\b(pk|id)(__in)?\s*=")
+
+
+def _by_keys(code: str) -> bool:
+    """`filter(id__in=ids)`, `filter(pk=...)`: as many rows as keys given, not a table."""
+    return bool(_KEYS.search(code))
+
+
+def _definition_code(node: Any) -> str:
+    if node.type != "name":
+        return ""
+    return " ".join(n.get_definition().get_code() for n in node.get_root_node().get_used_names().get(node.value, [])
+                    if n.is_definition() and n.get_definition() is not None)
 
 
 def _bulk_context(ctx: FileContext, node: Any) -> bool:
