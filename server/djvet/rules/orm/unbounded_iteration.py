@@ -4,7 +4,7 @@ Flags a `for` loop over a whole queryset in code that works through tables in bu
 management commands, background tasks (`tasks.py`, functions decorated with
 `@shared_task`, `@app.task`, `@actor`, `@job`...) and data migrations — when the
 queryset is neither sliced nor streamed with `iterator()`. Querysets selected by
-primary keys (`filter(id__in=ids)`) and variables whose rows were already read
+keys (`filter(id__in=ids)`, `filter(order_id__in=batch)`) and variables whose rows were already read
 (`if not qs: return` before the loop) are left alone.
 
 ## Why is this bad?
@@ -100,11 +100,12 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
         yield RULE.diagnostic(ctx, loop.iterable, fix=_fix(ctx, loop))
 
 
-_KEYS = re.compile(r"\b(pk|id)(__in)?\s*=")
+_KEYS = re.compile(r"\b(\w+_)?(pk|id)(__in)?\s*=")
 
 
 def _by_keys(code: str) -> bool:
-    """`filter(id__in=ids)`, `filter(pk=...)`: as many rows as keys given, not a table."""
+    """`filter(id__in=ids)`, `filter(order_id__in=batch)`: rows of the keys given (a
+    batch), not a whole table."""
     return bool(_KEYS.search(code))
 
 
