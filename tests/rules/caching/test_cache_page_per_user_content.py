@@ -96,3 +96,23 @@ def test_user_of_another_object_is_not_the_request_user(tmp_path):
         """,
         CODE, tmp_path, path=VIEW,
     )
+
+
+def test_user_read_only_when_writing_does_not_count(tmp_path):
+    check_noop(
+        """\
+        from django.utils.decorators import method_decorator
+        from django.views.decorators.cache import cache_page
+        from rest_framework.viewsets import ModelViewSet
+
+
+        class ImageViewSet(ModelViewSet):
+            @method_decorator(cache_page(60))
+            def dispatch(self, request, *args, **kwargs):
+                return super().dispatch(request, *args, **kwargs)
+
+            def perform_create(self, serializer):
+                serializer.save(author=self.request.user)
+        """,
+        CODE, tmp_path, path=VIEW,
+    )

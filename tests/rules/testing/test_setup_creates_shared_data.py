@@ -123,14 +123,14 @@ def test_class_attributes_and_classmethods_move_along(tmp_path):
         class AuthorTests(TestCase):
             name = "Ursula"
 
-            @classmethod
-            def make(cls, name):
-                return Author.objects.create(name=name)
+            @staticmethod
+            def mentor_of(name):
+                return f"mentor of {name}"
 
             def setUp(self):
                 super().setUp()
                 self.author = Author.objects.create(name=self.name)
-                self.mentor = self.make(self.author.name)
+                self.mentor = Author.objects.create(name=self.mentor_of(self.author.name))
 
             def test_name(self):
                 self.assertEqual(self.author.name, "Ursula")
@@ -144,15 +144,15 @@ def test_class_attributes_and_classmethods_move_along(tmp_path):
         class AuthorTests(TestCase):
             name = "Ursula"
 
-            @classmethod
-            def make(cls, name):
-                return Author.objects.create(name=name)
+            @staticmethod
+            def mentor_of(name):
+                return f"mentor of {name}"
 
             @classmethod
             def setUpTestData(cls):
                 super().setUpTestData()
                 cls.author = Author.objects.create(name=cls.name)
-                cls.mentor = cls.make(cls.author.name)
+                cls.mentor = Author.objects.create(name=cls.mentor_of(cls.author.name))
 
             def test_name(self):
                 self.assertEqual(self.author.name, "Ursula")
@@ -177,3 +177,65 @@ def test_instance_helpers_block_the_move(tmp_path):
                 Author.objects.create(name="V")
         """
     assert fix_of(source, tmp_path) is None
+
+
+def test_no_fix_for_files_or_query_counts(tmp_path):
+    files = """\
+        from django.core.files.base import ContentFile
+        from django.test import TestCase
+
+        from library.models import Author
+
+
+        class AuthorTests(TestCase):
+            def setUp(self):
+                self.author = Author.objects.create(name="U", photo=ContentFile(b"x", name="a.png"))
+        """
+    assert fix_of(files, tmp_path / "files") is None
+    counts = """\
+        from django.test import TestCase
+
+        from library.models import Author
+
+
+        class AuthorTests(TestCase):
+            def setUp(self):
+                self.author = Author.objects.create(name="U")
+
+            def test_queries(self):
+                with self.assertNumQueries(1):
+                    Author.objects.get(pk=self.author.pk)
+        """
+    assert fix_of(counts, tmp_path / "counts") is None
+
+
+def test_plain_data_stays_in_setup_without_blocking(tmp_path):
+    check_fixed(
+        """\
+        from django.test import TestCase
+
+        from library.models import Author
+
+
+        class AuthorTests(TestCase):
+            def setUp(self):
+                self.url = reverse("authors")
+                self.author = Author.objects.create(name="U")
+        """,
+        """\
+        from django.test import TestCase
+
+        from library.models import Author
+
+
+        class AuthorTests(TestCase):
+            @classmethod
+            def setUpTestData(cls):
+                super().setUpTestData()
+                cls.author = Author.objects.create(name="U")
+
+            def setUp(self):
+                self.url = reverse("authors")
+        """,
+        CODE, tmp_path, path=TESTS,
+    )

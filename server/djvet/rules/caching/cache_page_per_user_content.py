@@ -4,7 +4,9 @@ Flags `@cache_page` on a view that reads `request.user` or `request.session` (or
 guarded by `login_required`, `permission_required`, `user_passes_test` or an access
 mixin) when no `vary_on_cookie` — or `vary_on_headers("Cookie")`,
 `cache_control(private=True)`, `never_cache` — sits below it. Class-based views
-decorated with `method_decorator(cache_page(...), name="dispatch")` are checked too.
+decorated with `method_decorator(cache_page(...), name="dispatch")` are checked too;
+reads in methods that only handle writes (`post`, `perform_create`, `form_valid`, ...)
+do not count, since `cache_page` stores only GET and HEAD responses.
 
 ## Why is this bad?
 `cache_page` stores the first response for a URL and serves it to everyone who asks
@@ -181,9 +183,18 @@ def _per_user(target: Any, below: list[Any]) -> str | None:
     return _reads_user(target, set(params[:1]))
 
 
+# Methods that only run for POST/PUT/PATCH/DELETE, whose responses cache_page never stores.
+_WRITE_METHODS = {"post", "put", "patch", "delete", "perform_create", "perform_update",
+                  "perform_destroy", "create", "update", "partial_update", "destroy", "form_valid",
+                  "form_invalid", "delete_object"}
+
+
 def _reads_user(node: Any, requests: set[str]) -> str | None:
-    """`request.user` / `request.session` (or `self.request.user`) anywhere in `node`."""
+    """`request.user` / `request.session` (or `self.request.user`) anywhere in `node`,
+    outside a class's write-only methods."""
     for chain in iter_nodes(node, {"atom_expr", "power"}):
+        if node.type == "classdef" and _in_write_method(chain, node):
+            continue
         path = _attribute_path(chain)
         if path[:2] == ["self", "request"]:
             path = path[1:]
@@ -192,6 +203,15 @@ def _reads_user(node: Any, requests: set[str]) -> str | None:
         if len(path) > 1 and path[1] in ("user", "session"):
             return f"reads `request.{path[1]}`"
     return None
+
+
+def _in_write_method(chain: Any, cls: Any) -> bool:
+    parent = chain.parent
+    while parent is not None and parent is not cls:
+        if parent.type == "funcdef" and parent.name.value in _WRITE_METHODS:
+            return True
+        parent = parent.parent
+    return False
 
 
 def _attribute_path(chain: Any) -> list[str]:

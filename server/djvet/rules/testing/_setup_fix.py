@@ -31,6 +31,24 @@ _HARMLESS = re.compile(
     r"|(\w+\.)?cache\.clear\(\s*\)|self\.maxDiff\s*=\s*[\w.]+)")
 
 
+_ORM_READ = re.compile(r"\.(objects|_default_manager)\.")
+_FILES = re.compile(r"\w*[Ff]ile\w*\s*\(|\bfile\w*\s*=[^=]")
+_QUERY_COUNTS = re.compile(r"assertNumQueries|CaptureQueriesContext|django_assert_num_queries")
+_PURE_CALLS = {"reverse", "reverse_lazy", "str", "int", "dict", "list", "tuple", "set", "len", "Decimal"}
+
+
+def _inert(statement: Any) -> bool:
+    """A statement without effects on anything but its targets: no calls, or only
+    calls of a few pure functions (`reverse(...)`)."""
+    for trailer in iter_nodes(statement, {"trailer"}):
+        if trailer.children[0] != "(":
+            continue
+        callee = trailer.get_previous_sibling()
+        if callee is None or callee.type != "name" or callee.value not in _PURE_CALLS:
+            return False
+    return True
+
+
 @dataclass
 class Plan:
     moved: list[Any]
@@ -76,11 +94,17 @@ def plan(cls: Any, setup: Any) -> Plan | None:
             continue
         kept.append(statement)
         kept_locals |= uses.local_writes
-        blocked = True
+        # Plain data (`self.url = "/x/"`) may run after the rows; anything with effects
+        # (a mock started, a language activated) must keep running before them.
+        blocked = blocked or not _inert(statement)
     if not moved or any(creates_rows(s) for s in kept):
         return None
     if any(uses_of(s).local_reads & moved_locals for s in kept):
         return None
+    if any(_FILES.search(s.get_code(include_prefix=False)) for s in moved):
+        return None  # files written to disk are not rolled back between tests
+    if _QUERY_COUNTS.search(cls.get_code()):
+        return None  # rows created once warm caches once: query counts change
     return Plan(moved, kept)
 
 
@@ -93,7 +117,10 @@ def _kind_moves(statement: Any, uses: Any, known: set[str], moved_locals: set[st
     if small is None:
         return False
     if small.type == "expr_stmt" and small.children[1] == "=":
-        return True
+        # Rows read from the database move; other values (`engines["jinja2"]`, data
+        # derived from a row) would be deep-copied for each test, which not every
+        # object survives.
+        return bool(_ORM_READ.search(small.children[-1].get_code()))
     head = small.children[0] if small.type in ("atom_expr", "power") else None
     if head is None or head.type != "name":
         return False

