@@ -60,8 +60,16 @@ from typing import Any
 from djvet.core.context import FileContext
 from djvet.core.edits import insert_at
 from djvet.core.model import Diagnostic, Fix, Span
-from djvet.core.parso_utils import call_arguments, code_of, iter_nodes
+from djvet.core.parso_utils import call_arguments, code_of
 from djvet.core.rule import Family, FixAvailability, Rule
+from djvet.rules.caching._views import (
+    decorator_expression,
+    decorator_name,
+    decorators_of,
+    inner_name,
+    inner_node,
+    reads_user,
+)
 from djvet.rules.security._code import import_edits, imported_from
 
 RULE = Rule(
@@ -83,8 +91,8 @@ _AUTH_MIXINS = {"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTest
 def check_cached_view(ctx: FileContext, decorated: Any) -> Iterator[Diagnostic]:
     if "cache_page" not in ctx.text or imported_from(ctx, "cache_page") != "django.views.decorators.cache":
         return
-    decorators = _decorators(decorated)
-    position = next((i for i, d in enumerate(decorators) if _inner_call(d) == "cache_page"), None)
+    decorators = decorators_of(decorated)
+    position = next((i for i, d in enumerate(decorators) if inner_name(d) == "cache_page"), None)
     if position is None:
         return
     below = decorators[position + 1:]
@@ -102,59 +110,11 @@ def check_cached_view(ctx: FileContext, decorated: Any) -> Iterator[Diagnostic]:
         fix=_fix(ctx, cached))
 
 
-def _decorators(decorated: Any) -> list[Any]:
-    first = decorated.children[0]
-    return list(first.children) if first.type == "decorators" else [first]
-
-
-def _expression(decorator: Any) -> Any:
-    """The expression after `@` (its first child is `@`, its last the newline)."""
-    return decorator.children[1]
-
-
-def _name(node: Any) -> str | None:
-    """`cache_page` for `cache_page(...)`, `cache.cache_page(...)` or a bare name."""
-    if node.type == "name":
-        return node.value
-    if node.type == "dotted_name":
-        return node.children[-1].value
-    if node.type not in ("atom_expr", "power") or node.children[0].type != "name":
-        return None
-    trailers = node.children[1:]
-    if trailers and trailers[-1].children[0] == "(":
-        trailers = trailers[:-1]
-    if any(t.children[0] != "." for t in trailers):
-        return None
-    return trailers[-1].children[1].value if trailers else node.children[0].value
-
-
-def _inner_call(decorator: Any) -> str | None:
-    """The decorator's name, seen through `method_decorator(inner, ...)`."""
-    expression = _expression(decorator)
-    name = _name(expression)
-    if name == "method_decorator" and expression.type in ("atom_expr", "power"):
-        trailer = expression.children[-1]
-        positional, _ = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
-        if positional:
-            inner = positional[0]
-            return _name(inner)
-    return name
-
-
-def _inner_node(decorator: Any) -> Any:
-    expression = _expression(decorator)
-    if _name(expression) == "method_decorator":
-        trailer = expression.children[-1]
-        positional, _ = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
-        return positional[0] if positional else expression
-    return expression
-
-
 def _prevents_sharing(decorator: Any) -> bool:
     """`vary_on_cookie`, `never_cache`, `vary_on_headers("Cookie")`,
     `cache_control(private=True)` (CacheMiddleware never stores private responses)."""
-    name = _inner_call(decorator)
-    code = code_of(_inner_node(decorator)).replace(" ", "")
+    name = inner_name(decorator)
+    code = code_of(inner_node(decorator)).replace(" ", "")
     if name in _SAFE:
         return True
     if name == "vary_on_headers":
@@ -165,72 +125,28 @@ def _prevents_sharing(decorator: Any) -> bool:
 def _per_user(target: Any, below: list[Any]) -> str | None:
     """Why the view's page depends on the visitor, or None."""
     for decorator in below:
-        if _inner_call(decorator) in _AUTH_DECORATORS:
-            return f"requires `{_inner_call(decorator)}`"
+        if inner_name(decorator) in _AUTH_DECORATORS:
+            return f"requires `{inner_name(decorator)}`"
     if target.type == "classdef":
         bases = code_of(target.children[3]) if len(target.children) > 4 else ""
         mixin = next((m for m in _AUTH_MIXINS if m in bases), None)
         if mixin:
             return f"uses `{mixin}`"
-        return _reads_user(target, {"self"})
+        return reads_user(target, {"self"})
     cls = target.parent
     while cls is not None and cls.type not in ("classdef", "file_input"):
         cls = cls.parent
     params = [p.name.value for p in target.get_params()]
     if cls is not None and cls.type == "classdef":
         # A method: the whole view class may read the user (`get_context_data`).
-        return _reads_user(cls, {"self", *params[1:2]})
-    return _reads_user(target, set(params[:1]))
-
-
-# Methods that only run for POST/PUT/PATCH/DELETE, whose responses cache_page never stores.
-_WRITE_METHODS = {"post", "put", "patch", "delete", "perform_create", "perform_update",
-                  "perform_destroy", "create", "update", "partial_update", "destroy", "form_valid",
-                  "form_invalid", "delete_object"}
-
-
-def _reads_user(node: Any, requests: set[str]) -> str | None:
-    """`request.user` / `request.session` (or `self.request.user`) anywhere in `node`,
-    outside a class's write-only methods."""
-    for chain in iter_nodes(node, {"atom_expr", "power"}):
-        if node.type == "classdef" and _in_write_method(chain, node):
-            continue
-        path = _attribute_path(chain)
-        if path[:2] == ["self", "request"]:
-            path = path[1:]
-        elif not path or path[0] not in requests or path[0] == "self":
-            continue
-        if len(path) > 1 and path[1] in ("user", "session"):
-            return f"reads `request.{path[1]}`"
-    return None
-
-
-def _in_write_method(chain: Any, cls: Any) -> bool:
-    parent = chain.parent
-    while parent is not None and parent is not cls:
-        if parent.type == "funcdef" and parent.name.value in _WRITE_METHODS:
-            return True
-        parent = parent.parent
-    return False
-
-
-def _attribute_path(chain: Any) -> list[str]:
-    """`["self", "request", "user"]` for `self.request.user.pk` up to the first call."""
-    head = chain.children[0]
-    if head.type != "name":
-        return []
-    path = [head.value]
-    for trailer in chain.children[1:]:
-        if trailer.type != "trailer" or trailer.children[0] != ".":
-            break
-        path.append(trailer.children[1].value)
-    return path
+        return reads_user(cls, {"self", *params[1:2]})
+    return reads_user(target, set(params[:1]))
 
 
 def _fix(ctx: FileContext, cached: Any) -> Fix:
     indent = " " * cached.start_pos[1]
-    expression = _expression(cached)
-    if _name(expression) == "method_decorator":
+    expression = decorator_expression(cached)
+    if decorator_name(expression) == "method_decorator":
         _, keywords = call_arguments(expression.children[-1].children[1])
         name = keywords.get("name")
         suffix = f", name={code_of(name)}" if name is not None else ""

@@ -75,26 +75,11 @@ def storages_fix(ctx: FileContext, target: Assignment, assignments: list[Assignm
     if "STORAGES" in inherited or any(a.name == "STORAGES" for a in before):
         text = f"STORAGES = {{**STORAGES, {_entry(alias, target.value)}}}"
         return Fix.make(title, [Edit(_statement_span(target), text)], Applicability.UNSAFE)
-    other_name = next(n for n, a in OLD_SETTINGS.items() if a != alias)
-    others = [a for a in assignments if a.name == other_name]
-    unsafe = descendants_touch or app_reads or _has_comment(target)
-    place, edits = target, []
-    if others:
-        other = others[0]
-        if len(others) > 1 or other.conditional or target.conditional or not _only_statement(other):
-            return None
-        other_value = code_of(other.value)
-        unsafe = unsafe or _has_comment(other)
-        # STORAGES goes where the later of the two was: both values' names exist there.
-        place, earlier = (other, target) if other.leaf.start_pos > target.leaf.start_pos else (target, other)
-        edits.append(Edit(_line_span(earlier.statement), ""))
-    elif other_name in inherited:
-        literal = inherited[other_name]
-        if literal is None:
-            return None
-        other_value, unsafe = f'"{literal}"', True
-    else:
-        other_value = f'"{DEFAULT_BACKENDS[OLD_SETTINGS[other_name]]}"'
+    found = _other_alias(target, assignments, inherited)
+    if found is None:
+        return None
+    other_value, place, edits, unsafe = found
+    unsafe = unsafe or descendants_touch or app_reads or _has_comment(target)
     values = {OLD_SETTINGS[place.name]: code_of(place.value)}
     values[OLD_SETTINGS[next(n for n in OLD_SETTINGS if n != place.name)]] = (
         code_of(target.value) if place is not target else other_value)
@@ -102,6 +87,25 @@ def storages_fix(ctx: FileContext, target: Assignment, assignments: list[Assignm
     body = "".join(f'{indent}    "{a}": {{"BACKEND": {values[a]}}},\n' for a in ("default", "staticfiles"))
     edits.append(Edit(_statement_span(place), f"STORAGES = {{\n{body}{indent}}}"))
     return Fix.make(title, edits, Applicability.UNSAFE if unsafe else Applicability.SAFE)
+
+
+def _other_alias(target: Assignment, assignments: list[Assignment], inherited: dict[str, str | None],
+                 ) -> tuple[str, Assignment, list[Edit], bool] | None:
+    """(the other alias's backend source, the assignment STORAGES replaces, edits removing
+    the other old setting, whether that makes the fix unsafe)."""
+    other_name = next(n for n, a in OLD_SETTINGS.items() if a != OLD_SETTINGS[target.name])
+    others = [a for a in assignments if a.name == other_name]
+    if others:
+        other = others[0]
+        if len(others) > 1 or other.conditional or target.conditional or not _only_statement(other):
+            return None
+        # STORAGES goes where the later of the two was: both values' names exist there.
+        place, earlier = (other, target) if other.leaf.start_pos > target.leaf.start_pos else (target, other)
+        return code_of(other.value), place, [Edit(_line_span(earlier.statement), "")], _has_comment(other)
+    if other_name in inherited:
+        literal = inherited[other_name]
+        return None if literal is None else (f'"{literal}"', target, [], True)
+    return f'"{DEFAULT_BACKENDS[OLD_SETTINGS[other_name]]}"', target, [], False
 
 
 def _entry(alias: str, value: Any) -> str:

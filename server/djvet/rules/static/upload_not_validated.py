@@ -71,15 +71,15 @@ from collections.abc import Iterator
 from typing import Any
 
 from djvet.core.context import FileContext
-from djvet.core.model import Diagnostic, Edit, Fix, Span
+from djvet.core.model import Diagnostic, Fix, Span
 from djvet.core.parso_utils import call_arguments, code_of, string_value
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
-from djvet.project.index import ProjectIndex, register_fact
 from djvet.project.models import model_graph
 from djvet.project.modules import imported_module
 from djvet.rules.security._code import import_edits
 from djvet.rules.static._exposure import exposed
+from djvet.rules.static._uploads import add_keyword, validated_names
 
 RULE = Rule(
     code="DJV505",
@@ -127,7 +127,7 @@ def check_file_field(ctx: FileContext, stmt: Any) -> Iterator[Diagnostic]:
     extensions = _guess(name, keywords.get("upload_to"))
     listed = ", ".join(f'"{e}"' for e in extensions)
     text = f"validators=[FileExtensionValidator(allowed_extensions=[{listed}])]"
-    edits = [_add_keyword(call, text), *import_edits(ctx, "django.core.validators", "FileExtensionValidator")]
+    edits = [add_keyword(call, text), *import_edits(ctx, "django.core.validators", "FileExtensionValidator")]
     title = f"Only accept {', '.join(f'`{e}`' for e in extensions)} uploads"
     yield RULE.diagnostic(ctx, Span.of(call), fix=Fix.unsafe(title, *edits))
 
@@ -183,45 +183,3 @@ def _guess(name: str, upload_to: Any) -> list[str]:
         if pattern.search(hint):
             return extensions
     return _DEFAULT
-
-
-def _add_keyword(call: Any, text: str) -> Edit:
-    """Append `text` as the call's last argument, in its layout (one per line or not)."""
-    trailer = call.children[-1]
-    closing = trailer.children[-1]
-    if len(trailer.children) != 3:
-        return Edit(Span.of(closing), text + ")")
-    inner = trailer.children[1]
-    args = [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
-    last = args[-1]
-    after_last = last.get_next_leaf()
-    if closing.start_pos[0] != last.end_pos[0]:
-        indent = "\n" + " " * last.start_pos[1]
-        if after_last == ",":
-            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f"{indent}{text},")
-        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f",{indent}{text}")
-    if after_last == ",":
-        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {text}")
-    return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {text}")
-
-
-# -- the project's validating methods -----------------------------------------------------
-_VALIDATOR_DEF = re.compile(r"^\s*def\s+(?:clean|validate)_(\w+)\s*\(", re.M)
-
-
-def _build_validated(project: ProjectIndex) -> frozenset[str]:
-    names: set[str] = set()
-    for path in project.python_files():
-        text = project.read(path) or ""
-        if ("def clean_" in text or "def validate_" in text) and \
-                not project.roles(path, text) & (FileRole.TESTS | FileRole.MIGRATIONS):
-            names.update(_VALIDATOR_DEF.findall(text))
-    return frozenset(names)
-
-
-register_fact("field-validators", FileRole.PYTHON)
-
-
-def validated_names(project: ProjectIndex) -> frozenset[str]:
-    """Field names some form or serializer validates (`clean_file`, `validate_file`)."""
-    return project.fact("field-validators", _build_validated)
