@@ -109,11 +109,14 @@ def _from_pins(project: ProjectIndex) -> DjangoVersion | None:
     return (exact or found or [None])[0]
 
 
-def _preference(path: str) -> tuple[int, int, str]:
-    """Production requirements first: `requirements.txt`, then others, dev/test last."""
-    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+def _preference(path: str) -> tuple[int, int, int, str]:
+    """Production requirements first: `requirements.txt`, then others, dev/test last; the
+    project's own (the shallowest) before those of sub-projects (`labs/xss/requirements.txt`)."""
+    normalized = path.replace("\\", "/")
+    name = normalized.rsplit("/", 1)[-1].lower()
     development = any(word in name for word in ("dev", "test", "doc", "lint", "ci"))
-    return (int(development), 0 if name in ("requirements.txt", "pyproject.toml") else 1, path)
+    return (int(development), 0 if name in ("requirements.txt", "pyproject.toml") else 1,
+            normalized.count("/"), path)
 
 
 def _build(project: ProjectIndex) -> DjangoVersion:

@@ -58,8 +58,8 @@ def _writers_in(path: str, tree: Any) -> list[ModelWriter]:
         if model is None or model.type not in ("name", "atom_expr", "power"):
             continue
         found.append(ModelWriter(path, model.get_code(include_prefix=False).strip(),
-                                 _names(values.get("fields")), _names(values.get("exclude")) or [],
-                                 _names(values.get("read_only_fields")) or [], set(_assignments(cls))))
+                                 _names(values.get("fields"), tree), _names(values.get("exclude"), tree) or [],
+                                 _names(values.get("read_only_fields"), tree) or [], set(_assignments(cls))))
     return found
 
 
@@ -72,17 +72,76 @@ def _assignments(cls: Any) -> dict[str, Any]:
     return values
 
 
-def _names(node: Any | None) -> list[str] | str | None:
-    if node is None:
+# `fields = {User.USERNAME_FIELD} | standard_fields`: the user model's username or email
+# field, never a file, stands for itself.
+_USER_FIELD = re.compile(r"\.(USERNAME_FIELD|EMAIL_FIELD)$")
+_MAX_DEPTH = 5
+
+
+def _names(node: Any | None, tree: Any, depth: int = 0) -> list[str] | str | None:
+    """The field names a `fields`/`exclude` value lists: a string (`"__all__"`), literals
+    of strings, unions of them (`BASE_FIELDS + ("slug",)`, `{...} | {...}`), module
+    constants and another form's `Meta.fields` of the same module; None when djvet
+    cannot read them (every field then counts as written)."""
+    if node is None or depth > _MAX_DEPTH:
         return None
     text = string_value(node)
     if text is not None:
         return text
-    items = list_items(node)
+    if node.type in ("arith_expr", "expr") and all(op in ("+", "|") for op in node.children[1::2]):
+        parts = [_names(part, tree, depth + 1) for part in node.children[::2]]
+        if any(not isinstance(part, list) for part in parts):
+            return None
+        return [name for part in parts for name in part]  # type: ignore[union-attr]
+    if node.type == "name":
+        return _names(_module_constant(tree, node.value), tree, depth + 1)
+    if node.type in ("atom_expr", "power"):
+        return _meta_names(node, tree, depth)
+    items = _collection_items(node)
     if items is None:
         return None
-    names = [string_value(item) for item in items]
-    return None if None in names else names  # type: ignore[return-value]
+    names = []
+    for item in items:
+        name = string_value(item)
+        if name is None and _USER_FIELD.search(item.get_code(include_prefix=False).strip()):
+            name = item.get_code(include_prefix=False).strip()
+        if name is None:
+            return None
+        names.append(name)
+    return names
+
+
+def _collection_items(node: Any) -> list[Any] | None:
+    """Items of a list, tuple or set literal."""
+    items = list_items(node)
+    if items is not None or node.type != "atom" or node.children[0] != "{" or len(node.children) != 3:
+        return items
+    inner = node.children[1]
+    if inner.type != "dictorsetmaker":
+        return [inner]
+    if any(c == ":" or c.type in ("comp_for", "sync_comp_for") for c in inner.children):
+        return None
+    return [c for c in inner.children if c != ","]
+
+
+def _module_constant(tree: Any, name: str) -> Any | None:
+    found = None
+    for statement in tree.children:
+        if statement.type == "simple_stmt":
+            for target, value in assignment_pairs(statement.children[0]):
+                if target.value == name:
+                    found = value
+    return found
+
+
+def _meta_names(node: Any, tree: Any, depth: int) -> list[str] | str | None:
+    """`OtherForm.Meta.fields` for a form class of the same module."""
+    parts = node.get_code(include_prefix=False).strip().split(".")
+    if len(parts) != 3 or parts[1] != "Meta" or not all(p.isidentifier() for p in parts):
+        return None
+    cls = next((c for c in tree.iter_classdefs() if c.name.value == parts[0]), None)
+    meta = next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None) if cls else None
+    return _names(_assignments(meta).get(parts[2]), tree, depth + 1) if meta else None
 
 
 _PARSED: dict[tuple[str, int], list[ModelWriter]] = {}
