@@ -38,6 +38,7 @@ docs: install
 	$(PY) -m djvet.docs_gen docs/rules
 
 bench: install
+	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) tests/bench/run.py
 
 ## The VS Code extension, vscode-extension/djvet.vsix, with djvet and its pure-Python

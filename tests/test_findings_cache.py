@@ -70,3 +70,18 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
     cache_file.write_bytes(b"not a pickle")
     result, again = run(root)
     assert again == findings and result.cache_hits == 0
+
+
+def test_unverified_findings_are_not_served_to_a_run_that_shows_edits(tmp_path):
+    """`djvet check` (text) reports fixes unverified; `--output-format json` shows their
+    edits, so it must not take them from the text run's cache."""
+    root = make(tmp_path)
+    project = ProjectIndex(root, Config(root=root, select=("DJV101",)))
+    files = collect_files(project, [str(root)])
+    text_run = check_files(project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=False)
+    json_run = check_files(project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=True)
+    again = check_files(project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=True)
+    assert text_run.cache_hits == 0 and json_run.cache_hits == 0
+    assert again.cache_hits == again.files_checked
+    fixes = {(d.span, d.fix.edits if d.fix else None) for d in json_run.diagnostics}
+    assert fixes == {(d.span, d.fix.edits if d.fix else None) for d in text_run.diagnostics}

@@ -232,6 +232,11 @@ def _check(args: argparse.Namespace) -> int:
     return _check_paths(args, project, paths, level)
 
 
+def _shows_edits(args: argparse.Namespace) -> bool:
+    """Whether the report shows or applies fix edits (then fixes are verified first)."""
+    return bool(args.fix or args.diff or args.output_format in ("json", "sarif"))
+
+
 def _check_paths(
     args: argparse.Namespace,
     project: ProjectIndex,
@@ -255,6 +260,7 @@ def _check_paths(
             write=not args.diff,
             jobs=args.jobs,
             cache=None if args.no_cache or args.fix else FindingsCache(project.root).load(),
+            verify_fixes=_shows_edits(args),
         )
     finally:
         if progress:

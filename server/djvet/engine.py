@@ -189,7 +189,7 @@ def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex
                 return f"cannot read {path}"
             texts[normalize(path)] = text
     try:
-        changed = apply_to_files(texts, [e for e in diagnostic.fix.edits], own)
+        changed = apply_to_files(texts, list(diagnostic.fix.edits), own)
     except OverlappingEditsError as error:
         return str(error)
     trees: dict[str, Any] = {}

@@ -2,7 +2,8 @@
 
 For each module: open it, then append a comment line N times; each time measure from
 `didChange` to the `publishDiagnostics` of that version (the server debounces by
-150 ms; the debounce is reported separately and subtracted).
+150 ms; the debounce is reported separately and subtracted). Also the server's peak
+resident memory (Linux `VmHWM`) once it has indexed the project and served the edits.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from pygls.lsp.client import LanguageClient
 DEBOUNCE = 0.150
 
 
-async def _latencies(root: Path, module: Path, edits: int) -> list[float]:
+def _peak_megabytes(pid: int) -> float:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # not Linux
+        return float("nan")
+    kilobytes = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:")), 0)
+    return kilobytes / 1024
+
+
+async def _latencies(root: Path, module: Path, edits: int) -> tuple[list[float], float]:
     client = LanguageClient("djvet-bench", "1")
     published: dict[int, float] = {}
 
@@ -51,10 +61,11 @@ async def _latencies(root: Path, module: Path, edits: int) -> list[float]:
         first = published.get(-version, published.get(version))
         samples.append(first - started - DEBOUNCE)
         await _wait(published, version, 180)
+    peak = _peak_megabytes(client._server.pid) if client._server else float("nan")
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return samples
+    return samples, peak
 
 
 async def _wait(published: dict[int, float], key: int, timeout: float, also: int | None = None) -> None:
@@ -66,7 +77,7 @@ async def _wait(published: dict[int, float], key: int, timeout: float, also: int
 
 
 def measure(root: Path, module: Path, edits: int = 20) -> dict[str, float]:
-    samples = asyncio.run(_latencies(root, module, edits))
+    samples, peak = asyncio.run(_latencies(root, module, edits))
     ordered = sorted(samples)
     return {"p50": statistics.median(samples), "p95": ordered[max(0, int(len(ordered) * 0.95) - 1)],
-            "lines": module.read_text(encoding="utf-8").count("\n")}
+            "lines": module.read_text(encoding="utf-8").count("\n"), "peak_mb": peak}

@@ -22,6 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "server"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import project_check  # noqa: E402
+
 from djvet.core.config import Config, load_config  # noqa: E402
 from djvet.core.document import parse_python  # noqa: E402
 from djvet.project.index import ProjectIndex  # noqa: E402
@@ -85,7 +87,7 @@ def bench_analysis() -> None:
         analyse(project, str(path), tree)  # warm-up: graph, module map, caches
         analysis = timed(lambda: analyse(project, str(path), parse_python(text)), 15)
         parse = timed(lambda: parse_python(text), 15)
-        only = [a - p for a, p in zip(analysis, parse)]
+        only = [a - p for a, p in zip(analysis, parse, strict=False)]
         lines = text.count("\n")
         found = len(analyse(project, str(path), tree).accesses)
         print(f"  {lines} lines, {found} accesses found")
@@ -163,7 +165,7 @@ def bench_server(corpus: Path) -> None:
             continue
         numbers = measure(corpus, module)
         print(f"  {label} lines ({numbers['lines']:.0f}): p50 {numbers['p50'] * 1000:.0f} ms, "
-              f"p95 {numbers['p95'] * 1000:.0f} ms")
+              f"p95 {numbers['p95'] * 1000:.0f} ms; server peak memory {numbers['peak_mb']:.0f} MB")
         if limit is not None:
             budget(f"edit -> diagnostics p95 <= {limit * 1000:.0f} ms for {label} lines",
                    numbers["p95"] <= limit, f"{numbers['p95'] * 1000:.0f} ms")
@@ -184,6 +186,10 @@ def main() -> int:
     for corpus in found:
         if corpus.name in ("healthchecks", "babybuddy"):
             bench_check(corpus)
+    for corpus in found:
+        if corpus.name == "netbox":
+            print("djvet check on netbox beside pylint-django and ruff (a scratch copy)")
+            project_check.compare(corpus, "netbox", budget)
     failed = [name for name, ok, _ in RESULTS if not ok]
     print(f"\n{len(RESULTS) - len(failed)} budgets met, {len(failed)} missed")
     return 1 if failed else 0

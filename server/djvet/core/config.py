@@ -13,7 +13,7 @@ import os
 import re
 import shutil
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -218,11 +218,9 @@ class Config:
         absolute = os.path.abspath(os.fspath(path))
         if self.root is not None:
             root = os.fspath(self.root)
-            pairs = (
-                (absolute, os.path.abspath(root)),
-                (os.path.realpath(absolute), os.path.realpath(root)),
-            )
-            for candidate, base in pairs:
+            # Real paths are computed only when the plain ones do not match: `realpath`
+            # stats every component and was most of the cost of a project-wide pass.
+            for candidate, base in _path_pairs(absolute, root):
                 try:
                     relative = os.path.relpath(candidate, base)
                 except ValueError:  # another drive on Windows
@@ -235,6 +233,11 @@ class Config:
         """A copy with validated `values` (pyproject or editor style keys) applied."""
         changes, messages = parse_values(values, source, root=self.root)
         return replace(self, **changes, messages=(*self.messages, *messages))
+
+
+def _path_pairs(absolute: str, root: str) -> Iterator[tuple[str, str]]:
+    yield absolute, os.path.abspath(root)
+    yield os.path.realpath(absolute), os.path.realpath(root)
 
 
 # -- parsing and validation ------------------------------------------------------------

@@ -53,8 +53,37 @@ def parse_python(
     tree instead of the unsaved buffer (see N1-NOTES).
     """
     if incremental and path:
-        return GRAMMAR.parse(text, path=path, diff_cache=True, cache=False)
+        return _parse_incremental(text, path)
     return GRAMMAR.parse(text, error_recovery=True)
+
+
+# parso's diff parser updates the previous tree of a path *in place* and returns the
+# same object: anything caching by tree identity must also compare `tree_stamp`.
+_DIFF_UPDATES: dict[int, int] = {}
+
+
+def _parse_incremental(text: str, path: str) -> Any:
+    try:
+        tree = GRAMMAR.parse(text, path=path, diff_cache=True, cache=False)
+    except Exception:  # noqa: BLE001 - the diff parser has rare failures; a full parse never does
+        forget_incremental(path)
+        return GRAMMAR.parse(text, error_recovery=True)
+    _DIFF_UPDATES[id(tree)] = _DIFF_UPDATES.get(id(tree), 0) + 1
+    return tree
+
+
+def tree_stamp(tree: Any) -> tuple[int, int]:
+    """The identity of a tree's current content (see `_DIFF_UPDATES`)."""
+    return id(tree), _DIFF_UPDATES.get(id(tree), 0)
+
+
+def forget_incremental(path: str) -> None:
+    """Drop the tree parso keeps for an incrementally parsed path (a closed buffer)."""
+    from parso.cache import parser_cache
+
+    item = parser_cache.get(GRAMMAR._hashed, {}).pop(path, None)
+    if item is not None:
+        _DIFF_UPDATES.pop(id(item.node), None)
 
 
 def error_nodes(tree: Any) -> int:
@@ -105,9 +134,12 @@ class Document:
     _tree: Any = field(default=None, repr=False)
 
     @classmethod
-    def for_path(cls, path: str, text: str, *, version: int | None = None) -> Document:
+    def for_path(cls, path: str, text: str, *, version: int | None = None,
+                 incremental: bool = False) -> Document:
+        """`incremental`: re-parse from this path's previous tree (an open editor buffer;
+        the previous `Document` of the path must not be used afterwards)."""
         language = language_for_path(path) or Language.PYTHON
-        return cls(path=path, text=text, language=language, version=version)
+        return cls(path=path, text=text, language=language, version=version, incremental=incremental)
 
     @property
     def tree(self) -> Any:

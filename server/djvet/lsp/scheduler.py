@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types as lsp
 from pygls.capabilities import get_capability
 
+from djvet.core.document import forget_incremental
 from djvet.lsp.analysis import Analysis, Snapshot, analyse, feeds_facts, verify
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class DiagnosticScheduler:
         located = self.server.locate(uri)
         if located:
             self.server.submit(located[0].set_overlay, located[1], None)
+            self.server.submit(forget_incremental, located[1])
         if task := self._pending.pop(uri, None):
             task.cancel()
         self.results.pop(uri, None)

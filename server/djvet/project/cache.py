@@ -115,12 +115,13 @@ def _code_fingerprint() -> str:
 _CODE = _code_fingerprint()
 
 
-def file_key(project: ProjectIndex, deps: Dependencies, path: str) -> str | None:
+def file_key(project: ProjectIndex, deps: Dependencies, path: str, *, verified: bool = True) -> str | None:
     own = deps.hashes.get(path)
     if own is None:
         return None
-    # Every setting may change findings (selection, severities, settings modules...).
-    config = repr(replace(project.config, messages=()))
+    # Every setting may change findings (selection, severities, settings modules...),
+    # and unverified fixes must not be served to a run that shows or applies edits.
+    config = repr(replace(project.config, messages=())) + ("" if verified else ":unverified")
     if not path.endswith(".py"):
         return _digest(__version__, _CODE, config, own, deps.python, deps.templates)
     near = set(deps.imports.get(path, ()))

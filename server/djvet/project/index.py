@@ -38,6 +38,11 @@ class ProjectIndex:
         self.warnings: list[str] = []
         self._facts: dict[str, Any] = {}
         self._files: list[str] | None = None
+        # Texts read from disk, with the (mtime, size) they were read at: a project-wide
+        # fact rebuilt after one edit reads every other file again from here.
+        self._disk: dict[str, tuple[tuple[int, int], str]] = {}
+        self._roles: dict[tuple[str, bool], tuple[str, FileRole]] = {}
+        self._per_file: dict[tuple[str, str], tuple[str, Any]] = {}
         self._lock = threading.RLock()
         self.generation = 0
 
@@ -79,11 +84,18 @@ class ProjectIndex:
         if path in self.overlay:
             return self.overlay[path]
         try:
-            if not stat.S_ISREG(os.stat(path).st_mode):  # a FIFO or device would block
+            status = os.stat(path)
+            if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block
                 self.warn(f"{self.config.relative(path)}: not a regular file; skipped")
                 return None
+            key = (status.st_mtime_ns, status.st_size)
+            cached = self._disk.get(path)
+            if cached is not None and cached[0] == key:
+                return cached[1]
             with open(path, encoding="utf-8", newline="") as handle:
-                return handle.read()
+                text = handle.read()
+            self._disk[path] = (key, text)
+            return text
         except UnicodeDecodeError:
             self.warn(f"{self.config.relative(path)}: not UTF-8; skipped")
         except OSError as error:
@@ -97,10 +109,35 @@ class ProjectIndex:
         return Document.for_path(normalize(path), text)
 
     def roles(self, path: str, text: str | None = None) -> FileRole:
-        relative = self.config.relative(path)
         if text is None:
             text = self.read(path) or ""
-        return roles_for(relative, text)
+        # Remembered per path (by name alone, and for the last text): project-wide facts
+        # ask for every file's roles on each rebuild.
+        key = (path, not text)
+        cached = self._roles.get(key)
+        if cached is not None and (cached[0] is text or cached[0] == text):
+            return cached[1]
+        roles = roles_for(self.config.relative(path), text)
+        self._roles[key] = (text, roles)
+        return roles
+
+    def per_file(self, kind: str, path: str, compute: Callable[[str, str], T]) -> T | None:
+        """`compute(path, text)` for the file's current text, remembered until it changes.
+
+        For the per-file part of a project-wide fact: after one edit, a rebuild computes
+        the edited file again and reuses every other file's result. `compute` must depend
+        on nothing but the path and the text. None when the file cannot be read.
+        """
+        text = self.read(path)
+        if text is None:
+            return None
+        key = (kind, normalize(path))
+        cached = self._per_file.get(key)
+        if cached is not None and (cached[0] is text or cached[0] == text):
+            return cached[1]
+        value = compute(path, text)
+        self._per_file[key] = (text, value)
+        return value
 
     def warn(self, message: str) -> None:
         if message not in self.warnings:
@@ -137,6 +174,7 @@ class ProjectIndex:
         with self._lock:
             self.config = config
             self._facts.clear()
+            self._roles.clear()  # the root, hence relative paths, may differ
             self._files = None
             self.generation += 1
 
@@ -147,6 +185,10 @@ class ProjectIndex:
             scratch.overlay = {**self.overlay, **{normalize(p): t for p, t in changed.items()}}
             scratch._files = self._files
             scratch._facts = dict(self._facts)
+            # Keyed by content, so safe to share with a copy that sees other texts.
+            scratch._disk = self._disk
+            scratch._roles = self._roles
+            scratch._per_file = self._per_file
         for path, text in changed.items():
             scratch.file_changed(path, text)
         return scratch

@@ -539,20 +539,23 @@ def lookup_names(text: str) -> set[str]:
     return set(_LOOKUP_NAME.findall(text)) | {n.lower() for n in _REGISTERED.findall(text)}
 
 
+def _vocabulary_of(path: str, text: str) -> tuple[frozenset[str], frozenset[str]]:
+    classes = _FIELD_CLASS.findall(text) if "Field" in text else ()
+    return frozenset(lookup_names(text)), frozenset(classes)
+
+
 def _build_vocabulary(project: ProjectIndex) -> LookupVocabulary:
     names: set[str] = set()
     classes: set[str] = set()
     for path in project.python_files():
-        text = project.read(path)
-        if text is None:
-            continue
-        names |= lookup_names(text)
-        if "Field" in text:
-            classes.update(_FIELD_CLASS.findall(text))
+        found = project.per_file("lookups.vocabulary", path, _vocabulary_of)
+        if found is not None:
+            names |= found[0]
+            classes |= found[1]
     for path in _app_files(project, model_graph(project)):
-        text = project.read(path)
-        if text is not None:
-            names |= lookup_names(text)
+        found = project.per_file("lookups.vocabulary", path, _vocabulary_of)
+        if found is not None:
+            names |= found[0]
     return LookupVocabulary(frozenset(names), frozenset(classes))
 
 

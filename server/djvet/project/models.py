@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from djvet.core.document import parse_python
+from djvet.core.document import parse_python, tree_stamp
 from djvet.core.model import Span
 from djvet.core.parso_utils import (
     call_parts,
@@ -1795,7 +1795,7 @@ class ModelGraph:
         self._by_path: dict[str, list[ModelInfo]] = {}
         for info in models.values():
             self._by_path.setdefault(info.path, []).append(info)
-        self._light: OrderedDict[int, tuple[Any, _ModuleFacts]] = OrderedDict()
+        self._light: OrderedDict[int, tuple[Any, tuple[int, int], _ModuleFacts]] = OrderedDict()
 
     @property
     def dependencies(self) -> dict[str, tuple[Any, ...]]:
@@ -1842,12 +1842,13 @@ class ModelGraph:
         return None
 
     def _light_facts(self, path: str, tree: Any) -> _ModuleFacts:
+        stamp = tree_stamp(tree)  # an open buffer's tree changes in place
         cached = self._light.get(id(tree))
-        if cached is not None and cached[0] is tree:
-            return cached[1]
+        if cached is not None and cached[0] is tree and cached[1] == stamp:
+            return cached[2]
         dotted = self._resolver.locator.dotted_of(path)
         facts = _tree_facts(tree, path, dotted)
-        self._light[id(tree)] = (tree, facts)
+        self._light[id(tree)] = (tree, stamp, facts)
         while len(self._light) > 32:
             self._light.popitem(last=False)
         return facts

@@ -44,6 +44,7 @@ def renders_in(project: ProjectIndex, path: str, tree: Any) -> list[Render]:
 
 # -- which renders reach a template -------------------------------------------------------
 _NAME_LITERAL = re.compile(r"""["']([\w./-]+\.(?:html?|txt|xml|djhtml))["']""")
+_WORD = re.compile(r"\w+")
 _DEFAULT_NAME = re.compile(r"^\w+/(\w+?)(?:_list|_detail|_form|_confirm_delete|_filter)\.html$")
 
 
@@ -55,7 +56,8 @@ class RenderIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
         self.files = template_files(project)
-        self._texts: dict[str, str] = {}
+        self._words: dict[str, set[str]] = {}  # identifier -> rendering modules holding it
+        self._words_folded: dict[str, set[str]] = {}  # the same, lower-cased
         self._mentions: dict[str, set[str]] | None = None
         self._users: dict[str, set[str]] | None = None  # template -> templates using it
         self._included: set[str] = set()  # templates some template includes
@@ -114,7 +116,7 @@ class RenderIndex:
         mentions = self._mentioned()
         files = {f for name in names for f in mentions.get(name, ())}
         models = {m.group(1) for name in names if (m := _DEFAULT_NAME.match(name))}
-        files |= self._mentioning(models, re.I)
+        files |= self._mentioning(models, ignore_case=True)
         # Subclasses inherit `template_name`: modules naming a view class found so far.
         for _ in range(3):
             classes = {r.label for path in files for r in self._renders_in(path) if r.view.type == "classdef"}
@@ -124,22 +126,29 @@ class RenderIndex:
             files |= more
         return files
 
-    def _mentioning(self, words: set[str], flags: int = 0) -> set[str]:
-        if not words:
-            return set()
-        pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(words))) + r")\b", flags)
-        return {path for path, text in self._texts.items() if pattern.search(text)}
+    def _mentioning(self, words: set[str], ignore_case: bool = False) -> set[str]:
+        """The rendering modules that hold one of `words` as a whole identifier."""
+        self._mentioned()
+        index = self._words_folded if ignore_case else self._words
+        found: set[str] = set()
+        for word in words:
+            found |= index.get(word.lower() if ignore_case else word, set())
+        return found
 
     def _mentioned(self) -> dict[str, set[str]]:
+        """Template names by the modules naming them; also indexes every identifier of
+        those modules (one pass, instead of one regex search per question and module)."""
         if self._mentions is None:
             self._mentions = {}
             for path in self.project.python_files():
                 text = self.project.read(path)
                 if text is None or not might_render(text):
                     continue
-                self._texts[path] = text
                 for match in _NAME_LITERAL.finditer(text):
                     self._mentions.setdefault(match.group(1), set()).add(path)
+                for word in set(_WORD.findall(text)):
+                    self._words.setdefault(word, set()).add(path)
+                    self._words_folded.setdefault(word.lower(), set()).add(path)
         return self._mentions
 
     def _renders_in(self, path: str) -> list[Render]:

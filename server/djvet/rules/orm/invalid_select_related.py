@@ -149,7 +149,7 @@ def _fix(plan: Any, argument: Any, call: Any, chain: Any, index: int, method: st
 
 def _move_edits(argument: Any, call: Any, quote: str, lookup: str) -> list[Edit]:
     """Remove the argument (and its comma), then add `.prefetch_related(...)` after the call."""
-    arguments = [c for c in call.children[1].children]
+    arguments = list(call.children[1].children)
     position = arguments.index(argument)
     if position + 1 < len(arguments) and arguments[position + 1] == ",":
         removal = Span.between(argument, arguments[position + 1])

@@ -163,9 +163,29 @@ def _test_data_attributes(function: Any | None) -> set[str]:
 
 
 def _setup_class_calls_super(own: dict[str, Any]) -> bool:
-    """An own `setUpClass` that skips `super()` never runs `setUpTestData`."""
+    """An own `setUpClass` that skips `super()` never runs `setUpTestData`; one that does
+    more after `super().setUpClass()` (installs a hook) ran that before the rows, and
+    would run it after them."""
     setup_class = own.get("setUpClass")
-    return setup_class is None or "super(" in setup_class.get_code()
+    if setup_class is None:
+        return True
+    statements = [s for s in body(setup_class) or [] if not _is_docstring(s)]
+    calls = [i for i, s in enumerate(statements) if re.search(r"super\(.*\)\s*\.\s*setUpClass\(",
+                                                              s.get_code(include_prefix=False), re.S)]
+    return bool(calls) and calls[-1] == len(statements) - 1
+
+
+def inherited_setup_has_effects(project_bases: list[Any]) -> bool:
+    """A project base class's `setUp` that does more than resetting the client: it ran
+    before the rows (`activate("en")`, a settings change, a cache refresh), and would run
+    after them."""
+    for base in project_bases:
+        setup = methods(base).get("setUp")
+        for statement in (body(setup) or []) if setup is not None else []:
+            code = statement.get_code(include_prefix=False).strip()
+            if not (_is_docstring(statement) or _is_super_setup(statement) or _HARMLESS.fullmatch(code)):
+                return True
+    return False
 
 
 def _is_docstring(statement: Any) -> bool:

@@ -88,6 +88,36 @@ def _base_is_testcase(project: Any, path: str, tree: Any, base: str, depth: int)
     return _derives(project, target, other, found, depth + 1) if found is not None else None
 
 
+def project_bases(project: Any, path: str, tree: Any, cls: Any, depth: int = 0) -> list[Any]:
+    """The class definitions of `cls`'s bases found in the project, transitively
+    (`DojoTestCase`, `BaseTestCase`); library bases are left out."""
+    if depth > MAX_DEPTH:
+        return []
+    found = []
+    for base in bases(cls):
+        resolved = _resolve_base(project, path, tree, base)
+        if resolved is not None:
+            base_path, base_tree, definition = resolved
+            found.append(definition)
+            found.extend(project_bases(project, base_path, base_tree, definition, depth + 1))
+    return found
+
+
+def _resolve_base(project: Any, path: str, tree: Any, base: str) -> tuple[str, Any, Any] | None:
+    head, _, rest = base.partition(".")
+    if not rest:
+        local = _local_class(tree, head)
+        if local is not None:
+            return path, tree, local
+    symbol = imported_symbol(tree, head, path) if not rest else None
+    if symbol is None:
+        return None
+    target = module_map(project).path_of(symbol[0])
+    other = tree_of(project, target) if target else None
+    found = _local_class(other, symbol[1]) if other is not None else None
+    return (target, other, found) if found is not None else None
+
+
 def _local_class(tree: Any, name: str) -> Any | None:
     for cls in tree.iter_classdefs():
         if cls.name.value == name:

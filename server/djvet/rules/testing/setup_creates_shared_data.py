@@ -85,10 +85,11 @@ from djvet.rules.testing._setup_fix import (
     body,
     creates_rows,
     edits,
+    inherited_setup_has_effects,
     overridden_below,
     plan,
 )
-from djvet.rules.testing._testcase import is_django_testcase, methods
+from djvet.rules.testing._testcase import is_django_testcase, methods, project_bases
 
 RULE = Rule(
     code="DJV602",
@@ -111,6 +112,7 @@ def check_setup(ctx: FileContext, cls: Any) -> Iterator[Diagnostic]:
         return
     fix = None
     move = plan(cls, setup)
-    if move is not None and not overridden_below(ctx.tree, cls):
+    if move is not None and not overridden_below(ctx.tree, cls) and not inherited_setup_has_effects(
+            project_bases(ctx.project, ctx.path, ctx.tree, cls)):
         fix = Fix.unsafe(RULE.fix_title, *edits(ctx.document.lines, cls, setup, move))
     yield RULE.diagnostic(ctx, Span.of(setup.name), fix=fix)
