@@ -241,7 +241,28 @@ def edits(lines: list[str], cls: Any, setup: Any, move: Plan) -> list[Edit]:
         return result
     if method_text:
         result.append(insert_at(start, 0, method_text + "\n"))
-    result.extend(Edit(_statement_lines(s), "") for s in move.moved)
+    result.extend(Edit(span, "") for span in _removed_spans(lines, setup, move.moved))
+    return result
+
+
+def _removed_spans(lines: list[str], setup: Any, moved: list[Any]) -> list[Span]:
+    """The lines of the moved statements; a run of them that leaves two blank lines
+    together, or a blank line right under `def setUp(self):`, takes the blank lines below
+    it along."""
+    spans = [_statement_lines(s) for s in moved]
+    removed = {line for span in spans for line in range(span.start_line, span.end_line)}
+    header = setup.children[-1].children[0].start_pos[0] - 1  # the line ending in `:`
+    result = []
+    for span in spans:
+        end = span.end_line
+        if end not in removed:  # the last statement of a run
+            above = span.start_line - 1
+            while above in removed:
+                above -= 1
+            if above == header or (above > header and not lines[above].strip()):
+                while end < setup.end_pos[0] - 1 and not lines[end].strip():
+                    end += 1
+        result.append(Span(span.start_line, 0, end, 0))
     return result
 
 

@@ -64,8 +64,10 @@ stay in `setUp`, since not every object survives the per-test deep copy. No fix 
 offered when `setUp` is decorated, when a statement with effects (a mock started, a
 language activated) runs before the rows, when a created row depends on per-test state,
 when the rows carry files (files on disk are not rolled back between tests), when the
-class asserts query counts (rows created once warm caches once), or when a subclass in
-the module overrides `setUp` or `setUpTestData` without `super()`. Checked on Oscar's
+class asserts query counts (rows created once warm caches once), when a base class of
+the project has a `setUp` with effects or the class's own `setUpClass` does more after
+`super().setUpClass()` (both ran before the rows, and would run after them), or when a
+subclass in the module overrides `setUp` or `setUpTestData` without `super()`. Checked on Oscar's
 and Wagtail's own test suites: 61 and 31 classes rewritten, the same tests pass.
 
 ## References
