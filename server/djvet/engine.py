@@ -111,7 +111,8 @@ def check_document(
     config = config or project.config
     roles = project.roles(document.path, document.text)
     relative = config.relative(document.path)
-    rules = enabled_rules(config, roles, document.language, relative)
+    rules = [r for r in enabled_rules(config, roles, document.language, relative)
+             if not r.requires_text or any(word in document.text for word in r.requires_text)]
     if not rules:
         return []
     started = time.perf_counter()

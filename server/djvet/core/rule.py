@@ -78,6 +78,9 @@ class Rule:
     applies_to: FileRole = FileRole.PYTHON
     # Roles a file must not have (e.g. N+1 rules skip tests and migrations).
     excludes: FileRole = FileRole.NONE
+    # The rule finds nothing in a file whose text holds none of these words: the engine
+    # skips it there without walking a handler (a cheap filter for rules on common nodes).
+    requires_text: tuple[str, ...] = ()
     languages: frozenset[Language] = frozenset({Language.PYTHON})
     docs: str | None = None
     # Django system checks this rule mirrors; SILENCED_SYSTEM_CHECKS honours them.

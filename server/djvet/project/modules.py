@@ -7,11 +7,13 @@ module parses that module once, not once per call.
 from __future__ import annotations
 
 import os
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from djvet.core.document import parse_python
+from djvet.core.document import parse_shared, tree_stamp
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, register_fact
 
@@ -51,21 +53,12 @@ def module_map(project: ProjectIndex) -> ModuleMap:
     return project.fact("modules", _build)
 
 
-_trees: dict[tuple[str, int], Any] = {}
-
-
 def tree_of(project: ProjectIndex, path: str) -> Any | None:
     """The parsed tree of a workspace module (open buffer first), cached by content."""
     text = project.read(path)
     if text is None:
         return None
-    key = (path, hash(text))
-    tree = _trees.get(key)
-    if tree is None:
-        if len(_trees) > 2048:
-            _trees.clear()
-        tree = _trees[key] = parse_python(text)
-    return tree
+    return parse_shared(text)
 
 
 def resolve_relative(current_path: str, level: int, module: str) -> str:
@@ -102,21 +95,47 @@ def _from_names(node: Any) -> list[tuple[str, str | None]]:
 
 def imported_module(tree: Any, name: str, current_path: str) -> str | None:
     """The module a top-level name is bound to by `import a.b as name` / `from a import b`."""
+    return import_table(tree, current_path).get(name)
+
+
+# Import tables by tree (rules ask about names of the same module thousands of times;
+# each question used to walk every import statement). Keyed by `tree_stamp`, since an
+# open buffer's tree is updated in place.
+_TABLES: OrderedDict[tuple[int, int, str], tuple[Any, dict[str, str]]] = OrderedDict()
+_TABLES_LOCK = threading.Lock()
+
+
+def import_table(tree: Any, current_path: str) -> dict[str, str]:
+    """Every name the module's imports bind, to the dotted module or object it names."""
+    key = (*tree_stamp(tree), current_path)
+    with _TABLES_LOCK:
+        cached = _TABLES.get(key)
+        if cached is not None and cached[0] is tree:
+            _TABLES.move_to_end(key)
+            return cached[1]
+    table = _build_import_table(tree, current_path)
+    with _TABLES_LOCK:
+        _TABLES[key] = (tree, table)
+        while len(_TABLES) > 64:
+            _TABLES.popitem(last=False)
+    return table
+
+
+def _build_import_table(tree: Any, current_path: str) -> dict[str, str]:
+    table: dict[str, str] = {}
     for node in tree.iter_imports():
         if node.type == "import_name":
             for dotted, alias in node._dotted_as_names():
                 full = ".".join(n.value for n in dotted)
                 bound = alias.value if alias is not None else dotted[0].value
-                if bound == name:
-                    return full if alias is not None else dotted[0].value
+                table.setdefault(bound, full if alias is not None else dotted[0].value)
         elif node.type == "import_from":
             for original, alias in _from_names(node):
-                if (alias or original) == name:
-                    module = ".".join(n.value for n in node.get_from_names())
-                    if node.level:
-                        module = resolve_relative(current_path, node.level, module)
-                    return f"{module}.{original}" if module else original
-    return None
+                module = ".".join(n.value for n in node.get_from_names())
+                if node.level:
+                    module = resolve_relative(current_path, node.level, module)
+                table.setdefault(alias or original, f"{module}.{original}" if module else original)
+    return table
 
 
 def in_workspace(project: ProjectIndex, path: str) -> bool:

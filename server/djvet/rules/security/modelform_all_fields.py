@@ -82,6 +82,7 @@ RULE = Rule(
     fix_title="List the fields explicitly",
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
+    requires_text=("__all__", "ALL_FIELDS"),
 )
 _FACTORIES = frozenset({"modelform_factory", "modelformset_factory", "inlineformset_factory"})
 _WHAT = {"form": "model form", "serializer": "model serializer", "view": "editing view"}

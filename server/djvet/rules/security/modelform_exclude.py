@@ -79,6 +79,7 @@ RULE = Rule(
     fix_title="List the fields explicitly",
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
+    requires_text=("exclude",),
 )
 
 

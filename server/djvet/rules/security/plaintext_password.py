@@ -71,6 +71,7 @@ RULE = Rule(
     fix_title="Hash the password",
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
+    requires_text=("password",),
 )
 _HASHERS = ("make_password", "set_password", "hash_password")
 _HASH_PREFIXES = ("!", "pbkdf2_", "argon2", "bcrypt", "scrypt", "md5$", "sha1$", "crypt$")

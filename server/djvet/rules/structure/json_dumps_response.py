@@ -70,6 +70,7 @@ RULE = Rule(
     fix=FixAvailability.SOMETIMES,
     message="`HttpResponse(json.dumps(...))`; use `JsonResponse`",
     fix_title="Use `JsonResponse`",
+    requires_text=("dumps",),
 )
 
 _RESPONSE = ("django.http.HttpResponse", "django.http.response.HttpResponse")

@@ -68,6 +68,7 @@ RULE = Rule(
     fix=FixAvailability.SOMETIMES,
     message="`locals()` as template context hides what the template uses; pass an explicit dict",
     fix_title="Pass the local names as an explicit dict",
+    requires_text=("locals",),
 )
 
 # Callable -> position of the context among the positional arguments.
