@@ -2,7 +2,8 @@
 ## What it does
 Flags Django serving files from `urlpatterns` outside an `if settings.DEBUG:` (or any
 other) guard: the `django.views.static.serve` view routed with `path()`/`re_path()`,
-and `static()` / `staticfiles_urlpatterns()` added to the patterns.
+and `static()` / `staticfiles_urlpatterns()` added to the patterns. A urlconf that only
+test or development settings name as `ROOT_URLCONF` (a test project's) is left alone.
 
 ## Why is this bad?
 `django.views.static.serve` reads files in the request thread, without caching headers,
@@ -54,7 +55,10 @@ from djvet.core.model import Diagnostic, Span
 from djvet.core.parso_utils import call_arguments, dotted_name, iter_nodes
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, Rule
+from djvet.project.index import ProjectIndex, register_fact
 from djvet.project.modules import imported_module
+from djvet.project.settings import dotted_name as module_name
+from djvet.project.settings import effective_settings, settings_index
 
 RULE = Rule(
     code="DJV501",
@@ -75,6 +79,8 @@ _ROUTES = {"path", "re_path", "url"}
 @RULE.on_module
 def check_urlpatterns(ctx: FileContext) -> Iterator[Diagnostic]:
     if "urlpatterns" not in ctx.text or ("static" not in ctx.text and "serve" not in ctx.text):
+        return
+    if _test_urlconf(ctx):
         return
     for node in iter_nodes(ctx.tree, {"atom_expr", "power"}):
         name = _called(node)
@@ -137,3 +143,26 @@ def _in_urlpatterns(node: Any) -> bool:
         return False
     first = statement.children[0]
     return first.get_code(include_prefix=False).startswith("urlpatterns")
+
+
+def _test_urlconf(ctx: FileContext) -> bool:
+    """The `ROOT_URLCONF` of test or development settings only (`wagtail.test.urls`):
+    production never routes it."""
+    production, others = ctx.project.fact("root-urlconfs", _root_urlconfs)
+    name = module_name(ctx.path)
+    return name in others and name not in production
+
+
+register_fact("root-urlconfs", FileRole.SETTINGS)
+
+
+def _root_urlconfs(project: ProjectIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """(the `ROOT_URLCONF`s of production settings, those of the other settings)."""
+    index = settings_index(project)
+    production_paths = {m.path for m in index.production_views()}
+    production, others = set(), set()
+    for module in index.modules.values():
+        value = effective_settings(project, module).value("ROOT_URLCONF")
+        if isinstance(value, str):
+            (production if module.path in production_paths else others).add(value)
+    return frozenset(production), frozenset(others)
