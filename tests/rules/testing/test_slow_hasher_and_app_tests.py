@@ -124,3 +124,28 @@ def test_ci_settings_count_only_when_a_runner_names_them(tmp_path):
     runner = {"pytest.ini": "[pytest]\nDJANGO_SETTINGS_MODULE = config.settings.ci\n"}
     check_flags("from .base import *  # noqa: F403\n", "DJV603", tmp_path / "b",
                 path="config/settings/ci.py", files={**BASE, **runner})
+
+
+def test_app_tested_by_a_drf_router_url_name(tmp_path):
+    # taiga: `reverse("feedback-list")` of a router registered with basename "feedback".
+    tests = {"tests/integration/test_api.py": 'from django.urls import reverse\n\n\ndef test_list(client):\n'
+                                              '    assert client.get(reverse("billing-list")).status_code == 200\n'}
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="shop/billing/models.py", files=tests)
+
+
+def test_app_tested_by_a_module_named_after_it(tmp_path):
+    tests = {"tests/integration/test_billing.py": "def test_totals(client):\n    assert client.get('/x')\n"}
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="shop/billing/models.py", files=tests)
+
+
+def test_app_tested_through_a_re_exported_model(tmp_path):
+    # DefectDojo: `from dojo.models import FileUpload`, defined in dojo/file_uploads/models.py.
+    files = {"shop/models.py": "from shop.billing.models import Invoice  # noqa: F401\n",
+             "tests/test_uploads.py": "from shop.models import (\n    Invoice,  # re-exported\n)\n"}
+    check_noop(APP_MODELS, "DJV604", tmp_path, path="shop/billing/models.py", files=files)
+
+
+def test_a_model_name_two_apps_define_proves_nothing(tmp_path):
+    files = {"shop/orders/models.py": APP_MODELS, "shop/orders/tests.py": "from .models import Invoice\n",
+             "tests/test_misc.py": "from shop.orders.models import Invoice\n"}
+    check_flags(APP_MODELS, "DJV604", tmp_path, path="shop/billing/models.py", files=files)

@@ -1,9 +1,11 @@
 """
 ## What it does
 Flags an app (a package whose `models.py` defines models, or with an `apps.py` and a
-`views.py` defining views) that no test touches: no test module inside it, no test
-anywhere importing from it or naming it in a string (its URL namespace, its app label,
-its dotted path, a `/label/` URL). The finding is on the app's first model (or view).
+`views.py` defining views) that no test touches: no test module inside it or named
+after it (`test_billing.py`), no test anywhere importing from it, importing one of its
+models through a re-export, or naming it in a string (its URL namespace, its app label,
+a DRF router's `billing-list`, its dotted path, a `/label/` URL). The finding is on the
+app's first model (or view).
 
 ## Why is this bad?
 Code without tests breaks silently: a refactoring, a Django upgrade or a changed
