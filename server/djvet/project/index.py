@@ -11,7 +11,7 @@ import logging
 import os
 import stat
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,6 +43,7 @@ class ProjectIndex:
         self._disk: dict[str, tuple[tuple[int, int], str]] = {}
         self._roles: dict[tuple[str, bool], tuple[str, FileRole]] = {}
         self._per_file: dict[tuple[str, str], tuple[str, Any]] = {}
+        self._keyed: dict[str, tuple[Hashable, Any]] = {}
         self._lock = threading.RLock()
         self.generation = 0
 
@@ -175,6 +176,7 @@ class ProjectIndex:
             self.config = config
             self._facts.clear()
             self._roles.clear()  # the root, hence relative paths, may differ
+            self._keyed.clear()
             self._files = None
             self.generation += 1
 
@@ -189,6 +191,7 @@ class ProjectIndex:
             scratch._disk = self._disk
             scratch._roles = self._roles
             scratch._per_file = self._per_file
+            scratch._keyed = dict(self._keyed)
         for path, text in changed.items():
             scratch.file_changed(path, text)
         return scratch
@@ -199,6 +202,23 @@ class ProjectIndex:
             if name not in self._facts:
                 self._facts[name] = build(self)
             return self._facts[name]
+
+    def keyed_fact(self, name: str, inputs: Callable[[ProjectIndex], Hashable],
+                   build: Callable[[ProjectIndex], T]) -> T:
+        """A fact rebuilt only when `inputs(project)` changes.
+
+        For facts read from files that change on every keystroke in ways that rarely
+        matter (which apps have tests: any views edit could, almost none does): `inputs`
+        must be cheap (use `per_file`) and capture everything `build` reads.
+        """
+        with self._lock:
+            key = inputs(self)
+            cached = self._keyed.get(name)
+            if cached is not None and cached[0] == key:
+                return cached[1]
+            value = build(self)
+            self._keyed[name] = (key, value)
+            return value
 
 
 def register_fact(name: str, inputs: FileRole) -> None:

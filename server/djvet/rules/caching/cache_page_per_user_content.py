@@ -79,6 +79,7 @@ RULE = Rule(
     message="`@cache_page` on a view that reads `request.user` without `vary_on_cookie`",
     fix=FixAvailability.ALWAYS,
     fix_title="Add `@vary_on_cookie` below `@cache_page`",
+    requires_text=("cache_page",),
 )
 _SAFE = ("vary_on_cookie", "never_cache")
 _AUTH_DECORATORS = {"login_required", "permission_required", "user_passes_test",

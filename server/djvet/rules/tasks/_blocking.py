@@ -89,10 +89,12 @@ def _assigned_call(leaf: Any) -> Any | None:
         return None
     best = None
     for candidate in leaf.get_root_node().get_used_names().get(leaf.value, []):
+        # Positions first: a common name is used all over a large module.
+        if not function.start_pos < candidate.start_pos < leaf.start_pos:
+            continue
         statement = candidate.get_definition() if candidate.is_definition() else None
-        if (statement is not None and statement.type == "expr_stmt" and candidate.start_pos < leaf.start_pos
+        if (statement is not None and statement.type == "expr_stmt"
                 and not statement.start_pos <= leaf.start_pos < statement.end_pos  # `r = r.json()`
-                and function.start_pos < candidate.start_pos < function.end_pos
                 and statement.children[0] is candidate and len(statement.children) == 3):
             best = statement.children[2]
     if best is not None and best.type in ("atom_expr", "power") and best.children[-1].type == "trailer" \

@@ -62,9 +62,12 @@ def _apps(project: ProjectIndex) -> dict[str, App]:
     return apps
 
 
-def _app_module(path: str, text: str) -> bool:
-    """A models module defining a model, or a views module defining a view."""
-    return bool((_MODELS if path.endswith("models.py") else _VIEWS).search(text))
+def _app_module(path: str, text: str) -> frozenset[str] | bool:
+    """The models a models module defines, or whether a views module defines a view
+    (falsy: not an app's module)."""
+    if path.endswith("models.py"):
+        return frozenset(_MODELS.findall(text))
+    return bool(_VIEWS.search(text))
 
 
 def _build(project: ProjectIndex) -> AppTests:
