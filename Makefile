@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 EXAMPLE := examples/bookshop
 
-.PHONY: install run test test-fast lint format docs bench clean vsix test-vscode
+.PHONY: install run test test-fast lint format docs bench fix-all-corpora clean vsix test-vscode
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ docs: install
 bench: install
 	$(PY) -m pip install --quiet -e ".[test,bench]"
 	$(PY) tests/bench/run.py
+
+## Fix-all over the benchmark's real projects, in throwaway copies: every fix must hold up.
+fix-all-corpora: install
+	$(PY) tests/bench/fix_all.py
 
 ## The VS Code extension, vscode-extension/djvet.vsix, with djvet and its pure-Python
 ## dependencies bundled (npm and PyPI only; node_modules is reused while the lock file holds).
