@@ -57,7 +57,8 @@ def test_an_edited_buffer_is_analysed_as_a_fresh_one(case, tmp_path):
     path = str(root / relative)
     editor = ProjectIndex(root, Config(root=root))  # the server's index, one version after another
     try:
-        Document.for_path(path, (BOOKSHOP / relative).read_text(encoding="utf-8"), incremental=True).tree
+        opened = Document.for_path(path, (BOOKSHOP / relative).read_text(encoding="utf-8"), incremental=True)
+        assert opened.tree is not None  # the tree the first edit is diff-parsed from
         for number, text in enumerate(versions, 2):
             editor.set_overlay(path, text)
             incremental = Document.for_path(path, text, version=number, incremental=True)
