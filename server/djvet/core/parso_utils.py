@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import ast
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
+
+from djvet.core.document import tree_stamp
 
 _NOT_A_LITERAL = object()
 
@@ -173,8 +177,15 @@ def list_items(node: Any) -> list[Any] | None:
     return [inner]
 
 
-def iter_nodes(node: Any, types: set[str] | None = None) -> Iterator[Any]:
-    """Depth-first walk below `node` (itself included)."""
+def iter_nodes(node: Any, types: set[str] | frozenset[str] | None = None) -> Iterator[Any]:
+    """Depth-first walk below `node` (itself included); `types` keeps only those nodes.
+
+    A whole module's nodes of some types are found once and remembered: several rules
+    each looking for every loop of a 5,000-line view module walked it once per rule.
+    """
+    if types is not None and node.type == "file_input":
+        yield from _indexed(node, types)
+        return
     stack = [node]
     while stack:
         current = stack.pop()
@@ -183,6 +194,37 @@ def iter_nodes(node: Any, types: set[str] | None = None) -> Iterator[Any]:
         children = getattr(current, "children", None)
         if children:
             stack.extend(reversed(children))
+
+
+# Nodes of a module by the types asked for, by tree (`tree_stamp`: an open buffer's tree
+# changes in place). Several rules ask a module for the same types (every loop).
+_FOUND: OrderedDict[tuple[int, frozenset[str]], tuple[Any, tuple[int, int], list[Any]]] = OrderedDict()
+_FOUND_LOCK = threading.Lock()
+_FOUND_LIMIT = 64
+
+
+def _indexed(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
+    key = (id(module), frozenset(types))
+    stamp = tree_stamp(module)
+    with _FOUND_LOCK:
+        cached = _FOUND.get(key)
+        if cached is not None and cached[0] is module and cached[1] == stamp:
+            _FOUND.move_to_end(key)
+            return cached[2]
+    found = []
+    stack = [module]
+    while stack:
+        current = stack.pop()
+        if current.type in types:
+            found.append(current)
+        children = getattr(current, "children", None)
+        if children:
+            stack.extend(reversed(children))
+    with _FOUND_LOCK:
+        _FOUND[key] = (module, stamp, found)
+        while len(_FOUND) > _FOUND_LIMIT:
+            _FOUND.popitem(last=False)
+    return found
 
 
 def first_statement_line(module: Any) -> int:
