@@ -162,7 +162,9 @@ def check_files(
 def _from_cache(project: ProjectIndex, files: list[str], cache: FindingsCache, result: Result,
                 progress: Callable[[int, int], None] | None, verified: bool) -> list[str]:
     """Take every file whose inputs did not change from the cache; return the others."""
-    deps = dependencies(project, files)
+    before = dict(cache.files)
+    deps = dependencies(project, files, cache.files)
+    cache.dirty |= cache.files != before
     result.cache_keys = {path: file_key(project, deps, path, verified=verified) for path in files}
     misses = []
     for path in files:
@@ -203,8 +205,10 @@ _shared_project: ProjectIndex | None = None
 
 
 def _workers(jobs: int | None, files: int) -> int:
+    if files < 2:
+        return 1  # nothing to share out (all from the cache): no facts to warm, no fork
     if jobs is not None:
-        return max(1, jobs)
+        return max(1, min(jobs, files))
     if files < _PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
         return 1
     return max(1, min(os.cpu_count() or 1, 8))

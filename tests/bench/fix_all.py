@@ -39,11 +39,27 @@ from djvet.project.index import ProjectIndex  # noqa: E402
 DJVET = [sys.executable, "-m", "djvet", "check", ".", "--no-cache", "--exit-zero", "--no-progress"]
 
 
+class _RuleFailures(logging.Handler):
+    """Rules that raised (the engine logs them and goes on): a failure of this run too."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "failed on" in record.getMessage():
+            self.messages.append(record.getMessage())
+
+
+FAILURES = _RuleFailures()
+logging.getLogger("djvet").addHandler(FAILURES)
+
+
 def findings(root: Path) -> list[Diagnostic]:
     """What `djvet check` reports (in-process, to see each fix's `reveals`)."""
     logging.disable(logging.WARNING)
     project = ProjectIndex(root, load_config(root))
-    return check_files(project, collect_files(project, [str(root)])).diagnostics
+    return check_files(project, collect_files(project, [str(root)]), jobs=1).diagnostics
 
 
 def per_file_code(found: list[Diagnostic]) -> Counter[tuple[str, str]]:
@@ -62,6 +78,7 @@ def changed_files(original: Path, copy: Path) -> list[Path]:
 
 def check_corpus(corpus: Path) -> list[str]:
     problems: list[str] = []
+    FAILURES.messages.clear()
     with tempfile.TemporaryDirectory(prefix="djvet-fixall-") as folder:
         copy = Path(folder) / corpus.name
         shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".git", ".djvet_cache", "node_modules"))
@@ -82,6 +99,7 @@ def check_corpus(corpus: Path) -> list[str]:
             if count > old_counts[(filename, code)] and code not in revealed:
                 problems.append(f"{corpus.name}/{Path(filename).relative_to(copy)}: {code} went from {old_counts[(filename, code)]} "
                                 f"to {count} after the fixes")
+    problems.extend(f"{corpus.name}: {message}" for message in FAILURES.messages)
     by_code_before = Counter(f.code for f in before)
     by_code_after = Counter(f.code for f in after)
     fixed = {code: by_code_before[code] - by_code_after[code] for code in by_code_before

@@ -29,8 +29,11 @@ _TEXT_NAMES = ("procfile", "dockerfile", "containerfile", "docker-compose", "com
 _TEXT_SUFFIXES = {".service", ".toml", ".cfg", ".yml", ".yaml", ".in", ".dockerfile"}
 
 
+@functools.lru_cache(maxsize=65536)  # asked for every workspace file on every run
 def language_for_path(path: str) -> Language | None:
     """Guess the language of a file from its name; None when djvet has nothing to say."""
+    if path.endswith((".py", ".pyi")):
+        return Language.PYTHON
     pure = PurePosixPath(path.replace("\\", "/"))
     name = pure.name.lower()
     if pure.suffix in (".py", ".pyi"):

@@ -23,6 +23,7 @@ import os
 import pickle
 import re
 import tempfile
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -60,25 +61,81 @@ class Dependencies:
     renders: set[str] = field(default_factory=set)  # Python files that may render templates
 
 
-def dependencies(project: ProjectIndex, files: list[str]) -> Dependencies:
-    texts = {path: project.read(path) for path in project.files()}
-    hashes = {path: _digest(text) for path, text in texts.items() if text is not None}
-    modules = module_map(project)
-    imports: dict[str, set[str]] = {}
-    for path, text in texts.items():
-        if text is not None and path.endswith(".py"):
-            imports[path] = _imported_paths(path, text, modules)
+@dataclass(frozen=True)
+class FileFacts:
+    """What the cache keys need of one file, remembered with the (mtime, size) it was
+    read at: a warm run stats the workspace instead of reading and hashing it."""
+
+    stamp: tuple[int, int]
+    digest: str
+    imports: frozenset[str]  # workspace modules it imports (paths)
+    renders: bool  # a Python file that may render templates
+    fact: bool  # a models or settings module
+
+
+def dependencies(project: ProjectIndex, files: list[str],
+                 known: dict[str, FileFacts] | None = None) -> Dependencies:
+    """The dependency facts of the workspace; `known` (from the cache, updated in place)
+    spares reading the files whose (mtime, size) did not change."""
+    known = {} if known is None else known
+    paths = project.files()
+    if set(paths) != set(known):
+        known.clear()  # a file came or went: what imports resolve to may differ
+    modules = None
+    table: dict[str, FileFacts] = {}
+    # A file written in the last seconds may change again within the clock's resolution
+    # keeping its (mtime, size): its stamp is not trusted (git's "racy" files).
+    trusted_before = time.time_ns() - 2_000_000_000
+    for path in paths:
+        stamp = _stamp(path) if path not in project.overlay else None
+        previous = known.get(path)
+        if (stamp is not None and previous is not None and previous.stamp == stamp
+                and stamp[0] < trusted_before):
+            table[path] = previous
+            continue
+        text = project.read(path)
+        if text is None:
+            continue
+        if modules is None:
+            modules = module_map(project)
+        table[path] = _file_facts(project, path, text, modules, stamp or (-1, -1))
+    known.clear()
+    known.update({p: f for p, f in table.items() if f.stamp != (-1, -1)})
+    return _aggregate(table)
+
+
+def _stamp(path: str) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def _file_facts(project: ProjectIndex, path: str, text: str, modules: object,
+                stamp: tuple[int, int]) -> FileFacts:
+    python = path.endswith(".py")
+    return FileFacts(
+        stamp,
+        _digest(text),
+        frozenset(_imported_paths(path, text, modules)) if python else frozenset(),
+        python and might_render(text),
+        python and bool(project.roles(path, text) & (FileRole.MODELS | FileRole.SETTINGS)),
+    )
+
+
+def _aggregate(table: dict[str, FileFacts]) -> Dependencies:
+    hashes = {path: facts.digest for path, facts in table.items()}
+    imports = {path: set(facts.imports) for path, facts in table.items() if path.endswith(".py")}
     importers: dict[str, set[str]] = {}
     for path, targets in imports.items():
         for target in targets:
             importers.setdefault(target, set()).add(path)
-    fact_files = sorted(p for p, t in texts.items()
-                        if t is not None and p.endswith(".py") and project.roles(p, t) & (FileRole.MODELS | FileRole.SETTINGS))
-    facts = _digest(*(f"{p}:{hashes[p]}" for p in fact_files))
+    facts = _digest(*(f"{p}:{hashes[p]}" for p in sorted(p for p, f in table.items() if f.fact)))
     python = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items()) if p.endswith(".py")))
     templates = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items())
                           if language_for_path(p) is Language.TEMPLATE))
-    renders = {p for p, t in texts.items() if t is not None and p.endswith(".py") and might_render(t)}
+    renders = {p for p, f in table.items() if f.renders}
     return Dependencies(hashes, imports, importers, facts, python, templates, renders)
 
 
@@ -138,14 +195,16 @@ class FindingsCache:
         self.file = root / FOLDER / f"v{__version__}" / "findings.pickle"
         # path -> (key, findings, warnings about that file); "" -> project warnings
         self.entries: dict[str, tuple[str, list[Diagnostic], list[str]]] = {}
+        self.files: dict[str, FileFacts] = {}  # what `dependencies` read, by path
         self.dirty = False
 
     def load(self) -> FindingsCache:
         try:
             with open(self.file, "rb") as handle:
-                entries = pickle.load(handle)
-            if isinstance(entries, dict):
-                self.entries = entries
+                stored = pickle.load(handle)
+            if isinstance(stored, dict) and isinstance(stored.get("entries"), dict) \
+                    and isinstance(stored.get("files"), dict):
+                self.entries, self.files = stored["entries"], stored["files"]
         except FileNotFoundError:
             pass
         except Exception as error:  # a damaged cache is rebuilt, never trusted
@@ -175,7 +234,8 @@ class FindingsCache:
             if not gitignore.exists():
                 gitignore.write_text("# Created by djvet: the cache never belongs in git.\n*\n")
             with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as handle:
-                pickle.dump(self.entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"entries": self.entries, "files": self.files}, handle,
+                            protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(handle.name, self.file)
         except OSError as error:  # a read-only checkout still gets its findings
             log.info("could not write the findings cache: %s", error)

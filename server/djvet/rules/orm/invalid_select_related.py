@@ -97,8 +97,10 @@ def _calls(tree: Any) -> Iterator[tuple[Any, int, str]]:
         if node.type in ("atom_expr", "power"):
             trailers = node.children[1:] if node.children[0] != "await" else node.children[2:]
             for index, trailer in enumerate(trailers[:-1]):
-                if (trailer.children[0] == "." and trailer.children[1].value in ("select_related", "prefetch_related")
-                        and trailers[index + 1].children[0] == "("):
+                # `2**x.y` is a power node too: its `**` is no trailer.
+                if (trailer.type == "trailer" and trailer.children[0] == "."
+                        and trailer.children[1].value in ("select_related", "prefetch_related")
+                        and trailers[index + 1].type == "trailer" and trailers[index + 1].children[0] == "("):
                     yield node, index, trailer.children[1].value
         stack.extend(getattr(node, "children", ()))
 
