@@ -39,6 +39,7 @@ docs: install
 
 bench: install
 	$(PY) -m pip install --quiet -e ".[test,bench]"
+	$(PY) -m compileall -q server/djvet  # as an installed wheel has it (PYTHONDONTWRITEBYTECODE may be set)
 	$(PY) tests/bench/run.py
 
 ## Fix-all over the benchmark's real projects, in throwaway copies: every fix must hold up.
