@@ -215,10 +215,12 @@ def _workers(jobs: int | None, files: int) -> int:
 
 
 def _warm(project: ProjectIndex) -> None:
+    from djvet.core.rule import discover
     from djvet.project.models import model_graph
     from djvet.project.modules import module_map
     from djvet.project.settings import settings_index
 
+    discover()  # once here, not once per worker
     for build in (settings_index, model_graph, module_map):
         try:
             build(project)

@@ -22,7 +22,7 @@ from parso.utils import split_lines
 from djvet import __version__
 from djvet.core.edits import apply_to_files, group_by_path
 from djvet.core.model import Applicability, Diagnostic, Severity, Span
-from djvet.core.rule import RULES
+from djvet.core.rule import discover
 
 FORMATS = ("text", "concise", "json", "sarif", "github")
 
@@ -295,7 +295,7 @@ def diagnostic_json(d: Diagnostic) -> dict[str, Any]:
                 for e in d.fix.edits
             ],
         }
-    rule = RULES.get(d.code)
+    rule = discover().get(d.code)
     return {
         "filename": display_path(d.path),
         "code": d.code,
@@ -355,7 +355,7 @@ def _artifact(path: str, root: Path | None) -> dict[str, str]:
 
 
 def _sarif_rule(code: str) -> dict[str, Any]:
-    rule = RULES[code]
+    rule = discover()[code]
     return {
         "id": code,
         "name": rule.name,
@@ -379,7 +379,7 @@ def render_sarif(
 ) -> str:
     """One run whose driver lists every rule; warnings become tool notifications."""
     root = Path(os.path.abspath(root)) if root is not None else None
-    rules = [_sarif_rule(code) for code in sorted(RULES)]
+    rules = [_sarif_rule(code) for code in sorted(discover())]
     index = {rule["id"]: number for number, rule in enumerate(rules)}
     run: dict[str, Any] = {
         "tool": {
