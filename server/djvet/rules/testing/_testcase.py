@@ -79,13 +79,8 @@ def _base_is_testcase(project: Any, path: str, tree: Any, base: str, depth: int)
         return True
     if dotted in NOT_TESTCASES:
         return False
-    symbol = imported_symbol(tree, head, path) if not rest else None
-    if symbol is None:
-        return None
-    target = module_map(project).path_of(symbol[0])
-    other = tree_of(project, target) if target else None
-    found = _local_class(other, symbol[1]) if other is not None else None
-    return _derives(project, target, other, found, depth + 1) if found is not None else None
+    imported = _imported_class(project, path, tree, base)
+    return _derives(project, *imported, depth + 1) if imported is not None else None
 
 
 def project_bases(project: Any, path: str, tree: Any, cls: Any, depth: int = 0) -> list[Any]:
@@ -109,6 +104,12 @@ def _resolve_base(project: Any, path: str, tree: Any, base: str) -> tuple[str, A
         local = _local_class(tree, head)
         if local is not None:
             return path, tree, local
+    return _imported_class(project, path, tree, base)
+
+
+def _imported_class(project: Any, path: str, tree: Any, base: str) -> tuple[str, Any, Any] | None:
+    """(path, tree, classdef) of a base imported by name from a workspace module."""
+    head, _, rest = base.partition(".")
     symbol = imported_symbol(tree, head, path) if not rest else None
     if symbol is None:
         return None
