@@ -85,3 +85,21 @@ def test_unverified_findings_are_not_served_to_a_run_that_shows_edits(tmp_path):
     assert again.cache_hits == again.files_checked
     fixes = {(d.span, d.fix.edits if d.fix else None) for d in json_run.diagnostics}
     assert fixes == {(d.span, d.fix.edits if d.fix else None) for d in text_run.diagnostics}
+
+
+def test_a_module_that_renders_nothing_leaves_the_templates_cached(tmp_path):
+    root = make(tmp_path)
+    templates = root / "library" / "templates" / "library"
+    templates.mkdir(parents=True, exist_ok=True)
+    (templates / "list.html").write_text("{% for b in books %}{{ b.author.name }}{% endfor %}\n")
+    (root / "library" / "pages.py").write_text(
+        "from django.shortcuts import render\nfrom library.models import Book\n\n\n"
+        "def page(request):\n    return render(request, 'library/list.html', {'books': Book.objects.all()})\n")
+    run(root)
+    (root / "library" / "text.py").write_text(HELPER + "\n\ndef whisper(text):\n    return text.lower()\n")
+    unrelated, _ = run(root)
+    assert unrelated.files_checked - unrelated.cache_hits == 1  # text.py alone
+    (root / "library" / "pages.py").write_text(
+        (root / "library" / "pages.py").read_text().replace("Book.objects.all()", "Book.objects.select_related('author')"))
+    rendering, findings = run(root)
+    assert rendering.files_checked - rendering.cache_hits >= 2  # the view and its template

@@ -7,8 +7,9 @@ importing it (call sites typing a helper's parameters). The cache key of a file 
 exactly those inputs, so changing a models file re-checks the files that depend on the
 models, and changing one view re-checks that view and its neighbours, nothing else.
 Templates depend on the views that render them, which are not known without analysis:
-their key covers every Python file of the workspace, and every template (a template's
-loop may be in the template including it). Modules that render templates (DJV105's
+their key covers every module that may render a template (and what those import, two
+deep), the models and settings, and every template (a template's loop may be in the
+template including it). Modules that render templates (DJV105's
 view side) cover every template too.
 
 The cache is a pickle of plain data (`Diagnostic`s), written atomically; a cache that
@@ -56,7 +57,7 @@ class Dependencies:
     imports: dict[str, set[str]]
     importers: dict[str, set[str]] = field(default_factory=dict)
     facts: str = ""  # settings and models files together
-    python: str = ""  # every Python file together (for templates)
+    python: str = ""  # the modules that may render templates, and their imports (for templates)
     templates: str = ""  # every template together (for templates and rendering modules)
     renders: set[str] = field(default_factory=set)  # Python files that may render templates
 
@@ -132,10 +133,15 @@ def _aggregate(table: dict[str, FileFacts]) -> Dependencies:
         for target in targets:
             importers.setdefault(target, set()).add(path)
     facts = _digest(*(f"{p}:{hashes[p]}" for p in sorted(p for p, f in table.items() if f.fact)))
-    python = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items()) if p.endswith(".py")))
+    renders = {p for p, f in table.items() if f.renders}
+    # Templates depend on the modules that render them and what those import (two deep,
+    # as a module's own key): not on every Python file.
+    rendering = set(renders)
+    for _ in range(2):
+        rendering |= {target for path in list(rendering) for target in imports.get(path, ())}
+    python = _digest(*(f"{p}:{hashes[p]}" for p in sorted(rendering) if p in hashes))
     templates = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items())
                           if language_for_path(p) is Language.TEMPLATE))
-    renders = {p for p, f in table.items() if f.renders}
     return Dependencies(hashes, imports, importers, facts, python, templates, renders)
 
 
@@ -180,7 +186,7 @@ def file_key(project: ProjectIndex, deps: Dependencies, path: str, *, verified: 
     # and unverified fixes must not be served to a run that shows or applies edits.
     config = repr(replace(project.config, messages=())) + ("" if verified else ":unverified")
     if not path.endswith(".py"):
-        return _digest(__version__, _CODE, config, own, deps.python, deps.templates)
+        return _digest(__version__, _CODE, config, own, deps.facts, deps.python, deps.templates)
     near = set(deps.imports.get(path, ()))
     for module in list(near):
         near |= deps.imports.get(module, set())  # helpers of helpers (summaries go 2 deep)
