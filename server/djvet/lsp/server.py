@@ -12,6 +12,7 @@ import asyncio
 import functools
 import logging
 import sys
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ from pygls.workspace import TextDocument
 
 from djvet import __version__
 from djvet.lsp.convert import path_of
+from djvet.lsp.memory import Collector
 from djvet.lsp.scheduler import DiagnosticScheduler
 from djvet.lsp.workspace_diagnostics import WorkspaceDiagnostics
 from djvet.lsp.workspaces import Workspaces
@@ -43,13 +45,18 @@ class DjvetServer(LanguageServer):
         self.pull_diagnostics = False
         self.initialization_options: Any = None
         self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djvet-analysis")
+        self._collector = Collector(self.submit)
         self._shown: set[str] = set()
 
     # -- the analysis thread -------------------------------------------------------------
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """Run `function(*args)` on the analysis thread and wait for it."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._analysis, functools.partial(function, *args))
+        took: list[float] = []
+        try:
+            return await loop.run_in_executor(self._analysis, _timed, functools.partial(function, *args), took)
+        finally:
+            self._collector.analysed(took[0] if took else 0.0)
 
     def submit(self, function: Callable[..., Any], *args: Any) -> None:
         """Queue `function(*args)` on the analysis thread without waiting."""
@@ -143,3 +150,11 @@ def _configure_logging(log_file: str | None, verbose: bool) -> None:
         if not isinstance(handler, logging.FileHandler):
             handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
+
+def _timed(work: Callable[[], T], took: list[float]) -> T:
+    """Run `work`, noting how long it ran (not how long it waited for the thread)."""
+    started = time.perf_counter()
+    try:
+        return work()
+    finally:
+        took.append(time.perf_counter() - started)
