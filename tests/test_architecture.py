@@ -11,7 +11,9 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "server" / "djvet"
 LSP_MODULES = ("pygls", "lsprotocol", "djvet.lsp")
 CORE_FILES = sorted(
-    p for p in PACKAGE.rglob("*.py") if p.relative_to(PACKAGE).parts[0] in ("core", "project", "rules")
+    p
+    for p in PACKAGE.rglob("*.py")
+    if p.relative_to(PACKAGE).parts[0] in ("core", "project", "rules")
 ) + [PACKAGE / "engine.py", PACKAGE / "checker.py"]
 
 
@@ -32,6 +34,9 @@ def test_core_never_imports_the_lsp_layer(path):
 
 
 def test_only_the_jedi_adapter_imports_jedi():
-    users = {p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
-             if any(m == "jedi" or m.startswith("jedi.") for m in imported_modules(p))}
+    users = {
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if any(m == "jedi" or m.startswith("jedi.") for m in imported_modules(p))
+    }
     assert users <= {"project/jedi_adapter.py"}, users

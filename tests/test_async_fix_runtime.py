@@ -57,14 +57,36 @@ def test_async_views_raise_before_the_fix_and_work_after(tmp_path, capsys):
     capsys.readouterr()
     assert djvet_findings(project, "DJV703", capsys) == []
     views = (project / "shop" / "views.py").read_text()
-    for rewritten in ("await Product.objects.aget(", "await product.asave()", "async for product in",
-                      "async for p in", "await aget_object_or_404(", ".aexists()", "await Product.objects.acount()"):
+    for rewritten in (
+        "await Product.objects.aget(",
+        "await product.asave()",
+        "async for product in",
+        "async for p in",
+        "await aget_object_or_404(",
+        ".aexists()",
+        "await Product.objects.acount()",
+    ):
         assert rewritten in views
 
     (project / "db.sqlite3").unlink()
     after = _run_views(project)
-    assert after["products"] == {"status": 200, "body": {
-        "name": "hammer", "views": 1, "siblings": ["saw"], "total": 3, "first": "hammer"}}
-    assert after["categories"] == {"status": 200, "body": {
-        "category": "tools", "restocked": ["hammer", "saw"], "empty": False, "names": ["hammer", "saw"]}}
+    assert after["products"] == {
+        "status": 200,
+        "body": {
+            "name": "hammer",
+            "views": 1,
+            "siblings": ["saw"],
+            "total": 3,
+            "first": "hammer",
+        },
+    }
+    assert after["categories"] == {
+        "status": 200,
+        "body": {
+            "category": "tools",
+            "restocked": ["hammer", "saw"],
+            "empty": False,
+            "names": ["hammer", "saw"],
+        },
+    }
     assert after["stock"] == [["hammer", 10, 1], ["rake", 1, 0], ["saw", 13, 0]]

@@ -19,7 +19,9 @@ HELPER = "def shout(text):\n    return text.upper()\n"
 def run(root: Path):
     project = ProjectIndex(root, Config(root=root, select=("DJV101", "DJV102")))
     cache = FindingsCache(root).load()
-    result = check_files(project, collect_files(project, [str(root)]), jobs=1, cache=cache)
+    result = check_files(
+        project, collect_files(project, [str(root)]), jobs=1, cache=cache
+    )
     key = sorted((d.path, d.span, d.code, d.message) for d in result.diagnostics)
     return result, key
 
@@ -37,15 +39,22 @@ def test_warm_run_comes_from_the_cache_with_the_same_findings(tmp_path):
     root = make(tmp_path)
     cold, cold_findings = run(root)
     warm, warm_findings = run(root)
-    assert cold.cache_hits == 0 and warm.cache_hits == warm.files_checked == cold.files_checked
-    assert warm_findings == cold_findings and any(f[2] == "DJV101" for f in warm_findings)
+    assert (
+        cold.cache_hits == 0
+        and warm.cache_hits == warm.files_checked == cold.files_checked
+    )
+    assert warm_findings == cold_findings and any(
+        f[2] == "DJV101" for f in warm_findings
+    )
     assert (root / ".djvet_cache" / ".gitignore").read_text().strip().endswith("*")
 
 
 def test_an_unrelated_change_rechecks_only_that_file(tmp_path):
     root = make(tmp_path)
     first, _ = run(root)
-    (root / "library" / "text.py").write_text(HELPER + "\n\ndef whisper(text):\n    return text.lower()\n")
+    (root / "library" / "text.py").write_text(
+        HELPER + "\n\ndef whisper(text):\n    return text.lower()\n"
+    )
     second, _ = run(root)
     assert second.files_checked - second.cache_hits == 1
 
@@ -54,9 +63,12 @@ def test_a_models_change_rechecks_the_views(tmp_path):
     root = make(tmp_path)
     _, before = run(root)
     models = root / "library" / "models.py"
-    models.write_text(models.read_text().replace(
-        'author = models.ForeignKey(Author, related_name="books", on_delete=models.CASCADE)',
-        'author = models.ManyToManyField(Author, related_name="books")'))
+    models.write_text(
+        models.read_text().replace(
+            'author = models.ForeignKey(Author, related_name="books", on_delete=models.CASCADE)',
+            'author = models.ManyToManyField(Author, related_name="books")',
+        )
+    )
     after_result, after = run(root)
     assert any(f[2] == "DJV101" and f[0].endswith("views.py") for f in before)
     assert not any(f[2] == "DJV101" and f[0].endswith("views.py") for f in after)
@@ -78,28 +90,46 @@ def test_unverified_findings_are_not_served_to_a_run_that_shows_edits(tmp_path):
     root = make(tmp_path)
     project = ProjectIndex(root, Config(root=root, select=("DJV101",)))
     files = collect_files(project, [str(root)])
-    text_run = check_files(project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=False)
-    json_run = check_files(project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=True)
-    again = check_files(project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=True)
+    text_run = check_files(
+        project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=False
+    )
+    json_run = check_files(
+        project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=True
+    )
+    again = check_files(
+        project, files, jobs=1, cache=FindingsCache(root).load(), verify_fixes=True
+    )
     assert text_run.cache_hits == 0 and json_run.cache_hits == 0
     assert again.cache_hits == again.files_checked
     fixes = {(d.span, d.fix.edits if d.fix else None) for d in json_run.diagnostics}
-    assert fixes == {(d.span, d.fix.edits if d.fix else None) for d in text_run.diagnostics}
+    assert fixes == {
+        (d.span, d.fix.edits if d.fix else None) for d in text_run.diagnostics
+    }
 
 
 def test_a_module_that_renders_nothing_leaves_the_templates_cached(tmp_path):
     root = make(tmp_path)
     templates = root / "library" / "templates" / "library"
     templates.mkdir(parents=True, exist_ok=True)
-    (templates / "list.html").write_text("{% for b in books %}{{ b.author.name }}{% endfor %}\n")
+    (templates / "list.html").write_text(
+        "{% for b in books %}{{ b.author.name }}{% endfor %}\n"
+    )
     (root / "library" / "pages.py").write_text(
         "from django.shortcuts import render\nfrom library.models import Book\n\n\n"
-        "def page(request):\n    return render(request, 'library/list.html', {'books': Book.objects.all()})\n")
+        "def page(request):\n    return render(request, 'library/list.html', {'books': Book.objects.all()})\n"
+    )
     run(root)
-    (root / "library" / "text.py").write_text(HELPER + "\n\ndef whisper(text):\n    return text.lower()\n")
+    (root / "library" / "text.py").write_text(
+        HELPER + "\n\ndef whisper(text):\n    return text.lower()\n"
+    )
     unrelated, _ = run(root)
     assert unrelated.files_checked - unrelated.cache_hits == 1  # text.py alone
     (root / "library" / "pages.py").write_text(
-        (root / "library" / "pages.py").read_text().replace("Book.objects.all()", "Book.objects.select_related('author')"))
+        (root / "library" / "pages.py")
+        .read_text()
+        .replace("Book.objects.all()", "Book.objects.select_related('author')")
+    )
     rendering, findings = run(root)
-    assert rendering.files_checked - rendering.cache_hits >= 2  # the view and its template
+    assert (
+        rendering.files_checked - rendering.cache_hits >= 2
+    )  # the view and its template

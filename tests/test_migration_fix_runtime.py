@@ -18,7 +18,9 @@ MIGRATION = "inventory/migrations/0002_starter_items.py"
 def test_data_migration_runs_both_ways_only_after_the_fixes(tmp_path, capsys):
     project = copy_project("shopproject", tmp_path)
 
-    forward = django(project, "migrate", "inventory", "--noinput", database="before.sqlite3")
+    forward = django(
+        project, "migrate", "inventory", "--noinput", database="before.sqlite3"
+    )
     assert forward.returncode != 0
     assert "no column named sku" in forward.stderr
 
@@ -30,18 +32,29 @@ def test_data_migration_runs_both_ways_only_after_the_fixes(tmp_path, capsys):
     text = (project / MIGRATION).read_text()
     assert 'Item = apps.get_model("inventory", "Item")' in text
     assert "from inventory.models import Item" not in text
-    forward = django(project, "migrate", "inventory", "--noinput", database="halfway.sqlite3")
+    forward = django(
+        project, "migrate", "inventory", "--noinput", database="halfway.sqlite3"
+    )
     assert forward.returncode == 0, forward.stderr
-    backward = django(project, "migrate", "inventory", "zero", "--noinput", database="halfway.sqlite3")
+    backward = django(
+        project, "migrate", "inventory", "zero", "--noinput", database="halfway.sqlite3"
+    )
     assert backward.returncode != 0
     assert "IrreversibleError" in backward.stderr
 
     djvet_fix(project, "DJV902")  # a safe fix: plain --fix applies it
     capsys.readouterr()
-    assert "migrations.RunPython(add_starter_items, migrations.RunPython.noop)" in (project / MIGRATION).read_text()
+    assert (
+        "migrations.RunPython(add_starter_items, migrations.RunPython.noop)"
+        in (project / MIGRATION).read_text()
+    )
     assert djvet_findings(project, "DJV902,DJV904", capsys) == []
 
-    for arguments in (("migrate", "inventory"), ("migrate", "inventory", "zero"), ("migrate", "inventory")):
+    for arguments in (
+        ("migrate", "inventory"),
+        ("migrate", "inventory", "zero"),
+        ("migrate", "inventory"),
+    ):
         result = django(project, *arguments, "--noinput", database="after.sqlite3")
         assert result.returncode == 0, f"{arguments}: {result.stderr}"
     shown = django(project, "showmigrations", "inventory", database="after.sqlite3")

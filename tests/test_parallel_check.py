@@ -32,6 +32,8 @@ def test_parallel_and_serial_checks_agree(tmp_path):
     serial = check_files(project, files, jobs=1)
     parallel = check_files(ProjectIndex(tmp_path, project.config), files, jobs=2)
     key = lambda d: (d.path, d.span, d.code, d.message, d.fix)  # noqa: E731
-    assert sorted(map(key, parallel.diagnostics)) == sorted(map(key, serial.diagnostics))
+    assert sorted(map(key, parallel.diagnostics)) == sorted(
+        map(key, serial.diagnostics)
+    )
     assert parallel.files_checked == serial.files_checked == len(files)
     assert sum(d.code == "DJV101" for d in serial.diagnostics) == 45

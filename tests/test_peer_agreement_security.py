@@ -36,8 +36,18 @@ RUFF_CODES = {
     "DJV232": ("DJ007",),
     "DJV233": ("DJ006",),
 }
-PEER_CODES = ("DJV220", "DJV221", "DJV222", "DJV223", "DJV224", "DJV225", "DJV231", "DJV232",
-              "DJV233", "DJV234")
+PEER_CODES = (
+    "DJV220",
+    "DJV221",
+    "DJV222",
+    "DJV223",
+    "DJV224",
+    "DJV225",
+    "DJV231",
+    "DJV232",
+    "DJV233",
+    "DJV234",
+)
 ANNOTATION = re.compile(r"#\s*peers:\s*(?P<body>.*)$")
 RUFF = [sys.executable, "-m", "ruff"]
 # Lines of incorrect.py / correct.py that ruff flags and djvet does not (or the reverse),
@@ -73,9 +83,22 @@ def _annotations(path: Path) -> dict[int, dict[str, set[str]]]:
 
 def _ruff(path: Path, codes: tuple[str, ...]) -> dict[int, set[str]]:
     process = subprocess.run(
-        [*RUFF, "check", "--isolated", "--no-cache", "--select", ",".join(codes),
-         "--output-format", "json", "--exit-zero", str(path)],
-        capture_output=True, text=True, check=True)
+        [
+            *RUFF,
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--select",
+            ",".join(codes),
+            "--output-format",
+            "json",
+            "--exit-zero",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     lines: dict[int, set[str]] = {}
     for item in json.loads(process.stdout):
         lines.setdefault(item["location"]["row"] - 1, set()).add(item["code"])
@@ -90,7 +113,9 @@ def _djvet(code: str, tmp_path: Path, stem: str) -> set[int]:
 def _docs_keys(code: str) -> set[str]:
     docs = RULES[code].docs or ""
     section = docs.split("## Compared with other checkers", 1)
-    assert len(section) == 2, f"{code} docs lack a 'Compared with other checkers' section"
+    assert len(section) == 2, (
+        f"{code} docs lack a 'Compared with other checkers' section"
+    )
     body = section[1].split("\n## ", 1)[0]
     return set(re.findall(r"\(`([a-z-]+)`\)", body))
 
@@ -104,15 +129,22 @@ def test_ruff_output_is_what_the_annotations_say(code):
     if codes is None:
         pytest.skip("no ruff rule covers this pattern")
     path = FIXTURES / code / "peers.py"
-    annotated = {line: fields.get("ruff", set()) for line, fields in _annotations(path).items()
-                 if fields.get("ruff")}
+    annotated = {
+        line: fields.get("ruff", set())
+        for line, fields in _annotations(path).items()
+        if fields.get("ruff")
+    }
     assert _ruff(path, codes) == annotated
 
 
 @pytest.mark.parametrize("code", PEER_CODES)
 def test_djvet_output_is_what_the_annotations_say(code, tmp_path):
     path = FIXTURES / code / "peers.py"
-    annotated = {line for line, fields in _annotations(path).items() if code in fields.get("djvet", ())}
+    annotated = {
+        line
+        for line, fields in _annotations(path).items()
+        if code in fields.get("djvet", ())
+    }
     assert _djvet(code, tmp_path, "peers") == annotated
 
 
@@ -122,17 +154,30 @@ def test_djvet_agrees_with_the_peers_or_says_why_not(code):
     documented = _docs_keys(code)
     for line, fields in _annotations(path).items():
         flagged = code in fields.get("djvet", ())
-        positive = fields.get("ruff", set()) | fields.get("pylint", set()) | fields.get("semgrep", set())
+        positive = (
+            fields.get("ruff", set())
+            | fields.get("pylint", set())
+            | fields.get("semgrep", set())
+        )
         negative = fields.get("ok", set())
         differs = fields.get("differs", set())
         disagrees = (positive and not flagged) or (negative and flagged)
         assert bool(disagrees) == bool(differs), f"{code} peers.py:{line + 1}: {fields}"
-        assert differs <= documented, f"{code}: document {sorted(differs - documented)} in the docs"
+        assert differs <= documented, (
+            f"{code}: document {sorted(differs - documented)} in the docs"
+        )
 
 
-@pytest.mark.parametrize(("code", "stem"), sorted(RUFF_ON_FIXTURES) + [
-    (code, stem) for code in RUFF_CODES for stem in ("incorrect", "correct")
-    if (code, f"{stem}.py") not in RUFF_ON_FIXTURES])
+@pytest.mark.parametrize(
+    ("code", "stem"),
+    sorted(RUFF_ON_FIXTURES)
+    + [
+        (code, stem)
+        for code in RUFF_CODES
+        for stem in ("incorrect", "correct")
+        if (code, f"{stem}.py") not in RUFF_ON_FIXTURES
+    ],
+)
 def test_ruff_on_the_rule_fixtures(code, stem, tmp_path):
     """Where ruff and djvet part on djvet's own fixtures, the reason is documented."""
     stem = stem.removesuffix(".py")
@@ -143,7 +188,9 @@ def test_ruff_on_the_rule_fixtures(code, stem, tmp_path):
     if reason is None:
         assert ruff_lines == djvet_lines
     else:
-        assert ruff_lines != djvet_lines, f"{code} {stem}.py: ruff agrees now; drop the entry"
+        assert ruff_lines != djvet_lines, (
+            f"{code} {stem}.py: ruff agrees now; drop the entry"
+        )
         assert reason in _docs_keys(code)
 
 

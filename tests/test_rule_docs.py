@@ -24,7 +24,9 @@ def test_docs_have_the_required_sections(code):
     for section in SECTIONS:
         assert section in docs, f"{code} docs lack {section!r}"
     if RULES[code].fix is not FixAvailability.NEVER and "Fix safety" not in docs:
-        assert "SAFE" in docs or "safe" in docs.lower(), f"{code}: say why the fix is safe"
+        assert "SAFE" in docs or "safe" in docs.lower(), (
+            f"{code}: say why the fix is safe"
+        )
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -49,7 +51,9 @@ def _block(docs: str, section: str) -> str | None:
     return match.group(2)
 
 
-@pytest.mark.parametrize("code", [c for c in CODES if Language.PYTHON in RULES[c].languages])
+@pytest.mark.parametrize(
+    "code", [c for c in CODES if Language.PYTHON in RULES[c].languages]
+)
 def test_docs_example_triggers_and_use_instead_does_not(code, tmp_path):
     docs = RULES[code].docs or ""
     example, instead = _block(docs, "## Example"), _block(docs, "## Use instead")
@@ -57,17 +61,30 @@ def test_docs_example_triggers_and_use_instead_does_not(code, tmp_path):
         pytest.skip("example is not a self-contained Python module")
     # ORM examples run in a view of the shared `library` project (Book, Author, Chapter...).
     # So do the async and Celery examples that pass or query models (DJV702, DJV703).
-    where = ({"path": "library/views.py", "project": "library"}
-             if code.startswith(("DJV1", "DJV702", "DJV703")) else {})
-    assert any(d.code == code for d in check(example, code, tmp_path / "bad", **where)), "Example not flagged"
+    where = (
+        {"path": "library/views.py", "project": "library"}
+        if code.startswith(("DJV1", "DJV702", "DJV703"))
+        else {}
+    )
+    assert any(
+        d.code == code for d in check(example, code, tmp_path / "bad", **where)
+    ), "Example not flagged"
     if instead is not None:
-        found = [d for d in check(instead, code, tmp_path / "good", **where) if d.code == code]
+        found = [
+            d
+            for d in check(instead, code, tmp_path / "good", **where)
+            if d.code == code
+        ]
         assert not found, "Use instead flagged"
 
 
 def test_generated_docs_are_current():
     pages = generate()
-    stale = [name for name, text in pages.items()
-             if not (DOCS / name).exists() or (DOCS / name).read_text(encoding="utf-8") != text]
+    stale = [
+        name
+        for name, text in pages.items()
+        if not (DOCS / name).exists()
+        or (DOCS / name).read_text(encoding="utf-8") != text
+    ]
     extra = [p.name for p in DOCS.glob("DJV*.md") if p.name not in pages]
     assert not stale and not extra, f"run `make docs` (stale: {stale}, extra: {extra})"

@@ -49,7 +49,9 @@ class Result:
     warnings: list[str] = field(default_factory=list)
     stats: Statistics = field(default_factory=Statistics)
     seconds: float = 0.0
-    per_file: dict[str, tuple[list[Diagnostic], list[str]]] = field(default_factory=dict)
+    per_file: dict[str, tuple[list[Diagnostic], list[str]]] = field(
+        default_factory=dict
+    )
     cache_keys: dict[str, str | None] = field(default_factory=dict)
     cache_facts: str = ""
     cache_hits: int = 0
@@ -142,30 +144,54 @@ def check_files(
         files = _from_cache(project, files, cache, result, progress, verify_fixes)
     workers = _workers(jobs, len(files)) if fix_level is None else 1
     if workers > 1:
-        _check_in_parallel(project, files, result, workers, progress, with_stats, verify_fixes)
+        _check_in_parallel(
+            project, files, result, workers, progress, with_stats, verify_fixes
+        )
     else:
         for number, path in enumerate(files, 1):
             before = len(project.warnings)
             found = len(result.diagnostics)
-            _check_one(project, path, result, fix_level, stats, write, own_file_only, verify_fixes)
-            result.per_file[path] = (result.diagnostics[found:], project.warnings[before:])
+            _check_one(
+                project,
+                path,
+                result,
+                fix_level,
+                stats,
+                write,
+                own_file_only,
+                verify_fixes,
+            )
+            result.per_file[path] = (
+                result.diagnostics[found:],
+                project.warnings[before:],
+            )
             if progress:
                 progress(number, len(files))
     if cache is not None and fix_level is None:
         _to_cache(project, cache, result)
-    result.warnings = list(dict.fromkeys([*project.config.messages, *project.warnings, *result.warnings]))
+    result.warnings = list(
+        dict.fromkeys([*project.config.messages, *project.warnings, *result.warnings])
+    )
     result.seconds = time.perf_counter() - started
     return result
 
 
 # -- the findings cache ----------------------------------------------------------------
-def _from_cache(project: ProjectIndex, files: list[str], cache: FindingsCache, result: Result,
-                progress: Callable[[int, int], None] | None, verified: bool) -> list[str]:
+def _from_cache(
+    project: ProjectIndex,
+    files: list[str],
+    cache: FindingsCache,
+    result: Result,
+    progress: Callable[[int, int], None] | None,
+    verified: bool,
+) -> list[str]:
     """Take every file whose inputs did not change from the cache; return the others."""
     before = dict(cache.files)
     deps = dependencies(project, files, cache.files)
     cache.dirty |= cache.files != before
-    result.cache_keys = {path: file_key(project, deps, path, verified=verified) for path in files}
+    result.cache_keys = {
+        path: file_key(project, deps, path, verified=verified) for path in files
+    }
     misses = []
     for path in files:
         hit = cache.get(path, result.cache_keys[path])
@@ -176,7 +202,9 @@ def _from_cache(project: ProjectIndex, files: list[str], cache: FindingsCache, r
         result.warnings.extend(hit[1])
         result.files_checked += 1
         result.cache_hits += 1
-    if not misses:  # nothing was analysed: the project-wide warnings come from the cache
+    if (
+        not misses
+    ):  # nothing was analysed: the project-wide warnings come from the cache
         stored = cache.get("", deps.facts)
         result.warnings.extend(stored[1] if stored else [])
     elif progress:
@@ -209,7 +237,10 @@ def _workers(jobs: int | None, files: int) -> int:
         return 1  # nothing to share out (all from the cache): no facts to warm, no fork
     if jobs is not None:
         return max(1, min(jobs, files))
-    if files < _PARALLEL_MIN_FILES or "fork" not in multiprocessing.get_all_start_methods():
+    if (
+        files < _PARALLEL_MIN_FILES
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
         return 1
     return max(1, min(os.cpu_count() or 1, 8))
 
@@ -228,31 +259,47 @@ def _warm(project: ProjectIndex) -> None:
             log.exception("could not build %s", build.__name__)
 
 
-def _check_chunk(paths: list[str], with_stats: bool, verify_fixes: bool) -> tuple[Result, list[str]]:
+def _check_chunk(
+    paths: list[str], with_stats: bool, verify_fixes: bool
+) -> tuple[Result, list[str]]:
     assert _shared_project is not None
     result = Result()
     stats = result.stats if with_stats else None
     for path in paths:
         before = len(_shared_project.warnings)
         found = len(result.diagnostics)
-        _check_one(_shared_project, path, result, None, stats, True, False, verify_fixes)
-        result.per_file[path] = (result.diagnostics[found:], _shared_project.warnings[before:])
+        _check_one(
+            _shared_project, path, result, None, stats, True, False, verify_fixes
+        )
+        result.per_file[path] = (
+            result.diagnostics[found:],
+            _shared_project.warnings[before:],
+        )
     return result, list(_shared_project.warnings)
 
 
-def _check_in_parallel(project: ProjectIndex, files: list[str], result: Result, workers: int,
-                       progress: Callable[[int, int], None] | None, with_stats: bool,
-                       verify_fixes: bool) -> None:
+def _check_in_parallel(
+    project: ProjectIndex,
+    files: list[str],
+    result: Result,
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+    with_stats: bool,
+    verify_fixes: bool,
+) -> None:
     global _shared_project
     _warm(project)
     _shared_project = project
     size = max(1, min(25, len(files) // (workers * 4) or 1))
-    chunks = [files[i: i + size] for i in range(0, len(files), size)]
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
     done = 0
     context = multiprocessing.get_context("fork")
     try:
         with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {pool.submit(_check_chunk, chunk, with_stats, verify_fixes): len(chunk) for chunk in chunks}
+            futures = {
+                pool.submit(_check_chunk, chunk, with_stats, verify_fixes): len(chunk)
+                for chunk in chunks
+            }
             for future in as_completed(futures):
                 part, warnings = future.result()
                 result.diagnostics.extend(part.diagnostics)
@@ -298,7 +345,10 @@ def _check_one(
     if final is None:  # no fixing, or the loop gave up: check the text as it is now
         if fix_level is not None:
             document = project.document(path) or document
-        final = document, check_document(document, project, stats=stats, verify_fixes=verify_fixes)
+        final = (
+            document,
+            check_document(document, project, stats=stats, verify_fixes=verify_fixes),
+        )
     document, diagnostics = final
     result.diagnostics.extend(diagnostics)
     if document.parsed and (error := document.first_syntax_error()) is not None:

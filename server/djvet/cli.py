@@ -123,7 +123,11 @@ def _check_parser(check: argparse.ArgumentParser) -> None:
         help="apply `exclude` to files named on the command line too (for pre-commit)",
     )
     add("--no-progress", action="store_true", help="never show the progress line")
-    add("--no-cache", action="store_true", help="ignore and do not write the findings cache (.djvet_cache/)")
+    add(
+        "--no-cache",
+        action="store_true",
+        help="ignore and do not write the findings cache (.djvet_cache/)",
+    )
     add(
         "--jobs",
         "-j",
@@ -262,7 +266,9 @@ def _check_paths(
             with_stats=args.statistics,
             write=not args.diff,
             jobs=args.jobs,
-            cache=None if args.no_cache or args.fix else FindingsCache(project.root).load(),
+            cache=None
+            if args.no_cache or args.fix
+            else FindingsCache(project.root).load(),
             verify_fixes=_shows_edits(args),
         )
     finally:

@@ -45,7 +45,9 @@ class _Plan:
     module_handlers: list[tuple[Rule, Any]]
 
 
-def enabled_rules(config: Config, roles: FileRole, language: Language, relative_path: str) -> list[Rule]:
+def enabled_rules(
+    config: Config, roles: FileRole, language: Language, relative_path: str
+) -> list[Rule]:
     rules = discover()
     return [
         rule
@@ -74,8 +76,14 @@ def _plan(rules: list[Rule]) -> _Plan:
     return _plans[key]
 
 
-def _run(rule: Rule, handler: Any, args: tuple[Any, ...], ctx: FileContext,
-         out: list[Diagnostic], stats: Statistics | None) -> None:
+def _run(
+    rule: Rule,
+    handler: Any,
+    args: tuple[Any, ...],
+    ctx: FileContext,
+    out: list[Diagnostic],
+    stats: Statistics | None,
+) -> None:
     started = time.perf_counter() if stats is not None else 0.0
     try:
         result = handler(*args)
@@ -87,7 +95,9 @@ def _run(rule: Rule, handler: Any, args: tuple[Any, ...], ctx: FileContext,
         stats.per_rule[rule.code] += time.perf_counter() - started
 
 
-def _walk(ctx: FileContext, plan: _Plan, out: list[Diagnostic], stats: Statistics | None) -> None:
+def _walk(
+    ctx: FileContext, plan: _Plan, out: list[Diagnostic], stats: Statistics | None
+) -> None:
     handlers = plan.node_handlers
     stack = [ctx.tree]
     while stack:
@@ -111,8 +121,11 @@ def check_document(
     config = config or project.config
     roles = project.roles(document.path, document.text)
     relative = config.relative(document.path)
-    rules = [r for r in enabled_rules(config, roles, document.language, relative)
-             if not r.requires_text or any(word in document.text for word in r.requires_text)]
+    rules = [
+        r
+        for r in enabled_rules(config, roles, document.language, relative)
+        if not r.requires_text or any(word in document.text for word in r.requires_text)
+    ]
     if not rules:
         return []
     started = time.perf_counter()
@@ -130,7 +143,9 @@ def check_document(
         started = time.perf_counter()
         before = Counter(d.code for d in found)
         verdicts: dict[Any, str | None] = {}  # one verification per distinct fix
-        found = [_verified(d, document, project, config, before, verdicts) for d in found]
+        found = [
+            _verified(d, document, project, config, before, verdicts) for d in found
+        ]
         if stats is not None:
             stats.per_phase["fix verification"] += time.perf_counter() - started
     return sorted(found, key=Diagnostic.sort_key)
@@ -152,14 +167,24 @@ def _unsuppressed(found: list[Diagnostic], document: Document) -> list[Diagnosti
     if not suppressions.by_line and not suppressions.file_wide:
         return found
     return [
-        d for d in found
-        if not (d.path == document.path and suppressions.is_suppressed(d.code, d.span.start_line, d.span.end_line))
+        d
+        for d in found
+        if not (
+            d.path == document.path
+            and suppressions.is_suppressed(d.code, d.span.start_line, d.span.end_line)
+        )
     ]
 
 
 # -- fix verification ------------------------------------------------------------------
-def _verified(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config,
-              before: Counter[str], verdicts: dict[Any, str | None]) -> Diagnostic:
+def _verified(
+    diagnostic: Diagnostic,
+    document: Document,
+    project: ProjectIndex,
+    config: Config,
+    before: Counter[str],
+    verdicts: dict[Any, str | None],
+) -> Diagnostic:
     fix = diagnostic.fix
     if fix is None or not fix.edits:
         return diagnostic
@@ -169,13 +194,24 @@ def _verified(diagnostic: Diagnostic, document: Document, project: ProjectIndex,
     problem = verdicts[key]
     if problem is None:
         return diagnostic
-    log.info("dropped fix for %s at %s:%d: %s", diagnostic.code, document.path,
-             diagnostic.span.start_line + 1, problem)
+    log.info(
+        "dropped fix for %s at %s:%d: %s",
+        diagnostic.code,
+        document.path,
+        diagnostic.span.start_line + 1,
+        problem,
+    )
     return diagnostic.replace(fix=None)
 
 
-def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex, config: Config,
-               *, before: Counter[str] | None = None) -> str | None:
+def verify_fix(
+    diagnostic: Diagnostic,
+    document: Document,
+    project: ProjectIndex,
+    config: Config,
+    *,
+    before: Counter[str] | None = None,
+) -> str | None:
     """None when the fix is sound, else the reason it is not.
 
     `before` is the count of findings per code in `document` (computed when not given).
@@ -198,29 +234,57 @@ def verify_fix(diagnostic: Diagnostic, document: Document, project: ProjectIndex
         if not path.endswith(".py"):
             continue
         trees[path] = parse_python(new_text)
-        old_errors = document.error_nodes if path == own else error_nodes(parse_python(texts[path]))
+        old_errors = (
+            document.error_nodes
+            if path == own
+            else error_nodes(parse_python(texts[path]))
+        )
         if error_nodes(trees[path]) > old_errors:
             return f"the fix breaks the syntax of {path}"
     if before is None:
-        before = Counter(d.code for d in check_document(document, project, config=config, verify_fixes=False))
-    after = Counter(d.code for d in _recheck(own, changed, document, project, config, trees.get(own)))
+        before = Counter(
+            d.code
+            for d in check_document(
+                document, project, config=config, verify_fixes=False
+            )
+        )
+    after = Counter(
+        d.code
+        for d in _recheck(own, changed, document, project, config, trees.get(own))
+    )
     if after[diagnostic.code] >= before[diagnostic.code]:
         return "the finding is still reported after the fix"
     # A fix may uncover findings it did not cause (adding SecurityMiddleware turns on the
     # checks of the settings it reads); the rule names those codes in `extra["reveals"]`.
     revealed = set(diagnostic.extra.get("reveals", ()))
-    added = [code for code in after if after[code] > before[code] and code not in revealed]
+    added = [
+        code for code in after if after[code] > before[code] and code not in revealed
+    ]
     if added:
         return f"the fix adds {', '.join(sorted(added))}"
     return None
 
 
-def _recheck(own: str, changed: dict[str, str], document: Document, project: ProjectIndex,
-             config: Config, tree: Any = None) -> list[Diagnostic]:
-    fixed_document = Document(path=document.path, text=changed.get(own, document.text),
-                              language=document.language, _tree=tree if own in changed else document.tree)
-    if set(changed) <= {own} and not _own_file_feeds_facts(project, own, changed.get(own)):
-        return check_document(fixed_document, project, config=config, verify_fixes=False)
+def _recheck(
+    own: str,
+    changed: dict[str, str],
+    document: Document,
+    project: ProjectIndex,
+    config: Config,
+    tree: Any = None,
+) -> list[Diagnostic]:
+    fixed_document = Document(
+        path=document.path,
+        text=changed.get(own, document.text),
+        language=document.language,
+        _tree=tree if own in changed else document.tree,
+    )
+    if set(changed) <= {own} and not _own_file_feeds_facts(
+        project, own, changed.get(own)
+    ):
+        return check_document(
+            fixed_document, project, config=config, verify_fixes=False
+        )
     scratch = project.fork(changed)
     return check_document(fixed_document, scratch, config=config, verify_fixes=False)
 

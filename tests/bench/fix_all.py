@@ -36,7 +36,16 @@ from djvet.core.document import error_nodes, parse_python  # noqa: E402
 from djvet.core.model import Diagnostic  # noqa: E402
 from djvet.project.index import ProjectIndex  # noqa: E402
 
-DJVET = [sys.executable, "-m", "djvet", "check", ".", "--no-cache", "--exit-zero", "--no-progress"]
+DJVET = [
+    sys.executable,
+    "-m",
+    "djvet",
+    "check",
+    ".",
+    "--no-cache",
+    "--exit-zero",
+    "--no-progress",
+]
 
 
 class _RuleFailures(logging.Handler):
@@ -81,31 +90,53 @@ def check_corpus(corpus: Path) -> list[str]:
     FAILURES.messages.clear()
     with tempfile.TemporaryDirectory(prefix="djvet-fixall-") as folder:
         copy = Path(folder) / corpus.name
-        shutil.copytree(corpus, copy, ignore=shutil.ignore_patterns(".git", ".djvet_cache", "node_modules"))
+        shutil.copytree(
+            corpus,
+            copy,
+            ignore=shutil.ignore_patterns(".git", ".djvet_cache", "node_modules"),
+        )
         before = findings(copy)
         revealed = {code for f in before for code in f.extra.get("reveals", ())}
-        subprocess.run([*DJVET, "--fix", "--unsafe-fixes"], cwd=copy, capture_output=True, check=True)
+        subprocess.run(
+            [*DJVET, "--fix", "--unsafe-fixes"],
+            cwd=copy,
+            capture_output=True,
+            check=True,
+        )
         after = findings(copy)
         changed = changed_files(corpus, copy)
         for path in changed:
             if path.suffix != ".py":
                 continue
-            old = error_nodes(parse_python((corpus / path.relative_to(copy)).read_text(encoding="utf-8")))
+            old = error_nodes(
+                parse_python(
+                    (corpus / path.relative_to(copy)).read_text(encoding="utf-8")
+                )
+            )
             new = error_nodes(parse_python(path.read_text(encoding="utf-8")))
             if new > old:
-                problems.append(f"{corpus.name}/{path.relative_to(copy)}: the fixes broke the syntax")
+                problems.append(
+                    f"{corpus.name}/{path.relative_to(copy)}: the fixes broke the syntax"
+                )
         old_counts, new_counts = per_file_code(before), per_file_code(after)
         for (filename, code), count in sorted(new_counts.items()):
             if count > old_counts[(filename, code)] and code not in revealed:
-                problems.append(f"{corpus.name}/{Path(filename).relative_to(copy)}: {code} went from {old_counts[(filename, code)]} "
-                                f"to {count} after the fixes")
+                problems.append(
+                    f"{corpus.name}/{Path(filename).relative_to(copy)}: {code} went from {old_counts[(filename, code)]} "
+                    f"to {count} after the fixes"
+                )
     problems.extend(f"{corpus.name}: {message}" for message in FAILURES.messages)
     by_code_before = Counter(f.code for f in before)
     by_code_after = Counter(f.code for f in after)
-    fixed = {code: by_code_before[code] - by_code_after[code] for code in by_code_before
-             if by_code_before[code] > by_code_after[code]}
-    print(f"{corpus.name}: {len(before)} findings before, {len(after)} after; {len(changed)} files changed; "
-          f"cleared per rule: {', '.join(f'{c} {n}' for c, n in sorted(fixed.items())) or 'none'}")
+    fixed = {
+        code: by_code_before[code] - by_code_after[code]
+        for code in by_code_before
+        if by_code_before[code] > by_code_after[code]
+    }
+    print(
+        f"{corpus.name}: {len(before)} findings before, {len(after)} after; {len(changed)} files changed; "
+        f"cleared per rule: {', '.join(f'{c} {n}' for c, n in sorted(fixed.items())) or 'none'}"
+    )
     for problem in problems:
         print(f"  PROBLEM {problem}")
     return problems

@@ -54,7 +54,7 @@ def budget(name: str, ok: bool, detail: str) -> None:
 
 # -- 1. N+1 analysis of a 1,000-line module ------------------------------------------
 def thousand_line_module() -> str:
-    blocks = ['from library.models import Author, Book, Chapter\n\n']
+    blocks = ["from library.models import Author, Book, Chapter\n\n"]
     patterns = [
         "def view_{n}(request):\n    rows = []\n    for book in Book.objects.filter(is_published=True):\n"
         "        rows.append((book.title, book.author.name, book.publisher.name))\n    return rows\n\n\n",
@@ -91,16 +91,25 @@ def bench_analysis() -> None:
         lines = text.count("\n")
         found = len(analyse(project, str(path), tree).accesses)
         print(f"  {lines} lines, {found} accesses found")
-        print(f"  parse p50 {statistics.median(parse) * 1000:.1f} ms; parse+analysis p50 "
-              f"{statistics.median(analysis) * 1000:.1f} ms, p95 {p95(analysis) * 1000:.1f} ms")
+        print(
+            f"  parse p50 {statistics.median(parse) * 1000:.1f} ms; parse+analysis p50 "
+            f"{statistics.median(analysis) * 1000:.1f} ms, p95 {p95(analysis) * 1000:.1f} ms"
+        )
         median_only = max(statistics.median(only), 0.0)
-        budget("N+1 analysis of 1,000 lines <= 30 ms (p50, parse excluded)", median_only <= 0.030,
-               f"{median_only * 1000:.1f} ms ({median_only / statistics.median(parse):.2f}x parso's parse)")
+        budget(
+            "N+1 analysis of 1,000 lines <= 30 ms (p50, parse excluded)",
+            median_only <= 0.030,
+            f"{median_only * 1000:.1f} ms ({median_only / statistics.median(parse):.2f}x parso's parse)",
+        )
 
 
 # -- 2. Model graph of a large project ---------------------------------------------------
 def corpora() -> list[Path]:
-    places = [os.environ.get("DJVET_BENCH_CORPORA", ""), str(ROOT.parent / "corpora"), "/work/corpora"]
+    places = [
+        os.environ.get("DJVET_BENCH_CORPORA", ""),
+        str(ROOT.parent / "corpora"),
+        "/work/corpora",
+    ]
     for place in places:
         if place and Path(place).is_dir():
             return sorted(p for p in Path(place).iterdir() if p.is_dir())
@@ -112,7 +121,9 @@ def bench_model_graph(corpus: Path) -> None:
 
     import djvet.project.models as models_module
 
-    logging.getLogger("djvet").setLevel(logging.ERROR)  # missing third-party apps: said once above
+    logging.getLogger("djvet").setLevel(
+        logging.ERROR
+    )  # missing third-party apps: said once above
 
     print(f"Model graph of {corpus.name}")
     config = load_config(corpus)
@@ -124,51 +135,89 @@ def bench_model_graph(corpus: Path) -> None:
     cold_times = timed(cold, 3)
     project = ProjectIndex(corpus, config)
     graph = model_graph(project)
-    models_file = next((info.path for info in graph.models.values() if str(corpus) in info.path), None)
+    models_file = next(
+        (info.path for info in graph.models.values() if str(corpus) in info.path), None
+    )
     edit_times = []
     if models_file:
         text = project.read(models_file) or ""
         for n in range(5):
             project.set_overlay(models_file, text + f"\n# edit {n}\n")
             edit_times.append(timed(lambda: model_graph(project), 1)[0])
-    print(f"  {len(graph.models)} models; cold build p50 {statistics.median(cold_times):.2f} s; "
-          f"after one models edit p50 {statistics.median(edit_times or [0]) * 1000:.0f} ms")
-    budget(f"{corpus.name}: model graph cold build <= 2 s", statistics.median(cold_times) <= 2.0,
-           f"{statistics.median(cold_times):.2f} s")
+    print(
+        f"  {len(graph.models)} models; cold build p50 {statistics.median(cold_times):.2f} s; "
+        f"after one models edit p50 {statistics.median(edit_times or [0]) * 1000:.0f} ms"
+    )
+    budget(
+        f"{corpus.name}: model graph cold build <= 2 s",
+        statistics.median(cold_times) <= 2.0,
+        f"{statistics.median(cold_times):.2f} s",
+    )
 
 
 # -- 3. djvet check beside ruff on the same files ------------------------------------------
 def bench_check(corpus: Path) -> None:
     print(f"djvet check vs ruff --select DJ on {corpus.name}")
-    djvet = [sys.executable, "-m", "djvet", "check", ".", "--exit-zero", "--output-format", "json",
-             "--no-progress"]
-    ruff = [str(Path(sys.executable).parent / "ruff"), "check", "--isolated", "--no-cache", "--select", "DJ",
-            "--exit-zero", "--output-format", "json", "."]
+    djvet = [
+        sys.executable,
+        "-m",
+        "djvet",
+        "check",
+        ".",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        "--no-progress",
+    ]
+    ruff = [
+        str(Path(sys.executable).parent / "ruff"),
+        "check",
+        "--isolated",
+        "--no-cache",
+        "--select",
+        "DJ",
+        "--exit-zero",
+        "--output-format",
+        "json",
+        ".",
+    ]
     timings = {}
     for name, command in (("ruff", ruff), ("djvet", djvet)):
         started = time.perf_counter()
         subprocess.run(command, cwd=corpus, capture_output=True, check=False)
         timings[name] = time.perf_counter() - started
-    print(f"  ruff {timings['ruff']:.2f} s, djvet {timings['djvet']:.2f} s "
-          f"(djvet/ruff = {timings['djvet'] / max(timings['ruff'], 1e-6):.0f}x)")
+    print(
+        f"  ruff {timings['ruff']:.2f} s, djvet {timings['djvet']:.2f} s "
+        f"(djvet/ruff = {timings['djvet'] / max(timings['ruff'], 1e-6):.0f}x)"
+    )
 
 
 def bench_server(corpus: Path) -> None:
     from lsp_latency import measure
 
-    print(f"Edit -> diagnostics through `djvet server` on {corpus.name} (debounce excluded)")
-    modules = [("~200", "netbox/ipam/models/asns.py", None), ("~1,000", "netbox/extras/models/models.py", 0.100),
-               ("~5,000", "netbox/dcim/views.py", 0.250)]
+    print(
+        f"Edit -> diagnostics through `djvet server` on {corpus.name} (debounce excluded)"
+    )
+    modules = [
+        ("~200", "netbox/ipam/models/asns.py", None),
+        ("~1,000", "netbox/extras/models/models.py", 0.100),
+        ("~5,000", "netbox/dcim/views.py", 0.250),
+    ]
     for label, relative, limit in modules:
         module = corpus / relative
         if not module.exists():
             continue
         numbers = measure(corpus, module)
-        print(f"  {label} lines ({numbers['lines']:.0f}): p50 {numbers['p50'] * 1000:.0f} ms, "
-              f"p95 {numbers['p95'] * 1000:.0f} ms; server peak memory {numbers['peak_mb']:.0f} MB")
+        print(
+            f"  {label} lines ({numbers['lines']:.0f}): p50 {numbers['p50'] * 1000:.0f} ms, "
+            f"p95 {numbers['p95'] * 1000:.0f} ms; server peak memory {numbers['peak_mb']:.0f} MB"
+        )
         if limit is not None:
-            budget(f"edit -> diagnostics p95 <= {limit * 1000:.0f} ms for {label} lines",
-                   numbers["p95"] <= limit, f"{numbers['p95'] * 1000:.0f} ms")
+            budget(
+                f"edit -> diagnostics p95 <= {limit * 1000:.0f} ms for {label} lines",
+                numbers["p95"] <= limit,
+                f"{numbers['p95'] * 1000:.0f} ms",
+            )
 
 
 def main() -> int:
@@ -178,8 +227,10 @@ def main() -> int:
         if corpus.name == "netbox":
             bench_server(corpus)
     if not found:
-        print("No corpora found (set DJVET_BENCH_CORPORA to a folder of checked-out Django projects);"
-              " skipping the project benchmarks.")
+        print(
+            "No corpora found (set DJVET_BENCH_CORPORA to a folder of checked-out Django projects);"
+            " skipping the project benchmarks."
+        )
     for corpus in found:
         if corpus.name in ("netbox", "saleor"):
             bench_model_graph(corpus)
@@ -188,7 +239,9 @@ def main() -> int:
             bench_check(corpus)
     for corpus in found:
         if corpus.name == "netbox":
-            print("djvet check on netbox beside pylint-django and ruff (a scratch copy)")
+            print(
+                "djvet check on netbox beside pylint-django and ruff (a scratch copy)"
+            )
             project_check.compare(corpus, "netbox", "ipam", budget)
     failed = [name for name, ok, _ in RESULTS if not ok]
     print(f"\n{len(RESULTS) - len(failed)} budgets met, {len(failed)} missed")

@@ -23,8 +23,14 @@ FIXED_LOOP = 'for book in Book.objects.select_related("author", "publisher").all
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(EMACS is None, reason="emacs is not installed (CI installs emacs-nox and elpa-eglot via .ci/run)"),
-    pytest.mark.skipif(GIT is None, reason="git is not installed (Eglot finds the project root with it)"),
+    pytest.mark.skipif(
+        EMACS is None,
+        reason="emacs is not installed (CI installs emacs-nox and elpa-eglot via .ci/run)",
+    ),
+    pytest.mark.skipif(
+        GIT is None,
+        reason="git is not installed (Eglot finds the project root with it)",
+    ),
 ]
 
 
@@ -37,15 +43,29 @@ def test_eglot_applies_the_n_plus_one_quick_fix(tmp_path: Path):
     server_log = tmp_path / "server.log"
     env = {
         **os.environ,
-        "DJVET_SERVER_CMD": json.dumps([sys.executable, "-m", "djvet", "server",
-                                        "--log-file", str(server_log)]),
+        "DJVET_SERVER_CMD": json.dumps(
+            [sys.executable, "-m", "djvet", "server", "--log-file", str(server_log)]
+        ),
         "HOME": str(tmp_path / "home"),  # no user init file, no ~/.emacs.d writes
     }
-    command = [EMACS, "--batch", "-l", str(HERE / "emacs" / "djvet-e2e.el"),
-               "--eval", f"(djvet-e2e {json.dumps(str(services))})"]
+    command = [
+        EMACS,
+        "--batch",
+        "-l",
+        str(HERE / "emacs" / "djvet-e2e.el"),
+        "--eval",
+        f"(djvet-e2e {json.dumps(str(services))})",
+    ]
     try:
-        run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                             timeout=180, stdin=subprocess.DEVNULL)
+        run = subprocess.run(
+            command,
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"emacs did not finish:\n{error.stdout}\n{_tail(server_log)}")
     report = f"{run.stdout}\n{run.stderr}\n{_tail(server_log)}"

@@ -21,7 +21,9 @@ NVIM = shutil.which("nvim")
 
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(NVIM is None, reason="nvim is not installed (CI installs it via .ci/run)"),
+    pytest.mark.skipif(
+        NVIM is None, reason="nvim is not installed (CI installs it via .ci/run)"
+    ),
 ]
 
 SETTINGS = """\
@@ -42,8 +44,9 @@ def test_neovim_applies_the_debug_quick_fix(tmp_path: Path):
     server_log = tmp_path / "server.log"
     env = {
         **os.environ,
-        "DJVET_SERVER_CMD": json.dumps([sys.executable, "-m", "djvet", "server",
-                                        "--log-file", str(server_log)]),
+        "DJVET_SERVER_CMD": json.dumps(
+            [sys.executable, "-m", "djvet", "server", "--log-file", str(server_log)]
+        ),
         "DJVET_EDITORS_DIR": str(REPOSITORY / "editors" / "nvim"),
         # Neovim's log, shada and state stay in the test's folder, not in ~.
         "XDG_CACHE_HOME": str(tmp_path / "cache"),
@@ -51,13 +54,32 @@ def test_neovim_applies_the_debug_quick_fix(tmp_path: Path):
         "XDG_DATA_HOME": str(tmp_path / "data"),
         "XDG_CONFIG_HOME": str(tmp_path / "config"),
     }
-    command = [NVIM, "--headless", "-n", "-i", "NONE", "-u", str(HERE / "nvim" / "init.lua"),
-               "-c", f"luafile {HERE / 'nvim' / 'e2e.lua'}", str(settings)]
+    command = [
+        NVIM,
+        "--headless",
+        "-n",
+        "-i",
+        "NONE",
+        "-u",
+        str(HERE / "nvim" / "init.lua"),
+        "-c",
+        f"luafile {HERE / 'nvim' / 'e2e.lua'}",
+        str(settings),
+    ]
     try:
-        run = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                             timeout=90, stdin=subprocess.DEVNULL)
+        run = subprocess.run(
+            command,
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=90,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as error:  # subprocess.run killed nvim already
-        pytest.fail(f"nvim did not finish:\n{error.stdout}\n{_logs(tmp_path, server_log)}")
+        pytest.fail(
+            f"nvim did not finish:\n{error.stdout}\n{_logs(tmp_path, server_log)}"
+        )
     report = f"{run.stdout}\n{run.stderr}\n{_logs(tmp_path, server_log)}"
     assert run.returncode == 0, report
     assert "PASS: DJV201 fixed and gone" in run.stdout, report
@@ -68,7 +90,13 @@ def test_neovim_applies_the_debug_quick_fix(tmp_path: Path):
 
 def _logs(tmp_path: Path, server_log: Path) -> str:
     parts = []
-    for log in [server_log, *tmp_path.glob("*/nvim/lsp.log"), *tmp_path.glob("*/lsp.log")]:
+    for log in [
+        server_log,
+        *tmp_path.glob("*/nvim/lsp.log"),
+        *tmp_path.glob("*/lsp.log"),
+    ]:
         if log.is_file():
-            parts.append(f"--- {log}:\n{log.read_text(encoding='utf-8', errors='replace')[-4000:]}")
+            parts.append(
+                f"--- {log}:\n{log.read_text(encoding='utf-8', errors='replace')[-4000:]}"
+            )
     return "\n".join(parts)

@@ -65,11 +65,24 @@ def test_vscode_quick_fix_settings_and_broken_interpreter(tmp_path: Path):
     out = tmp_path / "out"
     out.mkdir()
     screenshots = Path(os.environ.get("DJVET_SCREENSHOTS") or out).resolve()
-    env = {**os.environ, "CODE_SERVER": str(CODE_SERVER), "VSIX": str(VSIX),
-           "WORKSPACE": str(workspace), "OUT": str(out), "SCREENSHOTS": str(screenshots)}
+    env = {
+        **os.environ,
+        "CODE_SERVER": str(CODE_SERVER),
+        "VSIX": str(VSIX),
+        "WORKSPACE": str(workspace),
+        "OUT": str(out),
+        "SCREENSHOTS": str(screenshots),
+    }
     try:
-        run = subprocess.run(["node", str(DRIVER)], cwd=HERE / "vscode", env=env, capture_output=True,
-                             text=True, timeout=300, stdin=subprocess.DEVNULL)
+        run = subprocess.run(
+            ["node", str(DRIVER)],
+            cwd=HERE / "vscode",
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            stdin=subprocess.DEVNULL,
+        )
     except subprocess.TimeoutExpired as error:
         pytest.fail(f"the VS Code driver did not finish:\n{error.stdout}\n{_logs(out)}")
     report = f"{run.stdout}\n{run.stderr}\n{_logs(out)}"
@@ -81,7 +94,10 @@ def test_vscode_quick_fix_settings_and_broken_interpreter(tmp_path: Path):
     assert (screenshots / "vscode-quick-fix.png").stat().st_size > 10_000
     djvet_log = _djvet_log(out)
     # No Python extension in code-server: the fallback is said, not silent.
-    assert "python3 on PATH (the Python extension (ms-python.python) is not installed)" in djvet_log, djvet_log
+    assert (
+        "python3 on PATH (the Python extension (ms-python.python) is not installed)"
+        in djvet_log
+    ), djvet_log
     assert "settings changed: sent to the server" in djvet_log, djvet_log
 
 
@@ -94,7 +110,8 @@ def _logs(out: Path) -> str:
     parts = [f"--- djvet output channel:\n{_djvet_log(out)[-6000:]}"]
     code_server = out / "code-server.log"
     if code_server.is_file():
-        parts.append(f"--- code-server.log:\n{code_server.read_text(errors='replace')[-3000:]}")
+        parts.append(
+            f"--- code-server.log:\n{code_server.read_text(errors='replace')[-3000:]}"
+        )
     parts.append(f"--- screenshots and logs in {out}")
     return "\n".join(parts)
-

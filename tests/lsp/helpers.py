@@ -44,8 +44,11 @@ def make_client() -> LanguageClient:
     def register(client: LanguageClient, params: lsp.RegistrationParams) -> None:
         client.registrations.extend(params.registrations)  # type: ignore[attr-defined]
 
-    features = {**DEFAULT_CLIENT_FEATURES, lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
-                lsp.CLIENT_REGISTER_CAPABILITY: register}
+    features = {
+        **DEFAULT_CLIENT_FEATURES,
+        lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS: publish,
+        lsp.CLIENT_REGISTER_CAPABILITY: register,
+    }
     register_lsp_features(client, features)
     return client
 
@@ -53,8 +56,9 @@ def make_client() -> LanguageClient:
 CONFIG = ClientServerConfig(server_command=SERVER_COMMAND, client_factory=make_client)
 
 
-def write_settings(root: Path, package: str, text: str = PRODUCTION_SETTINGS,
-                   name: str = "settings.py") -> Path:
+def write_settings(
+    root: Path, package: str, text: str = PRODUCTION_SETTINGS, name: str = "settings.py"
+) -> Path:
     """A settings module in its own package (so dotted names never collide)."""
     folder = root / package
     folder.mkdir(parents=True, exist_ok=True)
@@ -70,8 +74,9 @@ def make_project(root: Path) -> Path:
     return root
 
 
-def initialize_params(root: Path, capabilities: lsp.ClientCapabilities,
-                      options: Any = None) -> lsp.InitializeParams:
+def initialize_params(
+    root: Path, capabilities: lsp.ClientCapabilities, options: Any = None
+) -> lsp.InitializeParams:
     return lsp.InitializeParams(
         capabilities=capabilities,
         root_uri=root.as_uri(),
@@ -105,65 +110,112 @@ class Editor:
     def open(self, path: Path, language_id: str = "python") -> str:
         uri, text = path.as_uri(), path.read_text(encoding="utf-8")
         self.versions[uri], self.texts[uri] = 1, text
-        self.client.text_document_did_open(lsp.DidOpenTextDocumentParams(
-            text_document=lsp.TextDocumentItem(uri=uri, language_id=language_id, version=1, text=text)))
+        self.client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                text_document=lsp.TextDocumentItem(
+                    uri=uri, language_id=language_id, version=1, text=text
+                )
+            )
+        )
         return uri
 
     def change(self, uri: str, text: str) -> int:
         self.versions[uri] += 1
         self.texts[uri] = text
-        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)]))
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
+                content_changes=[lsp.TextDocumentContentChangeWholeDocument(text=text)],
+            )
+        )
         return self.versions[uri]
 
     def edit(self, uri: str, where: lsp.Range, text: str) -> int:
         """An incremental change (a range in the negotiated encoding), as editors send."""
         self.versions[uri] += 1
-        self.texts[uri] = apply_text_edits(self.texts[uri], [lsp.TextEdit(range=where, new_text=text)],
-                                           self.encoding)
-        self.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
-            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=self.versions[uri]),
-            content_changes=[lsp.TextDocumentContentChangePartial(range=where, text=text)]))
+        self.texts[uri] = apply_text_edits(
+            self.texts[uri], [lsp.TextEdit(range=where, new_text=text)], self.encoding
+        )
+        self.client.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                text_document=lsp.VersionedTextDocumentIdentifier(
+                    uri=uri, version=self.versions[uri]
+                ),
+                content_changes=[
+                    lsp.TextDocumentContentChangePartial(range=where, text=text)
+                ],
+            )
+        )
         return self.versions[uri]
 
     def close(self, uri: str) -> None:
-        self.client.text_document_did_close(lsp.DidCloseTextDocumentParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        self.client.text_document_did_close(
+            lsp.DidCloseTextDocumentParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri)
+            )
+        )
 
     def apply(self, edit: lsp.WorkspaceEdit) -> dict[str, int]:
         """Apply a workspace edit to the open buffers, as the editor would; uri -> new version."""
         by_uri: dict[str, list[lsp.TextEdit]] = {}
         for change in edit.document_changes or []:
-            assert change.text_document.version == self.versions[change.text_document.uri], \
-                "a versioned edit must name the version the editor has"
+            assert (
+                change.text_document.version == self.versions[change.text_document.uri]
+            ), "a versioned edit must name the version the editor has"
             by_uri.setdefault(change.text_document.uri, []).extend(change.edits)
         for uri, edits in (edit.changes or {}).items():
             by_uri.setdefault(uri, []).extend(edits)
-        return {uri: self.change(uri, apply_text_edits(self.texts[uri], edits, self.encoding))
-                for uri, edits in by_uri.items()}
+        return {
+            uri: self.change(
+                uri, apply_text_edits(self.texts[uri], edits, self.encoding)
+            )
+            for uri, edits in by_uri.items()
+        }
 
     # -- diagnostics ----------------------------------------------------------------------
-    async def diagnostics(self, uri: str, version: int | None = None, after: int = 0
-                          ) -> list[lsp.Diagnostic]:
+    async def diagnostics(
+        self, uri: str, version: int | None = None, after: int = 0
+    ) -> list[lsp.Diagnostic]:
         """The diagnostics of the first publish for `uri` (at `version`) after index `after`
         whose fixes are final (the server may publish first and verify fixes after)."""
+
         def found() -> lsp.PublishDiagnosticsParams | None:
-            return next((p for p in self.published[after:] if p.uri == uri
-                         and (version is None or p.version == version)
-                         and not any(d.data and d.data.get("fixPending") for d in p.diagnostics)),
-                        None)
+            return next(
+                (
+                    p
+                    for p in self.published[after:]
+                    if p.uri == uri
+                    and (version is None or p.version == version)
+                    and not any(
+                        d.data and d.data.get("fixPending") for d in p.diagnostics
+                    )
+                ),
+                None,
+            )
 
         params = await until(found, f"diagnostics of {uri} version {version}")
         return list(params.diagnostics)
 
-    async def code_actions(self, uri: str, diagnostics: list[lsp.Diagnostic],
-                           only: list[str] | None = None) -> list[lsp.CodeAction]:
-        where = diagnostics[0].range if diagnostics else lsp.Range(
-            start=lsp.Position(line=0, character=0), end=lsp.Position(line=0, character=0))
-        result = await self.client.text_document_code_action_async(lsp.CodeActionParams(
-            text_document=lsp.TextDocumentIdentifier(uri=uri), range=where,
-            context=lsp.CodeActionContext(diagnostics=diagnostics, only=only)))
+    async def code_actions(
+        self, uri: str, diagnostics: list[lsp.Diagnostic], only: list[str] | None = None
+    ) -> list[lsp.CodeAction]:
+        where = (
+            diagnostics[0].range
+            if diagnostics
+            else lsp.Range(
+                start=lsp.Position(line=0, character=0),
+                end=lsp.Position(line=0, character=0),
+            )
+        )
+        result = await self.client.text_document_code_action_async(
+            lsp.CodeActionParams(
+                text_document=lsp.TextDocumentIdentifier(uri=uri),
+                range=where,
+                context=lsp.CodeActionContext(diagnostics=diagnostics, only=only),
+            )
+        )
         return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
 
 
@@ -189,8 +241,14 @@ def offset_of(text: str, position: lsp.Position, encoding: str) -> int:
 
 
 def apply_text_edits(text: str, edits: list[lsp.TextEdit], encoding: str) -> str:
-    spans = [(offset_of(text, e.range.start, encoding), offset_of(text, e.range.end, encoding),
-              e.new_text) for e in edits]
+    spans = [
+        (
+            offset_of(text, e.range.start, encoding),
+            offset_of(text, e.range.end, encoding),
+            e.new_text,
+        )
+        for e in edits
+    ]
     for start, end, new_text in sorted(spans, reverse=True):
         text = text[:start] + new_text + text[end:]
     return text

@@ -37,8 +37,13 @@ def project(tmp_path_factory):
 
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def client(lsp_client: LanguageClient, project):
-    lsp_client.init_result = await lsp_client.initialize_session(initialize_params(
-        project, client_capabilities("visual-studio-code"), options={"select": ["DJV101", "DJV102"]}))
+    lsp_client.init_result = await lsp_client.initialize_session(
+        initialize_params(
+            project,
+            client_capabilities("visual-studio-code"),
+            options={"select": ["DJV101", "DJV102"]},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -54,19 +59,30 @@ def write(project: Path, relative: str, text: str) -> Path:
     return path
 
 
-async def test_adding_select_related_clears_the_finding_on_the_next_change(editor: Editor, project):
+async def test_adding_select_related_clears_the_finding_on_the_next_change(
+    editor: Editor, project
+):
     uri = editor.open(write(project, "library/views_a.py", VIEW))
     [diagnostic] = await editor.diagnostics(uri, version=1)
     assert diagnostic.code == "DJV101" and "`Author`" in diagnostic.message
     assert diagnostic.range.start.line == 4
-    version = editor.change(uri, VIEW.replace("Book.objects.filter", 'Book.objects.select_related("author").filter'))
+    version = editor.change(
+        uri,
+        VIEW.replace(
+            "Book.objects.filter", 'Book.objects.select_related("author").filter'
+        ),
+    )
     assert await editor.diagnostics(uri, version=version) == []
 
 
 async def test_quick_fix_rewrites_the_queryset(editor: Editor, project):
     uri = editor.open(write(project, "library/views_b.py", VIEW))
     [diagnostic] = await editor.diagnostics(uri, version=1)
-    [action, *_] = [a for a in await editor.code_actions(uri, [diagnostic]) if a.kind == lsp.CodeActionKind.QuickFix]
+    [action, *_] = [
+        a
+        for a in await editor.code_actions(uri, [diagnostic])
+        if a.kind == lsp.CodeActionKind.QuickFix
+    ]
     assert action.is_preferred and "select_related" in action.title
     versions = editor.apply(action.edit)
     assert 'Book.objects.select_related("author").filter' in editor.texts[uri]
@@ -82,8 +98,11 @@ async def test_models_change_rechecks_open_views(editor: Editor, project):
     # `tags` becomes a foreign key: now `b.tags` itself is the query, fixed by a join.
     text = editor.texts[models_uri].replace(
         'tags = models.ManyToManyField(Tag, related_name="books")',
-        'tags = models.ForeignKey(Tag, related_name="books", on_delete=models.CASCADE)')
+        'tags = models.ForeignKey(Tag, related_name="books", on_delete=models.CASCADE)',
+    )
     assert text != editor.texts[models_uri]
     editor.change(models_uri, text)
     [diagnostic] = await editor.diagnostics(uri, after=published)
-    assert diagnostic.code == "DJV101" and "select_related('tags')" in diagnostic.message
+    assert (
+        diagnostic.code == "DJV101" and "select_related('tags')" in diagnostic.message
+    )

@@ -36,9 +36,12 @@ def project(tmp_path_factory):
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def client(lsp_client: LanguageClient, project):
     capabilities = client_capabilities("neovim")
-    capabilities.workspace.diagnostics = lsp.DiagnosticWorkspaceClientCapabilities(refresh_support=True)
+    capabilities.workspace.diagnostics = lsp.DiagnosticWorkspaceClientCapabilities(
+        refresh_support=True
+    )
     lsp_client.init_result = await lsp_client.initialize_session(
-        initialize_params(project, capabilities, options={"select": ["DJV201"]}))
+        initialize_params(project, capabilities, options={"select": ["DJV201"]})
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -49,9 +52,15 @@ def editor(client: LanguageClient) -> Editor:
     return Editor(client, encoding=encoding)
 
 
-async def pull(editor: Editor, uri: str, previous: str | None = None) -> lsp.DocumentDiagnosticReport:
-    return await editor.client.text_document_diagnostic_async(lsp.DocumentDiagnosticParams(
-        text_document=lsp.TextDocumentIdentifier(uri=uri), previous_result_id=previous))
+async def pull(
+    editor: Editor, uri: str, previous: str | None = None
+) -> lsp.DocumentDiagnosticReport:
+    return await editor.client.text_document_diagnostic_async(
+        lsp.DocumentDiagnosticParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            previous_result_id=previous,
+        )
+    )
 
 
 async def test_pull_client_is_offered_pull_and_never_pushed_to(editor: Editor, project):
@@ -83,14 +92,20 @@ async def test_utf8_position_encoding_counts_bytes(editor: Editor, project):
     [diagnostic] = (await pull(editor, uri)).items
     start = column(text, 1, "True", "utf-8")
     assert start == len('SITE = "🛒 shop"; DEBUG = ') + 3  # the emoji is four bytes
-    assert (diagnostic.range.start.character, diagnostic.range.end.character) == (start, start + 4)
+    assert (diagnostic.range.start.character, diagnostic.range.end.character) == (
+        start,
+        start + 4,
+    )
 
 
 async def test_quick_fix_without_document_changes_support(editor: Editor, project):
     uri = editor.open(write_settings(project, "p_fix"))
     items = (await pull(editor, uri)).items
-    [fix] = [a for a in await editor.code_actions(uri, items, only=["quickfix"])
-             if a.title.startswith("DJV201")]
+    [fix] = [
+        a
+        for a in await editor.code_actions(uri, items, only=["quickfix"])
+        if a.title.startswith("DJV201")
+    ]
     assert fix.edit.document_changes is None and list(fix.edit.changes) == [uri]
     editor.apply(fix.edit)
     assert list((await pull(editor, uri)).items) == []
@@ -102,18 +117,27 @@ async def test_quick_fix_without_document_changes_support(editor: Editor, projec
 async def test_workspace_diagnostic_reports_open_documents(editor: Editor, project):
     uri = editor.open(write_settings(project, "p_workspace"))
     report = await editor.client.workspace_diagnostic_async(
-        lsp.WorkspaceDiagnosticParams(previous_result_ids=[]))
+        lsp.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
     [mine] = [item for item in report.items if item.uri == uri]
-    assert mine.kind == "full" and mine.version == 1 and [d.code for d in mine.items] == ["DJV201"]
+    assert (
+        mine.kind == "full"
+        and mine.version == 1
+        and [d.code for d in mine.items] == ["DJV201"]
+    )
 
 
 async def test_settings_change_asks_the_client_to_refresh(editor: Editor, project):
     base = write_settings(project, "p_split/settings", name="base.py")
-    production = write_settings(project, "p_split/settings", "from .base import *\n",
-                                name="production.py")
+    production = write_settings(
+        project, "p_split/settings", "from .base import *\n", name="production.py"
+    )
     base_uri, production_uri = editor.open(base), editor.open(production)
     assert [d.code for d in (await pull(editor, base_uri)).items] == ["DJV201"]
     before = editor.client.diagnostic_refresh_count
     editor.change(production_uri, "from .base import *\n\nDEBUG = False\n")
-    await until(lambda: editor.client.diagnostic_refresh_count > before, "workspace/diagnostic/refresh")
+    await until(
+        lambda: editor.client.diagnostic_refresh_count > before,
+        "workspace/diagnostic/refresh",
+    )
     assert list((await pull(editor, base_uri)).items) == []

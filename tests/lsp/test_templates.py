@@ -55,8 +55,13 @@ def project(tmp_path_factory):
 
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def client(lsp_client: LanguageClient, project):
-    lsp_client.init_result = await lsp_client.initialize_session(initialize_params(
-        project, client_capabilities("visual-studio-code"), options={"select": ["DJV105", "DJV226"]}))
+    lsp_client.init_result = await lsp_client.initialize_session(
+        initialize_params(
+            project,
+            client_capabilities("visual-studio-code"),
+            options={"select": ["DJV105", "DJV226"]},
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
@@ -66,33 +71,52 @@ def editor(client: LanguageClient) -> Editor:
     return Editor(client, encoding="utf-16")
 
 
-async def test_template_fix_edits_the_view_and_the_template_diagnostic_clears(editor: Editor, project):
-    template = editor.open(project / "library" / "templates" / "library" / "book_list.html",
-                           language_id="django-html")
+async def test_template_fix_edits_the_view_and_the_template_diagnostic_clears(
+    editor: Editor, project
+):
+    template = editor.open(
+        project / "library" / "templates" / "library" / "book_list.html",
+        language_id="django-html",
+    )
     view = editor.open(project / "library" / "views.py")
     found = await editor.diagnostics(template, version=1)
-    assert sorted((d.code, d.range.start.line) for d in found) == [("DJV105", 2), ("DJV226", 5)]
+    assert sorted((d.code, d.range.start.line) for d in found) == [
+        ("DJV105", 2),
+        ("DJV226", 5),
+    ]
     n1 = next(d for d in found if d.code == "DJV105")
     assert n1.related_information[0].location.uri == view
 
-    actions = await editor.code_actions(template, [n1], only=[lsp.CodeActionKind.QuickFix])
+    actions = await editor.code_actions(
+        template, [n1], only=[lsp.CodeActionKind.QuickFix]
+    )
     fix = next(a for a in actions if a.title.startswith("DJV105: Add `select_related"))
     assert fix.is_preferred, "the queryset is built in the view: a safe fix"
     assert {c.text_document.uri for c in fix.edit.document_changes} == {view}
     mark = len(editor.published)
     editor.apply(fix.edit)
-    assert 'Book.objects.select_related("author").filter(is_published=True)' in editor.texts[view]
+    assert (
+        'Book.objects.select_related("author").filter(is_published=True)'
+        in editor.texts[view]
+    )
     remaining = await editor.diagnostics(template, version=1, after=mark)
     assert [d.code for d in remaining] == ["DJV226"]
 
 
 async def test_template_fix_in_the_template_itself(editor: Editor, project):
     path = project / "library" / "templates" / "library" / "form.html"
-    path.write_text('<form method="post">\n  <button>Go</button>\n</form>\n', encoding="utf-8")
+    path.write_text(
+        '<form method="post">\n  <button>Go</button>\n</form>\n', encoding="utf-8"
+    )
     uri = editor.open(path, language_id="htmldjango")
     [found] = await editor.diagnostics(uri, version=1)
-    actions = await editor.code_actions(uri, [found], only=[lsp.CodeActionKind.QuickFix])
+    actions = await editor.code_actions(
+        uri, [found], only=[lsp.CodeActionKind.QuickFix]
+    )
     fix = next(a for a in actions if a.title == "DJV226: Insert `{% csrf_token %}`")
     [version] = editor.apply(fix.edit).values()
-    assert editor.texts[uri] == '<form method="post">\n  {% csrf_token %}\n  <button>Go</button>\n</form>\n'
+    assert (
+        editor.texts[uri]
+        == '<form method="post">\n  {% csrf_token %}\n  <button>Go</button>\n</form>\n'
+    )
     assert await editor.diagnostics(uri, version=version) == []

@@ -31,49 +31,82 @@ def test_positions_round_trip_through_each_encoding(codec: PositionCodec, units:
     position = to_position(lines, 0, 9, codec)  # `b`, after the emoji
     assert position == lsp.Position(line=0, character=8 + units)
     assert from_position(lines, position, codec) == (0, 9)
-    assert to_position(lines, 1, 0, codec) == lsp.Position(line=1, character=0)  # CRLF is one end
-    assert from_position(lines, lsp.Position(line=9, character=0), codec) == (2, 0)  # clamped
+    assert to_position(lines, 1, 0, codec) == lsp.Position(
+        line=1, character=0
+    )  # CRLF is one end
+    assert from_position(lines, lsp.Position(line=9, character=0), codec) == (
+        2,
+        0,
+    )  # clamped
 
 
 def test_minimal_edit_replaces_only_the_changed_middle():
     before, after = 'X = "🛒"\nDEBUG = True\n', 'X = "🛒"\nDEBUG = False\n'
     edit = minimal_edit(before, after, UTF16)
-    assert (edit.range.start, edit.new_text) == (lsp.Position(line=1, character=8), "Fals")
+    assert (edit.range.start, edit.new_text) == (
+        lsp.Position(line=1, character=8),
+        "Fals",
+    )
     assert apply_text_edits(before, [edit], "utf-16") == after
 
 
-@pytest.mark.parametrize(("raw", "expected", "problem"), [
-    ({"select": ["DJV2", "NOPE"]}, {"select": ("DJV2",)}, "`select` has unknown rule code"),
-    ({"select": ["NOPE"]}, {}, "`select` has no valid rule code"),
-    ({"severity": 5}, {}, "`severity` must be a table"),
-    ({"severity": {"DJV201": "loud"}}, {}, "`severity.DJV201` is ignored"),
-    ({"djangoVersion": 5.2}, {"django_version": "5.2"}, None),
-    ({"djvet": {"extend-select": "DJV201"}}, {"extend_select": ("DJV201",)}, None),
-    ({"settingsModules": {"production": "config.prod"}},
-     {"settings_modules": {"production": ("config.prod",)}}, None),
-    ("select everything", {}, "must be an object"),
-    ([], {}, None),  # Neovim sends an empty Lua table as a JSON array
-])
+@pytest.mark.parametrize(
+    ("raw", "expected", "problem"),
+    [
+        (
+            {"select": ["DJV2", "NOPE"]},
+            {"select": ("DJV2",)},
+            "`select` has unknown rule code",
+        ),
+        ({"select": ["NOPE"]}, {}, "`select` has no valid rule code"),
+        ({"severity": 5}, {}, "`severity` must be a table"),
+        ({"severity": {"DJV201": "loud"}}, {}, "`severity.DJV201` is ignored"),
+        ({"djangoVersion": 5.2}, {"django_version": "5.2"}, None),
+        ({"djvet": {"extend-select": "DJV201"}}, {"extend_select": ("DJV201",)}, None),
+        (
+            {"settingsModules": {"production": "config.prod"}},
+            {"settings_modules": {"production": ("config.prod",)}},
+            None,
+        ),
+        ("select everything", {}, "must be an object"),
+        ([], {}, None),  # Neovim sends an empty Lua table as a JSON array
+    ],
+)
 def test_settings_fall_back_to_defaults_and_name_the_key(raw, expected, problem):
     settings = parse_settings(raw)
-    chosen = {k: v for k, v in vars(settings).items() if v is not None and k != "messages"}
+    chosen = {
+        k: v for k, v in vars(settings).items() if v is not None and k != "messages"
+    }
     assert chosen == expected
-    assert any(problem in m for m in settings.messages) if problem else settings.messages == ()
+    assert (
+        any(problem in m for m in settings.messages)
+        if problem
+        else settings.messages == ()
+    )
 
 
 def test_editor_selection_layers_over_pyproject(tmp_path):
-    (tmp_path / "pyproject.toml").write_text('[tool.djvet]\nignore = ["DJV201"]\n', encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.djvet]\nignore = ["DJV201"]\n', encoding="utf-8"
+    )
     assert not build_config(tmp_path, parse_settings({})).is_enabled("DJV201")
-    assert build_config(tmp_path, parse_settings({"select": ["DJV201"]})).is_enabled("DJV201")
-    assert not build_config(tmp_path, parse_settings({"ignore": ["DJV2"]})).is_enabled("DJV202")
+    assert build_config(tmp_path, parse_settings({"select": ["DJV201"]})).is_enabled(
+        "DJV201"
+    )
+    assert not build_config(tmp_path, parse_settings({"ignore": ["DJV2"]})).is_enabled(
+        "DJV202"
+    )
 
 
-@pytest.mark.parametrize(("line", "after"), [
-    ("DEBUG = True   ", "DEBUG = True  # noqa: DJV201"),
-    ("DEBUG = True  # noqa: E501", "DEBUG = True  # noqa: E501, DJV201"),
-    ("DEBUG = True  # keep it on", "DEBUG = True  # keep it on  # noqa: DJV201"),
-    ('DEBUG = "#"', 'DEBUG = "#"  # noqa: DJV201'),
-])
+@pytest.mark.parametrize(
+    ("line", "after"),
+    [
+        ("DEBUG = True   ", "DEBUG = True  # noqa: DJV201"),
+        ("DEBUG = True  # noqa: E501", "DEBUG = True  # noqa: E501, DJV201"),
+        ("DEBUG = True  # keep it on", "DEBUG = True  # keep it on  # noqa: DJV201"),
+        ('DEBUG = "#"', 'DEBUG = "#"  # noqa: DJV201'),
+    ],
+)
 def test_noqa_edit_appends_or_extends(line: str, after: str):
     document = Document.for_path("settings.py", f"{line}\nX = 1\n")
     edit = noqa_edit(document, 0, "DJV201")
@@ -84,15 +117,23 @@ def test_noqa_edit_appends_or_extends(line: str, after: str):
 
 
 def test_noqa_edit_in_a_template_uses_a_template_comment():
-    document = Document.for_path("shop/templates/form.html", '<form method="post">\n</form>\n')
+    document = Document.for_path(
+        "shop/templates/form.html", '<form method="post">\n</form>\n'
+    )
     edit = noqa_edit(document, 0, "DJV226")
     assert edit is not None and edit.new_text == "  {# noqa: DJV226 #}"
     assert (edit.span.start_column, edit.span.end_column) == (20, 20)
 
 
 def test_noqa_edit_leaves_covered_lines_and_strings_alone():
-    assert noqa_edit(Document.for_path("s.py", "DEBUG = True  # noqa\n"), 0, "DJV201") is None
-    assert noqa_edit(Document.for_path("s.py", "X = 1  # noqa: DJV201\n"), 0, "DJV201") is None
+    assert (
+        noqa_edit(Document.for_path("s.py", "DEBUG = True  # noqa\n"), 0, "DJV201")
+        is None
+    )
+    assert (
+        noqa_edit(Document.for_path("s.py", "X = 1  # noqa: DJV201\n"), 0, "DJV201")
+        is None
+    )
     inside_string = Document.for_path("s.py", 'X = """one\ntwo"""\n')
     assert noqa_edit(inside_string, 0, "DJV201") is None
 
@@ -107,15 +148,25 @@ def test_code_at_finds_codes_in_suppression_comments_only():
 @pytest.fixture
 def redundant_parens() -> Iterator[Rule]:
     """A throw-away rule with a SAFE fix whose fixes overlap when parentheses nest."""
-    rule = Rule(code="DJV999", name="test-redundant-parentheses", family=Family.TOOLING,
-                message="redundant parentheses", fix=FixAvailability.ALWAYS,
-                applies_to=FileRole.PYTHON, docs="test only")
+    rule = Rule(
+        code="DJV999",
+        name="test-redundant-parentheses",
+        family=Family.TOOLING,
+        message="redundant parentheses",
+        fix=FixAvailability.ALWAYS,
+        applies_to=FileRole.PYTHON,
+        docs="test only",
+    )
 
     @rule.on("atom")
     def check(ctx, node):
         inner = node.children[1] if len(node.children) == 3 else None
         if node.children[0] == "(" and inner is not None and inner.type == "atom":
-            yield rule.diagnostic(ctx, node, fix=Fix.safe("Remove", replace_node(node, inner.get_code(False))))
+            yield rule.diagnostic(
+                ctx,
+                node,
+                fix=Fix.safe("Remove", replace_node(node, inner.get_code(False))),
+            )
 
     yield rule
     del RULES[rule.code]
@@ -129,4 +180,6 @@ def test_fix_all_iterates_to_a_fixed_point_in_memory(redundant_parens, tmp_path)
     # The two fixes overlap, so one waits for the second pass.
     changed = fix_all(project, str(path), "x = (((1)))  # keep\n")
     assert changed == {str(path): ("x = (((1)))  # keep\n", "x = (1)  # keep\n")}
-    assert path.read_text(encoding="utf-8") == "x = (((1)))\n", "fix-all never writes files"
+    assert path.read_text(encoding="utf-8") == "x = (((1)))\n", (
+        "fix-all never writes files"
+    )

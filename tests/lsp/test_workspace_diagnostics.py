@@ -27,24 +27,36 @@ from .helpers import (
 
 pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 OPTIONS = {"select": ["DJV201"], "diagnosticMode": "workspace"}
-FIXED = 'SECRET_KEY = "not-a-secret"\nDEBUG = False\nALLOWED_HOSTS = ["shop.example.com"]\n'
+FIXED = (
+    'SECRET_KEY = "not-a-secret"\nDEBUG = False\nALLOWED_HOSTS = ["shop.example.com"]\n'
+)
 
 
 def codes(diagnostics: list[lsp.Diagnostic]) -> list[str]:
     return [str(d.code) for d in diagnostics]
 
 
-async def workspace_pull(client: LanguageClient, previous: dict[str, str] | None = None,
-                         token: str | None = None) -> dict[str, lsp.WorkspaceDocumentDiagnosticReport]:
-    report = await client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(
-        previous_result_ids=[lsp.PreviousResultId(uri=u, value=v) for u, v in (previous or {}).items()],
-        work_done_token=token))
+async def workspace_pull(
+    client: LanguageClient,
+    previous: dict[str, str] | None = None,
+    token: str | None = None,
+) -> dict[str, lsp.WorkspaceDocumentDiagnosticReport]:
+    report = await client.workspace_diagnostic_async(
+        lsp.WorkspaceDiagnosticParams(
+            previous_result_ids=[
+                lsp.PreviousResultId(uri=u, value=v)
+                for u, v in (previous or {}).items()
+            ],
+            work_done_token=token,
+        )
+    )
     return {item.uri: item for item in report.items}
 
 
 def watched(client: LanguageClient, uri: str, kind: lsp.FileChangeType) -> None:
-    client.workspace_did_change_watched_files(lsp.DidChangeWatchedFilesParams(
-        changes=[lsp.FileEvent(uri=uri, type=kind)]))
+    client.workspace_did_change_watched_files(
+        lsp.DidChangeWatchedFilesParams(changes=[lsp.FileEvent(uri=uri, type=kind)])
+    )
 
 
 # -- pull ---------------------------------------------------------------------------------
@@ -58,12 +70,16 @@ def pull_project(tmp_path_factory):
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def pull_client(lsp_client: LanguageClient, pull_project):
     capabilities = client_capabilities("neovim")
-    await lsp_client.initialize_session(initialize_params(pull_project, capabilities, options=OPTIONS))
+    await lsp_client.initialize_session(
+        initialize_params(pull_project, capabilities, options=OPTIONS)
+    )
     yield
     await lsp_client.shutdown_session()
 
 
-async def test_report_covers_closed_files_with_result_ids_and_progress(pull_client, pull_project):
+async def test_report_covers_closed_files_with_result_ids_and_progress(
+    pull_client, pull_project
+):
     token = "workspace-pull-1"
     pull_client.progress_reports[token] = []  # the client made this token
     reports = await workspace_pull(pull_client, token=token)
@@ -87,9 +103,15 @@ async def test_unchanged_reports_wait_for_a_change_on_disk(pull_client, pull_pro
     second.write_text(FIXED, encoding="utf-8")
     watched(pull_client, second.as_uri(), lsp.FileChangeType.Changed)
     reports = await asyncio.wait_for(waiting, 15)
-    assert reports[second.as_uri()].kind == "full" and list(reports[second.as_uri()].items) == []
+    assert (
+        reports[second.as_uri()].kind == "full"
+        and list(reports[second.as_uri()].items) == []
+    )
     mysite = (pull_project / "mysite" / "settings.py").as_uri()
-    assert reports[mysite].kind == "unchanged" and reports[mysite].result_id == previous[mysite]
+    assert (
+        reports[mysite].kind == "unchanged"
+        and reports[mysite].result_id == previous[mysite]
+    )
 
 
 async def test_deleted_file_is_reported_empty(pull_client, pull_project):
@@ -108,10 +130,13 @@ async def test_open_file_is_reported_once_with_its_version(pull_client, pull_pro
     editor = Editor(pull_client, encoding="utf-8")
     path = pull_project / "mysite" / "settings.py"
     uri = editor.open(path)
-    report = await pull_client.workspace_diagnostic_async(lsp.WorkspaceDiagnosticParams(
-        previous_result_ids=[]))
+    report = await pull_client.workspace_diagnostic_async(
+        lsp.WorkspaceDiagnosticParams(previous_result_ids=[])
+    )
     mine = [item for item in report.items if item.uri == uri]
-    assert len(mine) == 1 and mine[0].version == 1 and codes(mine[0].items) == ["DJV201"]
+    assert (
+        len(mine) == 1 and mine[0].version == 1 and codes(mine[0].items) == ["DJV201"]
+    )
     editor.close(uri)
 
 
@@ -121,8 +146,12 @@ async def test_severity_change_changes_the_result_id(pull_client, pull_project):
     previous = {u: report.result_id for u, report in before.items()}
     # all unchanged: the answer waits for the settings to change
     waiting = asyncio.ensure_future(workspace_pull(pull_client, previous))
-    pull_client.set_configuration({**OPTIONS, "severity": {"DJV201": "hint"}}, section="djvet")
-    pull_client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
+    pull_client.set_configuration(
+        {**OPTIONS, "severity": {"DJV201": "hint"}}, section="djvet"
+    )
+    pull_client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings=None)
+    )
     after = (await asyncio.wait_for(waiting, 15))[uri]
     assert after.kind == "full" and after.result_id != previous[uri]
     assert after.items[0].severity == lsp.DiagnosticSeverity.Hint
@@ -139,12 +168,17 @@ def push_project(tmp_path_factory):
 @pytest_lsp.fixture(scope="module", config=CONFIG)
 async def push_client(lsp_client: LanguageClient, push_project):
     await lsp_client.initialize_session(
-        initialize_params(push_project, client_capabilities("visual-studio-code"), options=OPTIONS))
+        initialize_params(
+            push_project, client_capabilities("visual-studio-code"), options=OPTIONS
+        )
+    )
     yield
     await lsp_client.shutdown_session()
 
 
-def published_for(editor: Editor, uri: str, after: int = 0) -> list[lsp.PublishDiagnosticsParams]:
+def published_for(
+    editor: Editor, uri: str, after: int = 0
+) -> list[lsp.PublishDiagnosticsParams]:
     return [p for p in editor.published[after:] if p.uri == uri]
 
 
@@ -152,10 +186,15 @@ async def test_background_pass_publishes_closed_files(push_client, push_project)
     editor = Editor(push_client)
     for package in ("mysite", "second"):
         uri = (push_project / package / "settings.py").as_uri()
-        [params, *_] = await until(lambda uri=uri: published_for(editor, uri), f"a publish for {uri}")
+        [params, *_] = await until(
+            lambda uri=uri: published_for(editor, uri), f"a publish for {uri}"
+        )
         assert params.version is None and codes(params.diagnostics) == ["DJV201"]
-    ours = {token: values for token, values in push_client.progress_reports.items()
-            if str(token).startswith("djvet-workspace-")}
+    ours = {
+        token: values
+        for token, values in push_client.progress_reports.items()
+        if str(token).startswith("djvet-workspace-")
+    }
     assert ours, "the pass reports its progress on a token the server created"
     assert all(v[0].kind == "begin" and v[-1].kind == "end" for v in ours.values())
 
@@ -170,8 +209,12 @@ async def test_closed_buffer_falls_back_to_the_file_on_disk(push_client, push_pr
     mark = len(editor.published)
     editor.close(uri)
     # cleared on close, then the file on disk (still DEBUG = True) is reported again
-    await until(lambda: any(codes(p.diagnostics) == ["DJV201"] for p in published_for(editor, uri, mark)),
-                "the findings of the file on disk after closing it")
+    await until(
+        lambda: any(
+            codes(p.diagnostics) == ["DJV201"] for p in published_for(editor, uri, mark)
+        ),
+        "the findings of the file on disk after closing it",
+    )
     assert list(published_for(editor, uri, mark)[0].diagnostics) == []
 
 
@@ -180,7 +223,13 @@ async def test_switching_to_open_files_clears_closed_files(push_client, push_pro
     uri = (push_project / "mysite" / "settings.py").as_uri()
     await until(lambda: published_for(editor, uri), "the first pass")
     mark = len(editor.published)
-    push_client.set_configuration({**OPTIONS, "diagnosticMode": "openFiles"}, section="djvet")
-    push_client.workspace_did_change_configuration(lsp.DidChangeConfigurationParams(settings=None))
-    [cleared, *_] = await until(lambda: published_for(editor, uri, mark), "the findings cleared")
+    push_client.set_configuration(
+        {**OPTIONS, "diagnosticMode": "openFiles"}, section="djvet"
+    )
+    push_client.workspace_did_change_configuration(
+        lsp.DidChangeConfigurationParams(settings=None)
+    )
+    [cleared, *_] = await until(
+        lambda: published_for(editor, uri, mark), "the findings cleared"
+    )
     assert list(cleared.diagnostics) == []

@@ -112,12 +112,16 @@ def test_view_and_admin_fixes(tmp_path: Path) -> None:
 # -- templates (DJV105): findings in the templates, fixes applied from the template side --
 TEMPLATES = sorted(str(p.relative_to(PROJECT)) for p in PROJECT.rglob("*.html"))
 TEMPLATE_PAGES = [job for job in SLOW_PAGES if not job.login]
-needs_djv105 = pytest.mark.skipif("DJV105" not in registered(VIEW_CODES), reason="no DJV105 yet")
+needs_djv105 = pytest.mark.skipif(
+    "DJV105" not in registered(VIEW_CODES), reason="no DJV105 yet"
+)
 
 
 @pytest.fixture(scope="module")
 def template_project(tmp_path_factory: pytest.TempPathFactory):
-    return project_index(copy_project(tmp_path_factory.mktemp("templates")), ("DJV105",))
+    return project_index(
+        copy_project(tmp_path_factory.mktemp("templates")), ("DJV105",)
+    )
 
 
 @needs_djv105
@@ -141,7 +145,10 @@ def test_template_fixes_edit_the_views(tmp_path: Path) -> None:
         assert set(edited) <= {str(views)}, f"{template}: fixes edited {sorted(edited)}"
         assert finding_pairs(project, project_dir / template, ("DJV105",)) == []
     assert finding_pairs(project, views, ("DJV105",)) == []
-    before, after = run_views(TEMPLATE_PAGES + FAST_PAGES), run_views(TEMPLATE_PAGES + FAST_PAGES, project_dir)
+    before, after = (
+        run_views(TEMPLATE_PAGES + FAST_PAGES),
+        run_views(TEMPLATE_PAGES + FAST_PAGES, project_dir),
+    )
     for page in TEMPLATE_PAGES + FAST_PAGES:
         assert after[page.name].error is None, after[page.name].describe()
         assert after[page.name].constant, after[page.name].describe()
@@ -152,7 +159,9 @@ def test_template_fixes_edit_the_views(tmp_path: Path) -> None:
 ADMIN = "library/admin.py"
 ADMIN_PAGES = [job for job in SLOW_PAGES if job.login]
 ADMIN_NEGATIVE = [job for job in NEGATIVE if job.login]
-needs_djv107 = pytest.mark.skipif("DJV107" not in registered(VIEW_CODES), reason="no DJV107 yet")
+needs_djv107 = pytest.mark.skipif(
+    "DJV107" not in registered(VIEW_CODES), reason="no DJV107 yet"
+)
 
 
 def _lines(pairs: list[tuple[int, str]]) -> list[tuple[int, str]]:

@@ -77,7 +77,10 @@ def test_fix_returns_the_same_data_with_no_more_queries(runs, name: str) -> None
     if "keeps-concurrent-update" not in kinds:
         assert after.results == before.results
     for size in before.counts:
-        assert after.counts[size] <= before.counts[size], (before.describe(), after.describe())
+        assert after.counts[size] <= before.counts[size], (
+            before.describe(),
+            after.describe(),
+        )
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -91,13 +94,22 @@ def test_claims(runs, name: str) -> None:
 def _check_claim(kind: str, value: str, before: CaseRun, after: CaseRun) -> None:
     largest = max(after.counts)
     if kind == "fewer":
-        assert after.counts[largest] < before.counts[largest], (before.describe(), after.describe())
+        assert after.counts[largest] < before.counts[largest], (
+            before.describe(),
+            after.describe(),
+        )
     elif kind == "constant":
-        assert after.constant and not before.constant, (before.describe(), after.describe())
+        assert after.constant and not before.constant, (
+            before.describe(),
+            after.describe(),
+        )
     elif kind in ("sql-has", "sql-lacks"):
         old, new = (" ".join(run.sql[largest]) for run in (before, after))
         present = (value in new, value in old)
-        assert present == ((True, False) if kind == "sql-has" else (False, True)), (old, new)
+        assert present == ((True, False) if kind == "sql-has" else (False, True)), (
+            old,
+            new,
+        )
     elif kind == "keeps-concurrent-update":
         amount = int(value)
         for size in before.results:

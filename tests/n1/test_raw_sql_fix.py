@@ -55,7 +55,9 @@ def test_the_injection_works_on_the_original(runs, name: str) -> None:
     assert original.error is None, original.describe()
     for size, result in original.results.items():
         assert result["benign"] and result["benign"] != result["neutral"], size
-        assert result["payload"] != result["neutral"], f"n={size}: the payload changes nothing"
+        assert result["payload"] != result["neutral"], (
+            f"n={size}: the payload changes nothing"
+        )
 
 
 @pytest.mark.parametrize("name", FIXABLE)
@@ -67,7 +69,9 @@ def test_the_fix_keeps_rows_and_stops_the_injection(runs, name: str) -> None:
     assert run.error is None, f"{run.describe()}\n{texts[name]}"
     for size, result in run.results.items():
         assert result["benign"] == originals[name].results[size]["benign"], size
-        assert result["payload"] == result["neutral"], f"n={size}: the payload still acts"
+        assert result["payload"] == result["neutral"], (
+            f"n={size}: the payload still acts"
+        )
 
 
 @pytest.mark.parametrize("name", FIXABLE)

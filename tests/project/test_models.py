@@ -29,12 +29,17 @@ SECRET_KEY = "x"
 """
 
 
-def make_project(root: Path, files: dict[str, str], apps: list[str] | None = None,
-                 extra: str = "") -> ProjectIndex:
+def make_project(
+    root: Path, files: dict[str, str], apps: list[str] | None = None, extra: str = ""
+) -> ProjectIndex:
     if apps is not None:
         listed = "\n    ".join(f'"{a}",' for a in apps)
-        files = {"proj/settings.py": SETTINGS.format(apps=listed, extra=extra), "proj/__init__.py": "",
-                 "manage.py": "", **files}
+        files = {
+            "proj/settings.py": SETTINGS.format(apps=listed, extra=extra),
+            "proj/__init__.py": "",
+            "manage.py": "",
+            **files,
+        }
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -54,8 +59,10 @@ def relations(graph: ModelGraph, label: str) -> dict[str, tuple[str, str | None]
 
 # -- targets and reverse names ------------------------------------------------------------
 def test_every_way_of_naming_a_target(tmp_path):
-    project = make_project(tmp_path, {
-        "shelf/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "shelf/models.py": """
             from django.conf import settings
             from django.contrib.auth import get_user_model
             from django.db import models
@@ -80,13 +87,15 @@ def test_every_way_of_naming_a_target(tmp_path):
             class Box(models.Model):
                 pass
         """,
-        "people/models.py": """
+            "people/models.py": """
             from django.db import models
 
             class Person(models.Model):
                 name = models.CharField(max_length=10)
         """,
-    }, apps=["shelf", "people"])
+        },
+        apps=["shelf", "people"],
+    )
     graph = model_graph(project)
     shelf = relations(graph, "shelf.Shelf")
     assert shelf["by_class"] == ("fk", "people.Person")
@@ -109,8 +118,10 @@ def test_every_way_of_naming_a_target(tmp_path):
 
 
 def test_field_details(tmp_path):
-    project = make_project(tmp_path, {
-        "shop/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Item(models.Model):
@@ -119,27 +130,46 @@ def test_field_details(tmp_path):
                                            related_name="children", related_query_name="child")
                 café = models.TextField()  # non-ASCII: spans count code points
         """,
-    }, apps=["shop"])
+        },
+        apps=["shop"],
+    )
     item = model_graph(project).get("shop.item")
     name, parent = item.fields["name"], item.fields["parent"]
-    assert name.kind == "field" and name.field_class == "CharField" and name.target is None
+    assert (
+        name.kind == "field" and name.field_class == "CharField" and name.target is None
+    )
     assert name.options["max_length"] == 20 and name.options["db_index"] is True
-    assert name.options["choices"] == "KINDS" and isinstance(name.options["choices"], models_module.Expr)
-    assert parent.attname == "parent_id" and parent.null and parent.single and not parent.many
+    assert name.options["choices"] == "KINDS" and isinstance(
+        name.options["choices"], models_module.Expr
+    )
+    assert (
+        parent.attname == "parent_id"
+        and parent.null
+        and parent.single
+        and not parent.many
+    )
     children = item.fields["children"]
-    assert children.kind == "reverse_fk" and children.many and children.query_name == "child"
+    assert (
+        children.kind == "reverse_fk"
+        and children.many
+        and children.query_name == "child"
+    )
     assert children.remote_field == "parent" and children.path is None
-    assert item.fields["id"].auto_created and item.fields["id"].field_class == "AutoField"
+    assert (
+        item.fields["id"].auto_created and item.fields["id"].field_class == "AutoField"
+    )
     text = (tmp_path / "shop/models.py").read_text()
     span = item.fields["café"].span
     line = text.split("\n")[span.start_line]
-    assert line[span.start_column:span.end_column] == "models.TextField()"
+    assert line[span.start_column : span.end_column] == "models.TextField()"
     assert parent.path == str(tmp_path / "shop/models.py")
 
 
 def test_hidden_symmetrical_and_interpolated_reverse_names(tmp_path):
-    project = make_project(tmp_path, {
-        "net/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "net/models.py": """
             from django.conf import settings
             from django.db import models
 
@@ -165,21 +195,29 @@ def test_hidden_symmetrical_and_interpolated_reverse_names(tmp_path):
             class Entry(Listed):
                 pass
         """,
-    }, apps=["net"])
+        },
+        apps=["net"],
+    )
     graph = model_graph(project)
     node = relations(graph, "net.Node")
-    assert "peers" in node and "node_set" in node  # `named`: to='Node' is not symmetrical
+    assert (
+        "peers" in node and "node_set" in node
+    )  # `named`: to='Node' is not symmetrical
     assert node["idols"] == ("reverse_m2m", "net.Node")
     assert not any(name.endswith("+") for name in node)
     assert node["entry_entries"] == ("reverse_fk", "net.Entry")
     user = graph.get("auth.User").fields["net_node_owned"]
     assert user.kind == "reverse_fk" and user.query_name == "node_q"
-    assert graph.get("net.Owned").abstract and graph.get("net.Owned").fields["owner"].related_name.startswith("%(")
+    assert graph.get("net.Owned").abstract and graph.get("net.Owned").fields[
+        "owner"
+    ].related_name.startswith("%(")
 
 
 def test_abstract_inheritance_overrides_and_mixins(tmp_path):
-    project = make_project(tmp_path, {
-        "notes/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "notes/models.py": """
             from django.db import models
 
             class Base(models.Model):
@@ -205,20 +243,27 @@ def test_abstract_inheritance_overrides_and_mixins(tmp_path):
                 class Meta(Base.Meta):
                     verbose_name = "ext"
         """,
-    }, apps=["notes"])
+        },
+        apps=["notes"],
+    )
     graph = model_graph(project)
     assert {"notes", "title", "id"} <= set(graph.get("notes.Plain").fields)
     assert "notes" not in graph.get("notes.Removed").fields
     assert "notes" not in graph.get("notes.Shadowed").fields
     assert graph.get("notes.Plain").meta["ordering"] == ["title"]
-    assert graph.get("notes.Extended").meta == {"ordering": ["title"], "verbose_name": "ext"}
+    assert graph.get("notes.Extended").meta == {
+        "ordering": ["title"],
+        "verbose_name": "ext",
+    }
     assert graph.get("notes.Plain").bases == ["notes.Base"]
     assert graph.get("notes.Plain").fields["title"].model == "notes.Plain"
 
 
 def test_multi_table_inheritance_and_proxies(tmp_path):
-    project = make_project(tmp_path, {
-        "places/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "places/models.py": """
             from django.db import models
 
             class Place(models.Model):
@@ -240,12 +285,17 @@ def test_multi_table_inheritance_and_proxies(tmp_path):
             class Review(models.Model):
                 place = models.ForeignKey(Listed, on_delete=models.CASCADE, related_name="reviews")
         """,
-    }, apps=["places"])
+        },
+        apps=["places"],
+    )
     graph = model_graph(project)
     place = graph.get("places.Place")
     assert {"restaurant", "bar", "reviews"} <= set(place.fields)
     restaurant = graph.get("places.Restaurant")
-    assert restaurant.parents == ["places.Place"] and restaurant.fields["place_ptr"].parent_link
+    assert (
+        restaurant.parents == ["places.Place"]
+        and restaurant.fields["place_ptr"].parent_link
+    )
     assert restaurant.fields["name"].model == "places.Place"  # the parent's column
     assert "restaurant" not in restaurant.fields and "id" in restaurant.fields
     pizzeria = graph.get("places.Pizzeria")
@@ -259,8 +309,10 @@ def test_multi_table_inheritance_and_proxies(tmp_path):
 
 
 def test_generic_relations(tmp_path):
-    project = make_project(tmp_path, {
-        "tags/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "tags/models.py": """
             from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
             from django.contrib.contenttypes.models import ContentType
             from django.db import models
@@ -273,19 +325,25 @@ def test_generic_relations(tmp_path):
             class Post(models.Model):
                 tags = GenericRelation(Tag, related_query_name="post")
         """,
-    }, apps=["tags"])
+        },
+        apps=["tags"],
+    )
     graph = model_graph(project)
     item = graph.field("tags.Tag", "item")
     assert item.kind == "generic_fk" and item.single and item.target is None
     tags = graph.field("tags.Post", "tags")
     assert tags.kind == "generic_relation" and tags.many and tags.target == "tags.Tag"
-    assert "post" not in graph.get("tags.Tag").fields  # no attribute, a lookup name only
+    assert (
+        "post" not in graph.get("tags.Tag").fields
+    )  # no attribute, a lookup name only
     assert graph.get("tags.Tag").query_only["post"].target == "tags.Post"
 
 
 def test_through_models_and_taggit_style_fields(tmp_path):
-    project = make_project(tmp_path, {
-        "lib/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "lib/models.py": """
             from django.db import models
             from taggit.managers import TaggableManager
 
@@ -310,20 +368,26 @@ def test_through_models_and_taggit_style_fields(tmp_path):
                 book = models.ForeignKey(Book, on_delete=models.CASCADE)
                 author = models.ForeignKey(Author, on_delete=models.CASCADE)
         """,
-    }, apps=["lib"])
+        },
+        apps=["lib"],
+    )
     graph = model_graph(project)
     authors = graph.field("lib.Book", "authors")
     assert authors.options["through"] == "lib.Authorship"
     assert relations(graph, "lib.Author")["book_set"] == ("reverse_m2m", "lib.Book")
     labels = graph.field("lib.Book", "labels")
     assert (labels.kind, labels.target) == ("m2m", "lib.Label")
-    assert "book_set" not in graph.get("lib.Label").fields  # taggit's reverse side is its own
+    assert (
+        "book_set" not in graph.get("lib.Label").fields
+    )  # taggit's reverse side is its own
 
 
 # -- managers, methods ----------------------------------------------------------------------
 def test_managers(tmp_path):
-    project = make_project(tmp_path, {
-        "blog/managers.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "blog/managers.py": """
             from django.db import models
 
             class PostQuerySet(models.QuerySet):
@@ -339,7 +403,7 @@ def test_managers(tmp_path):
 
             LiveManager = models.Manager.from_queryset(PostQuerySet)
         """,
-        "blog/models.py": """
+            "blog/models.py": """
             from django.db import models
             from .managers import LiveManager, PostManager, PostQuerySet
 
@@ -364,20 +428,32 @@ def test_managers(tmp_path):
                 class Meta:
                     default_manager_name = "b"
         """,
-    }, apps=["blog"])
+        },
+        apps=["blog"],
+    )
     graph = model_graph(project)
     post = graph.get("blog.Post")
     assert list(post.managers) == ["objects", "lives", "inline", "qs", "plain"]
     objects = post.managers["objects"]
     assert objects.queryset_class == "blog.managers.PostQuerySet"
     assert objects.manager_class == "blog.managers.PostManager"
-    assert set(objects.methods) == {"live", "recent"} and objects.manager_only == {"recent"}
-    assert objects.methods["live"].type == "funcdef" and objects.methods["live"].name.value == "live"
+    assert set(objects.methods) == {"live", "recent"} and objects.manager_only == {
+        "recent"
+    }
+    assert (
+        objects.methods["live"].type == "funcdef"
+        and objects.methods["live"].name.value == "live"
+    )
     for name in ("lives", "inline", "qs"):
         manager = post.managers[name]
-        assert manager.queryset_class == "blog.managers.PostQuerySet" and set(manager.methods) == {"live"}
+        assert manager.queryset_class == "blog.managers.PostQuerySet" and set(
+            manager.methods
+        ) == {"live"}
         assert manager.manager_only == set()
-    assert post.managers["plain"].queryset_class is None and post.managers["plain"].methods == {}
+    assert (
+        post.managers["plain"].queryset_class is None
+        and post.managers["plain"].methods == {}
+    )
     assert list(graph.get("blog.Page").managers) == ["pages"]  # no implicit `objects`
     assert list(graph.get("blog.Note").managers) == ["objects"]
     assert graph.get("blog.Chosen").default_manager.name == "b"
@@ -385,8 +461,10 @@ def test_managers(tmp_path):
 
 
 def test_methods_and_properties_are_parso_nodes(tmp_path):
-    project = make_project(tmp_path, {
-        "cat/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "cat/models.py": """
             from functools import cached_property
             from django.db import models
 
@@ -408,26 +486,33 @@ def test_methods_and_properties_are_parso_nodes(tmp_path):
                 async def fetch(self):
                     return None
         """,
-    }, apps=["cat"])
+        },
+        apps=["cat"],
+    )
     cat = model_graph(project).get("cat.Cat")
     assert cat.properties == {"upper", "owner_name"}
     assert {"__str__", "upper", "owner_name", "fetch"} <= set(cat.methods)
-    assert cat.methods["__str__"].type == "funcdef" and cat.methods["__str__"].name.value == "__str__"
+    assert (
+        cat.methods["__str__"].type == "funcdef"
+        and cat.methods["__str__"].name.value == "__str__"
+    )
     assert cat.methods["fetch"].name.value == "fetch"
     assert cat.class_node.type == "classdef" and cat.class_node.name.value == "Cat"
 
 
 # -- resolve() and friends ----------------------------------------------------------------
 def test_resolve_names_in_other_modules(tmp_path):
-    project = make_project(tmp_path, {
-        "library/models/__init__.py": "from .books import *\n",
-        "library/models/books.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "library/models/__init__.py": "from .books import *\n",
+            "library/models/books.py": """
             from django.db import models
 
             class Book(models.Model):
                 pass
         """,
-        "library/views.py": """
+            "library/views.py": """
             import library.models
             from django.contrib.auth import get_user_model
             from library import models
@@ -439,14 +524,19 @@ def test_resolve_names_in_other_modules(tmp_path):
             class Local(models.Model):
                 pass
         """,
-    }, apps=["library"])
+        },
+        apps=["library"],
+    )
     graph = model_graph(project)
     path = str(tmp_path / "library/views.py")
     tree = parso.parse((tmp_path / "library/views.py").read_text())
     for name in ("Book", "B", "models.Book", "library.models.Book"):
         assert graph.resolve(path, tree, name).label == "library.Book", name
     assert graph.resolve(path, tree, "User").label == "auth.User"
-    assert graph.resolve(path, tree, "Nothing") is None and graph.resolve(path, tree, "Local") is None
+    assert (
+        graph.resolve(path, tree, "Nothing") is None
+        and graph.resolve(path, tree, "Local") is None
+    )
     assert graph.model_named("library.models", "Book").label == "library.Book"
     assert graph.model_named("library.models.books", "Book").label == "library.Book"
     models_path = str(tmp_path / "library/models/books.py")
@@ -458,8 +548,10 @@ def test_resolve_names_in_other_modules(tmp_path):
 
 # -- discovery -----------------------------------------------------------------------------
 def test_app_configs_labels_and_custom_user(tmp_path):
-    project = make_project(tmp_path, {
-        "core/apps.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "core/apps.py": """
             from django.apps import AppConfig
 
             class CoreConfig(AppConfig):
@@ -467,14 +559,14 @@ def test_app_configs_labels_and_custom_user(tmp_path):
                 label = "kernel"
                 default_auto_field = "django.db.models.BigAutoField"
         """,
-        "core/models.py": """
+            "core/models.py": """
             from django.contrib.auth.models import AbstractUser
             from django.db import models
 
             class Member(AbstractUser):
                 pass
         """,
-        "extra/apps.py": """
+            "extra/apps.py": """
             from django.apps import AppConfig
 
             class One(AppConfig):
@@ -486,35 +578,50 @@ def test_app_configs_labels_and_custom_user(tmp_path):
                 label = "second"
                 default = True
         """,
-        "extra/models.py": """
+            "extra/models.py": """
             from django.db import models
 
             class Thing(models.Model):
                 pass
         """,
-    }, apps=["core", "extra.apps.One", "missing_app", "other_missing.apps.Config"],
-       extra='AUTH_USER_MODEL = "kernel.Member"\nDEFAULT_AUTO_FIELD = "django.db.models.SmallAutoField"')
+        },
+        apps=["core", "extra.apps.One", "missing_app", "other_missing.apps.Config"],
+        extra='AUTH_USER_MODEL = "kernel.Member"\nDEFAULT_AUTO_FIELD = "django.db.models.SmallAutoField"',
+    )
     graph = model_graph(project)
     member = graph.get("kernel.member")
-    assert member.label == "kernel.Member" and member.fields["id"].field_class == "BigAutoField"
+    assert (
+        member.label == "kernel.Member"
+        and member.fields["id"].field_class == "BigAutoField"
+    )
     assert relations(graph, "kernel.Member")["groups"] == ("m2m", "auth.Group")
-    assert relations(graph, "auth.Group")["user_set"] == ("reverse_m2m", "kernel.Member")
-    assert graph.get("auth.User") is None and graph.user_model_label() == "kernel.Member"
+    assert relations(graph, "auth.Group")["user_set"] == (
+        "reverse_m2m",
+        "kernel.Member",
+    )
+    assert (
+        graph.get("auth.User") is None and graph.user_model_label() == "kernel.Member"
+    )
     assert graph.get("first.Thing").fields["id"].field_class == "SmallAutoField"
-    assert any("missing_app" in w and "other_missing.apps.Config" in w for w in project.warnings)
+    assert any(
+        "missing_app" in w and "other_missing.apps.Config" in w
+        for w in project.warnings
+    )
 
 
 def test_default_app_config_rules(tmp_path):
-    project = make_project(tmp_path, {
-        "solo/apps.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "solo/apps.py": """
             from django.apps import AppConfig
 
             class SoloConfig(AppConfig):
                 name = "solo"
                 label = "alone"
         """,
-        "solo/models.py": "from django.db import models\n\nclass A(models.Model):\n    pass\n",
-        "duo/apps.py": """
+            "solo/models.py": "from django.db import models\n\nclass A(models.Model):\n    pass\n",
+            "duo/apps.py": """
             from django.apps import AppConfig
 
             class Base(AppConfig):
@@ -526,8 +633,8 @@ def test_default_app_config_rules(tmp_path):
                 label = "chosen"
                 default = True
         """,
-        "duo/models.py": "from django.db import models\n\nclass B(models.Model):\n    pass\n",
-        "trio/apps.py": """
+            "duo/models.py": "from django.db import models\n\nclass B(models.Model):\n    pass\n",
+            "trio/apps.py": """
             from django.apps import AppConfig
 
             class Base(AppConfig):
@@ -538,16 +645,20 @@ def test_default_app_config_rules(tmp_path):
             class Inherits(Base):
                 label = "inherits"  # `default = False` is inherited: not a candidate either
         """,
-        "trio/models.py": "from django.db import models\n\nclass C(models.Model):\n    pass\n",
-    }, apps=["solo", "duo", "trio"])
+            "trio/models.py": "from django.db import models\n\nclass C(models.Model):\n    pass\n",
+        },
+        apps=["solo", "duo", "trio"],
+    )
     graph = model_graph(project)
     assert graph.get("alone.A") is not None and graph.get("chosen.B") is not None
     assert graph.get("trio.C") is not None
 
 
 def test_without_settings_every_models_module_is_an_app(tmp_path):
-    project = make_project(tmp_path, {
-        "src/blog/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "src/blog/models.py": """
             from django.conf import settings
             from django.db import models
 
@@ -555,33 +666,40 @@ def test_without_settings_every_models_module_is_an_app(tmp_path):
                 author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
                 site = models.ForeignKey("shop.Item", on_delete=models.CASCADE)
         """,
-        "src/shop/models/__init__.py": "from .items import Item\n",
-        "src/shop/models/items.py": """
+            "src/shop/models/__init__.py": "from .items import Item\n",
+            "src/shop/models/items.py": """
             from django.db import models
 
             class Item(models.Model):
                 pass
         """,
-        "src/shop/migrations/0001_initial.py": "from django.db import models\n",
-    })
+            "src/shop/migrations/0001_initial.py": "from django.db import models\n",
+        },
+    )
     graph = model_graph(project)
-    assert relations(graph, "blog.Post") == {"author": ("fk", "auth.User"), "site": ("fk", "shop.Item")}
+    assert relations(graph, "blog.Post") == {
+        "author": ("fk", "auth.User"),
+        "site": ("fk", "shop.Item"),
+    }
     assert relations(graph, "shop.Item")["post_set"] == ("reverse_fk", "blog.Post")
 
 
 def test_installed_apps_read_from_literals_when_the_value_is_dynamic(tmp_path):
-    project = make_project(tmp_path, {
-        "proj/settings.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "proj/settings.py": """
             import os
             INSTALLED_APPS = ["django.contrib.contenttypes", "blog"] + os.environ["MORE"].split()
             INSTALLED_APPS += ["shop"]
             SECRET_KEY = "x"
             DEBUG = False
         """,
-        "blog/models.py": "from django.db import models\n\nclass Post(models.Model):\n    pass\n",
-        "shop/models.py": "from django.db import models\n\nclass Item(models.Model):\n    pass\n",
-        "other/models.py": "from django.db import models\n\nclass Nope(models.Model):\n    pass\n",
-    })
+            "blog/models.py": "from django.db import models\n\nclass Post(models.Model):\n    pass\n",
+            "shop/models.py": "from django.db import models\n\nclass Item(models.Model):\n    pass\n",
+            "other/models.py": "from django.db import models\n\nclass Nope(models.Model):\n    pass\n",
+        },
+    )
     graph = model_graph(project)
     assert {"blog.Post", "shop.Item", "contenttypes.ContentType"} <= set(graph.models)
     assert graph.get("other.Nope") is None
@@ -589,8 +707,10 @@ def test_installed_apps_read_from_literals_when_the_value_is_dynamic(tmp_path):
 
 
 def test_half_typed_buffers_keep_the_rest_of_the_file(tmp_path):
-    project = make_project(tmp_path, {
-        "zoo/models.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "zoo/models.py": """
             from django.db import models
 
             class Keeper(models.Model):
@@ -599,11 +719,17 @@ def test_half_typed_buffers_keep_the_rest_of_the_file(tmp_path):
             class Animal(models.Model):
                 keeper = models.ForeignKey(Keeper, on_delete=models.CASCADE)
         """,
-    }, apps=["zoo"])
+        },
+        apps=["zoo"],
+    )
     path = str(tmp_path / "zoo/models.py")
     text = (tmp_path / "zoo/models.py").read_text()
-    project.set_overlay(path, text.replace("class Animal(models.Model):", "class Animal(models.Model"))
-    assert model_graph(project).get("zoo.Keeper") is not None  # a broken header loses its class only
+    project.set_overlay(
+        path, text.replace("class Animal(models.Model):", "class Animal(models.Model")
+    )
+    assert (
+        model_graph(project).get("zoo.Keeper") is not None
+    )  # a broken header loses its class only
     broken = [
         text.replace("max_length=9)", "max_length=9"),
         text + "\nclass Half(models.Model):\n",
@@ -618,64 +744,93 @@ def test_half_typed_buffers_keep_the_rest_of_the_file(tmp_path):
 
 
 # -- incremental updates ---------------------------------------------------------------------
-def test_a_change_to_one_models_file_reparses_that_file_and_relinks(tmp_path, monkeypatch):
-    project = make_project(tmp_path, {
-        "a/models.py": """
+def test_a_change_to_one_models_file_reparses_that_file_and_relinks(
+    tmp_path, monkeypatch
+):
+    project = make_project(
+        tmp_path,
+        {
+            "a/models.py": """
             from django.db import models
 
             class Author(models.Model):
                 pass
         """,
-        "b/models.py": """
+            "b/models.py": """
             from django.db import models
 
             class Book(models.Model):
                 author = models.ForeignKey("a.Author", on_delete=models.CASCADE)
         """,
-    }, apps=["a", "b"])
+        },
+        apps=["a", "b"],
+    )
     first = model_graph(project)
     assert "book_set" in first.get("a.Author").fields
     parsed: list[str] = []
     original = models_module._module_facts
-    monkeypatch.setattr(models_module, "_module_facts",
-                        lambda text, path, dotted: parsed.append(path) or original(text, path, dotted))
+    monkeypatch.setattr(
+        models_module,
+        "_module_facts",
+        lambda text, path, dotted: parsed.append(path) or original(text, path, dotted),
+    )
     path = str(tmp_path / "b/models.py")
-    project.set_overlay(path, (tmp_path / "b/models.py").read_text().replace('author = models.ForeignKey(',
-                                                                           'author = models.ForeignKey(related_name="books", to='))
+    project.set_overlay(
+        path,
+        (tmp_path / "b/models.py")
+        .read_text()
+        .replace(
+            "author = models.ForeignKey(",
+            'author = models.ForeignKey(related_name="books", to=',
+        ),
+    )
     second = model_graph(project)
     assert second is not first and parsed == [path]
-    assert "books" in second.get("a.Author").fields and "book_set" not in second.get("a.Author").fields
+    assert (
+        "books" in second.get("a.Author").fields
+        and "book_set" not in second.get("a.Author").fields
+    )
     assert model_graph(project) is second  # nothing changed since
 
 
 def test_non_models_dependencies_are_checked_by_content(tmp_path):
-    project = make_project(tmp_path, {
-        "a/apps.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "a/apps.py": """
             from django.apps import AppConfig
 
             class AConfig(AppConfig):
                 name = "a"
                 label = "alpha"
         """,
-        "a/models.py": """
+            "a/models.py": """
             from django.db import models
             from a.querysets import ThingQuerySet
 
             class Thing(models.Model):
                 objects = ThingQuerySet.as_manager()
         """,
-        "a/querysets.py": """
+            "a/querysets.py": """
             from django.db import models
 
             class ThingQuerySet(models.QuerySet):
                 def mine(self):
                     return self
         """,
-    }, apps=["a"])
-    assert set(model_graph(project).get("alpha.Thing").managers["objects"].methods) == {"mine"}
+        },
+        apps=["a"],
+    )
+    assert set(model_graph(project).get("alpha.Thing").managers["objects"].methods) == {
+        "mine"
+    }
     queries = str(tmp_path / "a/querysets.py")
-    project.set_overlay(queries, (tmp_path / "a/querysets.py").read_text().replace("mine", "yours"))
-    assert set(model_graph(project).get("alpha.Thing").managers["objects"].methods) == {"yours"}
+    project.set_overlay(
+        queries, (tmp_path / "a/querysets.py").read_text().replace("mine", "yours")
+    )
+    assert set(model_graph(project).get("alpha.Thing").managers["objects"].methods) == {
+        "yours"
+    }
     apps = tmp_path / "a/apps.py"
     apps.write_text(apps.read_text().replace('"alpha"', '"beta"'))
     os.utime(apps, (time.time() + 5, time.time() + 5))
@@ -684,27 +839,50 @@ def test_non_models_dependencies_are_checked_by_content(tmp_path):
 
 
 def test_forks_see_their_own_buffers(tmp_path):
-    project = make_project(tmp_path, {
-        "a/models.py": "from django.db import models\n\nclass One(models.Model):\n    pass\n",
-    }, apps=["a"])
+    project = make_project(
+        tmp_path,
+        {
+            "a/models.py": "from django.db import models\n\nclass One(models.Model):\n    pass\n",
+        },
+        apps=["a"],
+    )
     graph = model_graph(project)
-    fork = project.fork({str(tmp_path / "a/models.py"): "from django.db import models\n\nclass Two(models.Model):\n    pass\n"})
-    assert model_graph(fork).get("a.Two") is not None and model_graph(fork).get("a.One") is None
+    fork = project.fork(
+        {
+            str(
+                tmp_path / "a/models.py"
+            ): "from django.db import models\n\nclass Two(models.Model):\n    pass\n"
+        }
+    )
+    assert (
+        model_graph(fork).get("a.Two") is not None
+        and model_graph(fork).get("a.One") is None
+    )
     assert model_graph(project) is graph and graph.get("a.One") is not None
 
 
 # -- the environment -------------------------------------------------------------------------
 def test_contrib_models_come_from_the_interpreter_site_packages(tmp_path):
-    project = make_project(tmp_path, {}, apps=["django.contrib.admin", "django.contrib.sessions"])
+    project = make_project(
+        tmp_path, {}, apps=["django.contrib.admin", "django.contrib.sessions"]
+    )
     environment.forget_environments()
     assert python_environment(project).django_path is not None
     graph = model_graph(project)
     log_entry = graph.get("admin.LogEntry")
     assert log_entry.path.startswith(python_environment(project).django_path)
-    assert relations(graph, "admin.LogEntry") == {"user": ("fk", "auth.User"),
-                                                  "content_type": ("fk", "contenttypes.ContentType")}
-    assert relations(graph, "auth.Permission")["content_type"] == ("fk", "contenttypes.ContentType")
-    assert graph.get("sessions.Session").fields["session_key"].options["primary_key"] is True
+    assert relations(graph, "admin.LogEntry") == {
+        "user": ("fk", "auth.User"),
+        "content_type": ("fk", "contenttypes.ContentType"),
+    }
+    assert relations(graph, "auth.Permission")["content_type"] == (
+        "fk",
+        "contenttypes.ContentType",
+    )
+    assert (
+        graph.get("sessions.Session").fields["session_key"].options["primary_key"]
+        is True
+    )
 
 
 def test_a_configured_virtualenv_is_asked_for_its_site_packages(tmp_path):
@@ -713,9 +891,13 @@ def test_a_configured_virtualenv_is_asked_for_its_site_packages(tmp_path):
     project = ProjectIndex(tmp_path, config)
     environment.forget_environments()
     found = python_environment(project)
-    assert found.source == "config" and any(p.endswith("site-packages") for p in found.paths)
+    assert found.source == "config" and any(
+        p.endswith("site-packages") for p in found.paths
+    )
     assert found.django_version is not None and found.django_version >= (5, 2)
-    missing = ProjectIndex(tmp_path, Config(root=tmp_path, python=str(tmp_path / "nope/bin/python")))
+    missing = ProjectIndex(
+        tmp_path, Config(root=tmp_path, python=str(tmp_path / "nope/bin/python"))
+    )
     environment.forget_environments()
     assert python_environment(missing).source == "running"
     assert any("cannot use the interpreter" in w for w in missing.warnings)
@@ -729,15 +911,19 @@ def test_jedi_adapter_is_time_boxed():
     assert paths is not None and any("site-packages" in p for p in paths)
 
 
-@pytest.mark.parametrize("bad", ["", "class", "class A(", "from . import", "x = (\n", "\x00"])
+@pytest.mark.parametrize(
+    "bad", ["", "class", "class A(", "from . import", "x = (\n", "\x00"]
+)
 def test_garbage_never_raises(tmp_path, bad):
     project = make_project(tmp_path, {"a/models.py": bad}, apps=["a"])
     assert model_graph(project).get("a.A") is None
 
 
 def test_custom_field_classes_and_isolated_registries(tmp_path):
-    project = make_project(tmp_path, {
-        "virt/fields.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "virt/fields.py": """
             from django.db import models
 
             class Translation(models.ForeignObject):
@@ -749,7 +935,7 @@ def test_custom_field_classes_and_isolated_registries(tmp_path):
             class NotAField:
                 pass
         """,
-        "virt/models.py": """
+            "virt/models.py": """
             from django.apps.registry import Apps
             from django.db import models
             from .fields import NotAField, TranslationWithQ
@@ -774,29 +960,46 @@ def test_custom_field_classes_and_isolated_registries(tmp_path):
                 class Meta:
                     apps = other_apps
         """,
-    }, apps=["virt"])
+        },
+        apps=["virt"],
+    )
     graph = model_graph(project)
     article = graph.get("virt.Article")
-    assert (article.fields["translation"].kind, article.fields["translation"].target) == ("fk", "virt.Text")
-    assert "helper" not in article.fields and "counter" in article.fields and "renamed" not in article.fields
+    assert (
+        article.fields["translation"].kind,
+        article.fields["translation"].target,
+    ) == ("fk", "virt.Text")
+    assert (
+        "helper" not in article.fields
+        and "counter" in article.fields
+        and "renamed" not in article.fields
+    )
     assert "pk" in article.fields and "id" not in article.fields
     assert graph.get("virt.Step").fields["_order"].auto_created
     assert graph.get("virt.Elsewhere") is None
 
 
 def test_apps_on_an_extra_sys_path_folder_are_found(tmp_path):
-    project = make_project(tmp_path, {
-        "proj/settings.py": """
+    project = make_project(
+        tmp_path,
+        {
+            "proj/settings.py": """
             import sys
             sys.path.insert(0, "apps")
             INSTALLED_APPS = ["django.contrib.contenttypes", "polls", "ghost"]
             SECRET_KEY = "x"
             DEBUG = False
         """,
-        "apps/polls/__init__.py": "",
-        "apps/polls/models.py": "from django.db import models\n\nclass Poll(models.Model):\n    pass\n",
-    })
-    (tmp_path / "apps/__init__.py").unlink()  # a plain folder on sys.path, not a package
+            "apps/polls/__init__.py": "",
+            "apps/polls/models.py": "from django.db import models\n\nclass Poll(models.Model):\n    pass\n",
+        },
+    )
+    (
+        tmp_path / "apps/__init__.py"
+    ).unlink()  # a plain folder on sys.path, not a package
     graph = model_graph(project)
-    assert graph.get("polls.Poll") is not None and graph.get("polls.Poll").module == "polls.models"
+    assert (
+        graph.get("polls.Poll") is not None
+        and graph.get("polls.Poll").module == "polls.models"
+    )
     assert any("ghost" in w and "polls" not in w for w in project.warnings)

@@ -74,7 +74,10 @@ DUMP = textwrap.dedent(
 def runtime() -> dict:
     completed = subprocess.run(
         [sys.executable, "-c", DUMP, str(FIXTURE), "config.settings"],
-        capture_output=True, text=True, timeout=180, cwd=FIXTURE,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=FIXTURE,
     )
     assert completed.returncode == 0, completed.stderr
     return json.loads(completed.stdout)
@@ -94,13 +97,21 @@ def _runtime_edges(runtime: dict) -> set[tuple]:
 def _static_edges(graph: ModelGraph) -> set[tuple]:
     rows = set()
     for model in graph.concrete_models():
-        rows.update((model.label, f.name, f.kind, f.target) for f in model.fields.values())
-        rows.update((model.label, f.name, "generic_rel", f.target) for f in model.query_only.values())
+        rows.update(
+            (model.label, f.name, f.kind, f.target) for f in model.fields.values()
+        )
+        rows.update(
+            (model.label, f.name, "generic_rel", f.target)
+            for f in model.query_only.values()
+        )
     return rows
 
 
 def _compare(expected: set[tuple], found: set[tuple]) -> None:
-    missing, extra = sorted(expected - found, key=str), sorted(found - expected, key=str)
+    missing, extra = (
+        sorted(expected - found, key=str),
+        sorted(found - expected, key=str),
+    )
     precision = len(found & expected) / len(found) if found else 0.0
     recall = len(found & expected) / len(expected) if expected else 0.0
     assert (precision, recall) == (1.0, 1.0), f"missing: {missing}\nextra: {extra}"
@@ -108,14 +119,29 @@ def _compare(expected: set[tuple], found: set[tuple]) -> None:
 
 def test_the_fixture_covers_every_relation_kind(runtime):
     kinds = {row[2] for row in runtime["fields"]}
-    assert kinds >= {"fk", "o2o", "m2m", "reverse_fk", "reverse_o2o", "reverse_m2m", "generic_fk",
-                     "generic_relation", "generic_rel", "field"}
+    assert kinds >= {
+        "fk",
+        "o2o",
+        "m2m",
+        "reverse_fk",
+        "reverse_o2o",
+        "reverse_m2m",
+        "generic_fk",
+        "generic_relation",
+        "generic_rel",
+        "field",
+    }
 
 
 def test_models_match_the_registry(runtime, graph):
     expected = {row[0] for row in runtime["fields"]}
     assert {m.label for m in graph.concrete_models()} == expected
-    assert {"auth.Group", "admin.LogEntry", "contenttypes.ContentType", "sessions.Session"} <= expected
+    assert {
+        "auth.Group",
+        "admin.LogEntry",
+        "contenttypes.ContentType",
+        "sessions.Session",
+    } <= expected
     assert graph.get("auth.User") is None and "auth.User" in graph.swapped
 
 
@@ -147,9 +173,16 @@ def test_managers_match_the_registry(runtime, graph):
         assert queryset == row["queryset"], (row["model"], row["name"])
         # Every custom method of the runtime manager and queryset is known, on the right side,
         # and every method djvet places on one side exists there at runtime.
-        on_manager, on_queryset = set(row["manager_methods"]), set(row["queryset_methods"])
+        on_manager, on_queryset = (
+            set(row["manager_methods"]),
+            set(row["queryset_methods"]),
+        )
         known = {n for n in manager.methods if not n.startswith("_")}
-        assert on_manager - set(row["base_manager"]) <= known - manager.queryset_only, row
-        assert on_queryset - set(row["base_queryset"]) <= known - manager.manager_only, row
+        assert on_manager - set(row["base_manager"]) <= known - manager.queryset_only, (
+            row
+        )
+        assert (
+            on_queryset - set(row["base_queryset"]) <= known - manager.manager_only
+        ), row
         assert known - manager.queryset_only <= on_manager, row
         assert known - manager.manager_only - {"get_queryset"} <= on_queryset, row

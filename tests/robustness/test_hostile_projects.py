@@ -51,7 +51,9 @@ def test_a_project_that_would_run_code_on_import_is_only_read(tmp_path):
     marker = tmp_path / "marker"
     (tmp_path / "mysite").mkdir()
     (tmp_path / "mysite" / "__init__.py").touch()
-    (tmp_path / "mysite" / "settings.py").write_text(SETTINGS.format(marker=str(marker)))
+    (tmp_path / "mysite" / "settings.py").write_text(
+        SETTINGS.format(marker=str(marker))
+    )
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "__init__.py").touch()
     (tmp_path / "shop" / "models.py").write_text(MODELS.format(marker=str(marker)))
@@ -65,8 +67,13 @@ def test_a_project_that_would_run_code_on_import_is_only_read(tmp_path):
 
 
 def test_one_rule_raising_is_logged_and_the_others_still_report(tmp_path, caplog):
-    broken = Rule(code="DJV299", name="always-raises", family=Family.SECURITY, message="never",
-                  applies_to=FileRole.SETTINGS)
+    broken = Rule(
+        code="DJV299",
+        name="always-raises",
+        family=Family.SECURITY,
+        message="never",
+        applies_to=FileRole.SETTINGS,
+    )
 
     @broken.on_module
     def explode(ctx) -> Iterator[Diagnostic]:
@@ -75,12 +82,21 @@ def test_one_rule_raising_is_logged_and_the_others_still_report(tmp_path, caplog
 
     try:
         (tmp_path / "mysite").mkdir()
-        (tmp_path / "mysite" / "settings.py").write_text("DEBUG = True\nSECRET_KEY = 'x'\n")
-        project = ProjectIndex(tmp_path, Config(root=tmp_path, select=("DJV201", "DJV299")))
+        (tmp_path / "mysite" / "settings.py").write_text(
+            "DEBUG = True\nSECRET_KEY = 'x'\n"
+        )
+        project = ProjectIndex(
+            tmp_path, Config(root=tmp_path, select=("DJV201", "DJV299"))
+        )
         with caplog.at_level(logging.ERROR, logger="djvet"):
-            result = check_files(project, collect_files(project, [str(tmp_path)]), jobs=1)
+            result = check_files(
+                project, collect_files(project, [str(tmp_path)]), jobs=1
+            )
         assert [d.code for d in result.diagnostics] == ["DJV201"]
-        assert any("DJV299" in r.getMessage() and "always-raises" in r.getMessage() for r in caplog.records)
+        assert any(
+            "DJV299" in r.getMessage() and "always-raises" in r.getMessage()
+            for r in caplog.records
+        )
     finally:
         RULES.pop("DJV299", None)
         from djvet.core import rule as rule_module

@@ -23,13 +23,31 @@ from djvet.project.index import ProjectIndex
 
 ROOT = Path(__file__).resolve().parents[2]
 BOOKSHOP = ROOT / "examples" / "bookshop"
-MODULES = ["catalog/views.py", "catalog/services.py", "catalog/models.py", "orders/services.py"]
-PIECES = ["for b in Book.objects.all():\n    b.author.", ".select_related('author')", ")", "\n",
-          "    ", "from catalog.models import Book\n", "# note\n", "def f(x):\n    return x\n", "'", "é"]
+MODULES = [
+    "catalog/views.py",
+    "catalog/services.py",
+    "catalog/models.py",
+    "orders/services.py",
+]
+PIECES = [
+    "for b in Book.objects.all():\n    b.author.",
+    ".select_related('author')",
+    ")",
+    "\n",
+    "    ",
+    "from catalog.models import Book\n",
+    "# note\n",
+    "def f(x):\n    return x\n",
+    "'",
+    "é",
+]
 
 
 def _findings(document: Document, project: ProjectIndex) -> list[tuple]:
-    return sorted((d.code, d.span, d.message) for d in check_document(document, project, verify_fixes=False))
+    return sorted(
+        (d.code, d.span, d.message)
+        for d in check_document(document, project, verify_fixes=False)
+    )
 
 
 @st.composite
@@ -42,12 +60,16 @@ def edit_sequences(draw):
         if draw(st.booleans()):
             text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
         else:
-            text = text[:at] + text[at + draw(st.integers(1, 80)):]
+            text = text[:at] + text[at + draw(st.integers(1, 80)) :]
         versions.append(text)
     return relative, versions
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(case=edit_sequences())
 def test_an_edited_buffer_is_analysed_as_a_fresh_one(case, tmp_path):
     relative, versions = case
@@ -55,17 +77,25 @@ def test_an_edited_buffer_is_analysed_as_a_fresh_one(case, tmp_path):
     if not root.exists():
         shutil.copytree(BOOKSHOP, root)
     path = str(root / relative)
-    editor = ProjectIndex(root, Config(root=root))  # the server's index, one version after another
+    editor = ProjectIndex(
+        root, Config(root=root)
+    )  # the server's index, one version after another
     try:
-        opened = Document.for_path(path, (BOOKSHOP / relative).read_text(encoding="utf-8"), incremental=True)
+        opened = Document.for_path(
+            path, (BOOKSHOP / relative).read_text(encoding="utf-8"), incremental=True
+        )
         assert opened.tree is not None  # the tree the first edit is diff-parsed from
         for number, text in enumerate(versions, 2):
             editor.set_overlay(path, text)
-            incremental = Document.for_path(path, text, version=number, incremental=True)
+            incremental = Document.for_path(
+                path, text, version=number, incremental=True
+            )
             assert incremental.tree.get_code() == text
             fresh_project = ProjectIndex(root, Config(root=root))
             fresh_project.set_overlay(path, text)
-            assert _findings(incremental, editor) == _findings(Document.for_path(path, text), fresh_project)
+            assert _findings(incremental, editor) == _findings(
+                Document.for_path(path, text), fresh_project
+            )
     finally:
         forget_incremental(path)
 
@@ -80,7 +110,9 @@ def test_the_diff_parser_matches_a_fresh_parse_of_a_large_module():
         assert updated is tree  # parso updated the previous tree in place...
         assert updated.get_code() == edited  # ...into exactly the new text
         fresh = parse_python(edited)
-        assert [leaf.type for leaf in _leaves(updated)] == [leaf.type for leaf in _leaves(fresh)]
+        assert [leaf.type for leaf in _leaves(updated)] == [
+            leaf.type for leaf in _leaves(fresh)
+        ]
     finally:
         forget_incremental(path)
 
@@ -103,10 +135,14 @@ def test_an_import_edited_in_place_is_seen_by_model_resolution(tmp_path):
     try:
         with_import = "from catalog.models import Book" + loop
         project.set_overlay(path, with_import)
-        first = check_document(Document.for_path(path, with_import, version=1, incremental=True), project)
+        first = check_document(
+            Document.for_path(path, with_import, version=1, incremental=True), project
+        )
         without = "Book = None" + loop
         project.set_overlay(path, without)
-        second = check_document(Document.for_path(path, without, version=2, incremental=True), project)
+        second = check_document(
+            Document.for_path(path, without, version=2, incremental=True), project
+        )
     finally:
         forget_incremental(path)
     assert [d.code for d in first] == ["DJV101"]
@@ -143,5 +179,8 @@ def test_roles_follow_the_text(tmp_path):
     from djvet.core.roles import FileRole
 
     assert not project.roles(path, "x = 1\n") & FileRole.SETTINGS
-    assert project.roles(path, "DEBUG = True\nSECRET_KEY = 'x'\nALLOWED_HOSTS = []\n") & FileRole.SETTINGS
+    assert (
+        project.roles(path, "DEBUG = True\nSECRET_KEY = 'x'\nALLOWED_HOSTS = []\n")
+        & FileRole.SETTINGS
+    )
     assert not project.roles(path, "x = 2\n") & FileRole.SETTINGS

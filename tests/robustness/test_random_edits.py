@@ -28,8 +28,24 @@ SAMPLES = [
     ROOT / "examples" / "bookshop" / "orders" / "services.py",
 ]
 SAMPLES = [p for p in SAMPLES if p.exists()]
-PIECES = ["for b in Book.objects.all():\n    b.author.", "select_related(", ")", "]", "'", '"""', "\n",
-          "    ", "DEBUG = True\n", "if x:\n", "lambda:", "async def f():\n    await ", "\\", "#", "{", "é😀"]
+PIECES = [
+    "for b in Book.objects.all():\n    b.author.",
+    "select_related(",
+    ")",
+    "]",
+    "'",
+    '"""',
+    "\n",
+    "    ",
+    "DEBUG = True\n",
+    "if x:\n",
+    "lambda:",
+    "async def f():\n    await ",
+    "\\",
+    "#",
+    "{",
+    "é😀",
+]
 
 
 @st.composite
@@ -42,7 +58,7 @@ def mutated(draw):
         if action == "insert":
             text = text[:at] + draw(st.sampled_from(PIECES)) + text[at:]
         elif action == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 200)):]
+            text = text[:at] + text[at + draw(st.integers(1, 200)) :]
         elif action == "truncate":
             text = text[:at]
         else:
@@ -58,7 +74,11 @@ def _project(tmp_path: Path) -> ProjectIndex:
     return ProjectIndex(root, Config(root=root))
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(case=mutated())
 def test_random_edits_never_crash_and_fixes_stay_sound(case, tmp_path, caplog):
     path, text = case

@@ -89,14 +89,23 @@ def target_path(code: str, suffix: str = ".py") -> str:
     return "library/services.py"
 
 
-def make_project(root: Path, files: dict[str, str], select: tuple[str, ...], config: dict | None = None) -> ProjectIndex:
+def make_project(
+    root: Path,
+    files: dict[str, str],
+    select: tuple[str, ...],
+    config: dict | None = None,
+) -> ProjectIndex:
     for relative, text in files.items():
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         # Packages need __init__.py so dotted module names resolve as in a real project.
         folder = path.parent
-        while folder != root and not (folder / "__init__.py").exists() and relative.endswith(".py"):
+        while (
+            folder != root
+            and not (folder / "__init__.py").exists()
+            and relative.endswith(".py")
+        ):
             if folder.name in ("templates",) or "templates" in folder.parts:
                 break
             (folder / "__init__.py").write_text("")
@@ -114,7 +123,8 @@ PROJECTS = Path(__file__).parent / "projects"
 def _folder_files(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): p.read_text(encoding="utf-8")
-        for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
     }
 
 
@@ -157,12 +167,21 @@ def fix_fixture(code: str, tmp_path: Path) -> str:
 
 
 # -- inline edge cases (django-upgrade style) ------------------------------------------
-def check(source: str, code: str, tmp_path: Path, *, path: str | None = None,
-          files: dict[str, str] | None = None, project: str | None = None) -> list[Diagnostic]:
+def check(
+    source: str,
+    code: str,
+    tmp_path: Path,
+    *,
+    path: str | None = None,
+    files: dict[str, str] | None = None,
+    project: str | None = None,
+) -> list[Diagnostic]:
     source = textwrap.dedent(source)
     relative = path or target_path(code)
     shared = _folder_files(PROJECTS / project) if project else {}
-    project = make_project(tmp_path, {**shared, **(files or {}), relative: source}, (code,))
+    project = make_project(
+        tmp_path, {**shared, **(files or {}), relative: source}, (code,)
+    )
     return check_document(project.document(str(tmp_path / relative)), project)
 
 
@@ -174,13 +193,25 @@ def check_flags(source: str, code: str, tmp_path: Path, **kwargs) -> list[Diagno
 
 def check_noop(source: str, code: str, tmp_path: Path, **kwargs) -> None:
     found = [d for d in check(source, code, tmp_path, **kwargs) if d.code == code]
-    assert not found, f"unexpected {[(d.span.start_line + 1, d.message) for d in found]}"
+    assert not found, (
+        f"unexpected {[(d.span.start_line + 1, d.message) for d in found]}"
+    )
 
 
-def check_fixed(before: str, after: str, code: str, tmp_path: Path, *, path: str | None = None,
-                files: dict[str, str] | None = None, level: Applicability = Applicability.UNSAFE) -> None:
+def check_fixed(
+    before: str,
+    after: str,
+    code: str,
+    tmp_path: Path,
+    *,
+    path: str | None = None,
+    files: dict[str, str] | None = None,
+    level: Applicability = Applicability.UNSAFE,
+) -> None:
     relative = path or target_path(code)
-    project = make_project(tmp_path, {**(files or {}), relative: textwrap.dedent(before)}, (code,))
+    project = make_project(
+        tmp_path, {**(files or {}), relative: textwrap.dedent(before)}, (code,)
+    )
     _fix_file(project, project.document(str(tmp_path / relative)), level, Result())
     assert (tmp_path / relative).read_text() == textwrap.dedent(after)
 

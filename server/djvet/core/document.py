@@ -162,18 +162,33 @@ class Document:
     _tree: Any = field(default=None, repr=False)
 
     @classmethod
-    def for_path(cls, path: str, text: str, *, version: int | None = None,
-                 incremental: bool = False) -> Document:
+    def for_path(
+        cls,
+        path: str,
+        text: str,
+        *,
+        version: int | None = None,
+        incremental: bool = False,
+    ) -> Document:
         """`incremental`: re-parse from this path's previous tree (an open editor buffer;
         the previous `Document` of the path must not be used afterwards)."""
         language = language_for_path(path) or Language.PYTHON
-        return cls(path=path, text=text, language=language, version=version, incremental=incremental)
+        return cls(
+            path=path,
+            text=text,
+            language=language,
+            version=version,
+            incremental=incremental,
+        )
 
     @property
     def tree(self) -> Any:
         if self._tree is None:
-            self._tree = (parse_python(self.text, path=self.path, incremental=True) if self.incremental
-                          else parse_shared(self.text))
+            self._tree = (
+                parse_python(self.text, path=self.path, incremental=True)
+                if self.incremental
+                else parse_shared(self.text)
+            )
         return self._tree
 
     @functools.cached_property

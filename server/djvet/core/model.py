@@ -42,7 +42,9 @@ class Severity(IntEnum):
         for member in cls:
             if member.label == key:
                 return member
-        raise ValueError(f"unknown severity {text!r}; use error, warning, information or hint")
+        raise ValueError(
+            f"unknown severity {text!r}; use error, warning, information or hint"
+        )
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -76,7 +78,12 @@ class Span:
 
     @classmethod
     def between(cls, first: Any, last: Any) -> Span:
-        return cls(first.start_pos[0] - 1, first.start_pos[1], last.end_pos[0] - 1, last.end_pos[1])
+        return cls(
+            first.start_pos[0] - 1,
+            first.start_pos[1],
+            last.end_pos[0] - 1,
+            last.end_pos[1],
+        )
 
     @classmethod
     def point(cls, line: int, column: int) -> Span:
@@ -111,7 +118,12 @@ class Fix:
     applicability: Applicability
 
     @classmethod
-    def make(cls, title: str, edits: list[Edit] | tuple[Edit, ...], applicability: Applicability) -> Fix:
+    def make(
+        cls,
+        title: str,
+        edits: list[Edit] | tuple[Edit, ...],
+        applicability: Applicability,
+    ) -> Fix:
         return cls(title, tuple(sorted(edits, key=Edit.sort_key)), applicability)
 
     @classmethod

@@ -53,9 +53,17 @@ def assignment_pairs(stmt: Any) -> Iterator[tuple[Any, Any]]:
 
 def augmented_assignment(stmt: Any) -> tuple[Any, str, Any] | None:
     """(target, operator, value) of `A += value`, or None."""
-    if stmt.type == "expr_stmt" and len(stmt.children) == 3 and stmt.children[1].type == "operator":
+    if (
+        stmt.type == "expr_stmt"
+        and len(stmt.children) == 3
+        and stmt.children[1].type == "operator"
+    ):
         op = stmt.children[1].value
-        if op.endswith("=") and op not in ("==", "=") and stmt.children[0].type == "name":
+        if (
+            op.endswith("=")
+            and op not in ("==", "=")
+            and stmt.children[0].type == "name"
+        ):
             return stmt.children[0], op, stmt.children[2]
     return None
 
@@ -90,7 +98,11 @@ def dotted_name(node: Any) -> str | None:
     for child in node.children:
         if child.type == "name":
             parts.append(child.value)
-        elif child.type == "trailer" and child.children[0] == "." and len(child.children) == 2:
+        elif (
+            child.type == "trailer"
+            and child.children[0] == "."
+            and len(child.children) == 2
+        ):
             parts.append(child.children[1].value)
         elif child.type == "operator" and child.value == ".":
             continue
@@ -122,7 +134,7 @@ def _dotted_from_children(children: list[Any]) -> str | None:
         return None
     parts = [children[0].value]
     for trailer in children[1:]:
-        if trailer.type != "trailer" or trailer.children[0] != "." :
+        if trailer.type != "trailer" or trailer.children[0] != ".":
             return None
         parts.append(trailer.children[1].value)
     return ".".join(parts)
@@ -140,7 +152,11 @@ def call_arguments(args: Any) -> tuple[list[Any], dict[str, Any]]:
             continue
         if item.type == "argument":
             first = item.children[0]
-            if first.type == "name" and len(item.children) == 3 and item.children[1] == "=":
+            if (
+                first.type == "name"
+                and len(item.children) == 3
+                and item.children[1] == "="
+            ):
                 keywords[first.value] = item.children[2]
             else:
                 positional.append(item)  # *args, **kwargs and generator arguments
@@ -177,7 +193,9 @@ def list_items(node: Any) -> list[Any] | None:
     return [inner]
 
 
-def iter_nodes(node: Any, types: set[str] | frozenset[str] | None = None) -> Iterator[Any]:
+def iter_nodes(
+    node: Any, types: set[str] | frozenset[str] | None = None
+) -> Iterator[Any]:
     """Depth-first walk below `node` (itself included); `types` keeps only those nodes.
 
     A whole module's nodes of some types are found once and remembered: several rules
@@ -198,7 +216,9 @@ def iter_nodes(node: Any, types: set[str] | frozenset[str] | None = None) -> Ite
 
 # Nodes of a module by the types asked for, by tree (`tree_stamp`: an open buffer's tree
 # changes in place). Several rules ask a module for the same types (every loop).
-_FOUND: OrderedDict[tuple[int, frozenset[str]], tuple[Any, tuple[int, int], list[Any]]] = OrderedDict()
+_FOUND: OrderedDict[
+    tuple[int, frozenset[str]], tuple[Any, tuple[int, int], list[Any]]
+] = OrderedDict()
 _FOUND_LOCK = threading.Lock()
 _FOUND_LIMIT = 64
 

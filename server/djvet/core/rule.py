@@ -99,7 +99,9 @@ class Rule:
         if self.code in RULES or self.name in _NAMES:
             raise ValueError(f"rule {self.code} {self.name} is registered twice")
         if int(self.code[3]) != self.family.digit:
-            raise ValueError(f"{self.code}: first digit must be {self.family.digit} ({self.family.slug})")
+            raise ValueError(
+                f"{self.code}: first digit must be {self.family.digit} ({self.family.slug})"
+            )
         RULES[self.code] = self
         _NAMES.add(self.name)
 

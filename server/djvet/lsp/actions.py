@@ -23,7 +23,9 @@ if TYPE_CHECKING:
     from djvet.lsp.server import DjvetServer
 
 log = logging.getLogger(__name__)
-FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.djvet
+FIX_ALL_KIND = (
+    f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.djvet
+)
 SUGGESTION = " (suggestion)"
 
 
@@ -32,30 +34,43 @@ def wants(only: list[str] | None, kind: str) -> bool:
     return only is None or any(kind == o or kind.startswith(f"{o}.") for o in only)
 
 
-def workspace_edit(ls: DjvetServer, edits: Mapping[str, list[lsp.TextEdit]]) -> lsp.WorkspaceEdit:
+def workspace_edit(
+    ls: DjvetServer, edits: Mapping[str, list[lsp.TextEdit]]
+) -> lsp.WorkspaceEdit:
     if not ls.supports("workspace.workspace_edit.document_changes"):
         return lsp.WorkspaceEdit(changes={uri: list(e) for uri, e in edits.items()})
     changes: list[Any] = []
     for uri, text_edits in edits.items():
         document = ls.open_document(uri)
         identifier = lsp.OptionalVersionedTextDocumentIdentifier(
-            uri=uri, version=document.version if document else None)
-        changes.append(lsp.TextDocumentEdit(text_document=identifier, edits=list(text_edits)))
+            uri=uri, version=document.version if document else None
+        )
+        changes.append(
+            lsp.TextDocumentEdit(text_document=identifier, edits=list(text_edits))
+        )
     return lsp.WorkspaceEdit(document_changes=changes)
 
 
-def fix_data(ls: DjvetServer, uri: str, diagnostic: lsp.Diagnostic) -> dict[str, Any] | None:
+def fix_data(
+    ls: DjvetServer, uri: str, diagnostic: lsp.Diagnostic
+) -> dict[str, Any] | None:
     """The fix carried by a diagnostic, or by our own copy when the client dropped `data`."""
     data = diagnostic.data
     if not (isinstance(data, Mapping) and data.get("edits")):
         analysis = ls.scheduler.results.get(uri)
-        matches = [d.data for d in (analysis.diagnostics if analysis else ())
-                   if d.code == diagnostic.code and d.range.start.line == diagnostic.range.start.line]
+        matches = [
+            d.data
+            for d in (analysis.diagnostics if analysis else ())
+            if d.code == diagnostic.code
+            and d.range.start.line == diagnostic.range.start.line
+        ]
         data = matches[0] if matches else None
     return data if isinstance(data, Mapping) and data.get("edits") else None
 
 
-def quick_fix(ls: DjvetServer, uri: str, diagnostic: lsp.Diagnostic) -> lsp.CodeAction | None:
+def quick_fix(
+    ls: DjvetServer, uri: str, diagnostic: lsp.Diagnostic
+) -> lsp.CodeAction | None:
     data = fix_data(ls, uri, diagnostic)
     if data is None or not _current(ls, data.get("versions", {})):
         return None
@@ -63,8 +78,15 @@ def quick_fix(ls: DjvetServer, uri: str, diagnostic: lsp.Diagnostic) -> lsp.Code
         edits: dict[str, list[lsp.TextEdit]] = {}
         for edit in data["edits"]:
             edits.setdefault(edit["uri"], []).append(
-                lsp.TextEdit(range=range_from_json(edit["range"]), new_text=str(edit["newText"])))
-    except (KeyError, TypeError, ValueError):  # data mangled on its way through the client
+                lsp.TextEdit(
+                    range=range_from_json(edit["range"]), new_text=str(edit["newText"])
+                )
+            )
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+    ):  # data mangled on its way through the client
         return None
     suggestion = data.get("applicability") == Applicability.DISPLAY_ONLY.label
     return lsp.CodeAction(
@@ -84,9 +106,10 @@ def _current(ls: DjvetServer, versions: Mapping[str, Any]) -> bool:
     return True
 
 
-def suppress_actions(ls: DjvetServer, uri: str, text: str,
-                     diagnostics: list[lsp.Diagnostic]) -> list[lsp.CodeAction]:
-    """"Ignore DJVxxx for this line" per diagnostic; runs on the analysis thread (parses)."""
+def suppress_actions(
+    ls: DjvetServer, uri: str, text: str, diagnostics: list[lsp.Diagnostic]
+) -> list[lsp.CodeAction]:
+    """ "Ignore DJVxxx for this line" per diagnostic; runs on the analysis thread (parses)."""
     path = path_of(uri) or uri
     document = Document.for_path(path, text)
     actions = []
@@ -95,11 +118,18 @@ def suppress_actions(ls: DjvetServer, uri: str, text: str,
         edit = noqa_edit(document, diagnostic.range.start.line, code)
         if edit is None:
             continue
-        text_edit = lsp.TextEdit(range=to_range(document.lines, edit.span, ls.workspace.position_codec),
-                                 new_text=edit.new_text)
-        actions.append(lsp.CodeAction(
-            title=f"Ignore {code} for this line", kind=lsp.CodeActionKind.QuickFix,
-            diagnostics=[diagnostic], edit=workspace_edit(ls, {uri: [text_edit]})))
+        text_edit = lsp.TextEdit(
+            range=to_range(document.lines, edit.span, ls.workspace.position_codec),
+            new_text=edit.new_text,
+        )
+        actions.append(
+            lsp.CodeAction(
+                title=f"Ignore {code} for this line",
+                kind=lsp.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                edit=workspace_edit(ls, {uri: [text_edit]}),
+            )
+        )
     return actions
 
 
@@ -114,6 +144,14 @@ async def fix_all_action(ls: DjvetServer, uri: str) -> lsp.CodeAction | None:
     if not changed or current is None or current.version != version:
         return None  # nothing to fix, or the buffer moved on while we computed
     codec = ls.workspace.position_codec
-    edits = {uri if path == located[1] else uri_of(path): [minimal_edit(before, after, codec)]
-             for path, (before, after) in changed.items()}
-    return lsp.CodeAction(title="djvet: Fix all safe fixes", kind=FIX_ALL_KIND, edit=workspace_edit(ls, edits))
+    edits = {
+        uri if path == located[1] else uri_of(path): [
+            minimal_edit(before, after, codec)
+        ]
+        for path, (before, after) in changed.items()
+    }
+    return lsp.CodeAction(
+        title="djvet: Fix all safe fixes",
+        kind=FIX_ALL_KIND,
+        edit=workspace_edit(ls, edits),
+    )

@@ -52,7 +52,9 @@ class Analysis:
     diagnostics: tuple[lsp.Diagnostic, ...]
     result_id: str
     verified: bool  # fixes checked by the engine; unverified fixes are not sent
-    generation: int  # the project's generation it was computed at (any file change bumps it)
+    generation: (
+        int  # the project's generation it was computed at (any file change bumps it)
+    )
 
     @property
     def uri(self) -> str:
@@ -64,32 +66,52 @@ class Analysis:
 
     @property
     def has_safe_fix(self) -> bool:
-        return any(f.fix and f.fix.applicability >= Applicability.SAFE for f in self.findings)
+        return any(
+            f.fix and f.fix.applicability >= Applicability.SAFE for f in self.findings
+        )
 
     @property
     def needs_verification(self) -> bool:
         return not self.verified and any(f.fix and f.fix.edits for f in self.findings)
 
 
-def analyse(project: ProjectIndex, snapshot: Snapshot, *, verify: bool = True,
-            previous: Analysis | None = None) -> Analysis:
+def analyse(
+    project: ProjectIndex,
+    snapshot: Snapshot,
+    *,
+    verify: bool = True,
+    previous: Analysis | None = None,
+) -> Analysis:
     """Check a snapshot. Without `verify`, findings come fast and carry no fix yet.
 
     `previous` is reused when nothing changed since (same version, no file changed in
     the project): editors pull again on focus and on every save.
     """
-    if (previous is not None and previous.version == snapshot.version
-            and previous.generation == project.generation and (previous.verified or not verify)):
+    if (
+        previous is not None
+        and previous.version == snapshot.version
+        and previous.generation == project.generation
+        and (previous.verified or not verify)
+    ):
         return previous
     findings: tuple[Diagnostic, ...] = ()
-    if language_for_path(snapshot.path) is not None:  # an editor may attach djvet anywhere
+    if (
+        language_for_path(snapshot.path) is not None
+    ):  # an editor may attach djvet anywhere
         # An open buffer (it has a version) is re-parsed from its previous tree: 2-30 ms
         # instead of 300-500 ms for a 5,000-line module. The analysis thread is the only
         # user of these trees, one version after the other.
-        document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version,
-                                     incremental=snapshot.version is not None)
-        findings = tuple(f for f in check_document(document, project, verify_fixes=False)
-                         if os.path.abspath(f.path) == snapshot.path)
+        document = Document.for_path(
+            snapshot.path,
+            snapshot.text,
+            version=snapshot.version,
+            incremental=snapshot.version is not None,
+        )
+        findings = tuple(
+            f
+            for f in check_document(document, project, verify_fixes=False)
+            if os.path.abspath(f.path) == snapshot.path
+        )
         if verify:
             findings = _verified(project, document, findings)
     return _converted(project, snapshot, findings, verified=verify)
@@ -99,38 +121,72 @@ def verify(project: ProjectIndex, analysis: Analysis) -> Analysis:
     """The second half of `analyse(verify=False)`: keep only the fixes that hold up."""
     snapshot = analysis.snapshot
     document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version)
-    return _converted(project, snapshot, _verified(project, document, analysis.findings), verified=True)
+    return _converted(
+        project,
+        snapshot,
+        _verified(project, document, analysis.findings),
+        verified=True,
+    )
 
 
-def _verified(project: ProjectIndex, document: Document,
-              findings: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
+def _verified(
+    project: ProjectIndex, document: Document, findings: tuple[Diagnostic, ...]
+) -> tuple[Diagnostic, ...]:
     result = []
     for finding in findings:
         if finding.fix and finding.fix.edits:
             problem = verify_fix(finding, document, project, project.config)
             if problem is not None:
-                log.info("dropped fix for %s at %s:%d: %s", finding.code, document.path,
-                         finding.span.start_line + 1, problem)
+                log.info(
+                    "dropped fix for %s at %s:%d: %s",
+                    finding.code,
+                    document.path,
+                    finding.span.start_line + 1,
+                    problem,
+                )
                 finding = finding.replace(fix=None)
         result.append(finding)
     return tuple(result)
 
 
-def _converted(project: ProjectIndex, snapshot: Snapshot, findings: tuple[Diagnostic, ...],
-               *, verified: bool) -> Analysis:
+def _converted(
+    project: ProjectIndex,
+    snapshot: Snapshot,
+    findings: tuple[Diagnostic, ...],
+    *,
+    verified: bool,
+) -> Analysis:
     converter = Converter(snapshot.codec, project.read, snapshot.versions)
     converter.prime(snapshot.path, snapshot.text)
     diagnostics = tuple(converter.diagnostic(f, with_fix=verified) for f in findings)
-    return Analysis(snapshot, findings, diagnostics, _result_id(diagnostics), verified,
-                    project.generation)
+    return Analysis(
+        snapshot,
+        findings,
+        diagnostics,
+        _result_id(diagnostics),
+        verified,
+        project.generation,
+    )
 
 
 def _result_id(diagnostics: Iterable[lsp.Diagnostic]) -> str:
     """Equal ids mean equal reports, so a pull client can be told "unchanged"."""
-    payload = json.dumps([[d.code, d.message, d.severity, d.tags, str(d.range), d.data,
-                           str(d.related_information)]
-                          for d in diagnostics],
-                         sort_keys=True, default=str)
+    payload = json.dumps(
+        [
+            [
+                d.code,
+                d.message,
+                d.severity,
+                d.tags,
+                str(d.range),
+                d.data,
+                str(d.related_information),
+            ]
+            for d in diagnostics
+        ],
+        sort_keys=True,
+        default=str,
+    )
     return hashlib.sha1(payload.encode()).hexdigest()[:16]
 
 
@@ -147,16 +203,25 @@ def fix_all(project: ProjectIndex, path: str, text: str) -> dict[str, tuple[str,
     for _ in range(MAX_FIX_PASSES):
         scratch = project.fork(texts)  # facts (settings, models) see the fixed texts
         findings = check_document(Document.for_path(path, texts[path]), scratch)
-        fixes = [f for f in findings if f.fix and f.fix.applicability >= Applicability.SAFE]
+        fixes = [
+            f for f in findings if f.fix and f.fix.applicability >= Applicability.SAFE
+        ]
         if not fixes or not _apply_batch(scratch, texts, original, fixes, path):
             break
     else:
-        log.warning("fix-all on %s did not converge after %d passes", path, MAX_FIX_PASSES)
+        log.warning(
+            "fix-all on %s did not converge after %d passes", path, MAX_FIX_PASSES
+        )
     return {p: (original[p], t) for p, t in texts.items() if t != original[p]}
 
 
-def _apply_batch(project: ProjectIndex, texts: dict[str, str], original: dict[str, str],
-                 fixes: list[Diagnostic], own: str) -> bool:
+def _apply_batch(
+    project: ProjectIndex,
+    texts: dict[str, str],
+    original: dict[str, str],
+    fixes: list[Diagnostic],
+    own: str,
+) -> bool:
     """Apply the fixes that do not overlap each other; the rest wait for the next pass."""
     edits: list[Edit] = []
     for finding in fixes:
@@ -176,8 +241,9 @@ def _apply_batch(project: ProjectIndex, texts: dict[str, str], original: dict[st
     return True
 
 
-def _texts_for(project: ProjectIndex, texts: dict[str, str], edits: list[Edit],
-               own: str) -> dict[str, str]:
+def _texts_for(
+    project: ProjectIndex, texts: dict[str, str], edits: list[Edit], own: str
+) -> dict[str, str]:
     result = {}
     for path in group_by_path(edits, own):
         path = os.path.abspath(path)
@@ -200,4 +266,7 @@ def minimal_edit(before: str, after: str, codec: PositionCodec) -> lsp.TextEdit:
     document = Document(path="", text=before)
     first, last = document.position(start), document.position(len(before) - end)
     span = Span(first.line, first.column, last.line, last.column)
-    return lsp.TextEdit(range=to_range(document.lines, span, codec), new_text=after[start : len(after) - end])
+    return lsp.TextEdit(
+        range=to_range(document.lines, span, codec),
+        new_text=after[start : len(after) - end],
+    )

@@ -41,16 +41,22 @@ def uri_of(path: str) -> str:
     return from_fs_path(os.path.abspath(path)) or f"file://{path}"
 
 
-def to_position(lines: list[str], line: int, column: int, codec: PositionCodec) -> lsp.Position:
+def to_position(
+    lines: list[str], line: int, column: int, codec: PositionCodec
+) -> lsp.Position:
     if not lines:
         return lsp.Position(line=0, character=0)
     if line >= len(lines):  # past the end: clamp to the end of the last line
         line, column = len(lines) - 1, len(lines[-1])
     text = lines[max(line, 0)]
-    return lsp.Position(line=max(line, 0), character=codec.client_num_units(text[: max(column, 0)]))
+    return lsp.Position(
+        line=max(line, 0), character=codec.client_num_units(text[: max(column, 0)])
+    )
 
 
-def from_position(lines: list[str], position: lsp.Position, codec: PositionCodec) -> tuple[int, int]:
+def from_position(
+    lines: list[str], position: lsp.Position, codec: PositionCodec
+) -> tuple[int, int]:
     """(line, code-point column) of a client position, clamped to the text."""
     if not lines:
         return 0, 0
@@ -113,7 +119,9 @@ class Converter:
     def range(self, path: str, span: Span) -> lsp.Range:
         return to_range(self.lines(path), span, self.codec)
 
-    def diagnostic(self, finding: Diagnostic, *, with_fix: bool = True) -> lsp.Diagnostic:
+    def diagnostic(
+        self, finding: Diagnostic, *, with_fix: bool = True
+    ) -> lsp.Diagnostic:
         rule = RULES.get(finding.code)
         return lsp.Diagnostic(
             range=self.range(finding.path, finding.span),
@@ -125,11 +133,14 @@ class Converter:
             tags=[lsp.DiagnosticTag.Unnecessary] if finding.unnecessary else None,
             related_information=[
                 lsp.DiagnosticRelatedInformation(
-                    location=lsp.Location(uri=uri_of(r.path), range=self.range(r.path, r.span)),
+                    location=lsp.Location(
+                        uri=uri_of(r.path), range=self.range(r.path, r.span)
+                    ),
                     message=r.message,
                 )
                 for r in finding.related
-            ] or None,
+            ]
+            or None,
             data=self._data(finding, with_fix),
         )
 
@@ -144,8 +155,13 @@ class Converter:
         edits = []
         for edit in fix.edits:
             path = os.path.abspath(edit.path or own_path)
-            edits.append({"uri": uri_of(path), "range": range_json(self.range(path, edit.span)),
-                          "newText": edit.new_text})
+            edits.append(
+                {
+                    "uri": uri_of(path),
+                    "range": range_json(self.range(path, edit.span)),
+                    "newText": edit.new_text,
+                }
+            )
         paths = {os.path.abspath(edit.path or own_path) for edit in fix.edits}
         return {
             "title": fix.title,

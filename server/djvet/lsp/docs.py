@@ -18,11 +18,17 @@ def rule_hover(code: str, markdown: bool) -> lsp.MarkupContent | None:
     docs = inspect.cleandoc(rule.docs or rule.message)
     # The docstring's `##` sections read as a page; inside a hover they sit under the title.
     docs = re.sub(r"^## ", "#### ", docs, flags=re.M)
-    fix = {"always": "fixable", "sometimes": "sometimes fixable", "never": "no fix"}[rule.fix.value]
+    fix = {"always": "fixable", "sometimes": "sometimes fixable", "never": "no fix"}[
+        rule.fix.value
+    ]
     if markdown:
-        value = (f"### {rule.code} · {rule.name}\n\n*{rule.family.title}, "
-                 f"{rule.severity.label}, {fix}*\n\n{docs}\n\n[Rule page]({rule.docs_url})")
+        value = (
+            f"### {rule.code} · {rule.name}\n\n*{rule.family.title}, "
+            f"{rule.severity.label}, {fix}*\n\n{docs}\n\n[Rule page]({rule.docs_url})"
+        )
         return lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=value)
     plain = re.sub(r"^#+ |```\w*\n?", "", docs, flags=re.M)
-    return lsp.MarkupContent(kind=lsp.MarkupKind.PlainText,
-                             value=f"{rule.code} {rule.name}\n\n{plain}\n\n{rule.docs_url}")
+    return lsp.MarkupContent(
+        kind=lsp.MarkupKind.PlainText,
+        value=f"{rule.code} {rule.name}\n\n{plain}\n\n{rule.docs_url}",
+    )

@@ -30,8 +30,11 @@ def collect_and_freeze() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
-    log.debug("collected garbage in %.0f ms; %d objects frozen", (time.perf_counter() - started) * 1000,
-              gc.get_freeze_count())
+    log.debug(
+        "collected garbage in %.0f ms; %d objects frozen",
+        (time.perf_counter() - started) * 1000,
+        gc.get_freeze_count(),
+    )
 
 
 class Collector:
@@ -50,7 +53,9 @@ class Collector:
             self._submit(collect_and_freeze)
         if self._idle is not None:
             self._idle.cancel()
-        with contextlib.suppress(RuntimeError):  # no running loop (tests calling directly)
+        with contextlib.suppress(
+            RuntimeError
+        ):  # no running loop (tests calling directly)
             self._idle = asyncio.get_running_loop().create_task(self._when_quiet())
 
     async def _when_quiet(self) -> None:

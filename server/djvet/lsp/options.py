@@ -47,7 +47,8 @@ class EditorSettings:
         return {
             f.name.replace("_", "-"): value
             for f in fields(self)
-            if f.name not in _NOT_OVERRIDES and (value := getattr(self, f.name)) is not None
+            if f.name not in _NOT_OVERRIDES
+            and (value := getattr(self, f.name)) is not None
         }
 
     @property
@@ -56,7 +57,9 @@ class EditorSettings:
         return self.diagnostic_mode == "workspace"
 
     def has_selection(self) -> bool:
-        return any(v is not None for v in (self.select, self.extend_select, self.ignore))
+        return any(
+            v is not None for v in (self.select, self.extend_select, self.ignore)
+        )
 
 
 _NOT_OVERRIDES = {"messages", "select", "extend_select", "ignore", "diagnostic_mode"}
@@ -82,7 +85,11 @@ def _codes(value: Any, key: str, messages: list[str]) -> tuple[str, ...]:
     items = _string_list(value, key, messages)
     good = tuple(item.strip().upper() for item in items if valid_prefix(item))
     for bad in (item for item in items if not valid_prefix(item)):
-        messages.append(_problem(key, f"has unknown rule code or prefix `{bad}` ({prefix_help(bad)})"))
+        messages.append(
+            _problem(
+                key, f"has unknown rule code or prefix `{bad}` ({prefix_help(bad)})"
+            )
+        )
     if items and not good:
         # Every entry was wrong: selecting nothing would silently disable djvet.
         raise _Invalid("has no valid rule code or prefix")
@@ -117,24 +124,38 @@ def _severity(value: Any, key: str, messages: list[str]) -> dict[str, str]:
     return _kept(table, result)
 
 
-def _settings_modules(value: Any, key: str, messages: list[str]) -> dict[str, tuple[str, ...]]:
+def _settings_modules(
+    value: Any, key: str, messages: list[str]
+) -> dict[str, tuple[str, ...]]:
     result: dict[str, tuple[str, ...]] = {}
     table = _table(value, "environment = [modules]")
     for environment, modules in table.items():
         if environment not in ENVIRONMENTS:
-            messages.append(_problem(f"{key}.{environment}", f"is not one of {', '.join(ENVIRONMENTS)}"))
+            messages.append(
+                _problem(
+                    f"{key}.{environment}", f"is not one of {', '.join(ENVIRONMENTS)}"
+                )
+            )
             continue
         result[environment] = _string_list(modules, f"{key}.{environment}", messages)
     return _kept(table, result)
 
 
-def _per_file_ignores(value: Any, key: str, messages: list[str]) -> dict[str, tuple[str, ...]]:
-    return {str(glob): _codes(codes, f"{key}.{glob}", messages)
-            for glob, codes in _table(value, "glob = [codes]").items()}
+def _per_file_ignores(
+    value: Any, key: str, messages: list[str]
+) -> dict[str, tuple[str, ...]]:
+    return {
+        str(glob): _codes(codes, f"{key}.{glob}", messages)
+        for glob, codes in _table(value, "glob = [codes]").items()
+    }
 
 
 def _version(value: Any, key: str, messages: list[str]) -> str:
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or parse_version(value) is None:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (str, int, float))
+        or parse_version(value) is None
+    ):
         raise _Invalid(f'must look like "5.2" (got {value!r})')
     return str(value)
 
@@ -147,7 +168,9 @@ def _path(value: Any, key: str, messages: list[str]) -> str:
 
 def _diagnostic_mode(value: Any, key: str, messages: list[str]) -> str:
     if value not in DIAGNOSTIC_MODES:
-        raise _Invalid(f"must be one of {', '.join(map(repr, DIAGNOSTIC_MODES))} (got {value!r})")
+        raise _Invalid(
+            f"must be one of {', '.join(map(repr, DIAGNOSTIC_MODES))} (got {value!r})"
+        )
     return str(value)
 
 
@@ -164,19 +187,31 @@ _PARSERS: dict[str, tuple[str, Callable[[Any, str, list[str]], Any]]] = {
     "diagnosticMode": ("diagnostic_mode", _diagnostic_mode),
 }
 # pyproject-style spellings are accepted as well, since users copy them across.
-_ALIASES = {"extend-select": "extendSelect", "per-file-ignores": "perFileIgnores",
-            "settings-modules": "settingsModules", "django-version": "djangoVersion"}
+_ALIASES = {
+    "extend-select": "extendSelect",
+    "per-file-ignores": "perFileIgnores",
+    "settings-modules": "settingsModules",
+    "django-version": "djangoVersion",
+}
 
 
 def parse_settings(raw: Any) -> EditorSettings:
     """Typed settings from whatever the client sent; bad values become defaults + messages."""
     if raw is None or raw == []:  # Lua clients send an empty table as `[]`
         return EditorSettings()
-    if isinstance(raw, Mapping) and set(raw) == {SECTION} and isinstance(raw[SECTION], Mapping):
+    if (
+        isinstance(raw, Mapping)
+        and set(raw) == {SECTION}
+        and isinstance(raw[SECTION], Mapping)
+    ):
         raw = raw[SECTION]
     if not isinstance(raw, Mapping):
-        return EditorSettings(messages=(f"djvet: editor settings must be an object (got {raw!r}); "
-                                        "using the defaults",))
+        return EditorSettings(
+            messages=(
+                f"djvet: editor settings must be an object (got {raw!r}); "
+                "using the defaults",
+            )
+        )
     values: dict[str, Any] = {}
     messages: list[str] = []
     for key, value in raw.items():
@@ -193,7 +228,9 @@ def parse_settings(raw: Any) -> EditorSettings:
 
 def merge(base: Any, override: Any) -> Any:
     """`workspace/configuration` values on top of `initializationOptions`."""
-    base, override = (None if v == [] else v for v in (base, override))  # Lua's empty `{}`
+    base, override = (
+        None if v == [] else v for v in (base, override)
+    )  # Lua's empty `{}`
     if isinstance(base, Mapping) and isinstance(override, Mapping):
         if set(base) == {SECTION}:
             base = base[SECTION]

@@ -34,10 +34,14 @@ _REFRESH = "<refresh>"
 class DiagnosticScheduler:
     def __init__(self, server: DjvetServer) -> None:
         self.server = server
-        self.results: dict[str, Analysis] = {}  # uri -> latest analysis of its latest version
+        self.results: dict[
+            str, Analysis
+        ] = {}  # uri -> latest analysis of its latest version
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._changed = asyncio.Event()  # replaced after each change: wakes long polls
-        self.changes = 0  # counts changes, so a long poll sees one made while it computed
+        self.changes = (
+            0  # counts changes, so a long poll sees one made while it computed
+        )
 
     @property
     def push(self) -> bool:
@@ -75,7 +79,8 @@ class DiagnosticScheduler:
         self.results.pop(uri, None)
         if self.push:
             self.server.text_document_publish_diagnostics(
-                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+                lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[])
+            )
         self.server.workspace_diagnostics.document_closed(uri)
 
     def _sync_overlay(self, uri: str) -> tuple[ProjectIndex, str] | None:
@@ -111,8 +116,13 @@ class DiagnosticScheduler:
 
     def _publish(self, analysis: Analysis) -> None:
         if self.server.open_document(analysis.uri) is not None:
-            self.server.text_document_publish_diagnostics(lsp.PublishDiagnosticsParams(
-                uri=analysis.uri, version=analysis.version, diagnostics=list(analysis.diagnostics)))
+            self.server.text_document_publish_diagnostics(
+                lsp.PublishDiagnosticsParams(
+                    uri=analysis.uri,
+                    version=analysis.version,
+                    diagnostics=list(analysis.diagnostics),
+                )
+            )
 
     async def analyse(self, uri: str, *, verify_fixes: bool = True) -> Analysis | None:
         """Check the open document's current version; None when it changed meanwhile."""
@@ -121,10 +131,25 @@ class DiagnosticScheduler:
         located = self.server.locate(uri)
         if document is None or located is None:
             return None
-        snapshot = Snapshot(uri, located[1], document.source, document.version,
-                            self.server.workspace.position_codec, self.server.open_versions())
-        return self._keep(await self.server.run(functools.partial(
-            analyse, located[0], snapshot, verify=verify_fixes, previous=self.results.get(uri))))
+        snapshot = Snapshot(
+            uri,
+            located[1],
+            document.source,
+            document.version,
+            self.server.workspace.position_codec,
+            self.server.open_versions(),
+        )
+        return self._keep(
+            await self.server.run(
+                functools.partial(
+                    analyse,
+                    located[0],
+                    snapshot,
+                    verify=verify_fixes,
+                    previous=self.results.get(uri),
+                )
+            )
+        )
 
     async def _verify(self, uri: str, analysis: Analysis) -> Analysis | None:
         located = self.server.locate(uri)
@@ -136,7 +161,11 @@ class DiagnosticScheduler:
         """Results for a version the editor has replaced are dropped, never published."""
         current = self.server.open_document(analysis.uri)
         if current is None or current.version != analysis.version:
-            log.debug("dropped stale diagnostics of %s version %s", analysis.uri, analysis.version)
+            log.debug(
+                "dropped stale diagnostics of %s version %s",
+                analysis.uri,
+                analysis.version,
+            )
             return None
         self.results[analysis.uri] = analysis
         return analysis
@@ -163,7 +192,9 @@ class DiagnosticScheduler:
             for uri in self.server.open_uris():
                 if uri != changed_uri:
                     self._schedule(uri, DEBOUNCE_SECONDS)
-        elif get_capability(self.server.client_capabilities, "workspace.diagnostics.refresh_support"):
+        elif get_capability(
+            self.server.client_capabilities, "workspace.diagnostics.refresh_support"
+        ):
             if previous := self._pending.get(_REFRESH):
                 previous.cancel()
             self._pending[_REFRESH] = asyncio.ensure_future(self._refresh_later())

@@ -37,14 +37,22 @@ T = TypeVar("T")
 
 class DjvetServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("djvet", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "djvet",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+        )
         self.workspaces = Workspaces()
         self.scheduler = DiagnosticScheduler(self)
-        self.workspace_diagnostics = WorkspaceDiagnostics(self)  # diagnosticMode "workspace"
+        self.workspace_diagnostics = WorkspaceDiagnostics(
+            self
+        )  # diagnosticMode "workspace"
         self.ready = asyncio.Event()  # set once the project indexes are warm
         self.pull_diagnostics = False
         self.initialization_options: Any = None
-        self._analysis = ThreadPoolExecutor(max_workers=1, thread_name_prefix="djvet-analysis")
+        self._analysis = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="djvet-analysis"
+        )
         self._collector = Collector(self.submit)
         self._shown: set[str] = set()
 
@@ -54,7 +62,9 @@ class DjvetServer(LanguageServer):
         loop = asyncio.get_running_loop()
         took: list[float] = []
         try:
-            return await loop.run_in_executor(self._analysis, _timed, functools.partial(function, *args), took)
+            return await loop.run_in_executor(
+                self._analysis, _timed, functools.partial(function, *args), took
+            )
         finally:
             self._collector.analysed(took[0] if took else 0.0)
 
@@ -63,7 +73,9 @@ class DjvetServer(LanguageServer):
         try:
             self._analysis.submit(function, *args).add_done_callback(_log_failure)
         except RuntimeError:  # after shutdown: nothing is analysed any more
-            log.debug("ignored %s after shutdown", getattr(function, "__name__", function))
+            log.debug(
+                "ignored %s after shutdown", getattr(function, "__name__", function)
+            )
 
     def stop_analysis(self) -> None:
         self.scheduler.cancel_all()
@@ -109,11 +121,15 @@ class DjvetServer(LanguageServer):
         self._shown.update(new)
         for message in new:
             log.warning("%s", message)
-        self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message="\n".join(new)))
+        self.window_show_message(
+            lsp.ShowMessageParams(type=lsp.MessageType.Warning, message="\n".join(new))
+        )
 
     def tell(self, message: str) -> None:
         log.info("%s", message)
-        self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Info, message=message))
+        self.window_log_message(
+            lsp.LogMessageParams(type=lsp.MessageType.Info, message=message)
+        )
 
 
 def _log_failure(future: Future[Any]) -> None:
@@ -142,7 +158,9 @@ def _configure_logging(log_file: str | None, verbose: bool) -> None:
     logger.setLevel(logging.DEBUG if verbose else logging.INFO)
     if log_file:
         handler = logging.FileHandler(log_file, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        )
         logging.getLogger().addHandler(handler)
         if verbose:
             logging.getLogger("pygls").setLevel(logging.DEBUG)

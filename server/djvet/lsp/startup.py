@@ -35,18 +35,29 @@ async def load_editor_settings(ls: DjvetServer) -> None:
     roots = sorted(ls.workspaces.folders)
     answers: list[Any] = []
     if ls.supports("workspace.configuration"):
-        items = [lsp.ConfigurationItem(scope_uri=uri_of(root), section=SECTION) for root in roots]
+        items = [
+            lsp.ConfigurationItem(scope_uri=uri_of(root), section=SECTION)
+            for root in roots
+        ]
         try:
-            answers = await ls.workspace_configuration_async(lsp.ConfigurationParams(
-                items=items or [lsp.ConfigurationItem(section=SECTION)]))
-        except Exception as error:  # a client may refuse; its initializationOptions still count
+            answers = await ls.workspace_configuration_async(
+                lsp.ConfigurationParams(
+                    items=items or [lsp.ConfigurationItem(section=SECTION)]
+                )
+            )
+        except (
+            Exception
+        ) as error:  # a client may refuse; its initializationOptions still count
             log.info("workspace/configuration failed: %s", error)
     answers = list(answers or [])
     ls.workspaces.default_settings = parse_settings(
-        merge(ls.initialization_options, answers[0] if answers else None))
+        merge(ls.initialization_options, answers[0] if answers else None)
+    )
     for index, root in enumerate(roots):
         answer = answers[index] if index < len(answers) else None
-        ls.workspaces.settings[root] = parse_settings(merge(ls.initialization_options, answer))
+        ls.workspaces.settings[root] = parse_settings(
+            merge(ls.initialization_options, answer)
+        )
 
 
 async def reload_configs(ls: DjvetServer, roots: list[str] | None = None) -> None:
@@ -73,8 +84,13 @@ async def warm_up(ls: DjvetServer) -> None:
         summary = await ls.run(_warm, project)
         ls.tell(f"djvet {__version__} in {root}: {summary}")
         if progress:
-            ls.work_done_progress.report(progress, lsp.WorkDoneProgressReport(
-                message=f"{Path(root).name}: {summary}", percentage=100 * number // len(projects)))
+            ls.work_done_progress.report(
+                progress,
+                lsp.WorkDoneProgressReport(
+                    message=f"{Path(root).name}: {summary}",
+                    percentage=100 * number // len(projects),
+                ),
+            )
     if progress:
         ls.work_done_progress.end(progress, lsp.WorkDoneProgressEnd(message="ready"))
 
@@ -88,8 +104,15 @@ async def _begin_progress(ls: DjvetServer) -> str | None:
     except Exception as error:  # the client said no: carry on without a progress bar
         log.info("window/workDoneProgress/create failed: %s", error)
         return None
-    ls.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(
-        title="djvet", message="indexing the project", percentage=0, cancellable=False))
+    ls.work_done_progress.begin(
+        token,
+        lsp.WorkDoneProgressBegin(
+            title="djvet",
+            message="indexing the project",
+            percentage=0,
+            cancellable=False,
+        ),
+    )
     return token
 
 
@@ -97,24 +120,39 @@ def _warm(project: ProjectIndex) -> str:
     """Runs on the analysis thread; returns the line logged once per project."""
     files = project.files()
     modules = settings_index(project).modules.values()
-    found = ", ".join(f"{m.dotted} ({m.environment})" for m in sorted(modules, key=lambda m: m.dotted))
+    found = ", ".join(
+        f"{m.dotted} ({m.environment})" for m in sorted(modules, key=lambda m: m.dotted)
+    )
     config = project.config
-    django = ".".join(map(str, config.django_version)) if config.django_version else "not configured"
-    return (f"{len(files)} files; settings modules: {found or 'none found'}; "
-            f"Django version: {django}; interpreter: {config.python or sys.executable}")
+    django = (
+        ".".join(map(str, config.django_version))
+        if config.django_version
+        else "not configured"
+    )
+    return (
+        f"{len(files)} files; settings modules: {found or 'none found'}; "
+        f"Django version: {django}; interpreter: {config.python or sys.executable}"
+    )
 
 
 async def register_watchers(ls: DjvetServer) -> None:
     """Ask the client to report pyproject.toml and Python file changes made outside it."""
     if not ls.supports("workspace.did_change_watched_files.dynamic_registration"):
-        log.info("the client cannot watch files for djvet; pyproject.toml changes need a restart")
+        log.info(
+            "the client cannot watch files for djvet; pyproject.toml changes need a restart"
+        )
         return
     options = lsp.DidChangeWatchedFilesRegistrationOptions(
-        watchers=[lsp.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHERS])
-    registration = lsp.Registration(id=f"djvet-watch-{uuid.uuid4().hex[:8]}",
-                                    method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
-                                    register_options=options)
+        watchers=[lsp.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHERS]
+    )
+    registration = lsp.Registration(
+        id=f"djvet-watch-{uuid.uuid4().hex[:8]}",
+        method=lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
     try:
-        await ls.client_register_capability_async(lsp.RegistrationParams(registrations=[registration]))
+        await ls.client_register_capability_async(
+            lsp.RegistrationParams(registrations=[registration])
+        )
     except Exception as error:
         log.info("client/registerCapability failed: %s", error)

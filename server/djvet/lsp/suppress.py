@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from djvet.core.document import Document
 from djvet.core.model import Edit, Language, Span
 
-_NOQA_LIST = re.compile(r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*)", re.I)
+_NOQA_LIST = re.compile(
+    r"#\s*noqa:\s*(?P<codes>[A-Z]+[0-9]*(?:\s*,\s*[A-Z]+[0-9]*)*)", re.I
+)
 _BARE_NOQA = re.compile(r"#\s*noqa(?!:)", re.I)
 _CODE = re.compile(r"\bDJV[0-9]{3}\b")
 _SUPPRESSION = re.compile(r"#\s*noqa|djvet:\s*ignore", re.I)
@@ -31,7 +33,9 @@ def comments(document: Document) -> dict[int, Comment]:
     if document.language is not Language.PYTHON:
         for number, line in enumerate(document.lines):
             if "#" in line:
-                found[number] = Comment(number, line.index("#"), line[line.index("#"):])
+                found[number] = Comment(
+                    number, line.index("#"), line[line.index("#") :]
+                )
         return found
     leaf = document.tree.get_first_leaf()
     while leaf is not None:
@@ -60,7 +64,11 @@ def noqa_edit(document: Document, line: int, code: str) -> Edit | None:
     text = document.lines[line]
     end = len(text.rstrip())
     # Django templates take `{# ... #}` comments; Python and the text files take `#`.
-    comment = f"{{# noqa: {code} #}}" if document.language is Language.TEMPLATE else f"# noqa: {code}"
+    comment = (
+        f"{{# noqa: {code} #}}"
+        if document.language is Language.TEMPLATE
+        else f"# noqa: {code}"
+    )
     return Edit(Span(line, end, line, len(text)), f"  {comment}")
 
 
@@ -71,8 +79,14 @@ def _comment_line(document: Document, line: int) -> int | None:
     column = len(document.lines[line].rstrip())
     if column == 0:
         return line
-    leaf = document.tree.get_leaf_for_position((line + 1, column - 1), include_prefixes=True)
-    if leaf is not None and leaf.type in ("string", "fstring_string") and leaf.end_pos[0] > line + 1:
+    leaf = document.tree.get_leaf_for_position(
+        (line + 1, column - 1), include_prefixes=True
+    )
+    if (
+        leaf is not None
+        and leaf.type in ("string", "fstring_string")
+        and leaf.end_pos[0] > line + 1
+    ):
         return None
     return line
 

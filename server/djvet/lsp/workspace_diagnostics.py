@@ -59,16 +59,23 @@ class WorkspaceDiagnostics:
     def __init__(self, server: DjvetServer) -> None:
         self.server = server
         self.epoch = 0
-        self._cache: dict[str, _Cached] = {}  # path -> result; used on the analysis thread
-        self._published: dict[str, str] = {}  # uri -> result id pushed for a closed file
+        self._cache: dict[
+            str, _Cached
+        ] = {}  # path -> result; used on the analysis thread
+        self._published: dict[
+            str, str
+        ] = {}  # uri -> result id pushed for a closed file
         self._pass: asyncio.Task[None] | None = None
 
     # -- what to check --------------------------------------------------------------------
     def _projects(self) -> list[ProjectIndex]:
         """Projects whose editor settings ask for workspace diagnostics, innermost first."""
         workspaces = self.server.workspaces
-        chosen = [project for root, project in workspaces.items()
-                  if workspaces.settings.get(root, workspaces.default_settings).workspace_mode]
+        chosen = [
+            project
+            for root, project in workspaces.items()
+            if workspaces.settings.get(root, workspaces.default_settings).workspace_mode
+        ]
         return sorted(chosen, key=lambda project: -len(str(project.root)))
 
     @property
@@ -87,7 +94,9 @@ class WorkspaceDiagnostics:
         return files
 
     # -- checking (files one at a time, so open documents never wait long) ---------------
-    def _check(self, project: ProjectIndex, path: str, codec: PositionCodec, epoch: int) -> FileReport | None:
+    def _check(
+        self, project: ProjectIndex, path: str, codec: PositionCodec, epoch: int
+    ) -> FileReport | None:
         """Runs on the analysis thread."""
         text = project.read(path)
         if text is None:
@@ -97,25 +106,37 @@ class WorkspaceDiagnostics:
         if cached is not None and cached.digest == digest and cached.epoch == epoch:
             return cached.report
         uri = uri_of(path)
-        analysis = analyse(project, Snapshot(uri, path, text, None, codec, {}), verify=False)
+        analysis = analyse(
+            project, Snapshot(uri, path, text, None, codec, {}), verify=False
+        )
         # Fixes are verified and sent when the file is opened; none is promised here.
         diagnostics = tuple(attrs.evolve(d, data=None) for d in analysis.diagnostics)
         report = FileReport(uri, analysis.result_id, diagnostics)
         self._cache[path] = _Cached(digest, epoch, report)
         return report
 
-    async def check_all(self, token: lsp.ProgressToken | None = None) -> list[FileReport]:
+    async def check_all(
+        self, token: lsp.ProgressToken | None = None
+    ) -> list[FileReport]:
         """The reports of every closed file of the workspace-mode projects."""
         if not self.active:
             return []
         files = await self._closed_files()
         epoch, codec = self.epoch, self.server.workspace.position_codec
-        stale = sum(1 for _, path in files if (c := self._cache.get(path)) is None or c.epoch != epoch)
+        stale = sum(
+            1
+            for _, path in files
+            if (c := self._cache.get(path)) is None or c.epoch != epoch
+        )
         progress = await _Progress.start(self.server, token, stale) if stale else None
         reports: list[FileReport] = []
         try:
             for number, (project, path) in enumerate(files, 1):
-                if (report := await self.server.run(self._check, project, path, codec, epoch)) is not None:
+                if (
+                    report := await self.server.run(
+                        self._check, project, path, codec, epoch
+                    )
+                ) is not None:
                     reports.append(report)
                 if progress:
                     progress.step(number, len(files))
@@ -125,15 +146,22 @@ class WorkspaceDiagnostics:
         return reports
 
     # -- pull -----------------------------------------------------------------------------
-    async def reports(self, previous: dict[str, str], token: lsp.ProgressToken | None
-                      ) -> list[lsp.WorkspaceDocumentDiagnosticReport]:
+    async def reports(
+        self, previous: dict[str, str], token: lsp.ProgressToken | None
+    ) -> list[lsp.WorkspaceDocumentDiagnosticReport]:
         """Closed files' reports; files the client still holds findings for that are no
         longer reported (deleted, closed in "openFiles" mode) are reported empty once."""
         result: list[lsp.WorkspaceDocumentDiagnosticReport] = []
         checked = await self.check_all(token)
         for report in checked:
-            result.append(_report(report.uri, report.result_id, report.diagnostics,
-                                  previous.get(report.uri)))
+            result.append(
+                _report(
+                    report.uri,
+                    report.result_id,
+                    report.diagnostics,
+                    previous.get(report.uri),
+                )
+            )
         reported = {report.uri for report in checked}
         for uri, result_id in previous.items():
             if uri not in reported and self.server.open_document(uri) is None:
@@ -162,11 +190,16 @@ class WorkspaceDiagnostics:
             if self._published.get(report.uri) != report.result_id:
                 self._publish(report.uri, report.result_id, report.diagnostics)
 
-    def _publish(self, uri: str, result_id: str, diagnostics: tuple[lsp.Diagnostic, ...]) -> None:
-        if self.server.open_document(uri) is not None:  # the scheduler reports open files
+    def _publish(
+        self, uri: str, result_id: str, diagnostics: tuple[lsp.Diagnostic, ...]
+    ) -> None:
+        if (
+            self.server.open_document(uri) is not None
+        ):  # the scheduler reports open files
             return
         self.server.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=list(diagnostics)))
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=list(diagnostics))
+        )
         if result_id == NOTHING:
             self._published.pop(uri, None)
         else:
@@ -188,12 +221,19 @@ class WorkspaceDiagnostics:
             self._pass.cancel()
 
 
-def _report(uri: str, result_id: str, diagnostics: tuple[lsp.Diagnostic, ...],
-            previous: str | None) -> lsp.WorkspaceDocumentDiagnosticReport:
+def _report(
+    uri: str,
+    result_id: str,
+    diagnostics: tuple[lsp.Diagnostic, ...],
+    previous: str | None,
+) -> lsp.WorkspaceDocumentDiagnosticReport:
     if previous == result_id:
-        return lsp.WorkspaceUnchangedDocumentDiagnosticReport(uri=uri, version=None, result_id=result_id)
-    return lsp.WorkspaceFullDocumentDiagnosticReport(uri=uri, version=None, items=list(diagnostics),
-                                                     result_id=result_id)
+        return lsp.WorkspaceUnchangedDocumentDiagnosticReport(
+            uri=uri, version=None, result_id=result_id
+        )
+    return lsp.WorkspaceFullDocumentDiagnosticReport(
+        uri=uri, version=None, items=list(diagnostics), result_id=result_id
+    )
 
 
 class _Progress:
@@ -204,29 +244,45 @@ class _Progress:
         self._last = time.monotonic()
 
     @classmethod
-    async def start(cls, server: DjvetServer, token: lsp.ProgressToken | None, stale: int
-                    ) -> _Progress | None:
+    async def start(
+        cls, server: DjvetServer, token: lsp.ProgressToken | None, stale: int
+    ) -> _Progress | None:
         if token is None:
             if not server.supports("window.work_done_progress"):
                 return None
             token = f"djvet-workspace-{uuid.uuid4().hex[:8]}"
             try:
                 await server.work_done_progress.create_async(token)
-            except Exception as error:  # the client said no: check without a progress bar
+            except (
+                Exception
+            ) as error:  # the client said no: check without a progress bar
                 log.info("window/workDoneProgress/create failed: %s", error)
                 return None
-        server.work_done_progress.begin(token, lsp.WorkDoneProgressBegin(
-            title="djvet", message=f"checking the workspace ({stale} files)", percentage=0,
-            cancellable=False))
+        server.work_done_progress.begin(
+            token,
+            lsp.WorkDoneProgressBegin(
+                title="djvet",
+                message=f"checking the workspace ({stale} files)",
+                percentage=0,
+                cancellable=False,
+            ),
+        )
         return cls(server, token)
 
     def step(self, done: int, total: int) -> None:
         if time.monotonic() - self._last >= REPORT_SECONDS:
             self._last = time.monotonic()
-            self.server.work_done_progress.report(self.token, lsp.WorkDoneProgressReport(
-                message=f"checking the workspace: {done}/{total} files", percentage=100 * done // total))
+            self.server.work_done_progress.report(
+                self.token,
+                lsp.WorkDoneProgressReport(
+                    message=f"checking the workspace: {done}/{total} files",
+                    percentage=100 * done // total,
+                ),
+            )
 
     def end(self, message: str) -> None:
         with contextlib.suppress(Exception):  # the connection may be closing
-            self.server.work_done_progress.end(self.token, lsp.WorkDoneProgressEnd(message=message))
+            self.server.work_done_progress.end(
+                self.token, lsp.WorkDoneProgressEnd(message=message)
+            )
         self.server.work_done_progress.tokens.pop(self.token, None)

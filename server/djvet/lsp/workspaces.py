@@ -23,8 +23,9 @@ log = logging.getLogger(__name__)
 def build_config(root: Path, settings: EditorSettings) -> Config:
     config = load_config(root).with_overrides(settings.overrides(), "editor settings")
     if settings.has_selection():
-        config = config.with_selection(settings.select, settings.extend_select or (),
-                                       settings.ignore or ())
+        config = config.with_selection(
+            settings.select, settings.extend_select or (), settings.ignore or ()
+        )
     return config
 
 

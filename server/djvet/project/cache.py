@@ -38,7 +38,9 @@ from djvet.project.template_views import might_render
 
 log = logging.getLogger(__name__)
 FOLDER = ".djvet_cache"
-_IMPORT = re.compile(r"^\s*(?:from\s+(\.*)([\w.]*)\s+import\s+([\w\s,()*]+)|import\s+([\w.]+))", re.M)
+_IMPORT = re.compile(
+    r"^\s*(?:from\s+(\.*)([\w.]*)\s+import\s+([\w\s,()*]+)|import\s+([\w.]+))", re.M
+)
 
 
 def _digest(*parts: str) -> str:
@@ -57,9 +59,13 @@ class Dependencies:
     imports: dict[str, set[str]]
     importers: dict[str, set[str]] = field(default_factory=dict)
     facts: str = ""  # settings and models files together
-    python: str = ""  # the modules that may render templates, and their imports (for templates)
+    python: str = (
+        ""  # the modules that may render templates, and their imports (for templates)
+    )
     templates: str = ""  # every template together (for templates and rendering modules)
-    renders: set[str] = field(default_factory=set)  # Python files that may render templates
+    renders: set[str] = field(
+        default_factory=set
+    )  # Python files that may render templates
 
 
 @dataclass(frozen=True)
@@ -74,8 +80,9 @@ class FileFacts:
     fact: bool  # a models or settings module
 
 
-def dependencies(project: ProjectIndex, files: list[str],
-                 known: dict[str, FileFacts] | None = None) -> Dependencies:
+def dependencies(
+    project: ProjectIndex, files: list[str], known: dict[str, FileFacts] | None = None
+) -> Dependencies:
     """The dependency facts of the workspace; `known` (from the cache, updated in place)
     spares reading the files whose (mtime, size) did not change."""
     known = {} if known is None else known
@@ -90,8 +97,12 @@ def dependencies(project: ProjectIndex, files: list[str],
     for path in paths:
         stamp = _stamp(path) if path not in project.overlay else None
         previous = known.get(path)
-        if (stamp is not None and previous is not None and previous.stamp == stamp
-                and stamp[0] < trusted_before):
+        if (
+            stamp is not None
+            and previous is not None
+            and previous.stamp == stamp
+            and stamp[0] < trusted_before
+        ):
             table[path] = previous
             continue
         text = project.read(path)
@@ -113,35 +124,50 @@ def _stamp(path: str) -> tuple[int, int] | None:
     return status.st_mtime_ns, status.st_size
 
 
-def _file_facts(project: ProjectIndex, path: str, text: str, modules: object,
-                stamp: tuple[int, int]) -> FileFacts:
+def _file_facts(
+    project: ProjectIndex, path: str, text: str, modules: object, stamp: tuple[int, int]
+) -> FileFacts:
     python = path.endswith(".py")
     return FileFacts(
         stamp,
         _digest(text),
         frozenset(_imported_paths(path, text, modules)) if python else frozenset(),
         python and might_render(text),
-        python and bool(project.roles(path, text) & (FileRole.MODELS | FileRole.SETTINGS)),
+        python
+        and bool(project.roles(path, text) & (FileRole.MODELS | FileRole.SETTINGS)),
     )
 
 
 def _aggregate(table: dict[str, FileFacts]) -> Dependencies:
     hashes = {path: facts.digest for path, facts in table.items()}
-    imports = {path: set(facts.imports) for path, facts in table.items() if path.endswith(".py")}
+    imports = {
+        path: set(facts.imports)
+        for path, facts in table.items()
+        if path.endswith(".py")
+    }
     importers: dict[str, set[str]] = {}
     for path, targets in imports.items():
         for target in targets:
             importers.setdefault(target, set()).add(path)
-    facts = _digest(*(f"{p}:{hashes[p]}" for p in sorted(p for p, f in table.items() if f.fact)))
+    facts = _digest(
+        *(f"{p}:{hashes[p]}" for p in sorted(p for p, f in table.items() if f.fact))
+    )
     renders = {p for p, f in table.items() if f.renders}
     # Templates depend on the modules that render them and what those import (two deep,
     # as a module's own key): not on every Python file.
     rendering = set(renders)
     for _ in range(2):
-        rendering |= {target for path in list(rendering) for target in imports.get(path, ())}
+        rendering |= {
+            target for path in list(rendering) for target in imports.get(path, ())
+        }
     python = _digest(*(f"{p}:{hashes[p]}" for p in sorted(rendering) if p in hashes))
-    templates = _digest(*(f"{p}:{h}" for p, h in sorted(hashes.items())
-                          if language_for_path(p) is Language.TEMPLATE))
+    templates = _digest(
+        *(
+            f"{p}:{h}"
+            for p, h in sorted(hashes.items())
+            if language_for_path(p) is Language.TEMPLATE
+        )
+    )
     return Dependencies(hashes, imports, importers, facts, python, templates, renders)
 
 
@@ -153,7 +179,14 @@ def _imported_paths(path: str, text: str, modules: object) -> set[str]:
             candidates = [plain]
         else:
             base = resolve_relative(path, len(dots), module) if dots else module
-            candidates = [base, *(f"{base}.{n.strip()}" for n in re.split(r"[,\s()]+", names or "") if n.strip())]
+            candidates = [
+                base,
+                *(
+                    f"{base}.{n.strip()}"
+                    for n in re.split(r"[,\s()]+", names or "")
+                    if n.strip()
+                ),
+            ]
         for dotted in candidates:
             target = modules.by_dotted.get(dotted)  # type: ignore[attr-defined]
             if target and target != path:
@@ -178,18 +211,26 @@ def _code_fingerprint() -> str:
 _CODE = _code_fingerprint()
 
 
-def file_key(project: ProjectIndex, deps: Dependencies, path: str, *, verified: bool = True) -> str | None:
+def file_key(
+    project: ProjectIndex, deps: Dependencies, path: str, *, verified: bool = True
+) -> str | None:
     own = deps.hashes.get(path)
     if own is None:
         return None
     # Every setting may change findings (selection, severities, settings modules...),
     # and unverified fixes must not be served to a run that shows or applies edits.
-    config = repr(replace(project.config, messages=())) + ("" if verified else ":unverified")
+    config = repr(replace(project.config, messages=())) + (
+        "" if verified else ":unverified"
+    )
     if not path.endswith(".py"):
-        return _digest(__version__, _CODE, config, own, deps.facts, deps.python, deps.templates)
+        return _digest(
+            __version__, _CODE, config, own, deps.facts, deps.python, deps.templates
+        )
     near = set(deps.imports.get(path, ()))
     for module in list(near):
-        near |= deps.imports.get(module, set())  # helpers of helpers (summaries go 2 deep)
+        near |= deps.imports.get(
+            module, set()
+        )  # helpers of helpers (summaries go 2 deep)
     near |= deps.importers.get(path, set())
     neighbours = sorted(f"{p}:{deps.hashes.get(p, '')}" for p in near)
     rendered = deps.templates if path in deps.renders else ""
@@ -208,8 +249,11 @@ class FindingsCache:
         try:
             with open(self.file, "rb") as handle:
                 stored = pickle.load(handle)
-            if isinstance(stored, dict) and isinstance(stored.get("entries"), dict) \
-                    and isinstance(stored.get("files"), dict):
+            if (
+                isinstance(stored, dict)
+                and isinstance(stored.get("entries"), dict)
+                and isinstance(stored.get("files"), dict)
+            ):
                 self.entries, self.files = stored["entries"], stored["files"]
         except FileNotFoundError:
             pass
@@ -217,16 +261,26 @@ class FindingsCache:
             log.info("ignoring the findings cache %s: %s", self.file, error)
         return self
 
-    def get(self, path: str, key: str | None) -> tuple[list[Diagnostic], list[str]] | None:
+    def get(
+        self, path: str, key: str | None
+    ) -> tuple[list[Diagnostic], list[str]] | None:
         entry = self.entries.get(path)
         if entry is None or key is None or entry[0] != key:
             return None
         return entry[1], entry[2]
 
-    def put(self, path: str, key: str | None, diagnostics: list[Diagnostic], warnings: list[str]) -> None:
+    def put(
+        self,
+        path: str,
+        key: str | None,
+        diagnostics: list[Diagnostic],
+        warnings: list[str],
+    ) -> None:
         if key is None:
             return
-        plain = [d.replace(extra={}) for d in diagnostics]  # `extra` may hold parse trees
+        plain = [
+            d.replace(extra={}) for d in diagnostics
+        ]  # `extra` may hold parse trees
         self.entries[path] = (key, plain, list(warnings))
         self.dirty = True
 
@@ -238,10 +292,15 @@ class FindingsCache:
             folder.mkdir(parents=True, exist_ok=True)
             gitignore = folder.parent / ".gitignore"
             if not gitignore.exists():
-                gitignore.write_text("# Created by djvet: the cache never belongs in git.\n*\n")
+                gitignore.write_text(
+                    "# Created by djvet: the cache never belongs in git.\n*\n"
+                )
             with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False) as handle:
-                pickle.dump({"entries": self.entries, "files": self.files}, handle,
-                            protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump(
+                    {"entries": self.entries, "files": self.files},
+                    handle,
+                    protocol=pickle.HIGHEST_PROTOCOL,
+                )
             os.replace(handle.name, self.file)
         except OSError as error:  # a read-only checkout still gets its findings
             log.info("could not write the findings cache: %s", error)

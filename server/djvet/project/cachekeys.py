@@ -37,8 +37,18 @@ MANY_READERS = {"get_many", "aget_many"}
 MANY_DELETERS = {"delete_many", "adelete_many"}
 CLEARERS = {"clear", "aclear"}
 PATTERN_DELETERS = {"delete_pattern", "keys", "iter_keys"}  # django-redis
-_REFRESH_STEMS = {"signals", "receivers", "handlers", "tasks", "cron", "jobs", "schedules"}
-_REFRESH_DECORATORS = re.compile(r"\b(receiver|task|shared_task|periodic_task|job|actor|on_commit)\b")
+_REFRESH_STEMS = {
+    "signals",
+    "receivers",
+    "handlers",
+    "tasks",
+    "cron",
+    "jobs",
+    "schedules",
+}
+_REFRESH_DECORATORS = re.compile(
+    r"\b(receiver|task|shared_task|periodic_task|job|actor|on_commit)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -94,7 +104,10 @@ def cache_names(tree: Any) -> CacheNames:
                     names.aliases.add(bound)
         elif node.type == "import_name":
             for dotted, alias in node._dotted_as_names():
-                if ".".join(n.value for n in dotted).startswith("django.core.cache") and alias is None:
+                if (
+                    ".".join(n.value for n in dotted).startswith("django.core.cache")
+                    and alias is None
+                ):
                     names.module.add("django")
     if names:
         _assigned_caches(tree, names)
@@ -105,8 +118,12 @@ def _assigned_caches(tree: Any, names: CacheNames) -> None:
     """`redis = caches["redis"]` / `c = cache` anywhere in the module."""
     for stmt in iter_nodes(tree, {"expr_stmt"}):
         children = stmt.children
-        if len(children) == 3 and children[0].type == "name" and children[1] == "=" \
-                and _is_cache_object(children[2], names):
+        if (
+            len(children) == 3
+            and children[0].type == "name"
+            and children[1] == "="
+            and _is_cache_object(children[2], names)
+        ):
             names.direct.add(children[0].value)
 
 
@@ -119,7 +136,11 @@ def _is_cache_object(node: Any, names: CacheNames) -> bool:
     head = children[0]
     if head.type != "name":
         return False
-    if head.value in names.aliases and len(children) == 2 and children[1].children[0] == "[":
+    if (
+        head.value in names.aliases
+        and len(children) == 2
+        and children[1].children[0] == "["
+    ):
         return True
     if head.value in names.module:
         dotted = [head.value]
@@ -138,8 +159,12 @@ def cache_call(node: Any, names: CacheNames) -> CacheCall | None:
         return None
     for split in range(1, len(children) - 1):
         method, call = children[split], children[split + 1]
-        if method.type != "trailer" or method.children[0] != "." or call.type != "trailer" \
-                or call.children[0] != "(":
+        if (
+            method.type != "trailer"
+            or method.children[0] != "."
+            or call.type != "trailer"
+            or call.children[0] != "("
+        ):
             continue
         head = children[:split]
         receiver = head[0] if len(head) == 1 else _Receiver(head)
@@ -177,8 +202,12 @@ def module_constants(tree: Any) -> dict[str, str]:
         if child.type != "simple_stmt":
             continue
         stmt = child.children[0]
-        if stmt.type == "expr_stmt" and len(stmt.children) == 3 and stmt.children[0].type == "name" \
-                and stmt.children[1] == "=":
+        if (
+            stmt.type == "expr_stmt"
+            and len(stmt.children) == 3
+            and stmt.children[0].type == "name"
+            and stmt.children[1] == "="
+        ):
             value = string_value(stmt.children[2])
             if value is not None:
                 constants[stmt.children[0].value] = value
@@ -224,7 +253,11 @@ def _template(node: Any) -> str | None:
     if node.type in ("atom_expr", "power") and len(node.children) == 3:
         text = string_value(node.children[0])
         trailer = node.children[1]
-        if text is not None and trailer.children[0] == "." and trailer.children[1].value == "format":
+        if (
+            text is not None
+            and trailer.children[0] == "."
+            and trailer.children[1].value == "format"
+        ):
             return _FIELD.sub("{}", text)
     return None
 
@@ -238,11 +271,19 @@ def key_items(node: Any | None, constants: dict[str, str]) -> list[Key] | None:
         return []
     inner = node.children[1]
     if node.children[0] == "{":
-        if inner.type != "dictorsetmaker" or len(inner.children) < 3 or inner.children[1] != ":":
+        if (
+            inner.type != "dictorsetmaker"
+            or len(inner.children) < 3
+            or inner.children[1] != ":"
+        ):
             return None
         nodes = inner.children[::4]
     else:
-        nodes = [c for c in inner.children if c != ","] if inner.type == "testlist_comp" else [inner]
+        nodes = (
+            [c for c in inner.children if c != ","]
+            if inner.type == "testlist_comp"
+            else [inner]
+        )
     keys = [key_of(n, constants) for n in nodes]
     return None if any(k is None for k in keys) else keys  # type: ignore[return-value]
 
@@ -275,7 +316,9 @@ def scan_file(path: str, tree: Any, text: str, roles: FileRole) -> FileKeys:
         return found
     constants = module_constants(tree)
     stem = os.path.splitext(os.path.basename(path))[0].lower()
-    file_refreshes = bool(roles & (FileRole.TASKS | FileRole.COMMANDS)) or stem in _REFRESH_STEMS
+    file_refreshes = (
+        bool(roles & (FileRole.TASKS | FileRole.COMMANDS)) or stem in _REFRESH_STEMS
+    )
     connected = set(re.findall(r"\.connect\(\s*(\w+)", text))
     for call in iter_cache_calls(tree, names):
         _record(found, call, constants, file_refreshes, connected)
@@ -286,8 +329,13 @@ def scan_file(path: str, tree: Any, text: str, roles: FileRole) -> FileKeys:
     return found
 
 
-def _record(found: FileKeys, call: CacheCall, constants: dict[str, str], file_refreshes: bool,
-            connected: set[str]) -> None:
+def _record(
+    found: FileKeys,
+    call: CacheCall,
+    constants: dict[str, str],
+    file_refreshes: bool,
+    connected: set[str],
+) -> None:
     method = call.method
     if method in CLEARERS:
         # `if settings.DEBUG: cache.clear()` (NetBox's startup) clears nothing in production.
@@ -303,7 +351,11 @@ def _record(found: FileKeys, call: CacheCall, constants: dict[str, str], file_re
         return
     if method in DELETERS | MANY_DELETERS:
         first = call.argument(0, "key" if method in DELETERS else "keys")
-        keys = [key_of(first, constants)] if method in DELETERS else key_items(first, constants)
+        keys = (
+            [key_of(first, constants)]
+            if method in DELETERS
+            else key_items(first, constants)
+        )
         if keys is None or None in keys:
             found.dynamic_deletes += 1
         else:
@@ -320,8 +372,14 @@ def _record(found: FileKeys, call: CacheCall, constants: dict[str, str], file_re
     if method in SETTERS | MANY_SETTERS:
         function = _enclosing_function(call.node)
         refresher = file_refreshes or _refreshes(function, connected)
-        scope = f"{function.name.value}@{function.start_pos[0]}" if function is not None else "<module>"
-        found.sets.extend(SetSite(k, call.node.start_pos[0], scope, refresher) for k in keys)
+        scope = (
+            f"{function.name.value}@{function.start_pos[0]}"
+            if function is not None
+            else "<module>"
+        )
+        found.sets.extend(
+            SetSite(k, call.node.start_pos[0], scope, refresher) for k in keys
+        )
 
 
 def _written_or_read(call: CacheCall, constants: dict[str, str]) -> list[Key]:
@@ -346,7 +404,11 @@ def _under_debug(node: Any) -> bool:
 
 def _enclosing_function(node: Any) -> Any | None:
     parent = node.parent
-    while parent is not None and parent.type not in ("funcdef", "classdef", "file_input"):
+    while parent is not None and parent.type not in (
+        "funcdef",
+        "classdef",
+        "file_input",
+    ):
         parent = parent.parent
     return parent if parent is not None and parent.type == "funcdef" else None
 
@@ -358,7 +420,8 @@ def _refreshes(function: Any | None, connected: set[str]) -> bool:
             return True
         node = function.parent if function.parent.type == "async_funcdef" else function
         if node.parent.type == "decorated" and _REFRESH_DECORATORS.search(
-                node.parent.children[0].get_code()):
+            node.parent.children[0].get_code()
+        ):
             return True
         function = _enclosing_function(function)
     return False
@@ -369,7 +432,9 @@ _SCANNED: dict[tuple[str, int], FileKeys] = {}
 _SCANNED_LIMIT = 20_000
 _SKIPPED = FileRole.TESTS | FileRole.MIGRATIONS
 # Only modules importing Django's cache can call it (parsing every module is too slow).
-_IMPORTS_CACHE = re.compile(r"django\.core\.cache\b|from\s+django\.core\s+import\s+[^\n]*\bcache")
+_IMPORTS_CACHE = re.compile(
+    r"django\.core\.cache\b|from\s+django\.core\s+import\s+[^\n]*\bcache"
+)
 
 
 @dataclass
@@ -389,13 +454,20 @@ class CacheKeyIndex:
         return sum(f.dynamic_deletes for f in self.files.values())
 
     def sets(self, key: Key) -> list[tuple[str, SetSite]]:
-        return [(path, site) for path, keys in self.files.items() for site in keys.sets
-                if site.key.kind == key.kind and site.key.value == key.value]
+        return [
+            (path, site)
+            for path, keys in self.files.items()
+            for site in keys.sets
+            if site.key.kind == key.kind and site.key.value == key.value
+        ]
 
     def refreshed(self, key: Key) -> bool:
         """Written by a signal handler, task or command, or by two functions."""
         sites = self.sets(key)
-        return any(s.refresher for _, s in sites) or len({(p, s.scope) for p, s in sites}) > 1
+        return (
+            any(s.refresher for _, s in sites)
+            or len({(p, s.scope) for p, s in sites}) > 1
+        )
 
     def invalidated(self, key: Key) -> bool:
         """Whether anything in the project may delete `key` (conservatively: yes when
@@ -428,7 +500,9 @@ class CacheKeyIndex:
             return True
         if key.name is None:
             return False
-        return self.name_counts[key.name] > sum(f.name_uses[key.name] for f in self.files.values())
+        return self.name_counts[key.name] > sum(
+            f.name_uses[key.name] for f in self.files.values()
+        )
 
 
 def _scan(path: str, text: str, roles: FileRole) -> FileKeys:
@@ -456,7 +530,9 @@ def build_cache_keys(project: ProjectIndex) -> CacheKeyIndex:
         if _IMPORTS_CACHE.search(text):
             files[path] = _scan(path, text, roles)
     index = CacheKeyIndex(files)
-    literals = {s.key.value for f in files.values() for s in f.sets if s.key.kind == "literal"}
+    literals = {
+        s.key.value for f in files.values() for s in f.sets if s.key.kind == "literal"
+    }
     names = {s.key.name for f in files.values() for s in f.sets if s.key.name}
     if literals:
         index.literal_counts = _count(texts, literals, _quoted)
@@ -473,7 +549,9 @@ def _word(alternatives: str) -> re.Pattern[str]:
     return re.compile(r"\b(" + alternatives + r")\b")
 
 
-def _count(texts: list[str], values: set[str], pattern: Any, *, strings: bool = True) -> Counter[str]:
+def _count(
+    texts: list[str], values: set[str], pattern: Any, *, strings: bool = True
+) -> Counter[str]:
     """How often each value occurs in the texts, with one regex pass per text; a string
     used as a dict key or subscript (`{"bestsellers": ...}`, `context["bestsellers"]`)
     names something else than a cache key."""
@@ -487,10 +565,10 @@ def _count(texts: list[str], values: set[str], pattern: Any, *, strings: bool = 
             if not strings:
                 counts[match.group(1)] += 1
                 continue
-            after = text[match.end():match.end() + 40].lstrip(" \t")
+            after = text[match.end() : match.end() + 40].lstrip(" \t")
             if after.startswith(":") and not after.startswith(":="):
                 continue
-            before = text[max(0, match.start() - 40):match.start()].rstrip(" \t")
+            before = text[max(0, match.start() - 40) : match.start()].rstrip(" \t")
             if after.startswith("]") and before.endswith("["):
                 continue
             counts[match.group(match.lastindex or 0)] += 1

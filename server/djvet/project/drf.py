@@ -57,19 +57,55 @@ from djvet.project.querysets import (
 )
 
 DRF = "rest_framework."
-SERIALIZERS = {"BaseSerializer", "Serializer", "ModelSerializer", "HyperlinkedModelSerializer"}
+SERIALIZERS = {
+    "BaseSerializer",
+    "Serializer",
+    "ModelSerializer",
+    "HyperlinkedModelSerializer",
+}
 MODEL_SERIALIZERS = {"ModelSerializer", "HyperlinkedModelSerializer"}
-LISTING = {"ListModelMixin", "ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet"}
+LISTING = {
+    "ListModelMixin",
+    "ListAPIView",
+    "ListCreateAPIView",
+    "ModelViewSet",
+    "ReadOnlyModelViewSet",
+}
 GENERIC_VIEWS = LISTING | {
-    "GenericAPIView", "GenericViewSet", "RetrieveAPIView", "CreateAPIView", "UpdateAPIView",
-    "DestroyAPIView", "RetrieveUpdateAPIView", "RetrieveDestroyAPIView", "RetrieveUpdateDestroyAPIView",
+    "GenericAPIView",
+    "GenericViewSet",
+    "RetrieveAPIView",
+    "CreateAPIView",
+    "UpdateAPIView",
+    "DestroyAPIView",
+    "RetrieveUpdateAPIView",
+    "RetrieveDestroyAPIView",
+    "RetrieveUpdateDestroyAPIView",
 }
 PK_FIELDS = {"PrimaryKeyRelatedField", "HyperlinkedRelatedField"}
-RELATED_FIELDS = PK_FIELDS | {"SlugRelatedField", "StringRelatedField", "RelatedField", "ManyRelatedField"}
+RELATED_FIELDS = PK_FIELDS | {
+    "SlugRelatedField",
+    "StringRelatedField",
+    "RelatedField",
+    "ManyRelatedField",
+}
 NO_READ_FIELDS = {"HyperlinkedIdentityField", "HiddenField", "SerializerMethodField"}
 # Keyword arguments of a nested serializer that do not change what it reads.
-PLAIN_KWARGS = {"many", "source", "read_only", "required", "allow_null", "help_text", "label",
-                "default", "allow_empty", "write_only", "validators", "style", "initial"}
+PLAIN_KWARGS = {
+    "many",
+    "source",
+    "read_only",
+    "required",
+    "allow_null",
+    "help_text",
+    "label",
+    "default",
+    "allow_empty",
+    "write_only",
+    "validators",
+    "style",
+    "initial",
+}
 OTHER_ACTIONS = ("retrieve", "create", "update", "partial_update", "destroy")
 MAX_NESTING = 4
 
@@ -93,11 +129,15 @@ class ClassRef:
 
 @dataclass
 class Lineage:
-    chain: list[ClassRef]  # workspace classes, the class first (depth-first, left to right)
+    chain: list[
+        ClassRef
+    ]  # workspace classes, the class first (depth-first, left to right)
     external: set[str]  # dotted names of the bases outside the workspace
 
     def roots(self, prefix: str = DRF) -> set[str]:
-        return {name.rsplit(".", 1)[-1] for name in self.external if name.startswith(prefix)}
+        return {
+            name.rsplit(".", 1)[-1] for name in self.external if name.startswith(prefix)
+        }
 
     def attribute(self, name: str) -> tuple[ClassRef, Any] | None:
         for cls in self.chain:
@@ -124,16 +164,22 @@ class Classes:
     def resolve(self, path: str, node: Any) -> ClassRef | str | None:
         """A class expression (`Name`, `module.Name`) seen from the file at `path`."""
         dotted = dotted_name(node)
-        return self.resolve_dotted(path, node.get_root_node(), dotted) if dotted else None
+        return (
+            self.resolve_dotted(path, node.get_root_node(), dotted) if dotted else None
+        )
 
-    def resolve_dotted(self, path: str, tree: Any, dotted: str) -> ClassRef | str | None:
+    def resolve_dotted(
+        self, path: str, tree: Any, dotted: str
+    ) -> ClassRef | str | None:
         head, _, rest = dotted.partition(".")
         if not rest:
             own = top_class(tree, head)
             if own is not None:
                 return ClassRef(path, own)
         source = imported_symbol(tree, head, path)
-        full = f"{source[0]}.{source[1]}" if source else imported_module(tree, head, path)
+        full = (
+            f"{source[0]}.{source[1]}" if source else imported_module(tree, head, path)
+        )
         if not full:
             return None
         return self._lookup(f"{full}.{rest}" if rest else full, 0)
@@ -201,7 +247,11 @@ def class_attribute(classdef: Any, name: str) -> Any | None:
     found = None
     for statement in class_statements(classdef):
         target = statement.children[0]
-        if target.type == "name" and target.value == name and len(statement.children) == 3:
+        if (
+            target.type == "name"
+            and target.value == name
+            and len(statement.children) == 3
+        ):
             found = statement.children[2]
     return found
 
@@ -221,8 +271,11 @@ def nested_class(classdef: Any, name: str) -> Any | None:
 
 
 def returns(function: Any) -> list[Any]:
-    return [s.children[1] for s in function.iter_return_stmts()
-            if s.type == "return_stmt" and len(s.children) == 2]
+    return [
+        s.children[1]
+        for s in function.iter_return_stmts()
+        if s.type == "return_stmt" and len(s.children) == 2
+    ]
 
 
 # -- relation reads of one instance, through the loop scanner -------------------------
@@ -246,7 +299,14 @@ class InstanceScan:
         self.loop = Loop(node, QuerySetValue(model), "obj")
         self.analysis = Analysis()
 
-    def function(self, path: str, function: Any, position: int, instance: Instance, anchor: Span | None) -> None:
+    def function(
+        self,
+        path: str,
+        function: Any,
+        position: int,
+        instance: Instance,
+        anchor: Span | None,
+    ) -> None:
         """Run `function` with `instance` as its parameter at `position`."""
         params = function.get_params()
         if position >= len(params):
@@ -259,13 +319,19 @@ class InstanceScan:
         body = function.children[-1]
         scanner.scan_uses(param, [body], anchor=anchor, via=None, depth=0)
 
-    def method(self, path: str, instance: Instance, attribute: str, anchor: Span, via: str) -> None:
+    def method(
+        self, path: str, instance: Instance, attribute: str, anchor: Span, via: str
+    ) -> None:
         """A model method or property (or `__str__`) of `instance`."""
         tree = tree_of(self.project, path)
         if tree is None:
             return
-        scanner = _Scanner(Evaluator(self.project, path, tree), self.loop, self.analysis)
-        scanner._method_summary(self._bound(instance), attribute, anchor, anchor, via, 0)
+        scanner = _Scanner(
+            Evaluator(self.project, path, tree), self.loop, self.analysis
+        )
+        scanner._method_summary(
+            self._bound(instance), attribute, anchor, anchor, via, 0
+        )
 
     def _bound(self, instance: Instance) -> Instance:
         return Instance(instance.model, self.loop, instance.path)
@@ -275,8 +341,16 @@ class InstanceScan:
         for access in self.analysis.accesses:
             kind = _read_kind(access)
             if kind is not None:
-                found.append(Read(access.path, kind, field_name, where, access.span,
-                                  detail or (f"`{access.via}`" if access.via else "")))
+                found.append(
+                    Read(
+                        access.path,
+                        kind,
+                        field_name,
+                        where,
+                        access.span,
+                        detail or (f"`{access.via}`" if access.via else ""),
+                    )
+                )
         self.analysis = Analysis()
         return found
 
@@ -284,7 +358,9 @@ class InstanceScan:
 def _read_kind(access: Access) -> str | None:
     if access.kind in (SELECT, PREFETCH, BYPASSED):
         return access.kind
-    return None  # `fk.id` reads no row when the FK is loaded; deferred columns: not here
+    return (
+        None  # `fk.id` reads no row when the FK is loaded; deferred columns: not here
+    )
 
 
 # -- serializers ----------------------------------------------------------------------
@@ -310,8 +386,14 @@ class SerializerReads:
         model = Evaluator(self.project, path, node.get_root_node()).value(node)
         return model.model if isinstance(model, ModelClass) else None
 
-    def reads(self, ref: ClassRef, model: str, prefix: tuple[str, ...] = (), anchor: tuple[str, Span] | None = None,
-              nesting: int = 0) -> list[Read] | None:
+    def reads(
+        self,
+        ref: ClassRef,
+        model: str,
+        prefix: tuple[str, ...] = (),
+        anchor: tuple[str, Span] | None = None,
+        nesting: int = 0,
+    ) -> list[Read] | None:
         """Every read of serializer `ref` on an instance of `model` at `prefix`; None: unknown."""
         lineage = self.classes.lineage(ref)
         roots = lineage.roots()
@@ -322,8 +404,17 @@ class SerializerReads:
         names = self._field_names(roots, meta, declared, model)
         if names is None:
             return None
-        context = _Context(self, ref, model, prefix, anchor, nesting, "HyperlinkedModelSerializer" in roots,
-                           _depth(meta), _extra_kwargs(meta))
+        context = _Context(
+            self,
+            ref,
+            model,
+            prefix,
+            anchor,
+            nesting,
+            "HyperlinkedModelSerializer" in roots,
+            _depth(meta),
+            _extra_kwargs(meta),
+        )
         found: list[Read] = []
         for name, node in names:
             declaration = declared.get(name)
@@ -341,11 +432,17 @@ class SerializerReads:
                 return self._meta_options(cls, meta, 0)
         return {}
 
-    def _meta_options(self, cls: ClassRef, meta: Any, depth: int) -> dict[str, tuple[str, Any]]:
+    def _meta_options(
+        self, cls: ClassRef, meta: Any, depth: int
+    ) -> dict[str, tuple[str, Any]]:
         options: dict[str, tuple[str, Any]] = {}
         for base in class_bases(meta):
             dotted = dotted_name(base) or ""
-            owner = self.classes.resolve(cls.path, base.children[0]) if dotted.endswith(".Meta") else None
+            owner = (
+                self.classes.resolve(cls.path, base.children[0])
+                if dotted.endswith(".Meta")
+                else None
+            )
             if isinstance(owner, ClassRef) and depth < 3:
                 parent = nested_class(owner.node, "Meta")
                 if parent is not None:
@@ -365,14 +462,24 @@ class SerializerReads:
                 if target.type != "name" or len(statement.children) != 3:
                     continue
                 if value.type == "keyword" and value.value == "None":
-                    declared.pop(target.value, None)  # `field = None` removes an inherited field
-                elif value.type in ("atom_expr", "power") and value.children[-1].type == "trailer" \
-                        and value.children[-1].children[0] == "(":
+                    declared.pop(
+                        target.value, None
+                    )  # `field = None` removes an inherited field
+                elif (
+                    value.type in ("atom_expr", "power")
+                    and value.children[-1].type == "trailer"
+                    and value.children[-1].children[0] == "("
+                ):
                     declared[target.value] = (cls, value)
         return declared
 
-    def _field_names(self, roots: set[str], meta: dict[str, tuple[str, Any]],
-                     declared: dict[str, tuple[ClassRef, Any]], model: str) -> list[tuple[str, Any]] | None:
+    def _field_names(
+        self,
+        roots: set[str],
+        meta: dict[str, tuple[str, Any]],
+        declared: dict[str, tuple[ClassRef, Any]],
+        model: str,
+    ) -> list[tuple[str, Any]] | None:
         """(name, node naming it) of every serialized field; None when not literal."""
         if not roots & MODEL_SERIALIZERS:
             return [(name, call) for name, (_, call) in declared.items()]
@@ -388,8 +495,13 @@ class SerializerReads:
             return self._default_names(model, declared, meta["exclude"][1], meta)
         return None  # DRF refuses a ModelSerializer without `fields` or `exclude`
 
-    def _default_names(self, model: str, declared: dict[str, Any], node: Any,
-                       meta: dict[str, tuple[str, Any]]) -> list[tuple[str, Any]] | None:
+    def _default_names(
+        self,
+        model: str,
+        declared: dict[str, Any],
+        node: Any,
+        meta: dict[str, tuple[str, Any]],
+    ) -> list[tuple[str, Any]] | None:
         info = self.graph.get(model)
         if info is None or info.presumed:
             return None
@@ -432,7 +544,9 @@ class _Context:
     def _where(self, node: Any) -> tuple[str, Span]:
         return self.anchor or (self.ref.path, Span.of(node))
 
-    def _read(self, path: tuple[str, ...], kind: str, name: str, node: Any, detail: str) -> Read:
+    def _read(
+        self, path: tuple[str, ...], kind: str, name: str, node: Any, detail: str
+    ) -> Read:
         where, span = self._where(node)
         return Read(path, kind, name, where, span, detail)
 
@@ -441,18 +555,28 @@ class _Context:
         parts = call_parts(call)
         if parts is None:
             return []
-        callee = self.owner.classes.resolve_dotted(cls.path, call.get_root_node(), parts[0])
+        callee = self.owner.classes.resolve_dotted(
+            cls.path, call.get_root_node(), parts[0]
+        )
         _, keywords = call_arguments(parts[1])
         source = string_value(keywords["source"]) if "source" in keywords else name
         if source is None:
             return []
         many = code_of(keywords["many"]) == "True" if "many" in keywords else False
-        anchor = self._where(call.parent.children[0] if call.parent.type == "expr_stmt" else call)
+        anchor = self._where(
+            call.parent.children[0] if call.parent.type == "expr_stmt" else call
+        )
         if isinstance(callee, ClassRef) and self.owner.is_serializer(callee):
-            return self._nested(name, callee, source, many, set(keywords) <= PLAIN_KWARGS, anchor)
+            return self._nested(
+                name, callee, source, many, set(keywords) <= PLAIN_KWARGS, anchor
+            )
         kind = self._field_kind(callee)
         if kind == "SerializerMethodField":
-            method = string_value(keywords["method_name"]) if "method_name" in keywords else f"get_{name}"
+            method = (
+                string_value(keywords["method_name"])
+                if "method_name" in keywords
+                else f"get_{name}"
+            )
             return self._method_field(name, method or "")
         if kind is None or kind in NO_READ_FIELDS:
             return []
@@ -467,7 +591,9 @@ class _Context:
         if callee is None:
             return None
         lineage = self.owner.classes.lineage(callee)
-        if lineage.method("get_attribute") or lineage.method("use_pk_only_optimization"):
+        if lineage.method("get_attribute") or lineage.method(
+            "use_pk_only_optimization"
+        ):
             return None  # reads its own way
         roots = lineage.roots() - {"Field"}
         if not roots or "?" in lineage.external:
@@ -475,7 +601,9 @@ class _Context:
         related = roots & RELATED_FIELDS
         return sorted(related)[0] if related else "Field"
 
-    def _walk(self, attributes: list[str]) -> tuple[list[tuple[tuple[str, ...], str]], str | None, str | None]:
+    def _walk(
+        self, attributes: list[str]
+    ) -> tuple[list[tuple[tuple[str, ...], str]], str | None, str | None]:
         """Relation hops along `a.b.c`: ([(path, kind)], model reached, attribute left over)."""
         graph = self.owner.graph
         hops: list[tuple[tuple[str, ...], str]] = []
@@ -491,80 +619,144 @@ class _Context:
             model = relation.target
         return hops, model, None
 
-    def _nested(self, name: str, nested: ClassRef, source: str, many: bool, plain: bool,
-                anchor: tuple[str, Span]) -> list[Read]:
+    def _nested(
+        self,
+        name: str,
+        nested: ClassRef,
+        source: str,
+        many: bool,
+        plain: bool,
+        anchor: tuple[str, Span],
+    ) -> list[Read]:
         detail = f"nested `{nested.name}`"
         if source == "*":
-            reads = self.owner.reads(nested, self.model, self.prefix, anchor, self.nesting + 1)
+            reads = self.owner.reads(
+                nested, self.model, self.prefix, anchor, self.nesting + 1
+            )
             return reads or []
         hops, model, rest = self._walk(source.split("."))
         found = [Read(path, kind, name, *anchor, detail) for path, kind in hops]
         if rest is not None:
-            return [*found, *self._property(name, model, rest, anchor)] if model else found
+            return (
+                [*found, *self._property(name, model, rest, anchor)] if model else found
+            )
         if not hops or not plain:
             return found  # dynamic fields (`nested=True`, `fields=`): the relation only
         last_path = hops[-1][0]
         inner_model = self._target(last_path)
         if inner_model is None:
             return found
-        inner = self.owner.reads(nested, inner_model, last_path, anchor, self.nesting + 1)
+        inner = self.owner.reads(
+            nested, inner_model, last_path, anchor, self.nesting + 1
+        )
         return [*found, *(inner or [])]
 
     def _target(self, path: tuple[str, ...]) -> str | None:
         model = self.model
-        for attribute in path[len(self.prefix):]:
+        for attribute in path[len(self.prefix) :]:
             relation = self.owner.graph.field(model, attribute)
             if relation is None or relation.target is None:
                 return None
             model = relation.target
         return model
 
-    def _related(self, name: str, kind: str, source: str, many: bool, keywords: dict[str, Any],
-                 anchor: tuple[str, Span]) -> list[Read]:
+    def _related(
+        self,
+        name: str,
+        kind: str,
+        source: str,
+        many: bool,
+        keywords: dict[str, Any],
+        anchor: tuple[str, Span],
+    ) -> list[Read]:
         hops, model, rest = self._walk(source.split("."))
         if rest is not None or not hops:
             return [Read(p, k, name, *anchor, f"`{kind}`") for p, k in hops]
         *before, (last_path, last_kind) = hops
         found = [Read(p, k, name, *anchor, f"`{kind}`") for p, k in before]
-        relation = self.owner.graph.field(self._target(last_path[:-1]) or "", last_path[-1])
-        lookup = string_value(keywords["lookup_field"]) if "lookup_field" in keywords else "pk"
-        pk_only = kind == "PrimaryKeyRelatedField" or (kind == "HyperlinkedRelatedField" and lookup == "pk")
-        single_pk = pk_only and relation is not None and relation.kind in ("fk", "o2o") and not many
+        relation = self.owner.graph.field(
+            self._target(last_path[:-1]) or "", last_path[-1]
+        )
+        lookup = (
+            string_value(keywords["lookup_field"])
+            if "lookup_field" in keywords
+            else "pk"
+        )
+        pk_only = kind == "PrimaryKeyRelatedField" or (
+            kind == "HyperlinkedRelatedField" and lookup == "pk"
+        )
+        single_pk = (
+            pk_only
+            and relation is not None
+            and relation.kind in ("fk", "o2o")
+            and not many
+        )
         if not single_pk:
             found.append(Read(last_path, last_kind, name, *anchor, f"`{kind}`"))
         target = self._target(last_path)
         if kind == "StringRelatedField" and target is not None:
             found.extend(self._property(name, target, "__str__", anchor, last_path))
-        elif kind == "SlugRelatedField" and "slug_field" in keywords and target is not None:
+        elif (
+            kind == "SlugRelatedField"
+            and "slug_field" in keywords
+            and target is not None
+        ):
             slug = (string_value(keywords["slug_field"]) or "").replace("__", ".")
-            deeper = _Context(self.owner, self.ref, target, last_path, anchor, self.nesting, False, 0)
+            deeper = _Context(
+                self.owner, self.ref, target, last_path, anchor, self.nesting, False, 0
+            )
             found.extend(deeper._source(name, slug, anchor, str_of_object=False))
         return found
 
-    def _source(self, name: str, source: str, anchor: tuple[str, Span], *, str_of_object: bool) -> list[Read]:
+    def _source(
+        self, name: str, source: str, anchor: tuple[str, Span], *, str_of_object: bool
+    ) -> list[Read]:
         if source == "*" or not source:
             return []
         hops, model, rest = self._walk(source.split("."))
-        found = [Read(p, k, name, *anchor, f"`source='{source}'`" if source != name else "") for p, k in hops]
+        found = [
+            Read(p, k, name, *anchor, f"`source='{source}'`" if source != name else "")
+            for p, k in hops
+        ]
         if rest is not None and model is not None:
-            found.extend(self._property(name, model, rest, anchor, hops[-1][0] if hops else self.prefix))
+            found.extend(
+                self._property(
+                    name, model, rest, anchor, hops[-1][0] if hops else self.prefix
+                )
+            )
         elif rest is None and hops and hops[-1][1] == SELECT and str_of_object:
             target = self._target(hops[-1][0])
             if target is not None:  # a plain field shows `str(obj.author)`
-                found.extend(self._property(name, target, "__str__", anchor, hops[-1][0]))
+                found.extend(
+                    self._property(name, target, "__str__", anchor, hops[-1][0])
+                )
         return found
 
-    def _property(self, name: str, model: str | None, attribute: str, anchor: tuple[str, Span],
-                  path: tuple[str, ...] | None = None) -> list[Read]:
+    def _property(
+        self,
+        name: str,
+        model: str | None,
+        attribute: str,
+        anchor: tuple[str, Span],
+        path: tuple[str, ...] | None = None,
+    ) -> list[Read]:
         """A model method/property (or `__str__`) read through `source` or `Meta.fields`."""
         info = self.owner.graph.get(model) if model else None
         if info is None or "." in attribute or attribute not in info.methods:
             return []
         scan = InstanceScan(self.owner.project, self.model, self.ref.node)
         where, span = anchor
-        scan.method(info.path, Instance(info.label, None, self.prefix if path is None else path), attribute, span,
-                    f"{info.name}.{attribute}")
-        return [replace(r, where=where, span=span) for r in scan.reads(name, where, f"`{info.name}.{attribute}`")]
+        scan.method(
+            info.path,
+            Instance(info.label, None, self.prefix if path is None else path),
+            attribute,
+            span,
+            f"{info.name}.{attribute}",
+        )
+        return [
+            replace(r, where=where, span=span)
+            for r in scan.reads(name, where, f"`{info.name}.{attribute}`")
+        ]
 
     def _method_field(self, name: str, method: str) -> list[Read]:
         found = self.owner.classes.lineage(self.ref).method(method)
@@ -573,10 +765,17 @@ class _Context:
         cls, function = found
         scan = InstanceScan(self.owner.project, self.model, self.ref.node)
         anchor_span = self.anchor[1] if self.anchor else None
-        scan.function(cls.path, function, 1, Instance(self.model, None, self.prefix), anchor_span)
-        reads = scan.reads(name, self.anchor[0] if self.anchor else cls.path, f"`{method}()`")
+        scan.function(
+            cls.path, function, 1, Instance(self.model, None, self.prefix), anchor_span
+        )
+        reads = scan.reads(
+            name, self.anchor[0] if self.anchor else cls.path, f"`{method}()`"
+        )
         if self.anchor is None and cls.path != self.ref.path:
-            return [replace(r, where=self.ref.path, span=Span.of(self.ref.node.name)) for r in reads]
+            return [
+                replace(r, where=self.ref.path, span=Span.of(self.ref.node.name))
+                for r in reads
+            ]
         return reads
 
     # -- fields from the model (ModelSerializer) ----------------------------------------
@@ -591,17 +790,27 @@ class _Context:
         kind = PREFETCH if relation.many else SELECT
         if self.depth > 0:
             found = [Read(path, kind, name, *anchor, "`Meta.depth`")]
-            return found + self._depth_reads(name, relation.target, path, self.depth - 1, anchor)
+            return found + self._depth_reads(
+                name, relation.target, path, self.depth - 1, anchor
+            )
         options = self.extra_kwargs.get(name)
-        lookup = options.get("lookup_field", "pk") if isinstance(options, dict) else "pk"
+        lookup = (
+            options.get("lookup_field", "pk") if isinstance(options, dict) else "pk"
+        )
         if relation.kind in ("fk", "o2o") and (not self.hyperlinked or lookup == "pk"):
             return []  # a primary key (or a `pk` hyperlink): the FK column, no query
         if relation.kind in ("fk", "o2o"):
             return [Read(path, SELECT, name, *anchor, f"hyperlink by `{lookup}`")]
         return [Read(path, kind, name, *anchor, "")]
 
-    def _depth_reads(self, name: str, model: str, path: tuple[str, ...], depth: int,
-                     anchor: tuple[str, Span]) -> list[Read]:
+    def _depth_reads(
+        self,
+        name: str,
+        model: str,
+        path: tuple[str, ...],
+        depth: int,
+        anchor: tuple[str, Span],
+    ) -> list[Read]:
         """`Meta.depth`: a nested `fields = "__all__"` serializer of each relation."""
         info = self.owner.graph.get(model)
         if info is None or len(path) > MAX_NESTING + 2:
@@ -612,8 +821,18 @@ class _Context:
                 continue
             inner = (*path, relation.name)
             if depth > 0:
-                found.append(Read(inner, PREFETCH if relation.many else SELECT, name, *anchor, "`Meta.depth`"))
-                found.extend(self._depth_reads(name, relation.target, inner, depth - 1, anchor))
+                found.append(
+                    Read(
+                        inner,
+                        PREFETCH if relation.many else SELECT,
+                        name,
+                        *anchor,
+                        "`Meta.depth`",
+                    )
+                )
+                found.extend(
+                    self._depth_reads(name, relation.target, inner, depth - 1, anchor)
+                )
             elif relation.many:
                 found.append(Read(inner, PREFETCH, name, *anchor, "`Meta.depth`"))
         return found
@@ -643,7 +862,9 @@ class _Call:
 class ViewUse:
     """One serializer class a DRF view serializes its queryset with."""
 
-    view: ClassRef | None  # None: an explicit `BookSerializer(queryset, many=True)` call
+    view: (
+        ClassRef | None
+    )  # None: an explicit `BookSerializer(queryset, many=True)` call
     serializer: ClassRef
     listing: bool  # serializes many rows (a list action); else one object
     queryset: QuerySetValue
@@ -661,8 +882,10 @@ def view_uses(classes: Classes, view: ClassRef) -> list[ViewUse]:
     if queryset is None:
         return []
     value, anchor, scope = queryset
-    return [ViewUse(view, serializer, listing and lists, value, anchor, scope)
-            for serializer, lists in _serializers(classes, lineage)]
+    return [
+        ViewUse(view, serializer, listing and lists, value, anchor, scope)
+        for serializer, lists in _serializers(classes, lineage)
+    ]
 
 
 def serializer_calls(classes: Classes, path: str, tree: Any) -> list[ViewUse]:
@@ -671,14 +894,23 @@ def serializer_calls(classes: Classes, path: str, tree: Any) -> list[ViewUse]:
     found = []
     for node, parts in _calls_in(tree):
         positional, keywords = call_arguments(parts[1])
-        if not positional or "many" not in keywords or code_of(keywords["many"]) != "True":
+        if (
+            not positional
+            or "many" not in keywords
+            or code_of(keywords["many"]) != "True"
+        ):
             continue
         serializer = classes.resolve_dotted(path, tree, parts[0])
-        if not isinstance(serializer, ClassRef) or not classes.lineage(serializer).roots() & SERIALIZERS:
+        if (
+            not isinstance(serializer, ClassRef)
+            or not classes.lineage(serializer).roots() & SERIALIZERS
+        ):
             continue
         queryset = evaluator.value(positional[0])
         if isinstance(queryset, QuerySetValue) and queryset.related_from is None:
-            scope = search_ancestor(node.children[0], "funcdef", "classdef", "file_input")
+            scope = search_ancestor(
+                node.children[0], "funcdef", "classdef", "file_input"
+            )
             found.append(ViewUse(None, serializer, True, queryset, node, scope))
     return found
 
@@ -698,15 +930,21 @@ def _calls_in(tree: Any) -> Iterator[tuple[Any, tuple[str, Any]]]:
                 break
             if trailer.children[0] == "(":
                 arguments = trailer.children[1] if len(trailer.children) == 3 else None
-                yield (node if index == len(children) - 1 else _Call(children[: index + 1]),
-                       (".".join(names), arguments))
+                yield (
+                    node
+                    if index == len(children) - 1
+                    else _Call(children[: index + 1]),
+                    (".".join(names), arguments),
+                )
                 break
             if trailer.children[0] != ".":
                 break
             names.append(trailer.children[1].value)
 
 
-def view_queryset(classes: Classes, lineage: Lineage, start: int = 0) -> tuple[QuerySetValue, Any, Any] | None:
+def view_queryset(
+    classes: Classes, lineage: Lineage, start: int = 0
+) -> tuple[QuerySetValue, Any, Any] | None:
     """(queryset, node to report at, scope of the fix) of a view, from its MRO."""
     view = lineage.chain[0]
     for index in range(start, len(lineage.chain)):
@@ -736,7 +974,9 @@ def view_queryset(classes: Classes, lineage: Lineage, start: int = 0) -> tuple[Q
     return value, anchor, _fix_scope(value, view)
 
 
-def _attribute_queryset(classes: Classes, lineage: Lineage) -> tuple[QuerySetValue, Any] | None:
+def _attribute_queryset(
+    classes: Classes, lineage: Lineage
+) -> tuple[QuerySetValue, Any] | None:
     found = lineage.attribute("queryset")
     if found is None:
         return None
@@ -756,7 +996,9 @@ def _fix_scope(queryset: QuerySetValue, view: ClassRef) -> Any:
     if origin is None or origin.path != view.path:
         return view.node
     scope = search_ancestor(origin.chain, "funcdef", "classdef")
-    inside = scope is view.node or (scope is not None and search_ancestor(scope, "classdef") is view.node)
+    inside = scope is view.node or (
+        scope is not None and search_ancestor(scope, "classdef") is view.node
+    )
     return origin.scope if inside else view.node
 
 
@@ -765,7 +1007,9 @@ def _serializers(classes: Classes, lineage: Lineage) -> list[tuple[ClassRef, boo
     found = lineage.method("get_serializer_class")
     if found is None:
         attribute = lineage.attribute("serializer_class")
-        resolved = classes.resolve(attribute[0].path, attribute[1]) if attribute else None
+        resolved = (
+            classes.resolve(attribute[0].path, attribute[1]) if attribute else None
+        )
         return [(resolved, True)] if isinstance(resolved, ClassRef) else []
     cls, function = found
     result = []
@@ -800,8 +1044,14 @@ def _used_for_list(node: Any, function: Any) -> bool:
 def _branch_verdict(if_stmt: Any, branch: Any) -> bool | None:
     children = if_stmt.children
     index = children.index(branch)
-    tests = [children[i + 1] for i in range(0, index, 4) if children[i] in ("if", "elif")]
-    own = children[index - 2] if index >= 2 and children[index - 2] not in ("else",) else None
+    tests = [
+        children[i + 1] for i in range(0, index, 4) if children[i] in ("if", "elif")
+    ]
+    own = (
+        children[index - 2]
+        if index >= 2 and children[index - 2] not in ("else",)
+        else None
+    )
     if own is not None and children[index - 3] in ("if", "elif"):
         text = code_of(own)
         if "'list'" in text or '"list"' in text:
@@ -863,14 +1113,18 @@ def _inverse(previous: Any, relation: Any) -> bool:
 
 def _below_many(graph: Any, model: str, path: tuple[str, ...]) -> bool:
     hops = kinds(graph, model, path)
-    return bool(hops) and any(k in ("m2m", "reverse_fk", "reverse_m2m") for k in hops[:-1])
+    return bool(hops) and any(
+        k in ("m2m", "reverse_fk", "reverse_m2m") for k in hops[:-1]
+    )
 
 
 # -- get_queryset overrides -------------------------------------------------------------
 Base = Callable[[str, Any], QuerySetValue | None]
 
 
-def override_queryset(project: ProjectIndex, path: str, function: Any, base: Base) -> QuerySetValue | None:
+def override_queryset(
+    project: ProjectIndex, path: str, function: Any, base: Base
+) -> QuerySetValue | None:
     """The queryset a `get_queryset` override returns. `base("super", chain)` gives the
     queryset of `super().get_queryset(...)`, `base("self", chain)` that of `self.queryset`."""
     values = returns(function)
@@ -892,8 +1146,12 @@ def _assignments(function: Any) -> Iterator[Any]:
     stack = [function.children[-1]]
     while stack:
         node = stack.pop()
-        if node.type == "expr_stmt" and len(node.children) == 3 and node.children[1] == "=" \
-                and node.children[0].type == "name":
+        if (
+            node.type == "expr_stmt"
+            and len(node.children) == 3
+            and node.children[1] == "="
+            and node.children[0].type == "name"
+        ):
             yield node
         elif node.type not in ("funcdef", "classdef", "lambdef"):
             stack.extend(getattr(node, "children", ()))
@@ -904,7 +1162,11 @@ def _seeded_chain(evaluator: Evaluator, node: Any, base: Base) -> QuerySetValue 
         return None
     children = node.children
     texts = [code_of(c) for c in children[:4]]
-    if texts[:3] == ["super", "()", ".get_queryset"] and len(children) >= 4 and texts[3].startswith("("):
+    if (
+        texts[:3] == ["super", "()", ".get_queryset"]
+        and len(children) >= 4
+        and texts[3].startswith("(")
+    ):
         start, value = 4, base("super", node)
     elif texts[:2] == ["self", ".queryset"]:
         start, value = 2, base("self", node)
@@ -912,14 +1174,25 @@ def _seeded_chain(evaluator: Evaluator, node: Any, base: Base) -> QuerySetValue 
         return None
     if value is None:
         return None
-    if value.origin is None:  # the admin's default queryset: edit after `super()...(request)`
+    if (
+        value.origin is None
+    ):  # the admin's default queryset: edit after `super()...(request)`
         call = children[start - 1]
-        origin = Origin(evaluator.path, node, call, True, search_ancestor(node, "funcdef"), kind="chain")
+        origin = Origin(
+            evaluator.path,
+            node,
+            call,
+            True,
+            search_ancestor(node, "funcdef"),
+            kind="chain",
+        )
         value = replace(value, origin=origin, select_calls=(), prefetch_calls=())
     return _apply(evaluator, value, node, children[start:])
 
 
-def _apply(evaluator: Evaluator, value: QuerySetValue, chain: Any, trailers: list[Any]) -> QuerySetValue | None:
+def _apply(
+    evaluator: Evaluator, value: QuerySetValue, chain: Any, trailers: list[Any]
+) -> QuerySetValue | None:
     index = 0
     while index < len(trailers):
         trailer = trailers[index]
@@ -927,9 +1200,15 @@ def _apply(evaluator: Evaluator, value: QuerySetValue, chain: Any, trailers: lis
         if trailer.children[0] == "[" and ":" in code_of(trailer):
             index += 1
             continue
-        if trailer.children[0] != "." or following is None or following.children[0] != "(":
+        if (
+            trailer.children[0] != "."
+            or following is None
+            or following.children[0] != "("
+        ):
             return None
-        value = evaluator.queryset_method(value, trailer.children[1].value, following, chain, 0)
+        value = evaluator.queryset_method(
+            value, trailer.children[1].value, following, chain, 0
+        )
         if not isinstance(value, QuerySetValue):
             return None
         index += 2
@@ -940,7 +1219,9 @@ def _apply(evaluator: Evaluator, value: QuerySetValue, chain: Any, trailers: lis
 register_fact("drf_views", FileRole.PYTHON)
 
 
-def serializer_users(project: ProjectIndex) -> dict[tuple[str, str], list[tuple[str, str]]]:
+def serializer_users(
+    project: ProjectIndex,
+) -> dict[tuple[str, str], list[tuple[str, str]]]:
     """Serializer (file, class) -> the views (file, class) that serialize with it."""
     return project.fact("drf_views", _build_users)
 
@@ -952,7 +1233,9 @@ def _build_users(project: ProjectIndex) -> dict[tuple[str, str], list[tuple[str,
         if project.roles(path) & (FileRole.TESTS | FileRole.MIGRATIONS):
             continue
         text = project.read(path) or ""
-        if "serializer_class" not in text:  # a DRF view names its serializer (or a base does)
+        if (
+            "serializer_class" not in text
+        ):  # a DRF view names its serializer (or a base does)
             continue
         tree = tree_of(project, path)
         for node in tree.iter_classdefs() if tree is not None else ():
@@ -964,7 +1247,20 @@ def _build_users(project: ProjectIndex) -> dict[tuple[str, str], list[tuple[str,
     return users
 
 
-__all__ = ["BYPASSED", "PREFETCH", "SELECT", "ClassRef", "Classes", "InstanceScan", "Read",
-           "SerializerReads", "ViewUse", "missing_reads", "override_queryset", "serializer_calls",
-           "serializer_users",
-           "top_class", "view_uses"]
+__all__ = [
+    "BYPASSED",
+    "PREFETCH",
+    "SELECT",
+    "ClassRef",
+    "Classes",
+    "InstanceScan",
+    "Read",
+    "SerializerReads",
+    "ViewUse",
+    "missing_reads",
+    "override_queryset",
+    "serializer_calls",
+    "serializer_users",
+    "top_class",
+    "view_uses",
+]

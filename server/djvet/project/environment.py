@@ -38,7 +38,9 @@ class PythonEnvironment:
 
     executable: str | None
     source: str  # "config", "running", "venv" or "none"
-    paths: tuple[str, ...]  # import folders outside the standard library, in `sys.path` order
+    paths: tuple[
+        str, ...
+    ]  # import folders outside the standard library, in `sys.path` order
 
     @property
     def django_path(self) -> str | None:
@@ -85,7 +87,9 @@ def _find_environment(project: ProjectIndex) -> PythonEnvironment:
         environment = _configured(project, configured)
         if environment is not None:
             return environment
-        project.warn(f"python: cannot use the interpreter {configured!r}; using djvet's own")
+        project.warn(
+            f"python: cannot use the interpreter {configured!r}; using djvet's own"
+        )
     running = PythonEnvironment(sys.executable, "running", tuple(_running_paths()))
     if running.django_path is not None:
         return running
@@ -102,7 +106,11 @@ def _configured(project: ProjectIndex, configured: str) -> PythonEnvironment | N
     candidate = os.path.expanduser(configured)
     if not os.path.isabs(candidate):
         relative = os.path.join(str(project.root), candidate)
-        candidate = relative if os.path.exists(relative) else (shutil.which(candidate) or relative)
+        candidate = (
+            relative
+            if os.path.exists(relative)
+            else (shutil.which(candidate) or relative)
+        )
     if not os.path.exists(candidate):
         return None
     return _from_interpreter(candidate, "config")
@@ -111,17 +119,27 @@ def _configured(project: ProjectIndex, configured: str) -> PythonEnvironment | N
 def _from_interpreter(python: str, source: str) -> PythonEnvironment | None:
     """Ask jedi for the interpreter's sys.path; fall back to globbing its site-packages."""
     paths = jedi_adapter.interpreter_sys_path(python)
-    executable = jedi_adapter.interpreter_executable(python) if paths is not None else None
+    executable = (
+        jedi_adapter.interpreter_executable(python) if paths is not None else None
+    )
     if paths is None:
         paths = _site_packages_near(python)
         if not paths:
             return None
-    return PythonEnvironment(executable or python, source, tuple(_outside_stdlib(paths)))
+    return PythonEnvironment(
+        executable or python, source, tuple(_outside_stdlib(paths))
+    )
 
 
 def _site_packages_near(python: str) -> list[str]:
-    folder = python if os.path.isdir(python) else os.path.dirname(os.path.dirname(python))
-    patterns = ("lib/python3*/site-packages", "lib64/python3*/site-packages", "Lib/site-packages")
+    folder = (
+        python if os.path.isdir(python) else os.path.dirname(os.path.dirname(python))
+    )
+    patterns = (
+        "lib/python3*/site-packages",
+        "lib64/python3*/site-packages",
+        "Lib/site-packages",
+    )
     found: list[str] = []
     for pattern in patterns:
         found.extend(sorted(glob.glob(os.path.join(folder, pattern))))
@@ -130,7 +148,11 @@ def _site_packages_near(python: str) -> list[str]:
 
 def _running_paths() -> list[str]:
     """djvet's own site-packages; not its other `sys.path` entries (djvet's sources, tests)."""
-    paths = [p for p in sys.path if os.path.basename(p.rstrip(os.sep)) in ("site-packages", "dist-packages")]
+    paths = [
+        p
+        for p in sys.path
+        if os.path.basename(p.rstrip(os.sep)) in ("site-packages", "dist-packages")
+    ]
     for key in ("purelib", "platlib"):
         path = sysconfig.get_paths().get(key)
         if path and path not in paths:
@@ -142,7 +164,12 @@ def _outside_stdlib(paths: Iterable[str]) -> list[str]:
     result: list[str] = []
     for path in paths:
         base = os.path.basename(path.rstrip(os.sep))
-        if not path or not os.path.isdir(path) or base == "lib-dynload" or path in result:
+        if (
+            not path
+            or not os.path.isdir(path)
+            or base == "lib-dynload"
+            or path in result
+        ):
             continue
         if base in ("site-packages", "dist-packages") or not _is_stdlib(path):
             result.append(path)
@@ -186,7 +213,11 @@ class ModuleLocator:
         if dotted not in self._packages:
             file = self.locate(dotted)
             if file is not None:
-                found = os.path.dirname(file) if os.path.basename(file) == "__init__.py" else None
+                found = (
+                    os.path.dirname(file)
+                    if os.path.basename(file) == "__init__.py"
+                    else None
+                )
             else:
                 found = self._namespace(dotted)
             self._packages[dotted] = found
@@ -232,9 +263,17 @@ class ModuleLocator:
         """Every module file of a package folder, recursively (for `models/` packages)."""
         result: list[str] = []
         for folder, dirs, names in os.walk(package):
-            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")) and d != "migrations")
-            result.extend(os.path.join(folder, n) for n in sorted(names) if n.endswith(".py"))
-        extra = [p for p in self.project.overlay if p.startswith(package + os.sep) and p.endswith(".py")]
+            dirs[:] = sorted(
+                d for d in dirs if not d.startswith((".", "__")) and d != "migrations"
+            )
+            result.extend(
+                os.path.join(folder, n) for n in sorted(names) if n.endswith(".py")
+            )
+        extra = [
+            p
+            for p in self.project.overlay
+            if p.startswith(package + os.sep) and p.endswith(".py")
+        ]
         return sorted({normalize(p) for p in [*result, *extra]})
 
 
@@ -248,14 +287,18 @@ def _dotted_from_relative(relative: str) -> str:
 def dotted_by_packages(path: str) -> str:
     """Module name from the package structure: walk up while `__init__.py` exists."""
     folder, name = os.path.split(path)
-    parts = [] if name == "__init__.py" else [name[:-3] if name.endswith(".py") else name]
+    parts = (
+        [] if name == "__init__.py" else [name[:-3] if name.endswith(".py") else name]
+    )
     while os.path.isfile(os.path.join(folder, "__init__.py")):
         folder, package = os.path.split(folder)
         parts.insert(0, package)
     return ".".join(parts)
 
 
-def workspace_roots(project: ProjectIndex, settings: Iterable[tuple[str, str]]) -> list[str]:
+def workspace_roots(
+    project: ProjectIndex, settings: Iterable[tuple[str, str]]
+) -> list[str]:
     """Folders the project imports from: above each settings package, beside `manage.py`,
     the project root and its `src/` folder. `settings` gives (path, dotted) pairs."""
     roots: list[str] = []

@@ -68,12 +68,15 @@ class ProjectIndex:
             seen_dirs.add((stat.st_dev, stat.st_ino))
             relative_folder = os.path.relpath(folder, self.root)
             dirs[:] = sorted(
-                d for d in dirs
+                d
+                for d in dirs
                 if not self.config.is_excluded(_join(relative_folder, d) + "/x")
             )
             for name in names:
                 relative = _join(relative_folder, name)
-                if language_for_path(relative) is not None and not self.config.is_excluded(relative):
+                if language_for_path(
+                    relative
+                ) is not None and not self.config.is_excluded(relative):
                     yield os.path.join(folder, name)
 
     def python_files(self) -> list[str]:
@@ -100,7 +103,9 @@ class ProjectIndex:
         except UnicodeDecodeError:
             self.warn(f"{self.config.relative(path)}: not UTF-8; skipped")
         except OSError as error:
-            self.warn(f"{self.config.relative(path)}: cannot read ({error.strerror}); skipped")
+            self.warn(
+                f"{self.config.relative(path)}: cannot read ({error.strerror}); skipped"
+            )
         return None
 
     def document(self, path: str) -> Document | None:
@@ -122,7 +127,9 @@ class ProjectIndex:
         self._roles[key] = (text, roles)
         return roles
 
-    def per_file(self, kind: str, path: str, compute: Callable[[str, str], T]) -> T | None:
+    def per_file(
+        self, kind: str, path: str, compute: Callable[[str, str], T]
+    ) -> T | None:
         """`compute(path, text)` for the file's current text, remembered until it changes.
 
         For the per-file part of a project-wide fact: after one edit, a rebuild computes
@@ -162,7 +169,11 @@ class ProjectIndex:
         """A file was created, changed or deleted (on disk or in a buffer)."""
         path = normalize(path)
         with self._lock:
-            if self._files is not None and path not in self._files and os.path.exists(path):
+            if (
+                self._files is not None
+                and path not in self._files
+                and os.path.exists(path)
+            ):
                 self._files = None
             roles = self.roles(path, text)
             for name in list(self._facts):
@@ -184,7 +195,10 @@ class ProjectIndex:
         """A scratch copy seeing `changed` texts, sharing every fact they cannot affect."""
         with self._lock:
             scratch = ProjectIndex(self.root, self.config)
-            scratch.overlay = {**self.overlay, **{normalize(p): t for p, t in changed.items()}}
+            scratch.overlay = {
+                **self.overlay,
+                **{normalize(p): t for p, t in changed.items()},
+            }
             scratch._files = self._files
             scratch._facts = dict(self._facts)
             # Keyed by content, so safe to share with a copy that sees other texts.
@@ -203,8 +217,12 @@ class ProjectIndex:
                 self._facts[name] = build(self)
             return self._facts[name]
 
-    def keyed_fact(self, name: str, inputs: Callable[[ProjectIndex], Hashable],
-                   build: Callable[[ProjectIndex], T]) -> T:
+    def keyed_fact(
+        self,
+        name: str,
+        inputs: Callable[[ProjectIndex], Hashable],
+        build: Callable[[ProjectIndex], T],
+    ) -> T:
         """A fact rebuilt only when `inputs(project)` changes.
 
         For facts read from files that change on every keystroke in ways that rarely

@@ -29,7 +29,9 @@ def _time_boxed(work: Callable[[], T], timeout: float) -> T | None:
     def run() -> None:
         try:
             result.append(work())
-        except Exception as error:  # jedi raises many kinds of errors for bad interpreters
+        except (
+            Exception
+        ) as error:  # jedi raises many kinds of errors for bad interpreters
             log.info("jedi: %s", error)
 
     thread = threading.Thread(target=run, name="djvet-jedi", daemon=True)
@@ -53,7 +55,9 @@ def interpreter_executable(python: str, timeout: float = 3.0) -> str | None:
     """The executable jedi would run for `python` (a virtualenv folder or an interpreter)."""
     import jedi
 
-    return _time_boxed(lambda: jedi.create_environment(python, safe=False).executable, timeout)
+    return _time_boxed(
+        lambda: jedi.create_environment(python, safe=False).executable, timeout
+    )
 
 
 def virtualenvs_in(folders: list[str], timeout: float = 3.0) -> list[str]:
@@ -88,8 +92,9 @@ class Budget:
             self.left -= time.perf_counter() - started
 
 
-def call_sites(root: str, path: str, source: str, line: int, column: int, budget: Budget
-               ) -> list[tuple[str, int, int]]:
+def call_sites(
+    root: str, path: str, source: str, line: int, column: int, budget: Budget
+) -> list[tuple[str, int, int]]:
     """Where the function named at (1-based line, column) of `path` is referenced in the
     project, other than its definition: (path, 1-based line, column) each."""
 
@@ -98,10 +103,17 @@ def call_sites(root: str, path: str, source: str, line: int, column: int, budget
 
         project = _projects.get(root)
         if project is None:
-            project = _projects[root] = jedi.Project(root, smart_sys_path=True, load_unsafe_extensions=False)
+            project = _projects[root] = jedi.Project(
+                root, smart_sys_path=True, load_unsafe_extensions=False
+            )
         script = jedi.Script(source, path=path, project=project)
-        references = script.get_references(line, column, include_builtins=False, scope="project")
-        return [(str(r.module_path), r.line, r.column) for r in references
-                if r.module_path is not None and not r.is_definition()]
+        references = script.get_references(
+            line, column, include_builtins=False, scope="project"
+        )
+        return [
+            (str(r.module_path), r.line, r.column)
+            for r in references
+            if r.module_path is not None and not r.is_definition()
+        ]
 
     return budget.spend(ask) or []

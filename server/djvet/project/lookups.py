@@ -38,16 +38,48 @@ from djvet.project.models import ModelGraph, ModelInfo, model_graph
 from djvet.project.models import _parse_ast as parse_ast  # blanks broken lines, retries
 from djvet.project.modules import dotted_name, in_workspace, resolve_relative
 
-FILTERS = frozenset({"filter", "exclude", "get", "get_or_create", "update_or_create",
-                     "aget", "aget_or_create", "aupdate_or_create"})
+FILTERS = frozenset(
+    {
+        "filter",
+        "exclude",
+        "get",
+        "get_or_create",
+        "update_or_create",
+        "aget",
+        "aget_or_create",
+        "aupdate_or_create",
+    }
+)
 ORDERING = frozenset({"order_by"})
 # Methods that keep the queryset's model (custom queryset methods do too, as a rule).
-_SINGLE = frozenset({"get", "first", "last", "latest", "earliest", "create", "get_or_create",
-                     "update_or_create", "count", "exists", "aggregate", "in_bulk", "iterator",
-                     "union", "intersection", "difference", "raw", "dates", "datetimes"})
+_SINGLE = frozenset(
+    {
+        "get",
+        "first",
+        "last",
+        "latest",
+        "earliest",
+        "create",
+        "get_or_create",
+        "update_or_create",
+        "count",
+        "exists",
+        "aggregate",
+        "in_bulk",
+        "iterator",
+        "union",
+        "intersection",
+        "difference",
+        "raw",
+        "dates",
+        "datetimes",
+    }
+)
 _MANAGERS_OF_SELF = ("get_queryset", "queryset")
 _NOT_LOOKUPS = frozenset({"defaults", "create_defaults"})
-_SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"})
+_SHORTCUTS = frozenset(
+    {"get_object_or_404", "get_list_or_404", "aget_object_or_404", "aget_list_or_404"}
+)
 
 Head = tuple[str, ...]  # ("name", "Book", "objects") / ("user", "objects") / ("self",)
 
@@ -63,14 +95,18 @@ class RawSite:
     head: Head
     method: str
     lookups: tuple[RawLookup, ...]
-    together: frozenset[str]  # every lookup filtered in the same chain (composite indexes)
+    together: frozenset[
+        str
+    ]  # every lookup filtered in the same chain (composite indexes)
 
 
 @dataclass
 class FileScan:
     path: str
     dotted: str
-    imports: dict[str, tuple[str, str]] = field(default_factory=dict)  # name -> (module, name)
+    imports: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # name -> (module, name)
     modules: dict[str, str] = field(default_factory=dict)  # `import a.b as c`: c -> a.b
     sites: list[RawSite] = field(default_factory=list)
     classes: set[str] = field(default_factory=set)
@@ -81,18 +117,33 @@ class _Columns:
     """ast columns are UTF-8 byte offsets; spans are code points."""
 
     def __init__(self, text: str) -> None:
-        self.lines = None if text.isascii() else [line.encode("utf-8") for line in text.split("\n")]
+        self.lines = (
+            None
+            if text.isascii()
+            else [line.encode("utf-8") for line in text.split("\n")]
+        )
 
     def span(self, node: ast.AST) -> Span:
         end_line = node.end_lineno or node.lineno
-        end_col = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Span(node.lineno - 1, self._column(node.lineno, node.col_offset),
-                    end_line - 1, self._column(end_line, end_col))
+        end_col = (
+            node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        )
+        return Span(
+            node.lineno - 1,
+            self._column(node.lineno, node.col_offset),
+            end_line - 1,
+            self._column(end_line, end_col),
+        )
 
     def name_span(self, keyword: ast.keyword) -> Span:
         """The span of a keyword argument's name (`title` of `title="x"`)."""
         column = self._column(keyword.lineno, keyword.col_offset)
-        return Span(keyword.lineno - 1, column, keyword.lineno - 1, column + len(keyword.arg or ""))
+        return Span(
+            keyword.lineno - 1,
+            column,
+            keyword.lineno - 1,
+            column + len(keyword.arg or ""),
+        )
 
     def _column(self, line: int, offset: int) -> int:
         if self.lines is None or line - 1 >= len(self.lines):
@@ -134,11 +185,17 @@ class _Scanner:
 
     def module(self, tree: ast.Module) -> None:
         scopes = [_Scope(tree, None, None)]
-        stack: list[tuple[ast.AST, _Scope]] = [(child, scopes[0]) for child in ast.iter_child_nodes(tree)]
+        stack: list[tuple[ast.AST, _Scope]] = [
+            (child, scopes[0]) for child in ast.iter_child_nodes(tree)
+        ]
         while stack:
             node, scope = stack.pop()
             if isinstance(node, _SCOPES):
-                head = _class_head(node) if isinstance(node, ast.ClassDef) else scope.class_head
+                head = (
+                    _class_head(node)
+                    if isinstance(node, ast.ClassDef)
+                    else scope.class_head
+                )
                 scope = _Scope(node, scope, head)
                 scopes.append(scope)
             elif isinstance(node, ast.Assign):
@@ -148,7 +205,9 @@ class _Scanner:
             elif isinstance(node, ast.ImportFrom):
                 self._import_from(node)
             elif isinstance(node, ast.Import):
-                self.scan.modules.update({a.asname: a.name for a in node.names if a.asname})
+                self.scan.modules.update(
+                    {a.asname: a.name for a in node.names if a.asname}
+                )
             if isinstance(node, ast.ClassDef):
                 self.scan.classes.add(node.name)
             stack.extend((child, scope) for child in ast.iter_child_nodes(node))
@@ -180,11 +239,18 @@ class _Scanner:
                     # A name assigned two different things (or something unknown) is unknown.
                     name = target.id
                     own[name] = head if own.get(name, head) == head else None
-                    scope.filtered.setdefault(name, set()).update(_filtered_names(node.value))
+                    scope.filtered.setdefault(name, set()).update(
+                        _filtered_names(node.value)
+                    )
         scope.variables.update(own)
 
-    def head(self, node: ast.AST, variables: dict[str, Head | None], class_head: Head | None,
-             depth: int = 0) -> Head | None:
+    def head(
+        self,
+        node: ast.AST,
+        variables: dict[str, Head | None],
+        class_head: Head | None,
+        depth: int = 0,
+    ) -> Head | None:
         """The manager a queryset expression starts from, as a graph-free description."""
         if depth > 30:
             return None
@@ -212,7 +278,11 @@ class _Scanner:
         owner = node.value
         if isinstance(owner, ast.Call) and _dotted(owner.func) == "get_user_model":
             return ("user", node.attr)
-        if isinstance(owner, ast.Attribute) and owner.attr == "model" and _is_self(owner.value):
+        if (
+            isinstance(owner, ast.Attribute)
+            and owner.attr == "model"
+            and _is_self(owner.value)
+        ):
             return class_head[:2] + (node.attr,) if class_head else None
         dotted = _dotted(owner)
         # `Book.objects`, `models.Book.objects`: a class name (capitalised) and a manager.
@@ -238,7 +308,9 @@ class _Scanner:
             lookups = tuple(self._lookups(call))
             if head is not None and lookups:
                 method = call.func.attr  # type: ignore[attr-defined]
-                self.scan.sites.append(RawSite(head, method, lookups, frozenset(together)))
+                self.scan.sites.append(
+                    RawSite(head, method, lookups, frozenset(together))
+                )
 
     def _shortcut(self, node: ast.Call, scope: _Scope) -> None:
         """`get_object_or_404(Book, slug=slug)`, `get_list_or_404(Book.objects.x(), ...)`."""
@@ -248,9 +320,14 @@ class _Scanner:
             head: Head | None = ("name", dotted, "_default_manager")
         else:
             head = self.head(first, scope.variables, scope.class_head)
-        lookups = [RawLookup(k.arg, self.columns.name_span(k)) for k in node.keywords if k.arg]
+        lookups = [
+            RawLookup(k.arg, self.columns.name_span(k)) for k in node.keywords if k.arg
+        ]
         for arg in node.args[1:]:
-            lookups += [RawLookup(k.arg or "", self.columns.name_span(k)) for k in _q_keywords(arg)]
+            lookups += [
+                RawLookup(k.arg or "", self.columns.name_span(k))
+                for k in _q_keywords(arg)
+            ]
         if head is not None and lookups:
             together = frozenset(r.path for r in lookups) | _filtered_names(first)
             method = "get" if "object" in (_dotted(node.func) or "") else "filter"
@@ -274,10 +351,17 @@ class _Scanner:
 
 
 def _outer_first(call: ast.Call) -> tuple[int, int, int, int]:
-    return (call.lineno, call.col_offset, -(call.end_lineno or 0), -(call.end_col_offset or 0))
+    return (
+        call.lineno,
+        call.col_offset,
+        -(call.end_lineno or 0),
+        -(call.end_col_offset or 0),
+    )
 
 
-def _without_params(variables: dict[str, Head | None], function: ast.AST) -> dict[str, Head | None]:
+def _without_params(
+    variables: dict[str, Head | None], function: ast.AST
+) -> dict[str, Head | None]:
     args = function.args  # type: ignore[attr-defined]
     names = [a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs]]
     names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
@@ -288,13 +372,21 @@ def _is_self(node: ast.AST) -> bool:
     if isinstance(node, ast.Name):
         return node.id == "self"
     # `super().get_queryset()`
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "super"
+    )
 
 
 def _class_head(node: ast.ClassDef) -> Head | None:
     """`model = Book` or `queryset = Book.objects...` of a view class."""
     for stmt in node.body:
-        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+        if (
+            not isinstance(stmt, ast.Assign)
+            or len(stmt.targets) != 1
+            or not isinstance(stmt.targets[0], ast.Name)
+        ):
             continue
         name, value = stmt.targets[0].id, stmt.value
         if name == "model":
@@ -341,7 +433,10 @@ def _q_keywords(node: ast.AST) -> list[ast.keyword]:
         return _q_keywords(node.left) + _q_keywords(node.right)
     if isinstance(node, ast.UnaryOp):
         return _q_keywords(node.operand)
-    if isinstance(node, ast.Call) and (_dotted(node.func) or "").rsplit(".", 1)[-1] == "Q":
+    if (
+        isinstance(node, ast.Call)
+        and (_dotted(node.func) or "").rsplit(".", 1)[-1] == "Q"
+    ):
         found = [k for k in node.keywords if k.arg]
         for arg in node.args:
             found += _q_keywords(arg)
@@ -356,14 +451,18 @@ _LOCK = threading.Lock()
 
 def scan_file(path: str, text: str) -> FileScan:
     """The graph-free facts of one file, cached by path and content."""
-    digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    digest = hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"), digest_size=16
+    ).digest()
     with _LOCK:
         cached = _SCANS.get(path)
         if cached is not None and cached[0] == digest:
             _SCANS.move_to_end(path)
             return cached[1]
     scan = FileScan(path, dotted_name(path))
-    if any(word in text for word in ("filter(", "exclude(", "get(", "order_by(", "lookup")):
+    if any(
+        word in text for word in ("filter(", "exclude(", "get(", "order_by(", "lookup")
+    ):
         try:
             _Scanner(scan, text).module(parse_ast(text))
         except (MemoryError, RecursionError):
@@ -392,7 +491,9 @@ class Site:
 
 @dataclass
 class LookupIndex:
-    by_field: dict[tuple[str, str], list[Site]] = field(default_factory=dict)  # (label, field)
+    by_field: dict[tuple[str, str], list[Site]] = field(
+        default_factory=dict
+    )  # (label, field)
 
     def sites(self, label: str, name: str) -> list[Site]:
         return self.by_field.get((label, name), [])
@@ -409,7 +510,11 @@ def _resolve_head(graph: ModelGraph, scan: FileScan, head: Head) -> ModelInfo | 
         return None
     if model is None:
         return None
-    if manager not in model.managers and manager not in ("objects", "_default_manager", "_base_manager"):
+    if manager not in model.managers and manager not in (
+        "objects",
+        "_default_manager",
+        "_base_manager",
+    ):
         return None
     return model
 
@@ -418,7 +523,11 @@ def _filtering_manager(model: ModelInfo, head: Head) -> bool:
     """A manager whose `get_queryset()` may filter (`Revision.page_revisions`): the query
     filters more than its keywords say."""
     name = head[-1]
-    info = model.default_manager if name == "_default_manager" else model.managers.get(name)
+    info = (
+        model.default_manager
+        if name == "_default_manager"
+        else model.managers.get(name)
+    )
     return info is not None and (not info.known or "get_queryset" in info.methods)
 
 
@@ -439,7 +548,9 @@ def _model_named(graph: ModelGraph, scan: FileScan, dotted: str) -> ModelInfo | 
     return graph.model_named(module, rest)
 
 
-def _field_of(graph: ModelGraph, model: ModelInfo, path: str) -> tuple[str, str, str, str] | None:
+def _field_of(
+    graph: ModelGraph, model: ModelInfo, path: str
+) -> tuple[str, str, str, str] | None:
     """(model label, field name, rest of the lookup, the relation prefix joined through,
     like "author__") of the column a lookup path reads."""
     parts = path.split("__")
@@ -452,13 +563,19 @@ def _field_of(graph: ModelGraph, model: ModelInfo, path: str) -> tuple[str, str,
             return None
         if info.kind == "field":
             prefix = "".join(f"{p}__" for p in parts[:index])
-            return info.model, info.name, "__".join(parts[index + 1:]), prefix
+            return info.model, info.name, "__".join(parts[index + 1 :]), prefix
         if info.target is None or info.kind == "generic_fk":
             return None
         nested = graph.get(info.target)
         following = parts[index + 1] if index + 1 < len(parts) else None
-        if nested is None or following is None or _query_field(nested, following) is None:
-            return None  # `author=x`, `author__in=...`: the FK column, indexed by Django
+        if (
+            nested is None
+            or following is None
+            or _query_field(nested, following) is None
+        ):
+            return (
+                None  # `author=x`, `author__in=...`: the FK column, indexed by Django
+            )
         current = nested
     return None
 
@@ -489,12 +606,16 @@ def _build_index(project: ProjectIndex) -> LookupIndex:
                 if found is not None:
                     label, name, rest, prefix = found
                     # `likes__content_type=..., likes__object_id=...`: both on Like.
-                    together = frozenset(p[len(prefix):].split("__")[0] for p in site.together
-                                         if p.startswith(prefix))
+                    together = frozenset(
+                        p[len(prefix) :].split("__")[0]
+                        for p in site.together
+                        if p.startswith(prefix)
+                    )
                     if not prefix and _filtering_manager(model, site.head):
                         together |= {UNKNOWN_FILTER}
                     index.by_field.setdefault((label, name), []).append(
-                        Site(path, lookup.span, site.method, rest, together))
+                        Site(path, lookup.span, site.method, rest, together)
+                    )
     return index
 
 
@@ -511,7 +632,9 @@ def lookup_index(project: ProjectIndex) -> LookupIndex:
 @dataclass(frozen=True)
 class LookupVocabulary:
     names: frozenset[str]  # custom lookup and transform names registered somewhere
-    redefined: frozenset[str]  # field classes the workspace defines (a `CharField` of its own)
+    redefined: frozenset[
+        str
+    ]  # field classes the workspace defines (a `CharField` of its own)
 
 
 def _app_files(project: ProjectIndex, graph: ModelGraph) -> list[str]:
@@ -520,7 +643,11 @@ def _app_files(project: ProjectIndex, graph: ModelGraph) -> list[str]:
         if app.path is None or in_workspace(project, app.path):
             continue
         for folder, dirs, names in os.walk(app.path):
-            dirs[:] = [d for d in dirs if d not in ("tests", "migrations", "locale", "static", "templates")]
+            dirs[:] = [
+                d
+                for d in dirs
+                if d not in ("tests", "migrations", "locale", "static", "templates")
+            ]
             files.extend(os.path.join(folder, n) for n in names if n.endswith(".py"))
     return files
 
@@ -536,7 +663,9 @@ def lookup_names(text: str) -> set[str]:
     """Custom lookup and transform names a module defines or registers."""
     if "lookup" not in text:
         return set()
-    return set(_LOOKUP_NAME.findall(text)) | {n.lower() for n in _REGISTERED.findall(text)}
+    return set(_LOOKUP_NAME.findall(text)) | {
+        n.lower() for n in _REGISTERED.findall(text)
+    }
 
 
 def _vocabulary_of(path: str, text: str) -> tuple[frozenset[str], frozenset[str]]:

@@ -57,7 +57,14 @@ from djvet.project.index import ProjectIndex, normalize, register_fact
 log = logging.getLogger(__name__)
 
 RelationKind = Literal[
-    "fk", "o2o", "m2m", "reverse_fk", "reverse_o2o", "reverse_m2m", "generic_fk", "generic_relation"
+    "fk",
+    "o2o",
+    "m2m",
+    "reverse_fk",
+    "reverse_o2o",
+    "reverse_m2m",
+    "generic_fk",
+    "generic_relation",
 ]
 _MANY = frozenset({"m2m", "reverse_fk", "reverse_m2m", "generic_relation"})
 _SINGLE = frozenset({"fk", "o2o", "reverse_o2o", "generic_fk"})
@@ -79,19 +86,31 @@ class Expr(str):
 class FieldInfo:
     name: str
     kind: str  # "field", or a RelationKind
-    target: str | None  # "app_label.ModelName" of the related model; None for plain/unknown
-    model: str  # label of the model holding the attribute (the parent for MTI-inherited)
+    target: (
+        str | None
+    )  # "app_label.ModelName" of the related model; None for plain/unknown
+    model: (
+        str  # label of the model holding the attribute (the parent for MTI-inherited)
+    )
     field_class: str  # "ForeignKey", "CharField", ... ("" for reverse accessors)
     null: bool = False
     attname: str | None = None  # "author_id" for fk/o2o
-    related_name: str | None = None  # as declared (fk/o2o/m2m), after %(class)s interpolation
+    related_name: str | None = (
+        None  # as declared (fk/o2o/m2m), after %(class)s interpolation
+    )
     related_query_name: str | None = None
-    query_name: str | None = None  # the name used in lookups (`filter(books__title=...)`)
+    query_name: str | None = (
+        None  # the name used in lookups (`filter(books__title=...)`)
+    )
     options: dict[str, object] = field(default_factory=dict)
     path: str | None = None
     span: Span | None = None
-    remote_field: str | None = None  # reverse accessors: the forward field's name on `target`
-    parent_link: bool = False  # MTI pointer (`*_ptr`, or `parent_link=True`), and its reverse
+    remote_field: str | None = (
+        None  # reverse accessors: the forward field's name on `target`
+    )
+    parent_link: bool = (
+        False  # MTI pointer (`*_ptr`, or `parent_link=True`), and its reverse
+    )
     auto_created: bool = False  # implicit `id` and `*_ptr` fields
 
     @property
@@ -118,7 +137,9 @@ class ManagerInfo:
     methods: dict[str, Any]  # manager and queryset methods (parso funcdefs), by name
     manager_only: set[str]  # defined on the manager class only, not on its queryset
     path: str | None
-    manager_class: str | None = None  # "library.models.BookManager"; None for `Manager()`
+    manager_class: str | None = (
+        None  # "library.models.BookManager"; None for `Manager()`
+    )
     known: bool = True  # False when the manager class could not be read (not installed)
     span: Span | None = None
     # queryset methods the manager does not offer: its `get_queryset()` returns a custom
@@ -133,7 +154,9 @@ class ModelInfo:
     app_label: str
     module: str
     path: str
-    class_node: Any = field(repr=False, compare=False)  # parso classdef, parsed on first read
+    class_node: Any = field(
+        repr=False, compare=False
+    )  # parso classdef, parsed on first read
     abstract: bool = False
     proxy: bool = False
     concrete_label: str = ""
@@ -144,7 +167,9 @@ class ModelInfo:
     methods: dict[str, Any] = field(default_factory=dict)
     properties: set[str] = field(default_factory=set)
     parents: list[str] = field(default_factory=list)  # MTI parents (concrete labels)
-    query_only: dict[str, FieldInfo] = field(default_factory=dict)  # GenericRelation reverses
+    query_only: dict[str, FieldInfo] = field(
+        default_factory=dict
+    )  # GenericRelation reverses
     presumed: bool = False  # a base could not be read: fields may be missing
     # Some class in the MRO has a base djvet cannot read (`taggit.models.TagBase` when
     # taggit is not installed): fields and methods may be missing even if not presumed.
@@ -284,8 +309,12 @@ class _ModuleFacts:
             return None
         node = leaf.parent if leaf is not None else None
         while node is not None and node.type in ("async_funcdef", "async_stmt"):
-            node = next((c for c in node.children if c.type in ("funcdef", "classdef")), None)
-        return node if node is not None and node.type in ("funcdef", "classdef") else None
+            node = next(
+                (c for c in node.children if c.type in ("funcdef", "classdef")), None
+            )
+        return (
+            node if node is not None and node.type in ("funcdef", "classdef") else None
+        )
 
 
 class _LazyNodes(Mapping[str, Any]):
@@ -319,7 +348,9 @@ class _Source:
 
     def __init__(self, text: str) -> None:
         self.ascii = text.isascii()
-        self._lines = None if self.ascii else [line.encode("utf-8") for line in text.split("\n")]
+        self._lines = (
+            None if self.ascii else [line.encode("utf-8") for line in text.split("\n")]
+        )
 
     def column(self, line: int, offset: int) -> int:
         if self.ascii or self._lines is None or line - 1 >= len(self._lines):
@@ -328,9 +359,15 @@ class _Source:
 
     def span(self, node: ast.AST) -> Span:
         end_line = node.end_lineno or node.lineno
-        end_column = node.end_col_offset if node.end_col_offset is not None else node.col_offset
-        return Span(node.lineno - 1, self.column(node.lineno, node.col_offset),
-                    end_line - 1, self.column(end_line, end_column))
+        end_column = (
+            node.end_col_offset if node.end_col_offset is not None else node.col_offset
+        )
+        return Span(
+            node.lineno - 1,
+            self.column(node.lineno, node.col_offset),
+            end_line - 1,
+            self.column(end_line, end_column),
+        )
 
     def position(self, node: ast.AST) -> _Position:
         return node.lineno, self.column(node.lineno, node.col_offset)
@@ -370,7 +407,11 @@ def _dotted(node: ast.AST | None) -> str | None:
 
 
 def _string(node: ast.AST) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+    return (
+        node.value
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        else None
+    )
 
 
 def _value(node: ast.AST) -> object:
@@ -388,12 +429,17 @@ def _target(node: ast.AST) -> _Target:
     dotted = _dotted(node)
     if dotted is not None:
         return _Target("user" if dotted.endswith("AUTH_USER_MODEL") else "name", dotted)
-    if isinstance(node, ast.Call) and (_dotted(node.func) or "").rsplit(".", 1)[-1] == "get_user_model":
+    if (
+        isinstance(node, ast.Call)
+        and (_dotted(node.func) or "").rsplit(".", 1)[-1] == "get_user_model"
+    ):
         return _Target("user", "get_user_model()")
     return _Target("expr", ast.unparse(node))
 
 
-def _field_spec(name: str, value: ast.AST, source: _Source, maybe: bool = False) -> _FieldSpec | None:
+def _field_spec(
+    name: str, value: ast.AST, source: _Source, maybe: bool = False
+) -> _FieldSpec | None:
     """A field declaration; with `maybe`, any call whose class may turn out to be a field
     when linked (`translation = CurrentTranslation(...)`, a ForeignObject subclass)."""
     callee = _dotted(value.func) if isinstance(value, ast.Call) else None
@@ -405,14 +451,28 @@ def _field_spec(name: str, value: ast.AST, source: _Source, maybe: bool = False)
     keywords = {k.arg: k.value for k in value.keywords if k.arg}
     # Kept for every field: a custom field class may turn out to be a relation when linked.
     node = keywords.get("to") or (value.args[0] if value.args else None)
-    target = _target(node) if node is not None and not isinstance(node, ast.Starred) else None
+    target = (
+        _target(node)
+        if node is not None and not isinstance(node, ast.Starred)
+        else None
+    )
     through = _target(keywords["through"]) if "through" in keywords else None
     options = {k: _value(v) for k, v in keywords.items() if k not in ("to", "through")}
     if kind[1] == "CompositePrimaryKey":
         options["primary_key"] = True
     if isinstance(options.get("name"), str):
         name = options["name"]  # `models.IntegerField(name="other")` renames the field
-    return _FieldSpec(name, kind[0], kind[1], target, through, options, source.span(value), callee, "to" in keywords)
+    return _FieldSpec(
+        name,
+        kind[0],
+        kind[1],
+        target,
+        through,
+        options,
+        source.span(value),
+        callee,
+        "to" in keywords,
+    )
 
 
 def _manager_spec(name: str, value: ast.AST, source: _Source) -> _ManagerSpec | None:
@@ -420,14 +480,26 @@ def _manager_spec(name: str, value: ast.AST, source: _Source) -> _ManagerSpec | 
         return None
     inner = value.func
     # `M.from_queryset(Q)()`
-    if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "from_queryset":
+    if (
+        isinstance(inner, ast.Call)
+        and isinstance(inner.func, ast.Attribute)
+        and inner.func.attr == "from_queryset"
+    ):
         queryset = _dotted(inner.args[0]) if inner.args else None
-        return _ManagerSpec(name, "from_queryset", _dotted(inner.func.value), queryset, source.span(value))
+        return _ManagerSpec(
+            name,
+            "from_queryset",
+            _dotted(inner.func.value),
+            queryset,
+            source.span(value),
+        )
     callee = _dotted(inner)
     if callee is None or callee.endswith(("Validator", "Widget", "Field", "Form")):
         return None
     if callee.endswith(".as_manager"):
-        return _ManagerSpec(name, "as_manager", None, callee[: -len(".as_manager")], source.span(value))
+        return _ManagerSpec(
+            name, "as_manager", None, callee[: -len(".as_manager")], source.span(value)
+        )
     return _ManagerSpec(name, "call", callee, None, source.span(value))
 
 
@@ -436,8 +508,16 @@ def _base_ref(node: ast.AST) -> Any:
     if dotted is not None:
         return dotted
     # `models.Manager.from_queryset(BookQuerySet)` as a base class
-    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "from_queryset":
-        return ("from_queryset", _dotted(node.func.value), _dotted(node.args[0]) if node.args else None)
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "from_queryset"
+    ):
+        return (
+            "from_queryset",
+            _dotted(node.func.value),
+            _dotted(node.args[0]) if node.args else None,
+        )
     # `QuerySet["Book"]`, `Generic[T]`: the subscript does not change the class.
     if isinstance(node, ast.Subscript):
         return _dotted(node.value)
@@ -456,7 +536,9 @@ def _class_statement(spec: _ClassSpec, stmt: ast.stmt, source: _Source) -> None:
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
         spec.attributes.add(stmt.name)
         spec.methods.setdefault(stmt.name, source.position(stmt))
-        decorators = {(_dotted(d) or "").rsplit(".", 1)[-1] for d in stmt.decorator_list}
+        decorators = {
+            (_dotted(d) or "").rsplit(".", 1)[-1] for d in stmt.decorator_list
+        }
         if decorators & {"property", "cached_property"}:
             spec.properties.add(stmt.name)
         if stmt.name == "get_queryset":
@@ -481,7 +563,9 @@ def _assignments(stmt: ast.stmt) -> list[tuple[str, ast.AST | None]]:
     return []
 
 
-def _class_assignment(spec: _ClassSpec, name: str, value: ast.AST, source: _Source) -> None:
+def _class_assignment(
+    spec: _ClassSpec, name: str, value: ast.AST, source: _Source
+) -> None:
     field_spec = _field_spec(name, value, source, maybe=True)
     if field_spec is not None:
         spec.fields.append(field_spec)
@@ -548,7 +632,9 @@ def _module_facts(text: str, path: str, dotted: str) -> _ModuleFacts:
             spec.facts = facts
             facts.classes.setdefault(spec.name, spec)
         elif isinstance(stmt, ast.ImportFrom):
-            module = _absolute(dotted, facts.is_package, stmt.level or 0, stmt.module or "")
+            module = _absolute(
+                dotted, facts.is_package, stmt.level or 0, stmt.module or ""
+            )
             for alias in stmt.names:
                 _import(facts, module, alias.name, alias.asname)
         elif isinstance(stmt, ast.Import):
@@ -578,7 +664,10 @@ def _alias(facts: _ModuleFacts, name: str, value: ast.AST | None) -> None:
     dotted = _dotted(value)
     if dotted is not None:
         facts.aliases.setdefault(name, dotted)
-    elif isinstance(value, ast.Call) and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "get_user_model":
+    elif (
+        isinstance(value, ast.Call)
+        and (_dotted(value.func) or "").rsplit(".", 1)[-1] == "get_user_model"
+    ):
         facts.aliases.setdefault(name, _USER)
     elif isinstance(ref := _base_ref(value), tuple):
         facts.aliases.setdefault(name, ref)
@@ -587,7 +676,11 @@ def _alias(facts: _ModuleFacts, name: str, value: ast.AST | None) -> None:
 def _add_to_class(facts: _ModuleFacts, call: ast.Call, source: _Source) -> None:
     """`User.add_to_class("nickname", models.CharField(...))` at module level."""
     callee = _dotted(call.func) or ""
-    if callee.endswith(".add_to_class") and len(call.args) == 2 and (name := _string(call.args[0])):
+    if (
+        callee.endswith(".add_to_class")
+        and len(call.args) == 2
+        and (name := _string(call.args[0]))
+    ):
         spec = _field_spec(name, call.args[1], source)
         if spec is not None:
             facts.added_fields.append((callee[: -len(".add_to_class")], spec))
@@ -605,7 +698,9 @@ def _parse_ast(text: str) -> ast.Module:
             lineno = getattr(error, "lineno", None)
             if lines is None:
                 lines = text.split("\n")
-            if not lineno or not _blank(lines, lineno - 1, str(getattr(error, "msg", ""))):
+            if not lineno or not _blank(
+                lines, lineno - 1, str(getattr(error, "msg", ""))
+            ):
                 break
             source = "\n".join(lines)
     return ast.Module(body=[], type_ignores=[])
@@ -628,7 +723,10 @@ def _blank(lines: list[str], index: int, message: str) -> bool:
     if "indent" in message or header:
         for following in range(index + 1, len(lines)):
             stripped = lines[following].strip()
-            if stripped and len(lines[following]) - len(lines[following].lstrip()) <= indent:
+            if (
+                stripped
+                and len(lines[following]) - len(lines[following].lstrip()) <= indent
+            ):
                 break
             lines[following] = ""
     return True
@@ -642,7 +740,9 @@ _FILES_LOCK = threading.Lock()
 
 
 def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return hashlib.blake2b(
+        text.encode("utf-8", "surrogatepass"), digest_size=16
+    ).digest()
 
 
 def _facts_for(path: str, dotted: str, text: str) -> _ModuleFacts:
@@ -667,7 +767,9 @@ def parse_count() -> int:
 
 def _tree_facts(tree: Any, path: str, dotted: str) -> _ModuleFacts:
     """Imports, aliases and class names of a parso tree (an editor buffer), for `resolve()`."""
-    facts = _ModuleFacts(path, dotted, os.path.basename(path) == "__init__.py", None, _tree=tree)
+    facts = _ModuleFacts(
+        path, dotted, os.path.basename(path) == "__init__.py", None, _tree=tree
+    )
     for stmt in _parso_statements(tree):
         kind = stmt.type
         if kind == "decorated":
@@ -682,13 +784,19 @@ def _tree_facts(tree: Any, path: str, dotted: str) -> _ModuleFacts:
             module = _absolute(dotted, facts.is_package, stmt.level, source)
             if stmt.is_star_import():
                 _import(facts, module, "*", None)
-            for name, names in zip(stmt.get_defined_names(), stmt.get_paths(), strict=False):
+            for name, names in zip(
+                stmt.get_defined_names(), stmt.get_paths(), strict=False
+            ):
                 _import(facts, module, names[-1].value, name.value)
         elif kind == "import_name":
-            for name, names in zip(stmt.get_defined_names(), stmt.get_paths(), strict=False):
+            for name, names in zip(
+                stmt.get_defined_names(), stmt.get_paths(), strict=False
+            ):
                 parts = [p.value for p in names]
                 aliased = name.value != parts[0] or len(parts) == 1
-                facts.imports.setdefault(name.value, ".".join(parts) if aliased else parts[0])
+                facts.imports.setdefault(
+                    name.value, ".".join(parts) if aliased else parts[0]
+                )
         elif kind == "expr_stmt":
             _parso_alias(facts, stmt)
     return facts
@@ -722,7 +830,6 @@ def _parso_alias(facts: _ModuleFacts, stmt: Any) -> None:
         facts.aliases.setdefault(children[0].value, _USER)
 
 
-
 # -- symbols and resolution ----------------------------------------------------------------
 @dataclass(frozen=True)
 class _Module:
@@ -748,8 +855,10 @@ _EXTERNAL = ("django.db.models", "django.contrib.gis.db.models", "typing")
 _DJANGO_READ = ("models", "base_user", "base_session", "apps")
 _MODEL_ROOTS = {"django.db.models.Model", "django.db.models.base.Model"}
 _MANAGER_ROOTS = {
-    "django.db.models.Manager", "django.db.models.manager.Manager",
-    "django.db.models.manager.BaseManager", "django.db.models.BaseManager",
+    "django.db.models.Manager",
+    "django.db.models.manager.Manager",
+    "django.db.models.manager.BaseManager",
+    "django.db.models.BaseManager",
 }
 _QUERYSET_ROOTS = {"django.db.models.QuerySet", "django.db.models.query.QuerySet"}
 _APPCONFIG_ROOTS = {"django.apps.AppConfig", "django.apps.config.AppConfig"}
@@ -760,13 +869,16 @@ def _is_external(dotted: str) -> bool:
     if any(dotted == p or dotted.startswith(p + ".") for p in _EXTERNAL):
         return True
     if dotted == "django" or dotted.startswith("django."):
-        return not dotted.startswith("django.contrib.") or dotted.rsplit(".", 1)[-1] not in _DJANGO_READ
+        return (
+            not dotted.startswith("django.contrib.")
+            or dotted.rsplit(".", 1)[-1] not in _DJANGO_READ
+        )
     return False
 
 
 def _normal(name: str) -> str:
     if name.startswith("django.contrib.gis.db.models"):
-        return "django.db.models" + name[len("django.contrib.gis.db.models"):]
+        return "django.db.models" + name[len("django.contrib.gis.db.models") :]
     return name
 
 
@@ -818,7 +930,10 @@ class _Resolver:
         self._lookups.clear()
 
     def exists(self, dotted: str) -> bool:
-        return self.locator.locate(dotted) is not None or self.locator.package_dir(dotted) is not None
+        return (
+            self.locator.locate(dotted) is not None
+            or self.locator.package_dir(dotted) is not None
+        )
 
     # names
     def lookup(self, facts: _ModuleFacts, name: str, depth: int = 0) -> Any:
@@ -843,7 +958,10 @@ class _Resolver:
             if alias == _USER:
                 return _USER
             if isinstance(alias, tuple):
-                return _FromQuerySet(self.resolve(facts, alias[1], depth + 1), self.resolve(facts, alias[2], depth + 1))
+                return _FromQuerySet(
+                    self.resolve(facts, alias[1], depth + 1),
+                    self.resolve(facts, alias[2], depth + 1),
+                )
             return self.resolve(facts, alias, depth + 1)
         if name in facts.imports:
             return self.symbol(facts.imports[name], depth + 1)
@@ -942,11 +1060,19 @@ class _Resolver:
             return "manager", False
         if isinstance(base, _External) and not base.missing:
             return _root_kind(base.name), False
-        name = base.name if isinstance(base, _External) else (ref if isinstance(ref, str) else "")
+        name = (
+            base.name
+            if isinstance(base, _External)
+            else (ref if isinstance(ref, str) else "")
+        )
         # Unreadable base (an app that is not installed): guess from where it comes from,
         # quietly. `mptt.models.MPTTModel` is a model; `pydantic.BaseModel` is not.
         last = name.rsplit(".", 1)[-1]
-        if isinstance(base, _External) and ".models." in f".{name}" and last[:1].isupper():
+        if (
+            isinstance(base, _External)
+            and ".models." in f".{name}"
+            and last[:1].isupper()
+        ):
             return "model", True
         if last.endswith("QuerySet"):
             return "queryset", True
@@ -964,7 +1090,10 @@ class _Resolver:
 
 def _has_django_fields(spec: _ClassSpec) -> bool:
     """Declares `models.XField(...)` or relation fields (not pydantic's `Field(...)`)."""
-    return any(f.callee.startswith("models.") or f.kind not in ("field", "maybe") for f in spec.fields)
+    return any(
+        f.callee.startswith("models.") or f.kind not in ("field", "maybe")
+        for f in spec.fields
+    )
 
 
 def _root_kind(name: str) -> str:
@@ -1041,7 +1170,9 @@ def _read_settings(project: ProjectIndex) -> _SettingsFacts:
     user_models: list[str] = []
     auto_fields: list[str] = []
     found = False
-    modules = sorted(index.modules.values(), key=lambda m: (m.environment == "test", m.path))
+    modules = sorted(
+        index.modules.values(), key=lambda m: (m.environment == "test", m.path)
+    )
     for module in modules:
         try:
             values = effective_settings(project, module)
@@ -1049,14 +1180,23 @@ def _read_settings(project: ProjectIndex) -> _SettingsFacts:
             log.exception("settings analysis failed for %s", module.path)
             values = None
         installed = values.value("INSTALLED_APPS") if values is not None else None
-        if isinstance(installed, (list, tuple)) and all(isinstance(a, str) for a in installed):
+        if isinstance(installed, (list, tuple)) and all(
+            isinstance(a, str) for a in installed
+        ):
             found = True
             apps.extend(a for a in installed if a not in apps)
         literal = _literal_apps(module.tree)
         found = found or bool(literal)
         apps.extend(a for a in literal if a not in apps)
-        for name, bucket in (("AUTH_USER_MODEL", user_models), ("DEFAULT_AUTO_FIELD", auto_fields)):
-            value = values.value(name) if values is not None else _literal_setting(module.tree, name)
+        for name, bucket in (
+            ("AUTH_USER_MODEL", user_models),
+            ("DEFAULT_AUTO_FIELD", auto_fields),
+        ):
+            value = (
+                values.value(name)
+                if values is not None
+                else _literal_setting(module.tree, name)
+            )
             if isinstance(value, str) and value not in bucket:
                 bucket.append(value)
     pairs = [(m.path, m.dotted) for m in index.modules.values()]
@@ -1072,7 +1212,11 @@ def _literal_apps(tree: Any) -> list[str]:
         return []
     found: list[str] = []
     for stmt in _parso_statements(tree):
-        target = stmt.children[0] if stmt.type in ("expr_stmt", "atom_expr", "power") else None
+        target = (
+            stmt.children[0]
+            if stmt.type in ("expr_stmt", "atom_expr", "power")
+            else None
+        )
         if target is None or target.type != "name" or not target.value.endswith("APPS"):
             continue
         for node in _display_strings(stmt.children[1:]):
@@ -1085,7 +1229,11 @@ def _literal_setting(tree: Any, name: str) -> str | None:
     """`NAME = "literal"` at module level (when the settings analysis is unavailable)."""
     for stmt in _parso_statements(tree) if tree is not None else []:
         children = stmt.children if stmt.type == "expr_stmt" else []
-        if len(children) == 3 and children[0].type == "name" and children[0].value == name:
+        if (
+            len(children) == 3
+            and children[0].type == "name"
+            and children[0].value == name
+        ):
             value = string_value(children[2])
             if value is not None:
                 return value
@@ -1113,7 +1261,11 @@ def _display_strings(nodes: list[Any]) -> list[str]:
 
 def _is_mutation(trailer: Any) -> bool:
     previous = trailer.get_previous_sibling()
-    return previous is not None and code_of(previous) in (".append", ".extend", ".insert")
+    return previous is not None and code_of(previous) in (
+        ".append",
+        ".extend",
+        ".insert",
+    )
 
 
 def _config_value(resolver: _Resolver, spec: _ClassSpec, key: str) -> object:
@@ -1123,7 +1275,9 @@ def _config_value(resolver: _Resolver, spec: _ClassSpec, key: str) -> object:
     return None
 
 
-def _app_config(resolver: _Resolver, entry: str) -> tuple[str, _ClassSpec | None] | None:
+def _app_config(
+    resolver: _Resolver, entry: str
+) -> tuple[str, _ClassSpec | None] | None:
     """(app package, AppConfig class) for an INSTALLED_APPS entry; None when not found."""
     if resolver.exists(entry):
         apps_module = resolver.module(f"{entry}.apps")
@@ -1145,16 +1299,24 @@ def _default_config(resolver: _Resolver, facts: _ModuleFacts) -> _ClassSpec | No
     # (resolving every import would parse half of the app's dependencies).
     for name in [*facts.classes, *(n for n in facts.imports if n.endswith("Config"))]:
         spec = resolver.lookup(facts, name)
-        if isinstance(spec, _ClassSpec) and spec not in candidates and resolver.kind(spec)[0] == "appconfig":
+        if (
+            isinstance(spec, _ClassSpec)
+            and spec not in candidates
+            and resolver.kind(spec)[0] == "appconfig"
+        ):
             candidates.append(spec)
-    eligible = [c for c in candidates if _config_value(resolver, c, "default") is not False]
+    eligible = [
+        c for c in candidates if _config_value(resolver, c, "default") is not False
+    ]
     if len(eligible) == 1:
         return eligible[0]
     marked = [c for c in eligible if _config_value(resolver, c, "default") is True]
     return marked[0] if len(marked) == 1 else None
 
 
-def _discover_apps(resolver: _Resolver, entries: list[str]) -> tuple[list[AppInfo], list[str]]:
+def _discover_apps(
+    resolver: _Resolver, entries: list[str]
+) -> tuple[list[AppInfo], list[str]]:
     apps: list[AppInfo] = []
     missing: list[str] = []
     labels: set[str] = set()
@@ -1173,8 +1335,15 @@ def _discover_apps(resolver: _Resolver, entries: list[str]) -> tuple[list[AppInf
             continue  # Django refuses duplicate labels; keep the first
         labels.add(label)
         package = resolver.locator.package_dir(name)
-        apps.append(AppInfo(name, label, package, _models_files(resolver, name),
-                            auto.rsplit(".", 1)[-1] if isinstance(auto, str) else None))
+        apps.append(
+            AppInfo(
+                name,
+                label,
+                package,
+                _models_files(resolver, name),
+                auto.rsplit(".", 1)[-1] if isinstance(auto, str) else None,
+            )
+        )
     return apps, missing
 
 
@@ -1185,7 +1354,11 @@ def _add_root_for(resolver: _Resolver, entry: str) -> bool:
     if not package.isidentifier() or package == "django":
         return False
     suffix = f"{os.sep}{package}{os.sep}__init__.py"
-    parents = {os.path.dirname(os.path.dirname(p)) for p in resolver.project.python_files() if p.endswith(suffix)}
+    parents = {
+        os.path.dirname(os.path.dirname(p))
+        for p in resolver.project.python_files()
+        if p.endswith(suffix)
+    }
     parents -= set(resolver.locator.roots)
     if not parents:
         return False
@@ -1259,8 +1432,13 @@ class _State:
 
 
 class _Builder:
-    def __init__(self, resolver: _Resolver, apps: list[AppInfo], user_model: str,
-                 default_auto_field: str | None) -> None:
+    def __init__(
+        self,
+        resolver: _Resolver,
+        apps: list[AppInfo],
+        user_model: str,
+        default_auto_field: str | None,
+    ) -> None:
         self.resolver = resolver
         self.apps = sorted(apps, key=lambda a: len(a.name), reverse=True)
         self.user_model = user_model
@@ -1286,7 +1464,9 @@ class _Builder:
                 if facts is None:
                     continue
                 pending.extend(facts.classes.values())
-                field_owners.extend(c for c in facts.classes.values() if _has_django_fields(c))
+                field_owners.extend(
+                    c for c in facts.classes.values() if _has_django_fields(c)
+                )
                 pending.extend(self._imported_classes(facts, app))
                 self._added_fields(facts)
         seen: set[int] = set()
@@ -1309,7 +1489,11 @@ class _Builder:
         if not self.resolver.locator.is_workspace(facts.path):
             return found
         for name, target in facts.imports.items():
-            if name[:1].isupper() and target.startswith(app.name + ".") and self._may_define_model(target):
+            if (
+                name[:1].isupper()
+                and target.startswith(app.name + ".")
+                and self._may_define_model(target)
+            ):
                 symbol = self.resolver.lookup(facts, name)
                 if isinstance(symbol, _ClassSpec):
                     found.append(symbol)
@@ -1332,7 +1516,10 @@ class _Builder:
                 self.extra.setdefault(id(symbol), []).append((spec, facts))
 
     def _unreadable_base(self, spec: _ClassSpec) -> bool:
-        return any(b is None or (isinstance(b, _External) and b.missing) for b in self.resolver.bases(spec))
+        return any(
+            b is None or (isinstance(b, _External) and b.missing)
+            for b in self.resolver.bases(spec)
+        )
 
     def _add_state(self, spec: _ClassSpec, presumed: bool) -> None:
         own = spec.meta.options if spec.meta else {}
@@ -1342,19 +1529,35 @@ class _Builder:
         if abstract:
             meta["abstract"] = True
         declared = meta.get("app_label")
-        app_label = declared if isinstance(declared, str) else self._app_of(spec.facts.dotted)
-        label = f"{app_label}.{spec.name}" if app_label else f"{spec.facts.dotted}.{spec.name}"
+        app_label = (
+            declared if isinstance(declared, str) else self._app_of(spec.facts.dotted)
+        )
+        label = (
+            f"{app_label}.{spec.name}"
+            if app_label
+            else f"{spec.facts.dotted}.{spec.name}"
+        )
         # `Meta.apps = Apps(...)`: an isolated registry (tests, migrations), not the project's
         isolated = "apps" in meta
-        state = _State(spec, label, app_label or "", abstract, meta.get("proxy") is True, presumed, meta,
-                       registered=bool(app_label) and not abstract and not isolated)
+        state = _State(
+            spec,
+            label,
+            app_label or "",
+            abstract,
+            meta.get("proxy") is True,
+            presumed,
+            meta,
+            registered=bool(app_label) and not abstract and not isolated,
+        )
         if state.registered and meta.get("swappable") == "AUTH_USER_MODEL":
             state.swapped = label.lower() != self.user_model.lower()
             state.registered = not state.swapped
         self.states[id(spec)] = state
 
     def _app_of(self, module: str) -> str | None:
-        for app in self.apps:  # longest name first, as Django's get_containing_app_config
+        for (
+            app
+        ) in self.apps:  # longest name first, as Django's get_containing_app_config
             if module == app.name or module.startswith(app.name + "."):
                 return app.label
         return None
@@ -1379,7 +1582,9 @@ class _Builder:
 
     def _declared_meta(self, spec: _ClassSpec, depth: int) -> dict[str, object]:
         options = self._meta(spec, depth)
-        options.pop("abstract", None)  # Django resets `abstract` on an abstract model's Meta
+        options.pop(
+            "abstract", None
+        )  # Django resets `abstract` on an abstract model's Meta
         return options
 
     def _link_states(self) -> None:
@@ -1388,8 +1593,11 @@ class _Builder:
                 self.labels.setdefault(state.label.lower(), state)
                 self.by_name.setdefault(state.spec.name, []).append(state)
         for state in self.states.values():
-            state.model_bases = [self.states[id(b)] for b in self.resolver.bases(state.spec)
-                                 if isinstance(b, _ClassSpec) and id(b) in self.states]
+            state.model_bases = [
+                self.states[id(b)]
+                for b in self.resolver.bases(state.spec)
+                if isinstance(b, _ClassSpec) and id(b) in self.states
+            ]
         for state in self.states.values():
             state.concrete = self._concrete_of(state, 0)
 
@@ -1453,23 +1661,38 @@ class _Builder:
         infos = [self._field_info(spec, facts, state) for spec, facts in local]
         if state.registered and not state.proxy:
             infos.extend(self._parent_links(state, infos))
-            if not state.parents and not any(f.options.get("primary_key") is True for f in infos):
+            if not state.parents and not any(
+                f.options.get("primary_key") is True for f in infos
+            ):
                 infos.insert(0, self._implicit(state, "id", "field", None))
-            if state.meta.get("order_with_respect_to") and "_order" not in {f.name for f in infos}:
+            if state.meta.get("order_with_respect_to") and "_order" not in {
+                f.name for f in infos
+            }:
                 order = self._implicit(state, "_order", "field", None)
                 order.field_class, order.options = "OrderWrt", {}
                 infos.append(order)
         state.forward = infos
-        state.private = [self._field_info(spec, facts, state) for spec, facts in private]
+        state.private = [
+            self._field_info(spec, facts, state) for spec, facts in private
+        ]
         return infos
 
-    def _implicit(self, state: _State, name: str, kind: str, target: str | None) -> FieldInfo:
+    def _implicit(
+        self, state: _State, name: str, kind: str, target: str | None
+    ) -> FieldInfo:
         field_class = "OneToOneField" if kind == "o2o" else self._auto_field(state)
         return FieldInfo(
-            name=name, kind=kind, target=target, model=state.label, field_class=field_class,
-            attname=f"{name}_id" if kind == "o2o" else None, query_name=name,
+            name=name,
+            kind=kind,
+            target=target,
+            model=state.label,
+            field_class=field_class,
+            attname=f"{name}_id" if kind == "o2o" else None,
+            query_name=name,
             options={"primary_key": True} if kind == "field" else {"parent_link": True},
-            path=state.spec.facts.path, parent_link=kind == "o2o", auto_created=True,
+            path=state.spec.facts.path,
+            parent_link=kind == "o2o",
+            auto_created=True,
         )
 
     def _auto_field(self, state: _State) -> str:
@@ -1479,7 +1702,11 @@ class _Builder:
         return self.default_auto_field
 
     def _parent_links(self, state: _State, infos: list[FieldInfo]) -> list[FieldInfo]:
-        links = {f.target.lower(): f for f in infos if f.kind == "o2o" and f.parent_link and f.target}
+        links = {
+            f.target.lower(): f
+            for f in infos
+            if f.kind == "o2o" and f.parent_link and f.target
+        }
         added = []
         for parent in state.parents:
             explicit = links.get(parent.label.lower())
@@ -1490,26 +1717,44 @@ class _Builder:
                 added.append(self._implicit(state, name, "o2o", parent.label))
         return added
 
-    def _field_info(self, spec: _FieldSpec, facts: _ModuleFacts, owner: _State) -> FieldInfo:
+    def _field_info(
+        self, spec: _FieldSpec, facts: _ModuleFacts, owner: _State
+    ) -> FieldInfo:
         options = dict(spec.options)
         kind, taggable = self._field_kind(spec, facts)
         target = None
         if spec.through is not None:
-            options["through"] = self._target(spec.through, facts, owner) or Expr(spec.through.value)
+            options["through"] = self._target(spec.through, facts, owner) or Expr(
+                spec.through.value
+            )
         if taggable:
             # django-taggit: `TaggableManager(verbose_name, ..., through=..., to=...)`
-            target = self._target(spec.target, facts, owner) if spec.to_keyword else None
-            target = target or self._tag_target(options.get("through")) or self._label("taggit.Tag")
+            target = (
+                self._target(spec.target, facts, owner) if spec.to_keyword else None
+            )
+            target = (
+                target
+                or self._tag_target(options.get("through"))
+                or self._label("taggit.Tag")
+            )
         elif kind in ("fk", "o2o", "m2m", "generic_relation"):
             target = self._target(spec.target, facts, owner)
         related_name = self._interpolate(options.get("related_name"), owner)
         related_query_name = self._interpolate(options.get("related_query_name"), owner)
         info = FieldInfo(
-            name=spec.name, kind=kind, target=target, model=owner.label,
-            field_class=spec.field_class, null=options.get("null") is True,
+            name=spec.name,
+            kind=kind,
+            target=target,
+            model=owner.label,
+            field_class=spec.field_class,
+            null=options.get("null") is True,
             attname=f"{spec.name}_id" if kind in ("fk", "o2o") else None,
-            related_name=related_name, related_query_name=related_query_name,
-            query_name=spec.name, options=options, path=facts.path, span=spec.span,
+            related_name=related_name,
+            related_query_name=related_query_name,
+            query_name=spec.name,
+            options=options,
+            path=facts.path,
+            span=spec.span,
             parent_link=kind == "o2o" and options.get("parent_link") is True,
         )
         if taggable or (kind == "m2m" and self._is_symmetrical(spec, owner)):
@@ -1528,22 +1773,44 @@ class _Builder:
             self._kinds[key] = default
             symbol = self.resolver.resolve(facts, spec.callee)
             if isinstance(symbol, _ClassSpec):
-                refs = [r for cls in self.resolver.mro(symbol) for r in cls.bases if isinstance(r, str)]
-                found = [(k[0], r) for r in refs if (k := _relation_kind(r)) is not None]
+                refs = [
+                    r
+                    for cls in self.resolver.mro(symbol)
+                    for r in cls.bases
+                    if isinstance(r, str)
+                ]
+                found = [
+                    (k[0], r) for r in refs if (k := _relation_kind(r)) is not None
+                ]
                 # the nearest relation base wins (`class WithQ(TranslationField)` where
                 # `class TranslationField(models.ForeignObject)`), else any field base
                 found = [f for f in found if f[0] != "field"] or found
                 if found:
                     self._kinds[key] = (found[0][0], "TaggableManager" in found[0][1])
-                elif all(isinstance(b, _ClassSpec) for c in self.resolver.mro(symbol) for b in self.resolver.bases(c)):
-                    self._kinds[key] = ("none", False)  # a readable class that is no field
+                elif all(
+                    isinstance(b, _ClassSpec)
+                    for c in self.resolver.mro(symbol)
+                    for b in self.resolver.bases(c)
+                ):
+                    self._kinds[key] = (
+                        "none",
+                        False,
+                    )  # a readable class that is no field
         return self._kinds[key]
 
     def _is_symmetrical(self, spec: _FieldSpec, owner: _State) -> bool:
         declared = spec.options.get("symmetrical")
-        to_self = spec.target is not None and spec.target.kind == "str" and spec.target.value in ("self", owner.spec.name)
+        to_self = (
+            spec.target is not None
+            and spec.target.kind == "str"
+            and spec.target.value in ("self", owner.spec.name)
+        )
         if declared is None:
-            return spec.target is not None and spec.target.kind == "str" and spec.target.value == "self"
+            return (
+                spec.target is not None
+                and spec.target.kind == "str"
+                and spec.target.value == "self"
+            )
         return declared is True and to_self
 
     def _tag_target(self, through: object) -> str | None:
@@ -1560,12 +1827,17 @@ class _Builder:
         if not owner.registered:
             return value
         try:
-            return value % {"class": owner.model_name, "model_name": owner.model_name,
-                            "app_label": owner.app_label.lower()}
+            return value % {
+                "class": owner.model_name,
+                "model_name": owner.model_name,
+                "app_label": owner.app_label.lower(),
+            }
         except (KeyError, ValueError, TypeError):
             return value
 
-    def _target(self, target: _Target | None, facts: _ModuleFacts, owner: _State) -> str | None:
+    def _target(
+        self, target: _Target | None, facts: _ModuleFacts, owner: _State
+    ) -> str | None:
         if target is None or target.kind == "expr":
             return None
         if target.kind == "user":
@@ -1573,7 +1845,11 @@ class _Builder:
         if target.kind == "str":
             if target.value == "self":
                 return owner.label
-            value = target.value if "." in target.value else f"{owner.app_label}.{target.value}"
+            value = (
+                target.value
+                if "." in target.value
+                else f"{owner.app_label}.{target.value}"
+            )
             return self._label(value)
         symbol = self.resolver.resolve(facts, target.value)
         if symbol == _USER:
@@ -1605,26 +1881,46 @@ class _Builder:
                     if reverse is not None:
                         self.tree.setdefault(key, []).append(reverse)
                 elif (
-                    info.kind == "generic_relation" and info.related_query_name
+                    info.kind == "generic_relation"
+                    and info.related_query_name
                     and (id(state), info.name) not in self.mti_private
                 ):
-                    self.query_only.setdefault(key, []).append(FieldInfo(
-                        name=info.related_query_name, kind="reverse_fk", target=state.label,
-                        model=target.label, field_class="", null=True,
-                        query_name=info.related_query_name, remote_field=info.name,
-                    ))
+                    self.query_only.setdefault(key, []).append(
+                        FieldInfo(
+                            name=info.related_query_name,
+                            kind="reverse_fk",
+                            target=state.label,
+                            model=target.label,
+                            field_class="",
+                            null=True,
+                            query_name=info.related_query_name,
+                            remote_field=info.name,
+                        )
+                    )
 
-    def _reverse(self, info: FieldInfo, state: _State, target: _State) -> FieldInfo | None:
+    def _reverse(
+        self, info: FieldInfo, state: _State, target: _State
+    ) -> FieldInfo | None:
         if id(info) in self.no_reverse:
             return None
-        related_name = info.related_name or self._interpolate(state.meta.get("default_related_name"), state)
+        related_name = info.related_name or self._interpolate(
+            state.meta.get("default_related_name"), state
+        )
         if related_name and related_name.endswith("+"):
             return None
-        accessor = related_name or state.model_name + ("" if info.kind == "o2o" else "_set")
+        accessor = related_name or state.model_name + (
+            "" if info.kind == "o2o" else "_set"
+        )
         return FieldInfo(
-            name=accessor, kind=_REVERSE[info.kind], target=state.label, model=target.label,
-            field_class="", null=True, query_name=info.related_query_name or related_name or state.model_name,
-            remote_field=info.name, parent_link=info.parent_link,
+            name=accessor,
+            kind=_REVERSE[info.kind],
+            target=state.label,
+            model=target.label,
+            field_class="",
+            null=True,
+            query_name=info.related_query_name or related_name or state.model_name,
+            remote_field=info.name,
+            parent_link=info.parent_link,
         )
 
     def all_fields(self, state: _State, topmost: bool = True) -> list[FieldInfo]:
@@ -1639,7 +1935,11 @@ class _Builder:
         concrete = state.concrete or state
         for parent in state.parents:
             for info in self.all_fields(parent, topmost=False):
-                if info.parent_link and info.reverse and self._label_state(info.model) is not concrete:
+                if (
+                    info.parent_link
+                    and info.reverse
+                    and self._label_state(info.model) is not concrete
+                ):
                     continue
                 if id(info) not in seen:
                     seen.add(id(info))
@@ -1663,7 +1963,11 @@ class _Builder:
         for info in self.all_fields(state):
             fields[info.name] = info
         concrete = state.concrete or state
-        query_only = {f.name: f for p in [concrete, *concrete.parents] for f in self.query_only.get(id(p), [])}
+        query_only = {
+            f.name: f
+            for p in [concrete, *concrete.parents]
+            for f in self.query_only.get(id(p), [])
+        }
         methods, properties = self._methods(spec)
         meta = dict(state.meta)
         if "ordering" not in meta and state.parents and not state.proxy:
@@ -1671,12 +1975,26 @@ class _Builder:
             if inherited is not None:
                 meta["ordering"] = inherited
         return ModelInfo(
-            label=state.label, name=spec.name, app_label=state.app_label, module=spec.facts.dotted,
-            path=spec.facts.path, class_node=_LazyClass(spec), abstract=state.abstract, proxy=state.proxy,
-            concrete_label=concrete.label, bases=[b.label for b in state.model_bases], fields=fields,
-            managers=self._managers(state), meta=meta, methods=methods, properties=properties,
-            parents=[p.label for p in state.parents], query_only=query_only, presumed=state.presumed,
-            partial=state.presumed or any(self._unreadable_base(c) for c in self.resolver.mro(spec)),
+            label=state.label,
+            name=spec.name,
+            app_label=state.app_label,
+            module=spec.facts.dotted,
+            path=spec.facts.path,
+            class_node=_LazyClass(spec),
+            abstract=state.abstract,
+            proxy=state.proxy,
+            concrete_label=concrete.label,
+            bases=[b.label for b in state.model_bases],
+            fields=fields,
+            managers=self._managers(state),
+            meta=meta,
+            methods=methods,
+            properties=properties,
+            parents=[p.label for p in state.parents],
+            query_only=query_only,
+            presumed=state.presumed,
+            partial=state.presumed
+            or any(self._unreadable_base(c) for c in self.resolver.mro(spec)),
         )
 
     def _methods(self, spec: _ClassSpec) -> tuple[Mapping[str, Any], set[str]]:
@@ -1707,7 +2025,9 @@ class _Builder:
             managers = {preferred: managers[preferred], **managers}
         return managers
 
-    def _manager_info(self, manager: _ManagerSpec, facts: _ModuleFacts) -> ManagerInfo | None:
+    def _manager_info(
+        self, manager: _ManagerSpec, facts: _ModuleFacts
+    ) -> ManagerInfo | None:
         span = manager.span
         if manager.form == "as_manager":
             queryset = self.resolver.resolve(facts, manager.queryset)
@@ -1718,7 +2038,9 @@ class _Builder:
             return self._compose(manager.name, base, queryset, facts.path, span)
         symbol = self.resolver.resolve(facts, manager.manager)
         if isinstance(symbol, _FromQuerySet):
-            return self._compose(manager.name, symbol.manager, symbol.queryset, facts.path, span)
+            return self._compose(
+                manager.name, symbol.manager, symbol.queryset, facts.path, span
+            )
         if isinstance(symbol, _External) and not symbol.missing:
             if _root_kind(symbol.name) != "manager":
                 return None
@@ -1727,9 +2049,15 @@ class _Builder:
             if self.resolver.kind(symbol)[0] != "manager":
                 return None
             queryset, copied = self._manager_queryset(symbol)
-            return self._compose(manager.name, symbol, queryset, facts.path, span, copied)
-        if (manager.manager or "").endswith("Manager") and not manager.manager.endswith("TaggableManager"):
-            return ManagerInfo(manager.name, None, {}, set(), facts.path, manager.manager, False, span)
+            return self._compose(
+                manager.name, symbol, queryset, facts.path, span, copied
+            )
+        if (manager.manager or "").endswith("Manager") and not manager.manager.endswith(
+            "TaggableManager"
+        ):
+            return ManagerInfo(
+                manager.name, None, {}, set(), facts.path, manager.manager, False, span
+            )
         return None
 
     def _manager_queryset(self, spec: _ClassSpec) -> tuple[Any, bool]:
@@ -1743,25 +2071,46 @@ class _Builder:
             if "get_queryset" in cls.methods:
                 for callee in cls.returns:
                     symbol = self.resolver.resolve(cls.facts, callee)
-                    if isinstance(symbol, _ClassSpec) and self.resolver.kind(symbol)[0] == "queryset":
+                    if (
+                        isinstance(symbol, _ClassSpec)
+                        and self.resolver.kind(symbol)[0] == "queryset"
+                    ):
                         return symbol, False
         return None, True
 
-    def _compose(self, name: str, manager: Any, queryset: Any, path: str, span: Span,
-                 copied: bool = True) -> ManagerInfo:
+    def _compose(
+        self,
+        name: str,
+        manager: Any,
+        queryset: Any,
+        path: str,
+        span: Span,
+        copied: bool = True,
+    ) -> ManagerInfo:
         queryset_methods = self._class_methods(queryset, public=True)
         manager_methods = self._class_methods(manager, public=False)
         methods = {**queryset_methods, **manager_methods}
         return ManagerInfo(
             name=name,
-            queryset_class=queryset.qualified if isinstance(queryset, _ClassSpec) else None,
-            methods=_LazyNodes(methods), manager_only=set(manager_methods) - set(queryset_methods), path=path,
-            manager_class=manager.qualified if isinstance(manager, _ClassSpec) else None,
-            known=not (isinstance(manager, _External) and manager.missing), span=span,
-            queryset_only=set() if copied else set(queryset_methods) - set(manager_methods),
+            queryset_class=queryset.qualified
+            if isinstance(queryset, _ClassSpec)
+            else None,
+            methods=_LazyNodes(methods),
+            manager_only=set(manager_methods) - set(queryset_methods),
+            path=path,
+            manager_class=manager.qualified
+            if isinstance(manager, _ClassSpec)
+            else None,
+            known=not (isinstance(manager, _External) and manager.missing),
+            span=span,
+            queryset_only=set()
+            if copied
+            else set(queryset_methods) - set(manager_methods),
         )
 
-    def _class_methods(self, spec: Any, public: bool) -> dict[str, tuple[_ModuleFacts, _Position]]:
+    def _class_methods(
+        self, spec: Any, public: bool
+    ) -> dict[str, tuple[_ModuleFacts, _Position]]:
         """Methods of a manager or queryset class and its readable bases. A queryset's
         private methods are not copied onto managers; a manager keeps its own."""
         if not isinstance(spec, _ClassSpec):
@@ -1779,8 +2128,15 @@ class _Builder:
 class ModelGraph:
     """Every model djvet knows, by label, with the names they go by in each module."""
 
-    def __init__(self, resolver: _Resolver, models: dict[str, ModelInfo], apps: list[AppInfo],
-                 user_model: str, warnings: list[str], swapped: dict[str, str]) -> None:
+    def __init__(
+        self,
+        resolver: _Resolver,
+        models: dict[str, ModelInfo],
+        apps: list[AppInfo],
+        user_model: str,
+        warnings: list[str],
+        swapped: dict[str, str],
+    ) -> None:
         self.models = models
         self.apps = apps
         self.user_model = user_model
@@ -1788,14 +2144,18 @@ class ModelGraph:
         self.swapped = swapped  # label -> the setting that swaps it out ("auth.User")
         self.build_seconds = 0.0
         self._resolver = resolver
-        self._lower = {label.lower(): info for label, info in models.items() if not info.abstract}
+        self._lower = {
+            label.lower(): info for label, info in models.items() if not info.abstract
+        }
         for label, info in models.items():
             self._lower.setdefault(label.lower(), info)
         self._by_class = {(info.path, info.name): info for info in models.values()}
         self._by_path: dict[str, list[ModelInfo]] = {}
         for info in models.values():
             self._by_path.setdefault(info.path, []).append(info)
-        self._light: OrderedDict[int, tuple[Any, tuple[int, int], _ModuleFacts]] = OrderedDict()
+        self._light: OrderedDict[int, tuple[Any, tuple[int, int], _ModuleFacts]] = (
+            OrderedDict()
+        )
 
     @property
     def dependencies(self) -> dict[str, tuple[Any, ...]]:
@@ -1822,7 +2182,9 @@ class ModelGraph:
         """A model class defined in, or re-exported by, the module `module`."""
         with self._resolver.lock:
             facts = self._resolver.module(module)
-            symbol = self._resolver.lookup(facts, class_name) if facts is not None else None
+            symbol = (
+                self._resolver.lookup(facts, class_name) if facts is not None else None
+            )
         return self._model_of(symbol)
 
     def resolve(self, path: str, tree: Any, name: str) -> ModelInfo | None:
@@ -1859,7 +2221,9 @@ class ModelGraph:
         manager = model.default_manager if model is not None else None
         if manager is None or manager.queryset_class is None:
             return {}
-        return {n: f for n, f in manager.methods.items() if n not in manager.manager_only}
+        return {
+            n: f for n, f in manager.methods.items() if n not in manager.manager_only
+        }
 
     def fresh(self, project: ProjectIndex) -> bool:
         """True when no file the graph was built from has changed since."""
@@ -1886,7 +2250,9 @@ def build_model_graph(project: ProjectIndex) -> ModelGraph:
             )
     else:
         apps = _workspace_apps(project, resolver)
-        contrib, _ = _discover_apps(resolver, ["django.contrib.contenttypes", "django.contrib.auth"])
+        contrib, _ = _discover_apps(
+            resolver, ["django.contrib.contenttypes", "django.contrib.auth"]
+        )
         apps.extend(a for a in contrib if a.label not in {b.label for b in apps})
     builder = _Builder(resolver, apps, settings.user_model, settings.default_auto_field)
     builder.collect()
@@ -1913,8 +2279,13 @@ def build_model_graph(project: ProjectIndex) -> ModelGraph:
 
 def _unresolved(models: dict[str, ModelInfo]) -> list[FieldInfo]:
     return [
-        f for m in models.values() if not m.abstract for f in m.fields.values()
-        if f.kind in ("fk", "o2o", "m2m", "generic_relation") and f.target is None and f.model == m.label
+        f
+        for m in models.values()
+        if not m.abstract
+        for f in m.fields.values()
+        if f.kind in ("fk", "o2o", "m2m", "generic_relation")
+        and f.target is None
+        and f.model == m.label
     ]
 
 
@@ -1931,14 +2302,18 @@ class _GraphFact:
     """
 
     def __init__(self, project: ProjectIndex) -> None:
-        self._graphs: weakref.WeakKeyDictionary[ProjectIndex, tuple[int, ModelGraph]] = weakref.WeakKeyDictionary()
+        self._graphs: weakref.WeakKeyDictionary[
+            ProjectIndex, tuple[int, ModelGraph]
+        ] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
 
     def graph(self, project: ProjectIndex) -> ModelGraph:
         with self._lock:
             entry = self._graphs.get(project)
             generation = project.generation
-            if entry is not None and (entry[0] == generation or entry[1].fresh(project)):
+            if entry is not None and (
+                entry[0] == generation or entry[1].fresh(project)
+            ):
                 self._graphs[project] = (generation, entry[1])
                 return entry[1]
             graph = build_model_graph(project)

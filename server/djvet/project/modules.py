@@ -134,10 +134,15 @@ def _build_import_table(tree: Any, current_path: str) -> dict[str, str]:
                 module = ".".join(n.value for n in node.get_from_names())
                 if node.level:
                     module = resolve_relative(current_path, node.level, module)
-                table.setdefault(alias or original, f"{module}.{original}" if module else original)
+                table.setdefault(
+                    alias or original, f"{module}.{original}" if module else original
+                )
     return table
 
 
 def in_workspace(project: ProjectIndex, path: str) -> bool:
     root = str(project.root)
-    return os.path.abspath(path).startswith(root.rstrip(os.sep) + os.sep) and "site-packages" not in path
+    return (
+        os.path.abspath(path).startswith(root.rstrip(os.sep) + os.sep)
+        and "site-packages" not in path
+    )

@@ -32,9 +32,25 @@ from djvet.project.querysets import (
 )
 
 SUMMARY_DEPTH = 2
-NOT_SUMMARISED = {"save", "delete", "clean", "full_clean", "refresh_from_db", "validate_unique",
-                  "clean_fields", "save_base", "asave", "adelete"}
-SELECT, PREFETCH, BYPASSED, FK_ID, DEFERRED = "select", "prefetch", "bypass", "fk_id", "deferred"
+NOT_SUMMARISED = {
+    "save",
+    "delete",
+    "clean",
+    "full_clean",
+    "refresh_from_db",
+    "validate_unique",
+    "clean_fields",
+    "save_base",
+    "asave",
+    "adelete",
+}
+SELECT, PREFETCH, BYPASSED, FK_ID, DEFERRED = (
+    "select",
+    "prefetch",
+    "bypass",
+    "fk_id",
+    "deferred",
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +64,9 @@ class Access:
     via: str | None = None  # "Book.__str__" when found through a method or helper
     method: str | None = None  # related-manager method for bypass accesses
     id_span: Span | None = None  # `.author.id` → the part a DJV109 fix rewrites
-    source: QuerySetValue | None = None  # for accesses outside loops: what loaded the instance
+    source: QuerySetValue | None = (
+        None  # for accesses outside loops: what loaded the instance
+    )
 
     @property
     def queryset(self) -> QuerySetValue | None:
@@ -77,7 +95,9 @@ def analyse(project: ProjectIndex, path: str, tree: Any) -> Analysis:
             loop, target = bound
             if loop not in analysis.loops:
                 analysis.loops.append(loop)
-            _Scanner(evaluator, loop, analysis).scan_uses(target, _body(node), anchor=None, via=None, depth=0)
+            _Scanner(evaluator, loop, analysis).scan_uses(
+                target, _body(node), anchor=None, via=None, depth=0
+            )
         if len(unbound) == len(pending):
             break
         pending = unbound
@@ -89,7 +109,9 @@ def analyse(project: ProjectIndex, path: str, tree: Any) -> Analysis:
 def _read_before(chain: Any, index: int) -> bool:
     """Whether `head.fk` was read (not just `.id`) earlier in the same function."""
     function = search_ancestor(chain, "funcdef", "file_input")
-    prefix = "".join(c.get_code(include_prefix=False) for c in chain.children[: index + 2])
+    prefix = "".join(
+        c.get_code(include_prefix=False) for c in chain.children[: index + 2]
+    )
     start = function.start_pos
     before = _source_between(function, start, chain.start_pos)
     pattern = re.compile(rf"\b{re.escape(prefix)}\b(?!\.(?:id|pk)\b|_id\b)")
@@ -110,7 +132,9 @@ def _first_per_path(accesses: list[Access]) -> list[Access]:
     cached on the instance (`book.author` twice is one query per row, not two)."""
     seen: set[tuple[object, tuple[str, ...], str]] = set()
     result = []
-    for access in sorted(accesses, key=lambda a: (a.span.start_line, a.span.start_column)):
+    for access in sorted(
+        accesses, key=lambda a: (a.span.start_line, a.span.start_column)
+    ):
         owner = id(access.loop) if access.loop is not None else access.span
         key = (owner, access.path, "read")
         if access.kind == BYPASSED or key not in seen:
@@ -119,21 +143,31 @@ def _first_per_path(accesses: list[Access]) -> list[Access]:
     return result
 
 
-def _fk_ids_outside_loops(evaluator: Evaluator, chains: list[Any], analysis: Analysis) -> None:
+def _fk_ids_outside_loops(
+    evaluator: Evaluator, chains: list[Any], analysis: Analysis
+) -> None:
     """`order.customer.id` on an instance from `.get()`/`.first()`/`[0]` (DJV109)."""
     in_loops = {(a.span.start_line, a.span.start_column) for a in analysis.accesses}
     for node in chains:
-        if node.children[0].type != "name" or ".id" not in (code := node.get_code(include_prefix=False)) \
-                and ".pk" not in code:
+        if (
+            node.children[0].type != "name"
+            or ".id" not in (code := node.get_code(include_prefix=False))
+            and ".pk" not in code
+        ):
             continue
         trailers = node.children[1:]
         if any(t.type != "trailer" for t in trailers):
             continue  # `x ** y` and friends
         for index in range(len(trailers) - 1):
             last = trailers[index + 1]
-            if (trailers[index].children[0] != "." or last.children[0] != "."
-                    or last.children[1].value not in ("id", "pk")
-                    or (index + 2 < len(trailers) and trailers[index + 2].children[0] == "(")):
+            if (
+                trailers[index].children[0] != "."
+                or last.children[0] != "."
+                or last.children[1].value not in ("id", "pk")
+                or (
+                    index + 2 < len(trailers) and trailers[index + 2].children[0] == "("
+                )
+            ):
                 continue
             span = Span.between(node.children[0], trailers[index])
             if (span.start_line, span.start_column) in in_loops:
@@ -141,15 +175,25 @@ def _fk_ids_outside_loops(evaluator: Evaluator, chains: list[Any], analysis: Ana
             owner = evaluator.prefix_value(node, index)
             if not isinstance(owner, Instance) or owner.loop is not None:
                 continue
-            relation = evaluator.graph.field(owner.model, trailers[index].children[1].value)
+            relation = evaluator.graph.field(
+                owner.model, trailers[index].children[1].value
+            )
             if relation is None or relation.kind not in ("fk", "o2o"):
                 continue
             if _read_before(node, index):
                 continue  # the related object is already loaded (and cached) by then
-            analysis.accesses.append(Access(
-                FK_ID, span, None, (*owner.path, relation.name), relation, _text(node, index),
-                id_span=Span.between(trailers[index].children[0], last), source=owner.source,
-            ))
+            analysis.accesses.append(
+                Access(
+                    FK_ID,
+                    span,
+                    None,
+                    (*owner.path, relation.name),
+                    relation,
+                    _text(node, index),
+                    id_span=Span.between(trailers[index].children[0], last),
+                    source=owner.source,
+                )
+            )
 
 
 # -- loops -----------------------------------------------------------------------------
@@ -163,7 +207,11 @@ def _walk(tree: Any) -> tuple[list[Any], list[Any]]:
             loops.append(node)
         elif kind in ("atom_expr", "power") and len(node.children) >= 3:
             last = node.children[-1]
-            if last.type == "trailer" and last.children[0] == "." or len(node.children) > 3:
+            if (
+                last.type == "trailer"
+                and last.children[0] == "."
+                or len(node.children) > 3
+            ):
                 id_chains.append(node)
         children = getattr(node, "children", None)
         if children:
@@ -186,7 +234,11 @@ def _body(node: Any) -> list[Any]:
     parent = node.parent
     if parent.type == "comp_for":  # `async for`
         parent = parent.parent
-    body = [child for child in parent.children if child is not node and child is not node.parent]
+    body = [
+        child
+        for child in parent.children
+        if child is not node and child is not node.parent
+    ]
     body.extend(node.children[4:])
     return body
 
@@ -201,7 +253,10 @@ def _bind_loop(evaluator: Evaluator, node: Any) -> tuple[Loop, Any] | None:
             iterable = evaluator.value(_iterable(node))
         finally:
             evaluator.allow_jedi = False
-    if isinstance(iterable, Enumerated) and target.type in ("exprlist", "testlist_star_expr"):
+    if isinstance(iterable, Enumerated) and target.type in (
+        "exprlist",
+        "testlist_star_expr",
+    ):
         names = [c for c in target.children if c != ","]
         if len(names) != 2 or names[1].type != "name":
             return None
@@ -216,8 +271,13 @@ def _bind_loop(evaluator: Evaluator, node: Any) -> tuple[Loop, Any] | None:
         chain = _iterable(node)
         if chain.type not in ("atom_expr", "power"):
             return None
-        origin = Origin(evaluator.path, chain, None, in_workspace(evaluator.project, evaluator.path),
-                        search_ancestor(chain, "funcdef", "classdef", "file_input"))
+        origin = Origin(
+            evaluator.path,
+            chain,
+            None,
+            in_workspace(evaluator.project, evaluator.path),
+            search_ancestor(chain, "funcdef", "classdef", "file_input"),
+        )
         iterable = replace(iterable, related_from=None, relation=None, origin=origin)
     if iterable.related_from is not None:
         # `for c in book.chapters.all()` inside a loop over books: c extends book's path.
@@ -231,8 +291,26 @@ def _bind_loop(evaluator: Evaluator, node: Any) -> tuple[Loop, Any] | None:
     return loop, target
 
 
-_CONSUMERS = {"list", "len", "sorted", "tuple", "set", "sum", "any", "all", "enumerate", "iter",
-              "reversed", "min", "max", "dict", "frozenset", "str", "print", "bool"}
+_CONSUMERS = {
+    "list",
+    "len",
+    "sorted",
+    "tuple",
+    "set",
+    "sum",
+    "any",
+    "all",
+    "enumerate",
+    "iter",
+    "reversed",
+    "min",
+    "max",
+    "dict",
+    "frozenset",
+    "str",
+    "print",
+    "bool",
+}
 
 
 def _passed_to_unknown_function(chain: Any) -> bool:
@@ -246,7 +324,9 @@ def _passed_to_unknown_function(chain: Any) -> bool:
         return False
     call = parent.parent
     head = call.children[0]
-    return not (len(call.children) == 2 and head.type == "name" and head.value in _CONSUMERS)
+    return not (
+        len(call.children) == 2 and head.type == "name" and head.value in _CONSUMERS
+    )
 
 
 def _worth_asking_jedi(node: Any, target: Any) -> bool:
@@ -257,9 +337,14 @@ def _worth_asking_jedi(node: Any, target: Any) -> bool:
         return False
     for use in _uses(target, _body(node)):
         chain = use.parent
-        if chain.type in ("atom_expr", "power") and chain.children[0] is use and len(chain.children) >= 3 \
-                and all(t.type == "trailer" for t in chain.children[1:3]) \
-                and chain.children[1].children[0] == "." and chain.children[2].children[0] in (".", "("):
+        if (
+            chain.type in ("atom_expr", "power")
+            and chain.children[0] is use
+            and len(chain.children) >= 3
+            and all(t.type == "trailer" for t in chain.children[1:3])
+            and chain.children[1].children[0] == "."
+            and chain.children[2].children[0] in (".", "(")
+        ):
             return True
     return False
 
@@ -271,8 +356,15 @@ class _Scanner:
         self.analysis = analysis
         self.graph = evaluator.graph
 
-    def scan_uses(self, definition: Any, body: list[Any], *, anchor: Any, via: str | None,
-                  depth: int) -> None:
+    def scan_uses(
+        self,
+        definition: Any,
+        body: list[Any],
+        *,
+        anchor: Any,
+        via: str | None,
+        depth: int,
+    ) -> None:
         """Every use of the name bound at `definition` inside `body`."""
         instance = self.evaluator.bindings.get(id(definition))
         if not isinstance(instance, Instance):
@@ -282,14 +374,18 @@ class _Scanner:
                 continue
             self._use(use, instance, anchor, via, depth)
 
-    def _use(self, leaf: Any, instance: Instance, anchor: Any, via: str | None, depth: int) -> None:
+    def _use(
+        self, leaf: Any, instance: Instance, anchor: Any, via: str | None, depth: int
+    ) -> None:
         parent = leaf.parent
         if parent.type in ("atom_expr", "power") and parent.children[0] is leaf:
             self._chain(parent, instance, anchor, via, depth)
         elif depth < SUMMARY_DEPTH:
             self._passed_along(leaf, instance, anchor, via, depth)
 
-    def _chain(self, chain: Any, instance: Instance, anchor: Any, via: str | None, depth: int) -> None:
+    def _chain(
+        self, chain: Any, instance: Instance, anchor: Any, via: str | None, depth: int
+    ) -> None:
         trailers = chain.children[1:]
         if any(t.type != "trailer" for t in trailers):
             return
@@ -302,10 +398,22 @@ class _Scanner:
             is_call = following is not None and following.children[0] == "("
             span = Span.between(chain.children[0], trailer)
             if isinstance(value, Instance):
-                value = self._instance_step(value, attribute, chain, index, trailers, span, anchor,
-                                            via, depth, is_call)
+                value = self._instance_step(
+                    value,
+                    attribute,
+                    chain,
+                    index,
+                    trailers,
+                    span,
+                    anchor,
+                    via,
+                    depth,
+                    is_call,
+                )
             elif isinstance(value, RelatedManager):
-                self._manager_step(value, attribute, span, chain, index, anchor, via, is_call)
+                self._manager_step(
+                    value, attribute, span, chain, index, anchor, via, is_call
+                )
                 return
             else:
                 return
@@ -314,15 +422,37 @@ class _Scanner:
             if _assigned(chain, index, trailers):
                 return
 
-    def _instance_step(self, value: Instance, attribute: str, chain: Any, index: int, trailers: list[Any],
-                       span: Span, anchor: Any, via: str | None, depth: int, is_call: bool) -> Any:
+    def _instance_step(
+        self,
+        value: Instance,
+        attribute: str,
+        chain: Any,
+        index: int,
+        trailers: list[Any],
+        span: Span,
+        anchor: Any,
+        via: str | None,
+        depth: int,
+        is_call: bool,
+    ) -> Any:
         relation = self.graph.field(value.model, attribute)
         # Deferred columns only in the loop itself: methods often guard their reads
         # (`hasattr(self, "body_length")`), which this analysis cannot see.
-        if relation is not None and relation.kind == "field" and anchor is None and self._deferred(value, relation):
+        if (
+            relation is not None
+            and relation.kind == "field"
+            and anchor is None
+            and self._deferred(value, relation)
+        ):
             if not _assigned(chain, index, trailers):
-                self._add(DEFERRED, span if anchor is None else anchor, (attribute,), relation,
-                          _text(chain, index), via)
+                self._add(
+                    DEFERRED,
+                    span if anchor is None else anchor,
+                    (attribute,),
+                    relation,
+                    _text(chain, index),
+                    via,
+                )
             return _STOP
         if relation is None or relation.kind == "field" or relation.target is None:
             if relation is None and depth < SUMMARY_DEPTH:
@@ -334,29 +464,59 @@ class _Scanner:
         text = _text(chain, index)
         if relation.kind in ("fk", "o2o", "reverse_o2o"):
             following = trailers[index + 1] if index + 1 < len(trailers) else None
-            if (relation.kind in ("fk", "o2o") and following is not None and following.children[0] == "."
-                    and following.children[1].value in ("id", "pk")
-                    and (index + 2 >= len(trailers) or trailers[index + 2].children[0] != "(")):
+            if (
+                relation.kind in ("fk", "o2o")
+                and following is not None
+                and following.children[0] == "."
+                and following.children[1].value in ("id", "pk")
+                and (
+                    index + 2 >= len(trailers) or trailers[index + 2].children[0] != "("
+                )
+            ):
                 id_span = Span.between(trailer_start(trailers[index]), following)
-                self._add(FK_ID, span if anchor is None else anchor, path, relation, text, via,
-                          id_span=id_span if anchor is None else None)
+                self._add(
+                    FK_ID,
+                    span if anchor is None else anchor,
+                    path,
+                    relation,
+                    text,
+                    via,
+                    id_span=id_span if anchor is None else None,
+                )
                 return _STOP
-            self._add(SELECT, span if anchor is None else anchor, path, relation, text, via)
+            self._add(
+                SELECT, span if anchor is None else anchor, path, relation, text, via
+            )
             return Instance(relation.target, value.loop, path)
         if relation.many:
             return RelatedManager(value, relation)
         return _STOP
 
-    def _manager_step(self, manager: RelatedManager, method: str, span: Span, chain: Any, index: int,
-                      anchor: Any, via: str | None, is_call: bool) -> None:
+    def _manager_step(
+        self,
+        manager: RelatedManager,
+        method: str,
+        span: Span,
+        chain: Any,
+        index: int,
+        anchor: Any,
+        via: str | None,
+        is_call: bool,
+    ) -> None:
         if not is_call:
             return
         path = (*manager.owner.path, manager.field.name)
         text = _text(chain, index)
-        where = Span.between(chain.children[0], chain.children[index + 2]) if anchor is None else anchor
+        where = (
+            Span.between(chain.children[0], chain.children[index + 2])
+            if anchor is None
+            else anchor
+        )
         if method == "all" and _passed_to_unknown_function(chain):
             return  # `helper(book.tags.all())` may filter it: a prefetch might not serve it
-        if method in CACHE_SERVED or (method == "first" and self._ordered(manager.field.target)):
+        if method in CACHE_SERVED or (
+            method == "first" and self._ordered(manager.field.target)
+        ):
             # `.first()` on an ordered model only slices the prefetched rows (measured).
             self._add(PREFETCH, where, path, manager.field, text, via, method=method)
         elif method in BYPASS:
@@ -368,40 +528,80 @@ class _Scanner:
             return False
         queryset = value.loop.queryset
         if queryset.only is not None:
-            return relation.name not in queryset.only and relation.name not in ("id", "pk")
+            return relation.name not in queryset.only and relation.name not in (
+                "id",
+                "pk",
+            )
         return bool(queryset.deferred and relation.name in queryset.deferred)
 
     def _ordered(self, label: str | None) -> bool:
         info = self.graph.get(label) if label else None
         return bool(info is not None and info.meta.get("ordering"))
 
-    def _add(self, kind: str, span: Span, path: tuple[str, ...], relation: FieldInfo, text: str,
-             via: str | None, method: str | None = None, id_span: Span | None = None) -> None:
+    def _add(
+        self,
+        kind: str,
+        span: Span,
+        path: tuple[str, ...],
+        relation: FieldInfo,
+        text: str,
+        via: str | None,
+        method: str | None = None,
+        id_span: Span | None = None,
+    ) -> None:
         self.analysis.accesses.append(
             Access(kind, span, self.loop, path, relation, text, via, method, id_span)
         )
 
     # -- following the instance into methods and helpers -------------------------------
-    def _method_summary(self, value: Instance, attribute: str, span: Span, anchor: Any,
-                        via: str | None, depth: int) -> None:
-        if attribute in NOT_SUMMARISED or attribute.startswith("__") and attribute != "__str__":
+    def _method_summary(
+        self,
+        value: Instance,
+        attribute: str,
+        span: Span,
+        anchor: Any,
+        via: str | None,
+        depth: int,
+    ) -> None:
+        if (
+            attribute in NOT_SUMMARISED
+            or attribute.startswith("__")
+            and attribute != "__str__"
+        ):
             return
         model = self.graph.get(value.model)
         function = model.methods.get(attribute) if model is not None else None
         if function is None:
             return
-        self._summarise(function, model.path, value, anchor or span, via or f"{model.name}.{attribute}",
-                        depth)
+        self._summarise(
+            function,
+            model.path,
+            value,
+            anchor or span,
+            via or f"{model.name}.{attribute}",
+            depth,
+        )
 
-    def _passed_along(self, leaf: Any, instance: Instance, anchor: Any, via: str | None, depth: int) -> None:
+    def _passed_along(
+        self, leaf: Any, instance: Instance, anchor: Any, via: str | None, depth: int
+    ) -> None:
         """`str(book)`, `f"{book}"`, `helper(book)`."""
         call = _enclosing_call(leaf)
-        if leaf.parent.type in ("fstring_expr",) or (call is not None and call[0] == "str"):
+        if leaf.parent.type in ("fstring_expr",) or (
+            call is not None and call[0] == "str"
+        ):
             model = self.graph.get(instance.model)
             function = model.methods.get("__str__") if model is not None else None
             if function is not None:
                 where = anchor or Span.of(leaf.parent if call is None else call[2])
-                self._summarise(function, model.path, instance, where, via or f"{model.name}.__str__", depth)
+                self._summarise(
+                    function,
+                    model.path,
+                    instance,
+                    where,
+                    via or f"{model.name}.__str__",
+                    depth,
+                )
             return
         if call is None:
             return
@@ -413,11 +613,26 @@ class _Scanner:
         params = function.get_params()
         if position >= len(params):
             return
-        self._summarise(function, path, instance, anchor or Span.of(node), via or f"{name}()", depth,
-                        param=params[position].name)
+        self._summarise(
+            function,
+            path,
+            instance,
+            anchor or Span.of(node),
+            via or f"{name}()",
+            depth,
+            param=params[position].name,
+        )
 
-    def _summarise(self, function: Any, path: str, instance: Instance, anchor: Any, via: str,
-                   depth: int, param: Any = None) -> None:
+    def _summarise(
+        self,
+        function: Any,
+        path: str,
+        instance: Instance,
+        anchor: Any,
+        via: str,
+        depth: int,
+        param: Any = None,
+    ) -> None:
         if _writes(function):
             # A method that saves or deletes may read relations it just changed: a
             # prefetch would hand it stale rows, so no finding (and no fix) through it.
@@ -436,7 +651,9 @@ class _Scanner:
             evaluator = Evaluator(self.evaluator.project, path, tree)
         evaluator.bindings[id(param)] = instance
         scanner = _Scanner(evaluator, self.loop, self.analysis)
-        scanner.scan_uses(param, [function.children[-1]], anchor=anchor, via=via, depth=depth + 1)
+        scanner.scan_uses(
+            param, [function.children[-1]], anchor=anchor, via=via, depth=depth + 1
+        )
 
     def _function(self, name: str) -> tuple[Any, str] | None:
         evaluator = self.evaluator
@@ -457,8 +674,10 @@ class _Scanner:
 
 
 _STOP = object()
-_WRITES = re.compile(r"\.(save|delete|create|bulk_create|bulk_update|update|update_or_create|"
-                     r"get_or_create|add|remove|clear|set|refresh_from_db)\(")
+_WRITES = re.compile(
+    r"\.(save|delete|create|bulk_create|bulk_update|update|update_or_create|"
+    r"get_or_create|add|remove|clear|set|refresh_from_db)\("
+)
 
 
 def _writes(function: Any) -> bool:
@@ -470,7 +689,9 @@ def trailer_start(trailer: Any) -> Any:
 
 
 def _text(chain: Any, index: int) -> str:
-    return "".join(c.get_code(include_prefix=False) for c in chain.children[: index + 2])
+    return "".join(
+        c.get_code(include_prefix=False) for c in chain.children[: index + 2]
+    )
 
 
 def _assigned(chain: Any, index: int, trailers: list[Any]) -> bool:
@@ -478,8 +699,12 @@ def _assigned(chain: Any, index: int, trailers: list[Any]) -> bool:
     if index != len(trailers) - 1:
         return False
     parent = chain.parent
-    return parent.type == "expr_stmt" and parent.children[0] is chain and len(parent.children) >= 3 \
+    return (
+        parent.type == "expr_stmt"
+        and parent.children[0] is chain
+        and len(parent.children) >= 3
         and parent.children[1] == "="
+    )
 
 
 def _uses(definition: Any, body: list[Any]) -> list[Any]:
@@ -511,7 +736,11 @@ def _enclosing_call(leaf: Any) -> tuple[str, int | None, Any] | None:
     if trailer.type != "trailer" or trailer.children[0] != "(":
         return None
     chain = trailer.parent
-    if chain.type not in ("atom_expr", "power") or chain.children[-1] is not trailer or len(chain.children) != 2:
+    if (
+        chain.type not in ("atom_expr", "power")
+        or chain.children[-1] is not trailer
+        or len(chain.children) != 2
+    ):
         return None
     head = chain.children[0]
     if head.type != "name":

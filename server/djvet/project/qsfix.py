@@ -58,22 +58,28 @@ def loaded(graph: ModelGraph, queryset: QuerySetValue, path: tuple[str, ...]) ->
             return True
         prefix = entry.lookup + "__"
         if lookup.startswith(prefix) and entry.inner is not None:
-            rest = tuple(lookup[len(prefix):].split("__"))
+            rest = tuple(lookup[len(prefix) :].split("__"))
             if loaded(graph, entry.inner, rest):
                 return True
     # select_related("author") + prefetch_related("author__books") style combinations.
     for selected in queryset.select:
         prefix = selected + "__"
         if lookup.startswith(prefix) and any(
-            e.lookup == lookup or e.lookup.startswith(lookup + "__") for e in queryset.prefetch
+            e.lookup == lookup or e.lookup.startswith(lookup + "__")
+            for e in queryset.prefetch
         ):
             return True
     return False
 
 
-def plan_for(graph: ModelGraph, queryset: QuerySetValue, paths: list[tuple[str, ...]], quote: str,
-             prefetch_name: str | None, class_name: Any = None,
-             ) -> tuple[list[str], list[str], bool, list[tuple[QuerySetValue, tuple[str, ...]]]]:
+def plan_for(
+    graph: ModelGraph,
+    queryset: QuerySetValue,
+    paths: list[tuple[str, ...]],
+    quote: str,
+    prefetch_name: str | None,
+    class_name: Any = None,
+) -> tuple[list[str], list[str], bool, list[tuple[QuerySetValue, tuple[str, ...]]]]:
     """Split missing paths into select lookups, prefetch arguments and inner-Prefetch edits."""
     select: list[str] = []
     prefetch: list[str] = []
@@ -84,23 +90,45 @@ def plan_for(graph: ModelGraph, queryset: QuerySetValue, paths: list[tuple[str, 
         if hop_kinds is None:
             continue
         lookup = "__".join(path)
-        many_at = next((i for i, k in enumerate(hop_kinds) if k not in ("fk", "o2o", "reverse_o2o")), None)
+        many_at = next(
+            (
+                i
+                for i, k in enumerate(hop_kinds)
+                if k not in ("fk", "o2o", "reverse_o2o")
+            ),
+            None,
+        )
         if many_at is None:
             select.append(lookup)
             continue
         prefix = "__".join(path[: many_at + 1])
-        existing = next((e for e in queryset.prefetch if e.lookup == prefix and e.inner is not None
-                         and e.to_attr is None), None)
+        existing = next(
+            (
+                e
+                for e in queryset.prefetch
+                if e.lookup == prefix and e.inner is not None and e.to_attr is None
+            ),
+            None,
+        )
         if existing is not None and len(path) > many_at + 1:
-            inner.append((existing.inner, path[many_at + 1:]))
+            inner.append((existing.inner, path[many_at + 1 :]))
             continue
-        tail = path[many_at + 1:]
-        tail_kinds = hop_kinds[many_at + 1:]
+        tail = path[many_at + 1 :]
+        tail_kinds = hop_kinds[many_at + 1 :]
         target_label = _target_label(graph, queryset.model, path[: many_at + 1])
         # A Prefetch names the target class: only when the file can spell it.
-        target = class_name(target_label) if class_name is not None and target_label else None
-        if (tail and all(k in ("fk", "o2o", "reverse_o2o") for k in tail_kinds) and target and prefetch_name
-                and not any(e.lookup == prefix for e in queryset.prefetch)):
+        target = (
+            class_name(target_label)
+            if class_name is not None and target_label
+            else None
+        )
+        if (
+            tail
+            and all(k in ("fk", "o2o", "reverse_o2o") for k in tail_kinds)
+            and target
+            and prefetch_name
+            and not any(e.lookup == prefix for e in queryset.prefetch)
+        ):
             q = quote
             prefetch.append(
                 f"{prefetch_name}({q}{prefix}{q}, queryset={target}.objects.select_related({q}{'__'.join(tail)}{q}))"
@@ -142,7 +170,9 @@ def _target_label(graph: ModelGraph, model: str, path: tuple[str, ...]) -> str |
     return current
 
 
-def edits_for(queryset: QuerySetValue, select: list[str], prefetch: list[str], quote: str) -> list[Edit]:
+def edits_for(
+    queryset: QuerySetValue, select: list[str], prefetch: list[str], quote: str
+) -> list[Edit]:
     """Text edits adding `select` lookups and `prefetch` arguments to the queryset's source."""
     origin = queryset.origin
     assert origin is not None
@@ -173,13 +203,21 @@ def edits_for(queryset: QuerySetValue, select: list[str], prefetch: list[str], q
         line, column = statement.end_pos
         indent = " " * statement.start_pos[1]
         model = origin.chain.get_code(include_prefix=False)
-        edits.append(Edit(Span.point(line - 1, column), f"\n{indent}queryset = {model}.objects{pending}", path))
+        edits.append(
+            Edit(
+                Span.point(line - 1, column),
+                f"\n{indent}queryset = {model}.objects{pending}",
+                path,
+            )
+        )
     elif pending:
         existing = [*queryset.select_calls, *queryset.prefetch_calls]
         if existing:  # next to the select/prefetch calls already there
             anchor = max(existing, key=lambda call: call.end_pos)
         else:
-            anchor = origin.insert_after if origin.insert_after is not None else origin.chain
+            anchor = (
+                origin.insert_after if origin.insert_after is not None else origin.chain
+            )
         line, column = anchor.end_pos
         edits.append(Edit(Span.point(line - 1, column), pending, path))
     return edits
@@ -192,7 +230,9 @@ def _append_args(call_trailer: Any, args: str, path: str) -> Edit:
         return Edit(Span.point(line - 1, column), args, path)
     last = call_trailer.children[1]
     line, column = last.end_pos
-    if last.get_code(include_prefix=False).rstrip().endswith(","):  # keep a magic trailing comma
+    if (
+        last.get_code(include_prefix=False).rstrip().endswith(",")
+    ):  # keep a magic trailing comma
         return Edit(Span.point(line - 1, column), f" {args},", path)
     return Edit(Span.point(line - 1, column), f", {args}", path)
 
@@ -208,7 +248,9 @@ def applicability(queryset: QuerySetValue, loop_scope: Any) -> Applicability:
     if origin is None or not origin.editable:
         return Applicability.DISPLAY_ONLY
     if queryset.has_union:
-        return Applicability.DISPLAY_ONLY  # select_related on one side of a UNION breaks it
+        return (
+            Applicability.DISPLAY_ONLY
+        )  # select_related on one side of a UNION breaks it
     if origin.scope is loop_scope:
         return Applicability.SAFE
     return Applicability.UNSAFE
@@ -220,9 +262,15 @@ def quote_style(text: str) -> str:
 
 
 # -- the whole fix ---------------------------------------------------------------------
-def queryset_fix(project: ProjectIndex, queryset: QuerySetValue, paths: list[tuple[str, ...]], *,
-                 deferred: list[str] = (), scope: Any = None,
-                 own: tuple[str, Any] | None = None) -> Fix | None:
+def queryset_fix(
+    project: ProjectIndex,
+    queryset: QuerySetValue,
+    paths: list[tuple[str, ...]],
+    *,
+    deferred: list[str] = (),
+    scope: Any = None,
+    own: tuple[str, Any] | None = None,
+) -> Fix | None:
     """One fix loading every relation in `paths` (and `deferred` columns) for `queryset`.
 
     Used by every N+1 rule: Python loops, templates, serializers, admin. `scope` is the
@@ -230,12 +278,21 @@ def queryset_fix(project: ProjectIndex, queryset: QuerySetValue, paths: list[tup
     `own` is (path, tree) of the document being checked, to reuse its tree.
     """
     graph = model_graph(project)
-    if (not paths and not deferred) or queryset.origin is None or queryset.values or queryset.raw:
+    if (
+        (not paths and not deferred)
+        or queryset.origin is None
+        or queryset.values
+        or queryset.raw
+    ):
         return None
     if deferred and queryset.only_call is None:
         return None  # `defer()`: removing names from it is a manual change
     origin = queryset.origin
-    tree = own[1] if own is not None and own[0] == origin.path else tree_of(project, origin.path)
+    tree = (
+        own[1]
+        if own is not None and own[0] == origin.path
+        else tree_of(project, origin.path)
+    )
     quote = quote_style(tree.get_code() if tree is not None else "")
     prefetch_name, import_edits = _prefetch_name(origin.path, tree)
 
@@ -244,9 +301,13 @@ def queryset_fix(project: ProjectIndex, queryset: QuerySetValue, paths: list[tup
         if info is None or tree is None:
             return None
         resolved = graph.resolve(origin.path, tree, info.name)
-        return info.name if resolved is not None and resolved.label == info.label else None
+        return (
+            info.name if resolved is not None and resolved.label == info.label else None
+        )
 
-    select, prefetch, needs_import, inner = plan_for(graph, queryset, paths, quote, prefetch_name, class_name)
+    select, prefetch, needs_import, inner = plan_for(
+        graph, queryset, paths, quote, prefetch_name, class_name
+    )
     edits: list[Edit] = []
     if select or prefetch:
         edits.extend(edits_for(queryset, select, prefetch, quote))
@@ -260,7 +321,9 @@ def queryset_fix(project: ProjectIndex, queryset: QuerySetValue, paths: list[tup
     for inner_queryset, rest in inner:
         if inner_queryset.origin is None:
             return None
-        inner_select, inner_prefetch, _, _ = plan_for(graph, inner_queryset, [rest], quote, None)
+        inner_select, inner_prefetch, _, _ = plan_for(
+            graph, inner_queryset, [rest], quote, None
+        )
         edits.extend(edits_for(inner_queryset, inner_select, inner_prefetch, quote))
     if not edits:
         return None
@@ -272,7 +335,9 @@ def queryset_fix(project: ProjectIndex, queryset: QuerySetValue, paths: list[tup
     return Fix.make(_title(select, prefetch, inner, only_extra), edits, level)
 
 
-def _title(select: list[str], prefetch: list[str], inner: list[Any], only: list[str]) -> str:
+def _title(
+    select: list[str], prefetch: list[str], inner: list[Any], only: list[str]
+) -> str:
     parts = []
     if only:
         parts.append(f"`{', '.join(only)}` to `only()`")
@@ -291,11 +356,19 @@ def _prefetch_name(path: str, tree: Any) -> tuple[str | None, list[Edit]]:
         return None, []
     imports = list(tree.iter_imports())
     for node in imports:
-        if node.type == "import_from" and any(n.value == "Prefetch" for n in node.get_defined_names()):
+        if node.type == "import_from" and any(
+            n.value == "Prefetch" for n in node.get_defined_names()
+        ):
             return "Prefetch", []
     for node in imports:
         code = node.get_code(include_prefix=False)
-        if node.type == "import_from" and code.startswith("from django.db import") and " models" in code:
+        if (
+            node.type == "import_from"
+            and code.startswith("from django.db import")
+            and " models" in code
+        ):
             return "models.Prefetch", []
     line = imports[-1].end_pos[0] if imports else 0
-    return "Prefetch", [Edit(Span.point(line, 0), "from django.db.models import Prefetch\n", path)]
+    return "Prefetch", [
+        Edit(Span.point(line, 0), "from django.db.models import Prefetch\n", path)
+    ]

@@ -35,20 +35,79 @@ SCOPES = ("funcdef", "classdef", "file_input", "lambdef")
 
 # QuerySet methods that return a queryset of the same model and keep its state.
 SAME_QS = {
-    "all", "filter", "exclude", "order_by", "distinct", "annotate", "alias", "using",
-    "reverse", "none", "complex_filter", "select_for_update", "defer", "only", "extra",
-    "union", "intersection", "difference", "get_queryset",
+    "all",
+    "filter",
+    "exclude",
+    "order_by",
+    "distinct",
+    "annotate",
+    "alias",
+    "using",
+    "reverse",
+    "none",
+    "complex_filter",
+    "select_for_update",
+    "defer",
+    "only",
+    "extra",
+    "union",
+    "intersection",
+    "difference",
+    "get_queryset",
 }
 VALUES = {"values", "values_list", "dates", "datetimes"}
-SINGLE = {"get", "first", "last", "latest", "earliest", "create", "get_or_create",
-          "update_or_create", "aget", "afirst", "alast"}
-SCALAR = {"count", "exists", "aggregate", "update", "delete", "in_bulk", "explain",
-          "contains", "acount", "aexists", "bulk_create", "bulk_update"}
+SINGLE = {
+    "get",
+    "first",
+    "last",
+    "latest",
+    "earliest",
+    "create",
+    "get_or_create",
+    "update_or_create",
+    "aget",
+    "afirst",
+    "alast",
+}
+SCALAR = {
+    "count",
+    "exists",
+    "aggregate",
+    "update",
+    "delete",
+    "in_bulk",
+    "explain",
+    "contains",
+    "acount",
+    "aexists",
+    "bulk_create",
+    "bulk_update",
+}
 # Related-manager methods answered from the prefetch cache; the rest bypass it (R05/R06).
 CACHE_SERVED = {"all", "count", "exists"}
-BYPASS = {"filter", "exclude", "order_by", "first", "last", "get", "latest", "earliest",
-          "values", "values_list", "aggregate", "annotate", "distinct", "reverse", "only",
-          "defer", "select_related", "prefetch_related", "in_bulk", "none", "iterator"}
+BYPASS = {
+    "filter",
+    "exclude",
+    "order_by",
+    "first",
+    "last",
+    "get",
+    "latest",
+    "earliest",
+    "values",
+    "values_list",
+    "aggregate",
+    "annotate",
+    "distinct",
+    "reverse",
+    "only",
+    "defer",
+    "select_related",
+    "prefetch_related",
+    "in_bulk",
+    "none",
+    "iterator",
+}
 
 
 @dataclass(frozen=True)
@@ -57,10 +116,14 @@ class Origin:
 
     path: str
     chain: Any  # the atom_expr holding the manager (or the call returning the queryset)
-    insert_after: Any | None  # trailer after which `.select_related(...)` goes; None: at the end
+    insert_after: (
+        Any | None
+    )  # trailer after which `.select_related(...)` goes; None: at the end
     editable: bool = True
     scope: Any = None  # the function or class holding `chain`
-    kind: str = "chain"  # "class_model": a CBV's `model = X`; the fix adds `queryset = ...`
+    kind: str = (
+        "chain"  # "class_model": a CBV's `model = X`; the fix adds `queryset = ...`
+    )
 
     @property
     def line(self) -> int:
@@ -86,14 +149,18 @@ class QuerySetValue:
     origin: Origin | None = None
     select_calls: tuple[Any, ...] = ()  # `select_related(...)` trailers along the chain
     prefetch_calls: tuple[Any, ...] = ()
-    iterator_call: Any = None  # a bare `.iterator()` trailer (needs chunk_size with prefetch)
+    iterator_call: Any = (
+        None  # a bare `.iterator()` trailer (needs chunk_size with prefetch)
+    )
     only: frozenset[str] | None = None  # `only("title")`: every other field is deferred
     only_call: Any = None
     deferred: frozenset[str] | None = None  # `defer("body")`
     has_union: bool = False
     raw: bool = False  # a RawQuerySet: no select_related, so no fix
     evaluated: bool = False  # list(qs): the rows are already in memory
-    related_from: Instance | None = None  # `b.chapters.all()`: rows of a relation of an instance
+    related_from: Instance | None = (
+        None  # `b.chapters.all()`: rows of a relation of an instance
+    )
     relation: str | None = None
 
 
@@ -116,7 +183,9 @@ class Instance:
     model: str
     loop: Loop | None = None
     path: tuple[str, ...] = ()  # relation attributes from the loop's root queryset
-    source: QuerySetValue | None = None  # `qs.get()` / `qs.first()` / `qs[0]`: what loaded it
+    source: QuerySetValue | None = (
+        None  # `qs.get()` / `qs.first()` / `qs[0]`: what loaded it
+    )
 
 
 @dataclass(frozen=True)
@@ -146,9 +215,13 @@ class Evaluator:
     path: str
     tree: Any
     graph: ModelGraph = field(init=False)
-    bindings: dict[int, Any] = field(default_factory=dict)  # id(name leaf) -> forced value
+    bindings: dict[int, Any] = field(
+        default_factory=dict
+    )  # id(name leaf) -> forced value
     _active: set[int] = field(default_factory=set)
-    _definition_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = field(default_factory=dict)
+    _definition_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = field(
+        default_factory=dict
+    )
     jedi_budget: jedi_adapter.Budget = field(default_factory=jedi_adapter.Budget)
     allow_jedi: bool = False  # set by the loop analysis for loops that look worth it
 
@@ -163,7 +236,14 @@ class Evaluator:
         self._active.add(key)
         try:
             return self._value(node, depth)
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError):
+        except (
+            AttributeError,
+            IndexError,
+            KeyError,
+            TypeError,
+            ValueError,
+            RecursionError,
+        ):
             return None  # half-typed code: unknown, never a crash
         finally:
             self._active.discard(key)
@@ -199,8 +279,12 @@ class Evaluator:
         definitions = self._definitions(leaf)
         best = None
         for candidate, candidate_scope in definitions:
-            if candidate_scope is scope and candidate.start_pos < leaf.start_pos and candidate is not leaf \
-                    and not _binds_itself(candidate, leaf):
+            if (
+                candidate_scope is scope
+                and candidate.start_pos < leaf.start_pos
+                and candidate is not leaf
+                and not _binds_itself(candidate, leaf)
+            ):
                 best = candidate  # definitions are in source order: the last one wins
         if best is None and scope is not None and scope.type != "file_input":
             for candidate, candidate_scope in definitions:
@@ -258,22 +342,37 @@ class Evaluator:
         if param.name.value == "self" and function is not None:
             cls = search_ancestor(function, "classdef")
             return SelfOf(cls) if cls is not None else None
-        annotated = self._annotated(param.annotation, depth) if param.annotation is not None else None
+        annotated = (
+            self._annotated(param.annotation, depth)
+            if param.annotation is not None
+            else None
+        )
         collection = isinstance(annotated, QuerySetValue)
-        passed = self._from_call_sites(function, param, depth, workspace=collection) if function is not None else None
+        passed = (
+            self._from_call_sites(function, param, depth, workspace=collection)
+            if function is not None
+            else None
+        )
         if passed is not None:
             return passed
-        return annotated  # collections stay uncertain: callers found above decide instead
+        return (
+            annotated  # collections stay uncertain: callers found above decide instead
+        )
 
-    def _from_call_sites(self, function: Any, param: Any, depth: int, workspace: bool = False) -> Any:
+    def _from_call_sites(
+        self, function: Any, param: Any, depth: int, workspace: bool = False
+    ) -> Any:
         """What the callers in this module pass for `param`: the queryset of the first
         call site that misses the most (the fix then goes to that call site)."""
         if search_ancestor(function, "classdef") is not None or depth >= MAX_DEPTH:
             return None
         params = function.get_params()
         position = params.index(param)
-        sites = [(self, use) for use in self.tree.get_used_names().get(function.name.value, [])
-                 if use is not function.name]
+        sites = [
+            (self, use)
+            for use in self.tree.get_used_names().get(function.name.value, [])
+            if use is not function.name
+        ]
         if not sites and (workspace or self.allow_jedi):
             sites = self._call_sites_in_workspace(function)
         if not sites and self.allow_jedi:
@@ -281,17 +380,28 @@ class Evaluator:
         values = []
         for evaluator, use in sites:
             trailer = use.get_next_sibling()
-            if trailer is None or trailer.type != "trailer" or trailer.children[0] != "(":
+            if (
+                trailer is None
+                or trailer.type != "trailer"
+                or trailer.children[0] != "("
+            ):
                 continue
-            positional, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
-            argument = keywords.get(param.name.value) or (positional[position] if position < len(positional) else None)
+            positional, keywords = call_arguments(
+                trailer.children[1] if len(trailer.children) == 3 else None
+            )
+            argument = keywords.get(param.name.value) or (
+                positional[position] if position < len(positional) else None
+            )
             if argument is not None:
                 values.append(evaluator.value(argument, depth + 1))
         querysets = [v for v in values if isinstance(v, QuerySetValue)]
         if not querysets or len(querysets) != len(values):
             return None
         # Prefer a caller that selects nothing: it is the one that runs the N+1.
-        return min(querysets, key=lambda q: (len(q.select) + len(q.prefetch) + q.select_all, q.uncertain))
+        return min(
+            querysets,
+            key=lambda q: (len(q.select) + len(q.prefetch) + q.select_all, q.uncertain),
+        )
 
     def _call_sites_in_workspace(self, function: Any) -> list[tuple[Evaluator, Any]]:
         """Calls of `function` in modules that import it by name (a text search first, then
@@ -307,11 +417,20 @@ class Evaluator:
                 continue
             tree = tree_of(self.project, path)
             source = imported_symbol(tree, name, path) if tree is not None else None
-            if source is None or source[1] != name or module.path_of(source[0]) != self.path:
+            if (
+                source is None
+                or source[1] != name
+                or module.path_of(source[0]) != self.path
+            ):
                 continue
-            evaluator = Evaluator(self.project, path, tree, jedi_budget=self.jedi_budget)
-            sites.extend((evaluator, use) for use in tree.get_used_names().get(name, [])
-                         if not use.is_definition())
+            evaluator = Evaluator(
+                self.project, path, tree, jedi_budget=self.jedi_budget
+            )
+            sites.extend(
+                (evaluator, use)
+                for use in tree.get_used_names().get(name, [])
+                if not use.is_definition()
+            )
             if len(sites) >= 10:
                 break
         return sites
@@ -319,17 +438,32 @@ class Evaluator:
     def _call_sites_elsewhere(self, function: Any) -> list[tuple[Evaluator, Any]]:
         """Calls of `function` in other modules, found by jedi (time-boxed per file)."""
         name = function.name
-        found = jedi_adapter.call_sites(str(self.project.root), self.path, self.tree.get_code(),
-                                        name.start_pos[0], name.start_pos[1], self.jedi_budget)
+        found = jedi_adapter.call_sites(
+            str(self.project.root),
+            self.path,
+            self.tree.get_code(),
+            name.start_pos[0],
+            name.start_pos[1],
+            self.jedi_budget,
+        )
         sites = []
         for path, line, column in found[:10]:
             path = os.path.abspath(path)
             if path == self.path or not path.startswith(str(self.project.root)):
                 continue
             tree = tree_of(self.project, path)
-            leaf = tree.get_leaf_for_position((line, column)) if tree is not None else None
+            leaf = (
+                tree.get_leaf_for_position((line, column)) if tree is not None else None
+            )
             if leaf is not None and leaf.type == "name" and leaf.value == name.value:
-                sites.append((Evaluator(self.project, path, tree, jedi_budget=self.jedi_budget), leaf))
+                sites.append(
+                    (
+                        Evaluator(
+                            self.project, path, tree, jedi_budget=self.jedi_budget
+                        ),
+                        leaf,
+                    )
+                )
         return sites
 
     def _annotated(self, annotation: Any, depth: int) -> Any:
@@ -337,12 +471,23 @@ class Evaluator:
         text = code_of(annotation).strip("\"'")
         head, _, inner = text.partition("[")
         inner = inner.rstrip("]").strip("\"' ")
-        if inner and head.rsplit(".", 1)[-1] in ("QuerySet", "Iterable", "list", "List", "Sequence",
-                                                 "Iterator", "Manager"):
+        if inner and head.rsplit(".", 1)[-1] in (
+            "QuerySet",
+            "Iterable",
+            "list",
+            "List",
+            "Sequence",
+            "Iterator",
+            "Manager",
+        ):
             model = self.graph.resolve(self.path, self.tree, inner)
             # The annotation names the model, not how the rows were fetched (or built in
             # memory): what they have loaded is unknown, so no finding.
-            return QuerySetValue(model.label, origin=None, uncertain=True) if model else None
+            return (
+                QuerySetValue(model.label, origin=None, uncertain=True)
+                if model
+                else None
+            )
         model = self.graph.resolve(self.path, self.tree, head)
         return Instance(model.label) if model else None
 
@@ -351,7 +496,14 @@ class Evaluator:
         """The value of a chain's head and its first `trailer_count` trailers."""
         try:
             return self._chain(node, 0, limit=trailer_count)
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError):
+        except (
+            AttributeError,
+            IndexError,
+            KeyError,
+            TypeError,
+            ValueError,
+            RecursionError,
+        ):
             return None
 
     def _chain(self, node: Any, depth: int, limit: int | None = None) -> Any:
@@ -360,7 +512,7 @@ class Evaluator:
         if children[0] == "await":
             start = 1
         head = children[start]
-        trailers = children[start + 1:]
+        trailers = children[start + 1 :]
         if limit is not None:
             trailers = trailers[:limit]
         value = self._head(head, trailers, depth)
@@ -371,8 +523,12 @@ class Evaluator:
         while position < len(trailers):
             if value is None:
                 return None
-            result = self.trailer(value, trailers[position], trailers, position, node, depth)
-            if isinstance(result, _Skip):  # an attribute and its call, consumed together
+            result = self.trailer(
+                value, trailers[position], trailers, position, node, depth
+            )
+            if isinstance(
+                result, _Skip
+            ):  # an attribute and its call, consumed together
                 value, position = result.value, position + 2
             else:
                 value, position = result, position + 1
@@ -383,8 +539,16 @@ class Evaluator:
             return self.value(head, depth)
         name = head.value
         call = trailers[0] if trailers and trailers[0].children[0] == "(" else None
-        if call is not None and name in ("list", "sorted", "tuple", "set", "reversed", "enumerate",
-                                         "iter", "get_user_model"):
+        if call is not None and name in (
+            "list",
+            "sorted",
+            "tuple",
+            "set",
+            "reversed",
+            "enumerate",
+            "iter",
+            "get_user_model",
+        ):
             return _Consumed(self._builtin(name, call, depth))
         if call is not None:
             result = self._call_function(head, call, depth)
@@ -394,7 +558,11 @@ class Evaluator:
 
     def _builtin(self, name: str, call: Any, depth: int) -> Any:
         if name == "get_user_model":
-            label = self.graph.user_model_label() if hasattr(self.graph, "user_model_label") else None
+            label = (
+                self.graph.user_model_label()
+                if hasattr(self.graph, "user_model_label")
+                else None
+            )
             return ModelClass(label) if label else None
         args, _ = call_arguments(call.children[1] if len(call.children) == 3 else None)
         if not args:
@@ -406,8 +574,15 @@ class Evaluator:
             return replace(inner, evaluated=True)
         return None
 
-    def trailer(self, value: Any, trailer: Any, trailers: list[Any], position: int, chain: Any,
-                depth: int) -> Any:
+    def trailer(
+        self,
+        value: Any,
+        trailer: Any,
+        trailers: list[Any],
+        position: int,
+        chain: Any,
+        depth: int,
+    ) -> Any:
         first = trailer.children[0]
         nxt = trailers[position + 1] if position + 1 < len(trailers) else None
         if first == "[":
@@ -417,11 +592,15 @@ class Evaluator:
         attribute = trailer.children[1].value
         is_call = nxt is not None and nxt.children[0] == "("
         if isinstance(value, ModuleRef):
-            return self._module_attribute(value, attribute, trailer, nxt, chain, is_call, depth)
+            return self._module_attribute(
+                value, attribute, trailer, nxt, chain, is_call, depth
+            )
         if isinstance(value, ModelClass):
             return self._manager(value, attribute, trailer, chain)
         if isinstance(value, SelfOf):
-            return self._self_attribute(value, attribute, trailer, chain, is_call, depth)
+            return self._self_attribute(
+                value, attribute, trailer, chain, is_call, depth
+            )
         if isinstance(value, QuerySetValue):
             if not is_call:
                 return None
@@ -443,21 +622,37 @@ class Evaluator:
         return None
 
     # -- managers and querysets -------------------------------------------------------
-    def _manager(self, value: ModelClass, attribute: str, trailer: Any, chain: Any) -> Any:
+    def _manager(
+        self, value: ModelClass, attribute: str, trailer: Any, chain: Any
+    ) -> Any:
         model = self.graph.get(value.model)
         if model is None:
             return None
-        if attribute in ("objects", "_default_manager", "_base_manager") or attribute in model.managers:
+        if (
+            attribute in ("objects", "_default_manager", "_base_manager")
+            or attribute in model.managers
+        ):
             manager = model.managers.get(attribute)
-            origin = Origin(self.path, chain, trailer, in_workspace(self.project, self.path),
-                            search_ancestor(chain, "funcdef", "classdef", "file_input"))
+            origin = Origin(
+                self.path,
+                chain,
+                trailer,
+                in_workspace(self.project, self.path),
+                search_ancestor(chain, "funcdef", "classdef", "file_input"),
+            )
             queryset = QuerySetValue(model.label, origin=origin)
-            if manager is not None and manager.queryset_class is None and manager.methods:
+            if (
+                manager is not None
+                and manager.queryset_class is None
+                and manager.methods
+            ):
                 queryset = self._seed_from_manager(queryset, manager)
             return queryset
         return None
 
-    def _seed_from_manager(self, queryset: QuerySetValue, manager: Any) -> QuerySetValue:
+    def _seed_from_manager(
+        self, queryset: QuerySetValue, manager: Any
+    ) -> QuerySetValue:
         """A manager whose `get_queryset` calls `select_related(...)` seeds that state."""
         method = manager.methods.get("get_queryset")
         if method is None:
@@ -471,11 +666,16 @@ class Evaluator:
                 elif all(lookups):
                     queryset = replace(queryset, select=queryset.select | set(lookups))
             elif all(lookups):
-                queryset = replace(queryset, prefetch=queryset.prefetch + tuple(PrefetchEntry(x) for x in lookups))
+                queryset = replace(
+                    queryset,
+                    prefetch=queryset.prefetch
+                    + tuple(PrefetchEntry(x) for x in lookups),
+                )
         return queryset
 
-    def queryset_method(self, queryset: QuerySetValue, method: str, call: Any, chain: Any,
-                        depth: int) -> Any:
+    def queryset_method(
+        self, queryset: QuerySetValue, method: str, call: Any, chain: Any, depth: int
+    ) -> Any:
         args = call.children[1] if len(call.children) == 3 else None
         if method in SAME_QS:
             return self._same(queryset, method, call, args)
@@ -490,14 +690,18 @@ class Evaluator:
             return replace(queryset, values=True)
         if method == "raw":
             # A RawQuerySet yields instances but cannot select_related: findings, no fix.
-            return replace(queryset, origin=None, raw=True, select_calls=(), prefetch_calls=())
+            return replace(
+                queryset, origin=None, raw=True, select_calls=(), prefetch_calls=()
+            )
         if method in SINGLE:
             return Instance(queryset.model, source=queryset)
         if method in SCALAR:
             return None
         return self._custom_method(queryset, method, call, depth)
 
-    def _same(self, queryset: QuerySetValue, method: str, call: Any, args: Any) -> QuerySetValue:
+    def _same(
+        self, queryset: QuerySetValue, method: str, call: Any, args: Any
+    ) -> QuerySetValue:
         if method in ("union", "intersection", "difference"):
             return replace(queryset, has_union=True)
         if method in ("only", "defer"):
@@ -506,10 +710,14 @@ class Evaluator:
                 return replace(queryset, uncertain=True)
             if method == "only":
                 return replace(queryset, only=frozenset(names), only_call=call)
-            return replace(queryset, deferred=(queryset.deferred or frozenset()) | frozenset(names))
+            return replace(
+                queryset, deferred=(queryset.deferred or frozenset()) | frozenset(names)
+            )
         return queryset
 
-    def _select_related(self, queryset: QuerySetValue, call: Any, args: Any) -> QuerySetValue:
+    def _select_related(
+        self, queryset: QuerySetValue, call: Any, args: Any
+    ) -> QuerySetValue:
         positional, _ = call_arguments(args)
         lookups = [string_value(a) for a in positional]
         calls = queryset.select_calls + (call,)
@@ -518,10 +726,16 @@ class Evaluator:
         if not all(lookups):
             return replace(queryset, uncertain=True, select_calls=calls)
         if len(positional) == 1 and code_of(positional[0]).strip() == "None":
-            return replace(queryset, select=frozenset(), select_all=False, select_calls=calls)
-        return replace(queryset, select=queryset.select | frozenset(lookups), select_calls=calls)
+            return replace(
+                queryset, select=frozenset(), select_all=False, select_calls=calls
+            )
+        return replace(
+            queryset, select=queryset.select | frozenset(lookups), select_calls=calls
+        )
 
-    def _prefetch_related(self, queryset: QuerySetValue, call: Any, args: Any, depth: int) -> QuerySetValue:
+    def _prefetch_related(
+        self, queryset: QuerySetValue, call: Any, args: Any, depth: int
+    ) -> QuerySetValue:
         entries = list(queryset.prefetch)
         uncertain = queryset.uncertain
         for argument in call_arguments(args)[0]:
@@ -534,35 +748,61 @@ class Evaluator:
                 uncertain = True
             else:
                 entries.append(entry)
-        if len(call_arguments(args)[0]) == 1 and code_of(call_arguments(args)[0][0]).strip() == "None":
+        if (
+            len(call_arguments(args)[0]) == 1
+            and code_of(call_arguments(args)[0][0]).strip() == "None"
+        ):
             entries, uncertain = [], queryset.uncertain
-        return replace(queryset, prefetch=tuple(entries), uncertain=uncertain,
-                       prefetch_calls=queryset.prefetch_calls + (call,))
+        return replace(
+            queryset,
+            prefetch=tuple(entries),
+            uncertain=uncertain,
+            prefetch_calls=queryset.prefetch_calls + (call,),
+        )
 
-    def _prefetch_object(self, node: Any, model: str, depth: int) -> PrefetchEntry | None:
+    def _prefetch_object(
+        self, node: Any, model: str, depth: int
+    ) -> PrefetchEntry | None:
         """`Prefetch("lookup", queryset=..., to_attr=...)`, also through a variable."""
         if node.type == "name":
             definition = self._definition(node)
             statement = definition.get_definition() if definition is not None else None
-            if statement is None or statement.type != "expr_stmt" or statement.children[0] is not definition:
+            if (
+                statement is None
+                or statement.type != "expr_stmt"
+                or statement.children[0] is not definition
+            ):
                 return None
             node = statement.children[-1]
-        if node.type not in ("atom_expr", "power") or code_of(node.children[0]) not in ("Prefetch", "models"):
+        if node.type not in ("atom_expr", "power") or code_of(node.children[0]) not in (
+            "Prefetch",
+            "models",
+        ):
             return None
         call = node.children[-1]
         if call.type != "trailer" or call.children[0] != "(":
             return None
-        positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+        positional, keywords = call_arguments(
+            call.children[1] if len(call.children) == 3 else None
+        )
         lookup = string_value(positional[0]) if positional else None
         if lookup is None:
             return None
-        inner_node = keywords.get("queryset") or (positional[1] if len(positional) > 1 else None)
+        inner_node = keywords.get("queryset") or (
+            positional[1] if len(positional) > 1 else None
+        )
         inner = self.value(inner_node, depth + 1) if inner_node is not None else None
-        to_attr_node = keywords.get("to_attr") or (positional[2] if len(positional) > 2 else None)
+        to_attr_node = keywords.get("to_attr") or (
+            positional[2] if len(positional) > 2 else None
+        )
         to_attr = string_value(to_attr_node) if to_attr_node is not None else None
-        return PrefetchEntry(lookup, to_attr, inner if isinstance(inner, QuerySetValue) else None, node)
+        return PrefetchEntry(
+            lookup, to_attr, inner if isinstance(inner, QuerySetValue) else None, node
+        )
 
-    def _custom_method(self, queryset: QuerySetValue, method: str, call: Any, depth: int) -> Any:
+    def _custom_method(
+        self, queryset: QuerySetValue, method: str, call: Any, depth: int
+    ) -> Any:
         """A custom QuerySet/Manager method: summarise its `return` (depth-limited)."""
         model = self.graph.get(queryset.model)
         if model is None:
@@ -577,16 +817,26 @@ class Evaluator:
                 # `Book.objects.recent()` returns a QuerySet without `recent`: insert after it.
                 origin = replace(origin, insert_after=call)
             if isinstance(result, QuerySetValue):
-                return replace(result, origin=origin, select_calls=queryset.select_calls + result.select_calls,
-                               prefetch_calls=queryset.prefetch_calls + result.prefetch_calls)
+                return replace(
+                    result,
+                    origin=origin,
+                    select_calls=queryset.select_calls + result.select_calls,
+                    prefetch_calls=queryset.prefetch_calls + result.prefetch_calls,
+                )
             return result
         return replace(queryset, uncertain=True)
 
-    def _summarise_method(self, function: Any, queryset: QuerySetValue, manager: Any, depth: int) -> Any:
+    def _summarise_method(
+        self, function: Any, queryset: QuerySetValue, manager: Any, depth: int
+    ) -> Any:
         if depth >= MAX_DEPTH:
             return replace(queryset, uncertain=True)
         path = manager.path or self.path
-        evaluator = self if path == self.path else Evaluator(self.project, path, tree_of(self.project, path))
+        evaluator = (
+            self
+            if path == self.path
+            else Evaluator(self.project, path, tree_of(self.project, path))
+        )
         self_param = _first_param(function)
         returns = _returns(function)
         if self_param is None or len(returns) != 1:
@@ -614,7 +864,9 @@ class Evaluator:
     def _related_method(self, manager: RelatedManager, method: str) -> Any:
         owner = manager.owner
         if method == "all":
-            return QuerySetValue(manager.field.target, related_from=owner, relation=manager.field.name)
+            return QuerySetValue(
+                manager.field.target, related_from=owner, relation=manager.field.name
+            )
         if method in SAME_QS or method in SINGLE:
             return None
         return None
@@ -629,14 +881,26 @@ class Evaluator:
             return None
         return self._function_result(function, path, call, depth)
 
-    def _module_attribute(self, module: ModuleRef, attribute: str, trailer: Any, call: Any, chain: Any,
-                          is_call: bool, depth: int) -> Any:
+    def _module_attribute(
+        self,
+        module: ModuleRef,
+        attribute: str,
+        trailer: Any,
+        call: Any,
+        chain: Any,
+        is_call: bool,
+        depth: int,
+    ) -> Any:
         """`services.published_books()` and `models.Book` through a module imported by name."""
         if not is_call:
             model = self.graph.model_named(module.dotted, attribute)
             return ModelClass(model.label) if model is not None else None
         tree = tree_of(self.project, module.path)
-        function = next((f for f in tree.iter_funcdefs() if f.name.value == attribute), None) if tree else None
+        function = (
+            next((f for f in tree.iter_funcdefs() if f.name.value == attribute), None)
+            if tree
+            else None
+        )
         if function is None:
             return None
         return _Skip(self._function_result(function, module.path, call, depth))
@@ -646,14 +910,25 @@ class Evaluator:
         returns = _returns(function)
         if len(returns) != 1 or depth >= MAX_DEPTH:
             return None
-        evaluator = self if path == self.path else Evaluator(self.project, path, tree_of(self.project, path))
+        evaluator = (
+            self
+            if path == self.path
+            else Evaluator(self.project, path, tree_of(self.project, path))
+        )
         value = evaluator.value(returns[0], depth + 1)
         if not isinstance(value, QuerySetValue):
             return value if isinstance(value, Instance) else None
         chain = call.parent
-        origin = Origin(self.path, chain, call, in_workspace(self.project, self.path),
-                        search_ancestor(chain, "funcdef", "classdef", "file_input"))
-        return replace(value, origin=origin, select_calls=(), prefetch_calls=(), iterator_call=None)
+        origin = Origin(
+            self.path,
+            chain,
+            call,
+            in_workspace(self.project, self.path),
+            search_ancestor(chain, "funcdef", "classdef", "file_input"),
+        )
+        return replace(
+            value, origin=origin, select_calls=(), prefetch_calls=(), iterator_call=None
+        )
 
     def _function_named(self, head: Any) -> tuple[Any | None, str]:
         definition = self._definition(head)
@@ -674,17 +949,30 @@ class Evaluator:
                                     return function, target_path
         return None, self.path
 
-    def _self_attribute(self, value: SelfOf, attribute: str, trailer: Any, chain: Any, is_call: bool,
-                        depth: int) -> Any:
+    def _self_attribute(
+        self,
+        value: SelfOf,
+        attribute: str,
+        trailer: Any,
+        chain: Any,
+        is_call: bool,
+        depth: int,
+    ) -> Any:
         """CBVs: `self.get_queryset()`, `self.object_list`, `self.queryset`, `self.model`."""
         cls = value.classdef
-        if attribute in ("get_queryset", "object_list", "queryset") and not (attribute == "get_queryset" and not is_call):
+        if attribute in ("get_queryset", "object_list", "queryset") and not (
+            attribute == "get_queryset" and not is_call
+        ):
             queryset = class_queryset(self, cls, depth)
             if queryset is None:
                 return None
             if attribute == "get_queryset":
-                origin = Origin(self.path, chain, None, True, search_ancestor(chain, "funcdef"))
-                return _Skip(replace(queryset, origin=origin, select_calls=(), prefetch_calls=()))
+                origin = Origin(
+                    self.path, chain, None, True, search_ancestor(chain, "funcdef")
+                )
+                return _Skip(
+                    replace(queryset, origin=origin, select_calls=(), prefetch_calls=())
+                )
             return queryset if queryset.origin is not None else None
         if attribute == "model":
             model = _class_attribute(cls, "model")
@@ -728,8 +1016,14 @@ def class_queryset(evaluator: Evaluator, cls: Any, depth: int) -> QuerySetValue 
     if model_node is not None:
         model = evaluator.value(model_node, depth)
         if isinstance(model, ModelClass):
-            origin = Origin(evaluator.path, model_node, None, in_workspace(evaluator.project, evaluator.path),
-                            cls, kind="class_model")
+            origin = Origin(
+                evaluator.path,
+                model_node,
+                None,
+                in_workspace(evaluator.project, evaluator.path),
+                cls,
+                kind="class_model",
+            )
             return QuerySetValue(model.model, origin=origin)
     return None
 
@@ -738,19 +1032,31 @@ def _class_attribute(cls: Any, name: str) -> Any | None:
     for child in cls.get_suite().children:
         if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
             statement = child.children[0]
-            if statement.children[0].type == "name" and statement.children[0].value == name \
-                    and len(statement.children) == 3:
+            if (
+                statement.children[0].type == "name"
+                and statement.children[0].value == name
+                and len(statement.children) == 3
+            ):
                 return statement.children[2]
     return None
 
 
-def _with_prefetch_objects(queryset: QuerySetValue, definition: Any, use: Any) -> QuerySetValue:
+def _with_prefetch_objects(
+    queryset: QuerySetValue, definition: Any, use: Any
+) -> QuerySetValue:
     """`prefetch_related_objects(books, "author")` between the assignment and the use (S11)."""
-    for leaf in definition.get_root_node().get_used_names().get("prefetch_related_objects", []):
+    for leaf in (
+        definition.get_root_node().get_used_names().get("prefetch_related_objects", [])
+    ):
         if not definition.start_pos < leaf.start_pos < use.start_pos:
             continue
         trailer = leaf.get_next_sibling()
-        if trailer is None or trailer.type != "trailer" or trailer.children[0] != "(" or len(trailer.children) != 3:
+        if (
+            trailer is None
+            or trailer.type != "trailer"
+            or trailer.children[0] != "("
+            or len(trailer.children) != 3
+        ):
             continue
         positional, _ = call_arguments(trailer.children[1])
         if not positional or code_of(positional[0]) != definition.value:
@@ -758,7 +1064,10 @@ def _with_prefetch_objects(queryset: QuerySetValue, definition: Any, use: Any) -
         lookups = [string_value(a) for a in positional[1:]]
         if not all(lookups):
             return replace(queryset, uncertain=True)
-        queryset = replace(queryset, prefetch=queryset.prefetch + tuple(PrefetchEntry(x) for x in lookups))
+        queryset = replace(
+            queryset,
+            prefetch=queryset.prefetch + tuple(PrefetchEntry(x) for x in lookups),
+        )
     return queryset
 
 
@@ -767,6 +1076,7 @@ register_fact("python_texts", FileRole.PYTHON)
 
 def workspace_texts(project: ProjectIndex) -> dict[str, str]:
     """Every workspace Python file's text (open buffers first), read once per change."""
+
     def build(project: ProjectIndex) -> dict[str, str]:
         texts = {}
         for path in project.python_files():
@@ -789,8 +1099,11 @@ def _scope_of(leaf: Any) -> Any:
 def _binds_itself(candidate: Any, leaf: Any) -> bool:
     """`qs = qs.filter()`: the target of an assignment is not visible in its own value."""
     statement = candidate.get_definition()
-    return (statement is not None and statement.type == "expr_stmt"
-            and statement.start_pos <= leaf.start_pos < statement.end_pos)
+    return (
+        statement is not None
+        and statement.type == "expr_stmt"
+        and statement.start_pos <= leaf.start_pos < statement.end_pos
+    )
 
 
 _COMPREHENSIONS = ("testlist_comp", "dictorsetmaker", "argument")
@@ -820,7 +1133,11 @@ def _comp_targets(comp: Any) -> list[Any]:
         if comp.type == "comp_for":  # `async for`
             comp = comp.children[1]
         target = comp.children[1]
-        targets.extend([target] if target.type == "name" else [c for c in target.children if c.type == "name"])
+        targets.extend(
+            [target]
+            if target.type == "name"
+            else [c for c in target.children if c.type == "name"]
+        )
         following = comp.children[4] if len(comp.children) > 4 else None
         while following is not None and following.type == "comp_if":
             following = following.children[2] if len(following.children) > 2 else None
@@ -850,9 +1167,17 @@ def _name_leaves(function: Any, name: str) -> list[Any]:
 def _calls_named(function: Any, names: tuple[str, ...]) -> list[tuple[str, Any]]:
     found = []
     for node in _iter(function):
-        if node.type == "trailer" and node.children[0] == "." and node.children[1].value in names:
+        if (
+            node.type == "trailer"
+            and node.children[0] == "."
+            and node.children[1].value in names
+        ):
             following = node.get_next_sibling()
-            if following is not None and following.type == "trailer" and following.children[0] == "(":
+            if (
+                following is not None
+                and following.type == "trailer"
+                and following.children[0] == "("
+            ):
                 args = following.children[1] if len(following.children) == 3 else None
                 found.append((node.children[1].value, args))
     return found
@@ -867,6 +1192,15 @@ def _iter(node: Any):
 
 
 __all__ = [
-    "Evaluator", "QuerySetValue", "ModelClass", "Instance", "RelatedManager", "Enumerated", "Loop",
-    "PrefetchEntry", "Origin", "ModelInfo", "class_queryset",
+    "Evaluator",
+    "QuerySetValue",
+    "ModelClass",
+    "Instance",
+    "RelatedManager",
+    "Enumerated",
+    "Loop",
+    "PrefetchEntry",
+    "Origin",
+    "ModelInfo",
+    "class_queryset",
 ]

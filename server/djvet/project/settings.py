@@ -30,22 +30,67 @@ from djvet.project.settings_run import (
 )
 from djvet.project.settings_values import UNKNOWN, Setting, evaluate
 
-__all__ = ["UNKNOWN", "EffectiveSettings", "Setting", "SettingsIndex", "SettingsModule", "evaluate"]
+__all__ = [
+    "UNKNOWN",
+    "EffectiveSettings",
+    "Setting",
+    "SettingsIndex",
+    "SettingsModule",
+    "evaluate",
+]
 PRODUCTION, DEVELOPMENT, TEST, BASE = "production", "development", "test", "base"
 
 _ENV_WORDS = {
-    PRODUCTION: {"prod", "production", "live", "deploy", "deployment", "staging", "release", "heroku"},
-    DEVELOPMENT: {"dev", "development", "local", "debug", "devel", "example", "sample", "demo",
-                  "sandbox"},
-    TEST: {"test", "tests", "testing", "ci", "pytest", "unittest", "smoketest", "smoke"},
+    PRODUCTION: {
+        "prod",
+        "production",
+        "live",
+        "deploy",
+        "deployment",
+        "staging",
+        "release",
+        "heroku",
+    },
+    DEVELOPMENT: {
+        "dev",
+        "development",
+        "local",
+        "debug",
+        "devel",
+        "example",
+        "sample",
+        "demo",
+        "sandbox",
+    },
+    TEST: {
+        "test",
+        "tests",
+        "testing",
+        "ci",
+        "pytest",
+        "unittest",
+        "smoketest",
+        "smoke",
+    },
 }
 # A module with one of these names is a base others build on, not deployed by itself.
-_BASE_WORDS = {"base", "common", "defaults", "default", "shared", "core", "global", "components"}
+_BASE_WORDS = {
+    "base",
+    "common",
+    "defaults",
+    "default",
+    "shared",
+    "core",
+    "global",
+    "components",
+}
 _SETTINGS_MODULE_ENV = re.compile(
     r"""DJANGO_SETTINGS_MODULE["']\s*,\s*["']([\w.]+)["']|DJANGO_SETTINGS_MODULE\s*=\s*["']?([\w.]+)"""
 )
 # Settings defined in ways a reader of top-level statements cannot follow.
-_DYNAMIC = re.compile(r"\bglobals\(\)|\bvars\(\)|\bexec\(|\bsplit_settings\b|\bsetattr\(sys\.modules")
+_DYNAMIC = re.compile(
+    r"\bglobals\(\)|\bvars\(\)|\bexec\(|\bsplit_settings\b|\bsetattr\(sys\.modules"
+)
 # Every Django settings module names its apps or its middleware; a module without
 # either is a fragment (NetBox's `configuration.py`, a settings mixin) read by another.
 _CORE_SETTINGS = ("INSTALLED_APPS", "MIDDLEWARE")
@@ -56,7 +101,9 @@ class SettingsModule:
     path: str
     dotted: str
     environment: str
-    star_imports: list[str] = field(default_factory=list)  # every `from X import ...` target
+    star_imports: list[str] = field(
+        default_factory=list
+    )  # every `from X import ...` target
     tree: Any = None
     dynamic: bool = False  # globals()/exec/django-split-settings: names we cannot see
 
@@ -71,7 +118,9 @@ class EffectiveSettings:
     # An unconditional import of a module djvet cannot read, or dynamic definitions:
     # a setting that looks missing may be defined there.
     incomplete: bool = False
-    inherits_view: bool = False  # builds on another production view (which reports gaps)
+    inherits_view: bool = (
+        False  # builds on another production view (which reports gaps)
+    )
 
     def get(self, name: str) -> Setting | None:
         return self.values.get(name)
@@ -83,7 +132,9 @@ class EffectiveSettings:
     def is_set(self, name: str) -> bool:
         return name in self.values
 
-    def contains(self, name: str, item: Any, default: tuple[Any, ...] = ()) -> bool | None:
+    def contains(
+        self, name: str, item: Any, default: tuple[Any, ...] = ()
+    ) -> bool | None:
         """Whether list setting `name` holds `item`; a missing setting has Django's
         default (`default`). None when djvet cannot tell."""
         setting = self.values.get(name)
@@ -100,7 +151,9 @@ class EffectiveSettings:
 
     def silenced(self, *check_ids: str) -> bool:
         silenced = self.value("SILENCED_SYSTEM_CHECKS", [])
-        return isinstance(silenced, (list, tuple)) and any(c in silenced for c in check_ids)
+        return isinstance(silenced, (list, tuple)) and any(
+            c in silenced for c in check_ids
+        )
 
     def string_list(self, name: str) -> list[str] | None:
         value = self.value(name)
@@ -120,7 +173,9 @@ def dotted_name(path: str) -> str:
         folder = folder.parent
     return ".".join(parts)
 
+
 # -- the project-wide index ------------------------------------------------------------
+
 
 @dataclass
 class SettingsIndex:
@@ -155,7 +210,9 @@ class SettingsIndex:
             return True
         if _words(module.path) & _BASE_WORDS:
             return False
-        return all(self.modules[d].environment in (DEVELOPMENT, TEST) for d in descendants)
+        return all(
+            self.modules[d].environment in (DEVELOPMENT, TEST) for d in descendants
+        )
 
     def _descendants(self, path: str) -> set[str]:
         found: set[str] = set()
@@ -204,7 +261,11 @@ def _settings_tree(project: ProjectIndex, path: str) -> tuple[str, Any] | None:
     tree = _PARSED.get(key)
     if tree is None:
         relative = os.path.relpath(path, project.root).replace(os.sep, "/")
-        tree = parse_python(text) if roles_for(relative, text) & FileRole.SETTINGS else False
+        tree = (
+            parse_python(text)
+            if roles_for(relative, text) & FileRole.SETTINGS
+            else False
+        )
         if len(_PARSED) >= _PARSED_LIMIT:
             _PARSED.clear()
         _PARSED[key] = tree
@@ -219,8 +280,13 @@ def build_settings_index(project: ProjectIndex) -> SettingsIndex:
             continue
         text, tree = found
         dotted = dotted_name(path)
-        module = SettingsModule(path=path, dotted=dotted, environment=BASE, tree=tree,
-                                dynamic=bool(_DYNAMIC.search(text)))
+        module = SettingsModule(
+            path=path,
+            dotted=dotted,
+            environment=BASE,
+            tree=tree,
+            dynamic=bool(_DYNAMIC.search(text)),
+        )
         is_package = path.endswith("__init__.py")
         for stmt in from_imports(tree):
             target = resolve_from(dotted, stmt, is_package)
@@ -231,7 +297,9 @@ def build_settings_index(project: ProjectIndex) -> SettingsIndex:
     # An import may name a module by a shorter or longer dotted path than ours
     # (src layouts, settings packages without __init__): match on the longest suffix.
     for module in modules.values():
-        module.star_imports = [match_dotted(d, by_dotted) or d for d in module.star_imports]
+        module.star_imports = [
+            match_dotted(d, by_dotted) or d for d in module.star_imports
+        ]
     children: dict[str, set[str]] = {}
     for path, module in modules.items():
         for dotted in module.star_imports:
@@ -247,8 +315,9 @@ def _classify(index: SettingsIndex, project: ProjectIndex) -> None:
     configured = project.config.settings_modules
     deployed = _deployed_settings(project)
     for module in index.modules.values():
-        module.environment = environment_of(module, project.config.relative(module.path),
-                                            configured, deployed)
+        module.environment = environment_of(
+            module, project.config.relative(module.path), configured, deployed
+        )
 
 
 def _words(path: str) -> set[str]:
@@ -259,16 +328,23 @@ def _words(path: str) -> set[str]:
     return set(re.split(r"[_.\-]", stem.lower()))
 
 
-def environment_of(module: SettingsModule, relative: str, configured: Any, deployed: set[str]) -> str:
+def environment_of(
+    module: SettingsModule, relative: str, configured: Any, deployed: set[str]
+) -> str:
     """production, development, test or base: by configuration (`settings-modules`),
     by name (`production.py`, `settings_dev.py`, `tests/settings.py`), by being what
     wsgi.py / asgi.py deploy, else base."""
     for environment, names in configured.items():
-        if any(module.dotted == n or module.dotted.endswith("." + n) or relative == n for n in names):
+        if any(
+            module.dotted == n or module.dotted.endswith("." + n) or relative == n
+            for n in names
+        ):
             return environment
     words = _words(module.path)
     folders = [part.lower() for part in Path(relative).parts[:-1]]
-    folder_words = set().union(*(re.split(r"[_.\-]", f) for f in folders)) if folders else set()
+    folder_words = (
+        set().union(*(re.split(r"[_.\-]", f) for f in folders)) if folders else set()
+    )
     for environment in (TEST, DEVELOPMENT, PRODUCTION):
         if words & _ENV_WORDS[environment]:
             return environment
@@ -277,8 +353,12 @@ def environment_of(module: SettingsModule, relative: str, configured: Any, deplo
         return TEST
     if folder_words & _ENV_WORDS[DEVELOPMENT]:
         return DEVELOPMENT
-    if any(module.dotted == d or module.dotted.endswith("." + d) or d.endswith("." + module.dotted)
-           for d in deployed):
+    if any(
+        module.dotted == d
+        or module.dotted.endswith("." + d)
+        or d.endswith("." + module.dotted)
+        for d in deployed
+    ):
         return PRODUCTION
     return BASE
 
@@ -301,16 +381,25 @@ def settings_index(project: ProjectIndex) -> SettingsIndex:
     return project.fact("settings", build_settings_index)
 
 
-def effective_settings(project: ProjectIndex, module: SettingsModule) -> EffectiveSettings:
+def effective_settings(
+    project: ProjectIndex, module: SettingsModule
+) -> EffectiveSettings:
     index = settings_index(project)
     result = index.result(module.path)
     views = {m.path for m in index.production_views()}
     inherits = any(p in views for p in result.chain if p != module.path)
-    return EffectiveSettings(module=module, values=result.names, chain=result.chain,
-                             incomplete=result.incomplete, inherits_view=inherits)
+    return EffectiveSettings(
+        module=module,
+        values=result.names,
+        chain=result.chain,
+        incomplete=result.incomplete,
+        inherits_view=inherits,
+    )
 
 
-def production_settings_for(project: ProjectIndex, path: str) -> list[EffectiveSettings]:
+def production_settings_for(
+    project: ProjectIndex, path: str
+) -> list[EffectiveSettings]:
     """The production views of the settings a file contributes to.
 
     For production.py itself, its own effective settings; for base.py, those of every
@@ -320,5 +409,8 @@ def production_settings_for(project: ProjectIndex, path: str) -> list[EffectiveS
     path = os.path.abspath(path)
     if path not in index.modules:
         return []
-    return [effective_settings(project, view) for view in index.production_views()
-            if path in index.chain(view.path)]
+    return [
+        effective_settings(project, view)
+        for view in index.production_views()
+        if path in index.chain(view.path)
+    ]

@@ -46,7 +46,9 @@ def resolve_from(module_dotted: str, from_node: Any, is_package: bool) -> str | 
 def _block_statements(block: Any) -> list[Any]:
     """The statements of a suite, or of the single simple statement after a colon."""
     if block.type == "suite":
-        return [c for c in block.children if c.type not in ("newline", "indent", "dedent")]
+        return [
+            c for c in block.children if c.type not in ("newline", "indent", "dedent")
+        ]
     return [block]
 
 
@@ -64,7 +66,9 @@ def from_imports(tree: Any) -> Iterator[Any]:
 def match_dotted(dotted: str, by_dotted: dict[str, str]) -> str | None:
     if dotted in by_dotted:
         return dotted
-    candidates = [d for d in by_dotted if d.endswith("." + dotted) or dotted.endswith("." + d)]
+    candidates = [
+        d for d in by_dotted if d.endswith("." + dotted) or dotted.endswith("." + d)
+    ]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -108,7 +112,9 @@ class Interpreter:
                         # `with` and `finally` bodies always run; the rest may not.
                         keyword = stmt.children[index - 2] if index >= 2 else None
                         certain = kind == "with_stmt" or keyword == "finally"
-                        self._block(_block_statements(block), conditional or not certain)
+                        self._block(
+                            _block_statements(block), conditional or not certain
+                        )
             elif kind in ("funcdef", "decorated"):
                 self._helper(stmt.children[-1] if kind == "decorated" else stmt)
             elif kind != "classdef":
@@ -129,7 +135,9 @@ class Interpreter:
             taken = True if test is None else self._decide(test)
             if taken is False and not uncertain:
                 continue
-            self._block(_block_statements(block), conditional or uncertain or taken is None)
+            self._block(
+                _block_statements(block), conditional or uncertain or taken is None
+            )
             if taken is True and not uncertain:
                 return
             uncertain = True
@@ -161,9 +169,15 @@ class Interpreter:
     def _assign(self, name_leaf: Any, value_node: Any, conditional: bool) -> None:
         trace = Trace()
         value = evaluate(value_node, trace, self.scope)
-        setting = Setting(name=name_leaf.value, value=value, path=self.module.path,
-                          name_node=name_leaf, value_node=value_node, from_env=trace.used,
-                          env_var=trace.var)
+        setting = Setting(
+            name=name_leaf.value,
+            value=value,
+            path=self.module.path,
+            name_node=name_leaf,
+            value_node=value_node,
+            from_env=trace.used,
+            env_var=trace.var,
+        )
         previous = self.names.get(name_leaf.value)
         if conditional:
             setting = _merge_conditional(previous, setting)
@@ -198,15 +212,23 @@ class Interpreter:
         except TypeError:
             setting.value = UNKNOWN
 
-    def _mutate(self, name: str, method: str, args: list[Any], conditional: bool) -> None:
+    def _mutate(
+        self, name: str, method: str, args: list[Any], conditional: bool
+    ) -> None:
         setting = self.names.get(name)
         if setting is None:
             return
         values = [evaluate(a, scope=self.scope) for a in args]
         if method == "append" and values:
-            self._add(name, [values[0]] if values[0] is not UNKNOWN else UNKNOWN, conditional)
+            self._add(
+                name, [values[0]] if values[0] is not UNKNOWN else UNKNOWN, conditional
+            )
         elif method == "extend" and values:
-            self._add(name, values[0] if isinstance(values[0], (list, tuple)) else UNKNOWN, conditional)
+            self._add(
+                name,
+                values[0] if isinstance(values[0], (list, tuple)) else UNKNOWN,
+                conditional,
+            )
         elif method == "insert" and len(values) == 2:
             self._insert(name, values[0], values[1], conditional)
         elif method == "remove" and values:
@@ -238,11 +260,17 @@ class Interpreter:
 
     # -- imports, env schemes, helpers ----------------------------------------------
     def _import_from(self, stmt: Any, conditional: bool) -> None:
-        dotted = resolve_from(self.module.dotted, stmt, self.module.path.endswith("__init__.py"))
+        dotted = resolve_from(
+            self.module.dotted, stmt, self.module.path.endswith("__init__.py")
+        )
         dotted = match_dotted(dotted, self.index.by_dotted) if dotted else None
         path = self.index.importable(dotted) if dotted else None
         if path is None:
-            if stmt.is_star_import() and not conditional and not _is_stdlib_or_django(stmt):
+            if (
+                stmt.is_star_import()
+                and not conditional
+                and not _is_stdlib_or_django(stmt)
+            ):
                 self.incomplete = True
             return
         result = self.index.result(path)
@@ -255,8 +283,11 @@ class Interpreter:
         if stmt.is_star_import():
             imported = {n: s for n, s in result.names.items() if not n.startswith("_")}
         else:
-            imported = {alias.value: result.names[name.value] for name, alias in _import_names(stmt)
-                        if name.value in result.names}
+            imported = {
+                alias.value: result.names[name.value]
+                for name, alias in _import_names(stmt)
+                if name.value in result.names
+            }
         for name, setting in imported.items():
             copied = setting.copy()
             if conditional:
@@ -265,14 +296,25 @@ class Interpreter:
 
     def _scheme(self, value_node: Any) -> None:
         """`env = environ.Env(DEBUG=(bool, False))`: defaults django-environ reads use."""
-        parts = call_parts(value_node) if value_node.type in ("atom_expr", "power") else None
+        parts = (
+            call_parts(value_node)
+            if value_node.type in ("atom_expr", "power")
+            else None
+        )
         if not parts or not parts[0].endswith("Env"):
             return
         for name, node in call_arguments(parts[1])[1].items():
-            if node.type == "atom" and node.children[0] == "(" and node.children[1].type == "testlist_comp":
+            if (
+                node.type == "atom"
+                and node.children[0] == "("
+                and node.children[1].type == "testlist_comp"
+            ):
                 items = [c for c in node.children[1].children if c != ","]
                 if len(items) == 2:
-                    self.scope.scheme[name] = (code_of(items[0]), evaluate(items[1], scope=self.scope))
+                    self.scope.scheme[name] = (
+                        code_of(items[0]),
+                        evaluate(items[1], scope=self.scope),
+                    )
 
     def _helper(self, funcdef: Any) -> None:
         """A settings-local reader like `def envbool(name, default)` built on os.getenv."""
@@ -283,7 +325,9 @@ class Interpreter:
         if "env" not in name.lower() or not re.search(r"getenv\(|environ", body):
             return
         lowered = name.lower()
-        cast = next((c for c in ("bool", "int", "float", "list") if c in lowered), "str")
+        cast = next(
+            (c for c in ("bool", "int", "float", "list") if c in lowered), "str"
+        )
         self.scope.helpers[name] = cast
 
 
@@ -310,10 +354,20 @@ def _merge_conditional(previous: Setting | None, new: Setting) -> Setting:
 
     Two known lists merge item by item (items in both stay certain); anything else is
     uncertain."""
-    if previous is not None and previous.known and new.value is not UNKNOWN and new.value == previous.value:
+    if (
+        previous is not None
+        and previous.known
+        and new.value is not UNKNOWN
+        and new.value == previous.value
+    ):
         return previous  # both branches agree
-    if (previous is not None and previous.known and new.value is not UNKNOWN
-            and isinstance(previous.value, (list, tuple)) and isinstance(new.value, (list, tuple))):
+    if (
+        previous is not None
+        and previous.known
+        and new.value is not UNKNOWN
+        and isinstance(previous.value, (list, tuple))
+        and isinstance(new.value, (list, tuple))
+    ):
         merged = previous.copy()
         merged.maybe_added = [v for v in new.value if v not in previous.value]
         merged.maybe_removed = [v for v in previous.value if v not in new.value]
@@ -330,4 +384,3 @@ def _mutation(stmt: Any) -> tuple[str, str, list[Any]] | None:
     if method not in ("append", "insert", "extend", "remove"):
         return None
     return name, method, call_arguments(parts[1])[0]
-

@@ -42,8 +42,13 @@ class Setting:
     @property
     def known(self) -> bool:
         """The value is certain: no condition, no unknown part."""
-        return (self.value is not UNKNOWN and not self.conditional and not self.open_ended
-                and not self.maybe_added and not self.maybe_removed)
+        return (
+            self.value is not UNKNOWN
+            and not self.conditional
+            and not self.open_ended
+            and not self.maybe_added
+            and not self.maybe_removed
+        )
 
     def contains(self, item: Any) -> bool | None:
         """Whether a list/tuple setting holds `item`: True, False, or None (cannot tell)."""
@@ -67,9 +72,14 @@ class Setting:
         value = self.value
         if isinstance(value, list):
             value = list(value)
-        fresh = {"value": value, "maybe_added": list(self.maybe_added),
-                 "maybe_removed": list(self.maybe_removed)}
-        return replace(self, **{**fresh, **changes})  # a change given by the caller wins
+        fresh = {
+            "value": value,
+            "maybe_added": list(self.maybe_added),
+            "maybe_removed": list(self.maybe_removed),
+        }
+        return replace(
+            self, **{**fresh, **changes}
+        )  # a change given by the caller wins
 
 
 @dataclass
@@ -85,11 +95,30 @@ class Trace:
             self.var = var
 
 
-_ENV_GETTERS = {"os.environ.get", "os.getenv", "environ.get", "getenv", "os.environ.setdefault"}
-_ENV_READER = re.compile(r"^(env|environ|environ\.Env\(\)|config|decouple\.config)(\.([a-z_]\w*))?$")
+_ENV_GETTERS = {
+    "os.environ.get",
+    "os.getenv",
+    "environ.get",
+    "getenv",
+    "os.environ.setdefault",
+}
+_ENV_READER = re.compile(
+    r"^(env|environ|environ\.Env\(\)|config|decouple\.config)(\.([a-z_]\w*))?$"
+)
 # django-environ methods whose second positional argument is a cast, not the default.
 _CAST_FIRST = {"list", "tuple", "dict", ""}
-_CASTS = {"bool", "int", "str", "float", "list", "tuple", "json", "Csv", "strtobool", "dict"}
+_CASTS = {
+    "bool",
+    "int",
+    "str",
+    "float",
+    "list",
+    "tuple",
+    "json",
+    "Csv",
+    "strtobool",
+    "dict",
+}
 _MAX_SIZE = 10_000
 
 
@@ -98,7 +127,9 @@ class Scope:
     """Names visible to an expression: settings and module variables, env schemes, helpers."""
 
     names: dict[str, Setting] = field(default_factory=dict)
-    scheme: dict[str, tuple[str, Any]] = field(default_factory=dict)  # var -> (cast, default)
+    scheme: dict[str, tuple[str, Any]] = field(
+        default_factory=dict
+    )  # var -> (cast, default)
     helpers: dict[str, str] = field(default_factory=dict)  # envbool -> "bool"
 
 
@@ -135,11 +166,19 @@ class _Evaluator:
 
     def on_atom(self, node: Any) -> Any:
         opening = node.children[0]
-        if opening == "(" and len(node.children) == 3 and node.children[1].type != "testlist_comp":
+        if (
+            opening == "("
+            and len(node.children) == 3
+            and node.children[1].type != "testlist_comp"
+        ):
             return self.value(node.children[1])
         if opening in ("[", "("):
             return self._sequence(node, list if opening == "[" else tuple)
-        if opening == "{" and len(node.children) == 3 and node.children[1].type == "dictorsetmaker":
+        if (
+            opening == "{"
+            and len(node.children) == 3
+            and node.children[1].type == "dictorsetmaker"
+        ):
             return self._dict(node.children[1])
         return UNKNOWN
 
@@ -173,7 +212,11 @@ class _Evaluator:
             return UNKNOWN
         element, loop = items
         parts = loop.children  # for, target, in, iterable, [comp_if]
-        if parts[1].type != "name" or len(parts) > 5 or (len(parts) == 5 and parts[4].type != "comp_if"):
+        if (
+            parts[1].type != "name"
+            or len(parts) > 5
+            or (len(parts) == 5 and parts[4].type != "comp_if")
+        ):
             return UNKNOWN
         iterable = self.value(parts[3])
         if not isinstance(iterable, (list, tuple, str)) or len(iterable) > _MAX_SIZE:
@@ -182,7 +225,9 @@ class _Evaluator:
         saved = names.get(parts[1].value)
         try:
             for item in iterable:
-                names[parts[1].value] = Setting(parts[1].value, item, "", parts[1], parts[1])
+                names[parts[1].value] = Setting(
+                    parts[1].value, item, "", parts[1], parts[1]
+                )
                 if len(parts) == 5 and not self.value(parts[4].children[1]):
                     continue
                 result.append(self.value(element))
@@ -195,7 +240,10 @@ class _Evaluator:
 
     def _dict(self, node: Any) -> Any:
         children = node.children
-        if any(c.type in ("comp_for", "sync_comp_for") for c in children) or len(children) < 3:
+        if (
+            any(c.type in ("comp_for", "sync_comp_for") for c in children)
+            or len(children) < 3
+        ):
             return UNKNOWN
         if children[1] != ":":
             return UNKNOWN  # a set display
@@ -222,8 +270,12 @@ class _Evaluator:
             if result is UNKNOWN or right is UNKNOWN:
                 return UNKNOWN
             try:
-                result = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b,
-                          "//": lambda a, b: a // b}[op.value](result, right)
+                result = {
+                    "+": lambda a, b: a + b,
+                    "-": lambda a, b: a - b,
+                    "*": lambda a, b: a * b,
+                    "//": lambda a, b: a // b,
+                }[op.value](result, right)
             except (KeyError, TypeError, ZeroDivisionError, MemoryError, OverflowError):
                 return UNKNOWN
             if isinstance(result, (str, list, tuple)) and len(result) > _MAX_SIZE:
@@ -258,7 +310,11 @@ class _Evaluator:
             value = self.value(operand)
             if value is UNKNOWN:
                 return UNKNOWN
-            result = value if index == 0 else ((result or value) if is_or else (result and value))
+            result = (
+                value
+                if index == 0
+                else ((result or value) if is_or else (result and value))
+            )
         return result
 
     def on_test(self, node: Any) -> Any:
@@ -281,11 +337,16 @@ def _compare(left: Any, op: str, right: Any) -> Any:
         return UNKNOWN
     try:
         return {
-            "==": lambda: left == right, "!=": lambda: left != right,
-            "in": lambda: left in right, "not in": lambda: left not in right,
-            "is": lambda: left is right, "is not": lambda: left is not right,
-            "<": lambda: left < right, "<=": lambda: left <= right,
-            ">": lambda: left > right, ">=": lambda: left >= right,
+            "==": lambda: left == right,
+            "!=": lambda: left != right,
+            "in": lambda: left in right,
+            "not in": lambda: left not in right,
+            "is": lambda: left is right,
+            "is not": lambda: left is not right,
+            "<": lambda: left < right,
+            "<=": lambda: left <= right,
+            ">": lambda: left > right,
+            ">=": lambda: left >= right,
         }[" ".join(op.split())]()
     except (KeyError, TypeError):
         return UNKNOWN
@@ -299,7 +360,11 @@ class _CallChain:
 
     def value(self) -> Any:
         value = self._call_value()
-        if value is UNKNOWN and self.node.children[0].type in ("name", "atom", "string"):
+        if value is UNKNOWN and self.node.children[0].type in (
+            "name",
+            "atom",
+            "string",
+        ):
             # `host.strip()`, `"a,b".split(",")`: string methods on a known value.
             base = self.evaluator.value(self.node.children[0])
             if isinstance(base, str):
@@ -313,10 +378,10 @@ class _CallChain:
                 continue
             callee = "".join(code_of(p) for p in children[:index])
             if trailer.children[0] == "[":
-                return self._subscript(callee, trailer, children[index + 1:])
+                return self._subscript(callee, trailer, children[index + 1 :])
             args = trailer.children[1] if len(trailer.children) == 3 else None
             value = self._call(callee, args)
-            return _apply_methods(value, children[index + 1:])
+            return _apply_methods(value, children[index + 1 :])
         return UNKNOWN
 
     def _subscript(self, callee: str, trailer: Any, rest: list[Any]) -> Any:
@@ -342,14 +407,18 @@ class _CallChain:
             return self._helper(scope.helpers[callee], positional, keywords)
         match = _ENV_READER.match(callee)
         if match:
-            return self._env_reader(match.group(1), match.group(3) or "", positional, keywords)
+            return self._env_reader(
+                match.group(1), match.group(3) or "", positional, keywords
+            )
         if callee in _CASTS and len(positional) == 1 and not keywords:
             return _cast(self.evaluator.value(positional[0]), callee)
         if callee == "json.loads" and len(positional) == 1:
             return _cast(self.evaluator.value(positional[0]), "json")
         return UNKNOWN
 
-    def _helper(self, cast: str, positional: list[Any], keywords: dict[str, Any]) -> Any:
+    def _helper(
+        self, cast: str, positional: list[Any], keywords: dict[str, Any]
+    ) -> Any:
         if positional:
             self.evaluator.trace.read(literal_value(positional[0]))
         default = positional[1] if len(positional) >= 2 else keywords.get("default")
@@ -357,8 +426,9 @@ class _CallChain:
             return UNKNOWN
         return _cast(self.evaluator.value(default), cast)
 
-    def _env_reader(self, reader: str, method: str, positional: list[Any],
-                    keywords: dict[str, Any]) -> Any:
+    def _env_reader(
+        self, reader: str, method: str, positional: list[Any], keywords: dict[str, Any]
+    ) -> Any:
         trace = self.evaluator.trace
         var = literal_value(positional[0]) if positional else UNKNOWN
         trace.read(var)
@@ -368,13 +438,19 @@ class _CallChain:
         cast_node = keywords.get("cast")
         default_node = keywords.get("default")
         if decouple:
-            default_node = default_node or (positional[1] if len(positional) >= 2 else None)
+            default_node = default_node or (
+                positional[1] if len(positional) >= 2 else None
+            )
         elif method in _CAST_FIRST and len(positional) >= 2 and _is_cast(positional[1]):
             # django-environ: `env.list("X", str, ["a"])`; environs: `env.list("X", ["a"])`.
             cast_node = cast_node or positional[1]
-            default_node = default_node or (positional[2] if len(positional) >= 3 else None)
+            default_node = default_node or (
+                positional[2] if len(positional) >= 3 else None
+            )
         else:
-            default_node = default_node or (positional[1] if len(positional) >= 2 else None)
+            default_node = default_node or (
+                positional[1] if len(positional) >= 2 else None
+            )
         # `env.list("X", int, ...)` casts the items; the container is the method's.
         if method in ("list", "tuple", "dict") or cast_node is None:
             cast = method  # "" for `env(...)` / `config(...)` without a cast: as it is
@@ -390,7 +466,11 @@ class _CallChain:
 
 def _is_cast(node: Any) -> bool:
     """A cast is a name or a call (`str`, `Csv()`); a default is a value (`["*"]`, `"x"`)."""
-    return literal_value(node) is NOT_A_LITERAL and node.type in ("name", "atom_expr", "power")
+    return literal_value(node) is NOT_A_LITERAL and node.type in (
+        "name",
+        "atom_expr",
+        "power",
+    )
 
 
 def _cast(value: Any, cast: str) -> Any:  # noqa: C901 - one branch per cast
@@ -399,7 +479,15 @@ def _cast(value: Any, cast: str) -> Any:  # noqa: C901 - one branch per cast
     try:
         if cast in ("bool", "strtobool"):
             if isinstance(value, str):
-                return value.strip().lower() in ("true", "on", "ok", "y", "yes", "1", "t")
+                return value.strip().lower() in (
+                    "true",
+                    "on",
+                    "ok",
+                    "y",
+                    "yes",
+                    "1",
+                    "t",
+                )
             return bool(value)
         if cast == "int":
             return int(value)
@@ -432,12 +520,29 @@ def _apply_methods(value: Any, trailers: list[Any]) -> Any:
             return UNKNOWN
         method = trailer.children[1].value
         call = trailers[index + 1]
-        args = [literal_value(a) for a in call_arguments(call.children[1] if len(call.children) == 3 else None)[0]]
-        if any(a is NOT_A_LITERAL for a in args) or not isinstance(value, str) or method not in (
-            "lower", "upper", "strip", "split", "casefold", "title", "rstrip", "lstrip", "removesuffix",
+        args = [
+            literal_value(a)
+            for a in call_arguments(
+                call.children[1] if len(call.children) == 3 else None
+            )[0]
+        ]
+        if (
+            any(a is NOT_A_LITERAL for a in args)
+            or not isinstance(value, str)
+            or method
+            not in (
+                "lower",
+                "upper",
+                "strip",
+                "split",
+                "casefold",
+                "title",
+                "rstrip",
+                "lstrip",
+                "removesuffix",
+            )
         ):
             return UNKNOWN
         value = getattr(value, method)(*args)
         index += 2
     return value
-

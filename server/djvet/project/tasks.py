@@ -35,7 +35,18 @@ _DECORATOR_TEXT = re.compile(r"@\s*(?:[\w.]+\.)?(?:shared_task|task|periodic_tas
 _CELERY_APP = re.compile(r"\bCelery\s*\(")
 _DEFAULT_APP_NAMES = {"app", "celery", "celery_app"}
 # How a task is used; anything else is a use a fix cannot follow.
-CALL_KINDS = {"delay", "apply_async", "apply", "si", "s", "signature", "run", "map", "starmap", "chunks"}
+CALL_KINDS = {
+    "delay",
+    "apply_async",
+    "apply",
+    "si",
+    "s",
+    "signature",
+    "run",
+    "map",
+    "starmap",
+    "chunks",
+}
 
 
 @dataclass(frozen=True)
@@ -81,18 +92,25 @@ class TaskIndex:
     def get(self, path: str, name: str) -> CeleryTask | None:
         return self.tasks.get((path, name))
 
-    def in_module(self, project: ProjectIndex, dotted: str, name: str) -> CeleryTask | None:
+    def in_module(
+        self, project: ProjectIndex, dotted: str, name: str
+    ) -> CeleryTask | None:
         path = module_map(project).path_of(dotted)
         return self.tasks.get((path, name)) if path else None
 
 
 # -- finding tasks ---------------------------------------------------------------------
-def _decorator_task(decorator: Any, tree: Any, path: str, project: ProjectIndex) -> tuple[str, bool, str | None] | None:
+def _decorator_task(
+    decorator: Any, tree: Any, path: str, project: ProjectIndex
+) -> tuple[str, bool, str | None] | None:
     """(decorator text, bind, name=) when `decorator` makes a Celery task, else None."""
     expression = decorator.children[1]
     call_args = None
-    if expression.type in ("atom_expr", "power") and expression.children[-1].type == "trailer" \
-            and expression.children[-1].children[0] == "(":
+    if (
+        expression.type in ("atom_expr", "power")
+        and expression.children[-1].type == "trailer"
+        and expression.children[-1].children[0] == "("
+    ):
         trailer = expression.children[-1]
         call_args = trailer.children[1] if len(trailer.children) == 3 else None
         head = expression.children[:-1]
@@ -102,13 +120,20 @@ def _decorator_task(decorator: Any, tree: Any, path: str, project: ProjectIndex)
     if not _is_task_decorator(text, tree, path, project):
         return None
     _, keywords = call_arguments(call_args)
-    bind = "bind" in keywords and keywords["bind"].get_code(include_prefix=False) == "True"
+    bind = (
+        "bind" in keywords and keywords["bind"].get_code(include_prefix=False) == "True"
+    )
     name = string_value(keywords["name"]) if "name" in keywords else None
     return text, bind, name
 
 
 def _is_task_decorator(text: str, tree: Any, path: str, project: ProjectIndex) -> bool:
-    if text in ("shared_task", "celery.shared_task", "periodic_task", "celery.decorators.periodic_task"):
+    if text in (
+        "shared_task",
+        "celery.shared_task",
+        "periodic_task",
+        "celery.decorators.periodic_task",
+    ):
         return True
     owner, _, attribute = text.rpartition(".")
     if attribute != "task" or not owner or "." in owner:
@@ -144,8 +169,17 @@ def _tasks_in(project: ProjectIndex, path: str) -> list[CeleryTask]:
             described = _decorator_task(decorator, tree, path, project)
             if described is not None:
                 function = node.children[-1]
-                found.append(CeleryTask(function.name.value, module, path, function.start_pos[0],
-                                        described[1], described[0], described[2]))
+                found.append(
+                    CeleryTask(
+                        function.name.value,
+                        module,
+                        path,
+                        function.start_pos[0],
+                        described[1],
+                        described[0],
+                        described[2],
+                    )
+                )
                 break
     return found
 
@@ -166,7 +200,9 @@ def task_index(project: ProjectIndex) -> TaskIndex:
 
 
 # -- "is this a task?" -----------------------------------------------------------------
-def task_for(project: ProjectIndex, path: str, tree: Any, node: Any) -> CeleryTask | None:
+def task_for(
+    project: ProjectIndex, path: str, tree: Any, node: Any
+) -> CeleryTask | None:
     """The task an expression names: `send`, `tasks.send`, `orders.tasks.send` (a name
     leaf, an attribute chain, or its dotted text)."""
     index = task_index(project)
@@ -188,23 +224,33 @@ def task_for(project: ProjectIndex, path: str, tree: Any, node: Any) -> CeleryTa
     module = imported_module(tree, head, path)
     if module is None:
         return None
-    full = module + owner[len(head):]
+    full = module + owner[len(head) :]
     return index.in_module(project, full, name)
 
 
 def _locally_bound(leaf: Any) -> bool:
     """The name is a parameter or local variable of the function it is used in."""
     function = leaf.parent
-    while function is not None and function.type not in ("funcdef", "lambdef", "file_input"):
+    while function is not None and function.type not in (
+        "funcdef",
+        "lambdef",
+        "file_input",
+    ):
         function = function.parent
     if function is None or function.type == "file_input":
         return False
     for candidate in leaf.get_root_node().get_used_names().get(leaf.value, []):
         if candidate.is_definition() and candidate is not leaf:
             scope = candidate.parent
-            while scope is not None and scope.type not in ("funcdef", "lambdef", "file_input"):
+            while scope is not None and scope.type not in (
+                "funcdef",
+                "lambdef",
+                "file_input",
+            ):
                 scope = scope.parent
-            if scope is function and not (scope.type == "funcdef" and scope.name is candidate):
+            if scope is function and not (
+                scope.type == "funcdef" and scope.name is candidate
+            ):
                 return True
     return False
 
@@ -221,7 +267,11 @@ def task_uses(project: ProjectIndex, task: CeleryTask) -> list[TaskUse]:
 
 def _find_uses(project: ProjectIndex, task: CeleryTask):
     word = re.compile(rf"\b{re.escape(task.name)}\b")
-    strings = [f"{task.dotted}", task.registered_name] if task.registered_name else [task.dotted]
+    strings = (
+        [f"{task.dotted}", task.registered_name]
+        if task.registered_name
+        else [task.dotted]
+    )
     for path in project.python_files():
         text = project.read(path)
         if not text or not word.search(text):
@@ -244,7 +294,9 @@ def _find_uses(project: ProjectIndex, task: CeleryTask):
                     yield use
 
 
-def _aliases(project: ProjectIndex, path: str, tree: Any, task: CeleryTask) -> list[str]:
+def _aliases(
+    project: ProjectIndex, path: str, tree: Any, task: CeleryTask
+) -> list[str]:
     names = []
     for node in tree.iter_imports():
         if node.type != "import_from":
@@ -257,13 +309,25 @@ def _aliases(project: ProjectIndex, path: str, tree: Any, task: CeleryTask) -> l
     return names
 
 
-def _classify(project: ProjectIndex, path: str, tree: Any, task: CeleryTask, leaf: Any,
-              alias: bool = False) -> TaskUse | None:
+def _classify(
+    project: ProjectIndex,
+    path: str,
+    tree: Any,
+    task: CeleryTask,
+    leaf: Any,
+    alias: bool = False,
+) -> TaskUse | None:
     parent = leaf.parent
     if parent.type == "funcdef" and parent.name is leaf:
         return None  # the definition (or an unrelated function of the same name)
-    if parent.type in ("import_as_name", "dotted_as_name", "import_from", "import_as_names",
-                       "dotted_name", "import_name"):
+    if parent.type in (
+        "import_as_name",
+        "dotted_as_name",
+        "import_from",
+        "import_as_names",
+        "dotted_name",
+        "import_name",
+    ):
         return None
     if leaf.is_definition():
         return None
@@ -275,10 +339,17 @@ def _classify(project: ProjectIndex, path: str, tree: Any, task: CeleryTask, lea
         prefix = chain.children[:index]
         owner = "".join(c.get_code(include_prefix=False) for c in prefix)
         head = owner.split(".", 1)[0]
-        module = imported_module(tree, head, path) if re.fullmatch(r"[\w.]+", owner) else None
-        if module is None or module_map(project).path_of(module + owner[len(head):]) != task.path:
+        module = (
+            imported_module(tree, head, path)
+            if re.fullmatch(r"[\w.]+", owner)
+            else None
+        )
+        if (
+            module is None
+            or module_map(project).path_of(module + owner[len(head) :]) != task.path
+        ):
             return None
-        trailers = chain.children[index + 1:]
+        trailers = chain.children[index + 1 :]
     else:
         if not alias and task_for(project, path, tree, leaf) is not task:
             return None
@@ -294,10 +365,26 @@ def _use_from_trailers(path: str, leaf: Any, trailers: list[Any]) -> TaskUse:
         return TaskUse(path, "other", leaf)
     first = trailers[0]
     if first.children[0] == "(":
-        return TaskUse(path, "call", leaf, first, first.children[1] if len(first.children) == 3 else None)
-    if first.children[0] == "." and len(trailers) > 1 and trailers[1].children[0] == "(":
+        return TaskUse(
+            path,
+            "call",
+            leaf,
+            first,
+            first.children[1] if len(first.children) == 3 else None,
+        )
+    if (
+        first.children[0] == "."
+        and len(trailers) > 1
+        and trailers[1].children[0] == "("
+    ):
         method = first.children[1].value
         call = trailers[1]
         kind = method if method in CALL_KINDS else "other"
-        return TaskUse(path, kind, leaf, call, call.children[1] if len(call.children) == 3 else None)
+        return TaskUse(
+            path,
+            kind,
+            leaf,
+            call,
+            call.children[1] if len(call.children) == 3 else None,
+        )
     return TaskUse(path, "other", leaf)

@@ -29,9 +29,17 @@ from djvet.project.template_views import (
 
 # Base-class name patterns -> (kind, default template suffix).
 _CBV_KINDS = [
-    (re.compile(r"(^|\.)(ListView|BaseListView|MultipleObject\w*|SingleTableView)$"), ("list", "_list")),
+    (
+        re.compile(r"(^|\.)(ListView|BaseListView|MultipleObject\w*|SingleTableView)$"),
+        ("list", "_list"),
+    ),
     (re.compile(r"(^|\.)FilterView$"), ("list", "_filter")),
-    (re.compile(r"(^|\.)(DetailView|BaseDetailView|SingleObjectTemplateResponseMixin)$"), ("detail", "_detail")),
+    (
+        re.compile(
+            r"(^|\.)(DetailView|BaseDetailView|SingleObjectTemplateResponseMixin)$"
+        ),
+        ("detail", "_detail"),
+    ),
     (re.compile(r"(^|\.)(UpdateView|BaseUpdateView)$"), ("detail", "_form")),
     (re.compile(r"(^|\.)(CreateView|BaseCreateView)$"), ("form", "_form")),
     (re.compile(r"(^|\.)(DeleteView|BaseDeleteView)$"), ("detail", "_confirm_delete")),
@@ -91,10 +99,17 @@ class _ClassView:
     def queryset(self, evaluators: Evaluators) -> QuerySetValue | None:
         """The first class of the chain that says where its rows come from decides."""
         for path, _, klass in self.chain:
-            if any(f.name.value == "get_queryset" for f in klass.iter_funcdefs()) or any(
-                    class_attribute(klass, n) is not None for n in ("queryset", "model")):
+            if any(
+                f.name.value == "get_queryset" for f in klass.iter_funcdefs()
+            ) or any(
+                class_attribute(klass, n) is not None for n in ("queryset", "model")
+            ):
                 evaluator = evaluators.of(path)
-                return class_queryset(evaluator, klass, 0) if evaluator is not None else None
+                return (
+                    class_queryset(evaluator, klass, 0)
+                    if evaluator is not None
+                    else None
+                )
         return None
 
     def template_names(self) -> list[str]:
@@ -134,7 +149,11 @@ class _ClassView:
 
         def instance(evaluators: Evaluators) -> Any:
             queryset = rows(evaluators)
-            return Instance(queryset.model, source=queryset) if queryset is not None else None
+            return (
+                Instance(queryset.model, source=queryset)
+                if queryset is not None
+                else None
+            )
 
         name = self.string("context_object_name")
         if name is None:
@@ -142,7 +161,10 @@ class _ClassView:
             suffix = "_list" if kind == "list" else ""
             name = f"{model.partition('.')[2].lower()}{suffix}" if model else None
         if kind == "list":
-            entries = {"object_list": Entry(path, compute=rows), "page_obj": Entry(path, compute=page)}
+            entries = {
+                "object_list": Entry(path, compute=rows),
+                "page_obj": Entry(path, compute=page),
+            }
             value = rows
         else:
             entries = {"object": Entry(path, compute=instance)}
@@ -157,11 +179,20 @@ def _context_data(path: str, function: Any) -> dict[str, Entry]:
     keyword arguments of `super().get_context_data(k=v)`."""
     entries: dict[str, Entry] = {}
     end = function.end_pos
-    for node in iter_nodes(function.children[-1], {"expr_stmt", "return_stmt", "atom_expr", "power"}):
-        if node.type == "expr_stmt" and len(node.children) == 3 and node.children[1] == "=":
+    for node in iter_nodes(
+        function.children[-1], {"expr_stmt", "return_stmt", "atom_expr", "power"}
+    ):
+        if (
+            node.type == "expr_stmt"
+            and len(node.children) == 3
+            and node.children[1] == "="
+        ):
             target = node.children[0]
-            if target.type in ("atom_expr", "power") and len(target.children) == 2 \
-                    and target.children[1].children[0] == "[":
+            if (
+                target.type in ("atom_expr", "power")
+                and len(target.children) == 2
+                and target.children[1].children[0] == "["
+            ):
                 key = string_value(target.children[1].children[1])
                 if key is not None:
                     entries[key] = Entry(path, node.children[2])
@@ -172,16 +203,23 @@ def _context_data(path: str, function: Any) -> dict[str, Entry]:
     return entries
 
 
-def _call_entries(path: str, node: Any, function: Any, end: tuple[int, int]) -> dict[str, Entry]:
+def _call_entries(
+    path: str, node: Any, function: Any, end: tuple[int, int]
+) -> dict[str, Entry]:
     trailers = node.children[1:]
     last = trailers[-1]
     if last.type != "trailer" or last.children[0] != "(" or len(trailers) < 2:
         return {}
     method = trailers[-2]
-    if method.type != "trailer" or method.children[0] != "." or method.children[1].value not in (
-            "update", "get_context_data"):
+    if (
+        method.type != "trailer"
+        or method.children[0] != "."
+        or method.children[1].value not in ("update", "get_context_data")
+    ):
         return {}
-    positional, keywords = call_arguments(last.children[1] if len(last.children) == 3 else None)
+    positional, keywords = call_arguments(
+        last.children[1] if len(last.children) == 3 else None
+    )
     entries = {key: Entry(path, value) for key, value in keywords.items()}
     if method.children[1].value == "update":
         for argument in positional[:1]:

@@ -35,7 +35,14 @@ def renders_in(project: ProjectIndex, path: str, tree: Any) -> list[Render]:
                 render = class_view(project, path, tree, node)
             else:
                 render = render_call(project, path, tree, node)
-        except (AttributeError, IndexError, KeyError, TypeError, ValueError, RecursionError):
+        except (
+            AttributeError,
+            IndexError,
+            KeyError,
+            TypeError,
+            ValueError,
+            RecursionError,
+        ):
             render = None  # half-typed code: no render, never a crash
         if render is not None:
             found.append(render)
@@ -45,7 +52,9 @@ def renders_in(project: ProjectIndex, path: str, tree: Any) -> list[Render]:
 # -- which renders reach a template -------------------------------------------------------
 _NAME_LITERAL = re.compile(r"""["']([\w./-]+\.(?:html?|txt|xml|djhtml))["']""")
 _WORD = re.compile(r"\w+")
-_DEFAULT_NAME = re.compile(r"^\w+/(\w+?)(?:_list|_detail|_form|_confirm_delete|_filter)\.html$")
+_DEFAULT_NAME = re.compile(
+    r"^\w+/(\w+?)(?:_list|_detail|_form|_confirm_delete|_filter)\.html$"
+)
 
 
 class RenderIndex:
@@ -56,7 +65,9 @@ class RenderIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
         self.files = template_files(project)
-        self._words: dict[str, set[str]] = {}  # identifier -> rendering modules holding it
+        self._words: dict[
+            str, set[str]
+        ] = {}  # identifier -> rendering modules holding it
         self._words_folded: dict[str, set[str]] = {}  # the same, lower-cased
         self._mentions: dict[str, set[str]] | None = None
         self._users: dict[str, set[str]] | None = None  # template -> templates using it
@@ -66,15 +77,22 @@ class RenderIndex:
     def renders_reaching(self, template: str) -> list[Render]:
         parsed = read_template(self.project, template)
         self._template_users()
-        if parsed is None or not (template in self._included or any(
-                isinstance(n, Tag) and n.name in ("for", "regroup") for n in parsed.walk())):
+        if parsed is None or not (
+            template in self._included
+            or any(
+                isinstance(n, Tag) and n.name in ("for", "regroup")
+                for n in parsed.walk()
+            )
+        ):
             return []  # no loop of its own and never included (in a loop): no N+1 here
         roots = self._roots(template)
         names = {name for root in roots for name in template_names(root)}
         found = []
         for path in sorted(self._candidates(names)):
             for render in self._renders_in(path):
-                root = next((p for p in (self.files.find(n) for n in render.names) if p), None)
+                root = next(
+                    (p for p in (self.files.find(n) for n in render.names) if p), None
+                )
                 if root in roots:
                     found.append(render)
         return found
@@ -109,7 +127,11 @@ class RenderIndex:
             if isinstance(tag, Tag) and tag.name in ("extends", "include") and tag.bits:
                 name = literal_name(tag.bits[0])
                 # `{% extends %}` of a template's own name means the next one in the search path.
-                used.extend((p, tag.name) for p in self.files.by_name.get(name or "", [])[:2] if p != path)
+                used.extend(
+                    (p, tag.name)
+                    for p in self.files.by_name.get(name or "", [])[:2]
+                    if p != path
+                )
         return used
 
     def _candidates(self, names: set[str]) -> set[str]:
@@ -119,7 +141,12 @@ class RenderIndex:
         files |= self._mentioning(models, ignore_case=True)
         # Subclasses inherit `template_name`: modules naming a view class found so far.
         for _ in range(3):
-            classes = {r.label for path in files for r in self._renders_in(path) if r.view.type == "classdef"}
+            classes = {
+                r.label
+                for path in files
+                for r in self._renders_in(path)
+                if r.view.type == "classdef"
+            }
             more = self._mentioning(classes) - files
             if not more:
                 break
@@ -154,7 +181,9 @@ class RenderIndex:
     def _renders_in(self, path: str) -> list[Render]:
         if path not in self._renders:
             tree = tree_of(self.project, path)
-            self._renders[path] = renders_in(self.project, path, tree) if tree is not None else []
+            self._renders[path] = (
+                renders_in(self.project, path, tree) if tree is not None else []
+            )
         return self._renders[path]
 
 
@@ -163,4 +192,6 @@ register_fact("template-renders", FileRole.TEMPLATES | FileRole.PYTHON)
 
 def renders_reaching(project: ProjectIndex, template_path: str) -> list[Render]:
     """The view renders that walk the template at `template_path`."""
-    return project.fact("template-renders", RenderIndex).renders_reaching(normalize(template_path))
+    return project.fact("template-renders", RenderIndex).renders_reaching(
+        normalize(template_path)
+    )

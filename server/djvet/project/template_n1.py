@@ -36,17 +36,74 @@ from djvet.project.templates import (
 )
 
 MAX_INCLUDE_DEPTH = 4
-_KEYWORDS = {"as", "with", "only", "by", "and", "or", "not", "in", "is", "reversed", "silent",
-             "noop", "count", "context", "trimmed", "asvar", "on", "off", "from"}
+_KEYWORDS = {
+    "as",
+    "with",
+    "only",
+    "by",
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "reversed",
+    "silent",
+    "noop",
+    "count",
+    "context",
+    "trimmed",
+    "asvar",
+    "on",
+    "off",
+    "from",
+}
 _OPERATORS = {"==", "!=", "<", ">", "<=", ">=", "=", "|"}
 # Tags whose words are names, not expressions.
-_NAME_TAGS = {"load", "extends", "block", "csrf_token", "comment", "verbatim", "templatetag",
-              "now", "spaceless", "autoescape", "debug", "lorem", "resetcycle", "include"}
+_NAME_TAGS = {
+    "load",
+    "extends",
+    "block",
+    "csrf_token",
+    "comment",
+    "verbatim",
+    "templatetag",
+    "now",
+    "spaceless",
+    "autoescape",
+    "debug",
+    "lorem",
+    "resetcycle",
+    "include",
+}
 # Filters that turn their input into text: an instance rendered through them calls `__str__`.
-_TEXT_FILTERS = {"default", "default_if_none", "upper", "lower", "title", "capfirst", "escape",
-                 "force_escape", "safe", "striptags", "truncatechars", "truncatewords", "center",
-                 "ljust", "rjust", "slugify", "cut", "stringformat", "linebreaks", "linebreaksbr",
-                 "urlize", "wordwrap", "addslashes", "escapejs", "iriencode", "urlencode"}
+_TEXT_FILTERS = {
+    "default",
+    "default_if_none",
+    "upper",
+    "lower",
+    "title",
+    "capfirst",
+    "escape",
+    "force_escape",
+    "safe",
+    "striptags",
+    "truncatechars",
+    "truncatewords",
+    "center",
+    "ljust",
+    "rjust",
+    "slugify",
+    "cut",
+    "stringformat",
+    "linebreaks",
+    "linebreaksbr",
+    "urlize",
+    "wordwrap",
+    "addslashes",
+    "escapejs",
+    "iriencode",
+    "urlencode",
+}
 
 
 @dataclass(frozen=True)
@@ -80,7 +137,9 @@ class RenderReads:
     templates: set[str] = field(default_factory=set)  # every template the render walked
 
 
-def render_reads(project: ProjectIndex, render: Render, evaluators: Evaluators) -> RenderReads:
+def render_reads(
+    project: ProjectIndex, render: Render, evaluators: Evaluators
+) -> RenderReads:
     """Every relation read (loaded or not) of the templates one render walks."""
     reads = RenderReads(render)
     files = template_files(project)
@@ -88,7 +147,9 @@ def render_reads(project: ProjectIndex, render: Render, evaluators: Evaluators) 
     if root is None:
         return reads
     walker = _Walker(project, evaluators, reads)
-    if not any(_iterable(walker._lookup(render.context, name)) for name in render.context):
+    if not any(
+        _iterable(walker._lookup(render.context, name)) for name in render.context
+    ):
         return reads  # nothing the templates could loop over: no walk needed
     # Absurdly nested templates: what was found so far stands.
     with contextlib.suppress(RecursionError):
@@ -99,7 +160,9 @@ def render_reads(project: ProjectIndex, render: Render, evaluators: Evaluators) 
 
 def _iterable(value: Any) -> bool:
     """A context value whose rows (or whose relations' rows) a template can loop over."""
-    return isinstance(value, (QuerySetValue, Page)) or (isinstance(value, Instance) and value.source is not None)
+    return isinstance(value, (QuerySetValue, Page)) or (
+        isinstance(value, Instance) and value.source is not None
+    )
 
 
 def _first_per_path(accesses: list[TemplateAccess]) -> list[TemplateAccess]:
@@ -115,7 +178,9 @@ def _first_per_path(accesses: list[TemplateAccess]) -> list[TemplateAccess]:
 
 
 class _Walker:
-    def __init__(self, project: ProjectIndex, evaluators: Evaluators, reads: RenderReads) -> None:
+    def __init__(
+        self, project: ProjectIndex, evaluators: Evaluators, reads: RenderReads
+    ) -> None:
         self.project = project
         self.graph = model_graph(project)
         self.files = template_files(project)
@@ -146,13 +211,21 @@ class _Walker:
     def _extends_chain(self, path: str) -> list[Template]:
         chain: list[Template] = []
         current: str | None = path
-        while current is not None and len(chain) < 10 and current not in (t.path for t in chain):
+        while (
+            current is not None
+            and len(chain) < 10
+            and current not in (t.path for t in chain)
+        ):
             template = read_template(self.project, current)
             if template is None:
                 break
             chain.append(template)
             parent = template.extends
-            name = literal_name(parent.bits[0]) if parent is not None and parent.bits else None
+            name = (
+                literal_name(parent.bits[0])
+                if parent is not None and parent.bits
+                else None
+            )
             current = self._find(name, template.path) if name else None
         return chain
 
@@ -160,30 +233,50 @@ class _Walker:
         """Like Django's loader; `{% extends %}` of a template's own name skips it."""
         paths = self.files.by_name.get(name.strip().lstrip("/"), [])
         if current in paths:
-            later = paths[paths.index(current) + 1:]
+            later = paths[paths.index(current) + 1 :]
             return later[0] if later else None
         return paths[0] if paths else None
 
-    def nodes(self, template: Template, nodes: list[Any], env: dict[str, Any],
-              blocks: dict[str, tuple[Template, Tag]], depth: int) -> None:
+    def nodes(
+        self,
+        template: Template,
+        nodes: list[Any],
+        env: dict[str, Any],
+        blocks: dict[str, tuple[Template, Tag]],
+        depth: int,
+    ) -> None:
         for node in nodes:
             if isinstance(node, Var):
                 self.expr(template, node.expr, env, output=True)
             elif isinstance(node, Tag):
                 self.tag(template, node, env, blocks, depth)
 
-    def tag(self, template: Template, tag: Tag, env: dict[str, Any],
-            blocks: dict[str, tuple[Template, Tag]], depth: int) -> None:
+    def tag(
+        self,
+        template: Template,
+        tag: Tag,
+        env: dict[str, Any],
+        blocks: dict[str, tuple[Template, Tag]],
+        depth: int,
+    ) -> None:
         name = tag.name
         if name == "for":
             self._for(template, tag, env, blocks, depth)
         elif name == "block":
-            owner, block = blocks.get(tag.bits[0].text if tag.bits else "", (template, tag))
+            owner, block = blocks.get(
+                tag.bits[0].text if tag.bits else "", (template, tag)
+            )
             self.nodes(owner, block.body, env, blocks, depth)
         elif name == "include":
             self._include(template, tag, env, depth)
         elif name == "with":
-            self.nodes(template, tag.body, {**env, **self._bindings(template, tag.bits, env)}, blocks, depth)
+            self.nodes(
+                template,
+                tag.body,
+                {**env, **self._bindings(template, tag.bits, env)},
+                blocks,
+                depth,
+            )
         elif name == "regroup":
             self._regroup(template, tag, env)
         elif name in _NAME_TAGS:
@@ -201,15 +294,25 @@ class _Walker:
                 self.nodes(template, body, inner, blocks, depth)
 
     # -- tags ------------------------------------------------------------------------------
-    def _for(self, template: Template, tag: Tag, env: dict[str, Any],
-             blocks: dict[str, tuple[Template, Tag]], depth: int) -> None:
+    def _for(
+        self,
+        template: Template,
+        tag: Tag,
+        env: dict[str, Any],
+        blocks: dict[str, tuple[Template, Tag]],
+        depth: int,
+    ) -> None:
         words = [b.text for b in tag.bits]
         inner = dict(env)
         if "in" in words:
             at = words.index("in")
             targets = [t for t in " ".join(words[:at]).replace(",", " ").split() if t]
             source = tag.bits[at + 1] if at + 1 < len(tag.bits) else None
-            value = self.expr(template, parse_expr(source.text, source.start), env) if source else None
+            value = (
+                self.expr(template, parse_expr(source.text, source.start), env)
+                if source
+                else None
+            )
             item = self._item(tag, value, targets[0] if targets else "")
             for target in targets:
                 inner[target] = item if len(targets) == 1 else None
@@ -239,28 +342,44 @@ class _Walker:
             return Instance(value.model, Loop(tag, owner.source, variable), path)
         return None
 
-    def _include(self, template: Template, tag: Tag, env: dict[str, Any], depth: int) -> None:
+    def _include(
+        self, template: Template, tag: Tag, env: dict[str, Any], depth: int
+    ) -> None:
         name = literal_name(tag.bits[0]) if tag.bits else None
         words = [b.text for b in tag.bits]
-        bindings = self._bindings(template, tag.bits[words.index("with") + 1:] if "with" in words else [], env)
+        bindings = self._bindings(
+            template,
+            tag.bits[words.index("with") + 1 :] if "with" in words else [],
+            env,
+        )
         target = self._find(name, template.path) if name else None
         if target is not None:
-            self.render(target, {**({} if "only" in words else env), **bindings}, depth + 1)
+            self.render(
+                target, {**({} if "only" in words else env), **bindings}, depth + 1
+            )
 
     def _regroup(self, template: Template, tag: Tag, env: dict[str, Any]) -> None:
         """`{% regroup books by author as groups %}` reads `author` of every book."""
         words = [b.text for b in tag.bits]
         if len(words) != 5 or words[1] != "by" or words[3] != "as":
             return
-        value = self.expr(template, parse_expr(tag.bits[0].text, tag.bits[0].start), env)
+        value = self.expr(
+            template, parse_expr(tag.bits[0].text, tag.bits[0].start), env
+        )
         item = self._item(tag, value, words[4])
         if not isinstance(item, Instance):
             return
         by = parse_expr(words[2], tag.bits[2].start)
-        grouper = self.chain(template, by, item, 0) if by is not None and not by.literal else None
+        grouper = (
+            self.chain(template, by, item, 0)
+            if by is not None and not by.literal
+            else None
+        )
         env[words[4]] = _Regroup(item, grouper)
 
-    def _bindings(self, template: Template, bits: list[Any], env: dict[str, Any]) -> dict[str, Any]:
+    def _bindings(
+        self, template: Template, bits: list[Any], env: dict[str, Any]
+    ) -> dict[str, Any]:
         """`k=v` words (and legacy `value as name`) bound for a tag's body; every other word
         that is an expression is evaluated (it is read when the tag renders)."""
         bound: dict[str, Any] = {}
@@ -279,18 +398,28 @@ class _Walker:
                     bound[bits[index + 1].text] = previous
                 continue
             if equals and key.isidentifier() and rest:
-                bound[key] = self.expr(template, parse_expr(rest, bit.start + len(key) + 1), env)
+                bound[key] = self.expr(
+                    template, parse_expr(rest, bit.start + len(key) + 1), env
+                )
                 previous = None
             elif text not in _KEYWORDS and text not in _OPERATORS and is_variable(text):
                 previous = self.expr(template, parse_expr(text, bit.start), env)
             else:
                 if text not in _KEYWORDS and text not in _OPERATORS:
-                    self.expr(template, parse_expr(text, bit.start), env)  # filter arguments
+                    self.expr(
+                        template, parse_expr(text, bit.start), env
+                    )  # filter arguments
                 previous = None
         return bound
 
     # -- expressions -----------------------------------------------------------------------
-    def expr(self, template: Template, expr: Expr | None, env: dict[str, Any], output: bool = False) -> Any:
+    def expr(
+        self,
+        template: Template,
+        expr: Expr | None,
+        env: dict[str, Any],
+        output: bool = False,
+    ) -> Any:
         if expr is None:
             return None
         value = None
@@ -300,11 +429,17 @@ class _Walker:
         for item in expr.filters:
             if item.argument is not None:
                 self.expr(template, item.argument, env)
-        if output and isinstance(value, Instance) and value.loop is not None \
-                and all(f.name in _TEXT_FILTERS for f in expr.filters):
+        if (
+            output
+            and isinstance(value, Instance)
+            and value.loop is not None
+            and all(f.name in _TEXT_FILTERS for f in expr.filters)
+        ):
             span = template.span(expr.start, expr.start + len(expr.head))
             self._summarise(template, value, "__str__", span, expr.head)
-        if isinstance(value, RelatedManager) and any(f.name == "length" for f in expr.filters):
+        if isinstance(value, RelatedManager) and any(
+            f.name == "length" for f in expr.filters
+        ):
             return None
         return value
 
@@ -313,7 +448,9 @@ class _Walker:
         if isinstance(value, Entry):
             key = id(value)
             if key not in self.values:
-                self.values[key] = None  # a context value that refers to itself: unknown
+                self.values[key] = (
+                    None  # a context value that refers to itself: unknown
+                )
                 self.values[key] = self.evaluators.value(value)
             return self.values[key]
         return value
@@ -328,7 +465,9 @@ class _Walker:
                 return None
         return value
 
-    def _step(self, template: Template, value: Any, attribute: str, span: Span, text: str) -> Any:
+    def _step(
+        self, template: Template, value: Any, attribute: str, span: Span, text: str
+    ) -> Any:
         if isinstance(value, Instance):
             return self._instance_step(template, value, attribute, span, text)
         if isinstance(value, RelatedManager):
@@ -341,8 +480,9 @@ class _Walker:
             return value.grouper if attribute == "grouper" else None
         return None
 
-    def _instance_step(self, template: Template, value: Instance, attribute: str, span: Span,
-                       text: str) -> Any:
+    def _instance_step(
+        self, template: Template, value: Instance, attribute: str, span: Span, text: str
+    ) -> Any:
         relation = self.graph.field(value.model, attribute)
         if relation is None:
             if value.loop is not None:
@@ -359,30 +499,58 @@ class _Walker:
             return RelatedManager(value, relation)
         return None
 
-    def _manager_step(self, template: Template, manager: RelatedManager, method: str, span: Span,
-                      text: str) -> Any:
+    def _manager_step(
+        self,
+        template: Template,
+        manager: RelatedManager,
+        method: str,
+        span: Span,
+        text: str,
+    ) -> Any:
         owner = manager.owner
         path = (*owner.path, manager.field.name)
         target = manager.field.target or ""
-        ordered = bool((info := self.graph.get(target)) is not None and info.meta.get("ordering"))
-        if method not in ("all", "count", "exists") and not (method == "first" and ordered):
+        ordered = bool(
+            (info := self.graph.get(target)) is not None and info.meta.get("ordering")
+        )
+        if method not in ("all", "count", "exists") and not (
+            method == "first" and ordered
+        ):
             return None  # other calls bypass any prefetch (or are not calls): nothing to fix
         if owner.loop is not None:
-            self._record(PREFETCH, template, span, owner.loop, path, manager.field, text)
+            self._record(
+                PREFETCH, template, span, owner.loop, path, manager.field, text
+            )
         if method == "all":
-            return QuerySetValue(target, related_from=owner, relation=manager.field.name)
+            return QuerySetValue(
+                target, related_from=owner, relation=manager.field.name
+            )
         if method == "first" and owner.loop is not None:
             return Instance(target, owner.loop, path)
         return None
 
-    def _record(self, kind: str, template: Template, span: Span, loop: Loop, path: tuple[str, ...],
-                relation: FieldInfo, text: str, via: str | None = None) -> None:
-        self.reads.accesses.append(TemplateAccess(kind, template.path, span, loop, path, relation, text, via))
+    def _record(
+        self,
+        kind: str,
+        template: Template,
+        span: Span,
+        loop: Loop,
+        path: tuple[str, ...],
+        relation: FieldInfo,
+        text: str,
+        via: str | None = None,
+    ) -> None:
+        self.reads.accesses.append(
+            TemplateAccess(kind, template.path, span, loop, path, relation, text, via)
+        )
 
-    def _summarise(self, template: Template, value: Instance, attribute: str, span: Span,
-                   text: str) -> None:
+    def _summarise(
+        self, template: Template, value: Instance, attribute: str, span: Span, text: str
+    ) -> None:
         """Relations read by a model method or property called from the template."""
-        if attribute in NOT_SUMMARISED or (attribute.startswith("_") and attribute != "__str__"):
+        if attribute in NOT_SUMMARISED or (
+            attribute.startswith("_") and attribute != "__str__"
+        ):
             return
         model = self.graph.get(value.model)
         function = model.methods.get(attribute) if model is not None else None
@@ -393,11 +561,21 @@ class _Walker:
             return
         found = Analysis()
         scanner = _Scanner(evaluator, value.loop, found)
-        scanner._summarise(function, model.path, value, span, f"{model.name}.{attribute}", 0)
+        scanner._summarise(
+            function, model.path, value, span, f"{model.name}.{attribute}", 0
+        )
         for access in found.accesses:
             if access.kind in (SELECT, PREFETCH) and access.loop is not None:
-                self._record(access.kind, template, span, access.loop, access.path, access.relation,
-                             text, access.via)
+                self._record(
+                    access.kind,
+                    template,
+                    span,
+                    access.loop,
+                    access.path,
+                    access.relation,
+                    text,
+                    access.via,
+                )
 
 
 @dataclass(frozen=True)
@@ -425,8 +603,13 @@ def origin_key(access: TemplateAccess) -> int | None:
     return id(origin.chain) if origin is not None else None
 
 
-def render_fix(project: ProjectIndex, render: Render, group: list[TemplateAccess],
-               reads: RenderReads, own: tuple[str, Any] | None = None) -> Fix | None:
+def render_fix(
+    project: ProjectIndex,
+    render: Render,
+    group: list[TemplateAccess],
+    reads: RenderReads,
+    own: tuple[str, Any] | None = None,
+) -> Fix | None:
     """One fix loading every relation `group` (reads of one queryset) misses."""
     queryset = group[0].loop.queryset
     origin = queryset.origin
@@ -435,8 +618,21 @@ def render_fix(project: ProjectIndex, render: Render, group: list[TemplateAccess
     paths = sorted({a.path for a in group})
     if queryset.select_all:
         # Naming paths replaces `select_related()`'s follow-all: name every path read (c35).
-        same = [a for a in reads.accesses if origin_key(a) == id(origin.chain) and a.kind == SELECT]
-        paths = sorted({*paths, *(a.path for a in same if _single_valued(project, queryset.model, a.path))})
+        same = [
+            a
+            for a in reads.accesses
+            if origin_key(a) == id(origin.chain) and a.kind == SELECT
+        ]
+        paths = sorted(
+            {
+                *paths,
+                *(
+                    a.path
+                    for a in same
+                    if _single_valued(project, queryset.model, a.path)
+                ),
+            }
+        )
     scope = origin.scope if _inside(origin.chain, render.view) else render.view
     return queryset_fix(project, queryset, paths, scope=scope, own=own)
 

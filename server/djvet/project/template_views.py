@@ -35,11 +35,16 @@ from djvet.project.querysets import (
 
 # Callee name -> (position of the template name, position of the context).
 RENDER_CALLS = {
-    "render": (1, 2), "TemplateResponse": (1, 2), "SimpleTemplateResponse": (0, 1),
-    "render_to_response": (0, 1), "render_to_string": (0, 1),
+    "render": (1, 2),
+    "TemplateResponse": (1, 2),
+    "SimpleTemplateResponse": (0, 1),
+    "render_to_response": (0, 1),
+    "render_to_string": (0, 1),
 }
 # Base-class name patterns -> (kind, default template suffix).
-_PREFILTER = re.compile(r"\brender(?:_to_response|_to_string)?\s*\(|TemplateResponse|template_name|View\b")
+_PREFILTER = re.compile(
+    r"\brender(?:_to_response|_to_string)?\s*\(|TemplateResponse|template_name|View\b"
+)
 MAX_CHAIN = 6
 
 
@@ -66,7 +71,9 @@ class Render:
     names: tuple[str, ...]  # template names, in the order Django tries them
     anchor: Any  # where to report in the view when the queryset is built elsewhere
     context: dict[str, Entry] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)  # analyses of this render, computed once
+    memo: dict[str, Any] = field(
+        default_factory=dict
+    )  # analyses of this render, computed once
 
     @property
     def label(self) -> str:
@@ -77,7 +84,9 @@ class Render:
 class Evaluators:
     """One `Evaluator` per file; `trees` overrides files (the document being checked)."""
 
-    def __init__(self, project: ProjectIndex, trees: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, project: ProjectIndex, trees: dict[str, Any] | None = None
+    ) -> None:
         self.project = project
         self.trees = trees or {}
         self._by_path: dict[str, Evaluator | None] = {}
@@ -85,14 +94,20 @@ class Evaluators:
     def of(self, path: str) -> Evaluator | None:
         if path not in self._by_path:
             tree = self.trees.get(path) or tree_of(self.project, path)
-            self._by_path[path] = Evaluator(self.project, path, tree) if tree is not None else None
+            self._by_path[path] = (
+                Evaluator(self.project, path, tree) if tree is not None else None
+            )
         return self._by_path[path]
 
     def value(self, entry: Entry) -> Any:
         if entry.compute is not None:
             return entry.compute(self)
         evaluator = self.of(entry.path)
-        return evaluator.value(entry.node) if evaluator is not None and entry.node is not None else None
+        return (
+            evaluator.value(entry.node)
+            if evaluator is not None and entry.node is not None
+            else None
+        )
 
 
 def might_render(text: str) -> bool:
@@ -111,32 +126,46 @@ def _callee(node: Any) -> tuple[str, Any] | None:
     elif before.type == "trailer" and before.children[0] == ".":
         name = before.children[1].value
         if code_of(children[0]) == "self":
-            return None  # `self.render_to_response(ctx)`: the class decides the template
+            return (
+                None  # `self.render_to_response(ctx)`: the class decides the template
+            )
     else:
         return None
     return (name, last) if name in RENDER_CALLS else None
 
 
-def render_call(project: ProjectIndex, path: str, tree: Any, node: Any) -> Render | None:
+def render_call(
+    project: ProjectIndex, path: str, tree: Any, node: Any
+) -> Render | None:
     callee = _callee(node)
     if callee is None:
         return None
     name, call = callee
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     template_at, context_at = RENDER_CALLS[name]
-    template = keywords.get("template_name") or (positional[template_at] if len(positional) > template_at else None)
-    context = keywords.get("context") or (positional[context_at] if len(positional) > context_at else None)
+    template = keywords.get("template_name") or (
+        positional[template_at] if len(positional) > template_at else None
+    )
+    context = keywords.get("context") or (
+        positional[context_at] if len(positional) > context_at else None
+    )
     if template is None:
         return None
     function = search_ancestor(node, "funcdef") or tree
     names = _template_names(project, path, tree, template, function)
     if not names:
         return None
-    entries = context_entries(path, context, function, node) if context is not None else {}
+    entries = (
+        context_entries(path, context, function, node) if context is not None else {}
+    )
     return Render(path, function, tuple(names), node, entries or {})
 
 
-def _template_names(project: ProjectIndex, path: str, tree: Any, node: Any, function: Any) -> list[str]:
+def _template_names(
+    project: ProjectIndex, path: str, tree: Any, node: Any, function: Any
+) -> list[str]:
     """`"x.html"`, `["a.html", "b.html"]`, a variable holding one, `self.template_name`."""
     literal = string_value(node)
     if literal is not None:
@@ -145,8 +174,14 @@ def _template_names(project: ProjectIndex, path: str, tree: Any, node: Any, func
     if items is not None:
         return [v for v in (string_value(i) for i in items) if v]
     if node.type == "name":
-        value = _assigned_before(function, node.value, node) or _assigned_before(tree, node.value, node)
-        return _template_names(project, path, tree, value, function) if value is not None else []
+        value = _assigned_before(function, node.value, node) or _assigned_before(
+            tree, node.value, node
+        )
+        return (
+            _template_names(project, path, tree, value, function)
+            if value is not None
+            else []
+        )
     if code_of(node) == "self.template_name":
         cls = search_ancestor(function, "classdef")
         if cls is not None:
@@ -163,21 +198,33 @@ def _assigned_before(scope: Any, name: str, use: Any) -> Any | None:
     for leaf in scope.get_root_node().get_used_names().get(name, []):
         if not leaf.is_definition() or leaf.start_pos >= use.start_pos:
             continue
-        if search_ancestor(leaf, "funcdef", "classdef", "file_input") is not _own_scope(scope):
+        if search_ancestor(leaf, "funcdef", "classdef", "file_input") is not _own_scope(
+            scope
+        ):
             continue
         statement = leaf.get_definition()
-        if statement is not None and statement.type == "expr_stmt" and statement.children[0] is leaf \
-                and len(statement.children) == 3 and statement.children[1] == "=":
+        if (
+            statement is not None
+            and statement.type == "expr_stmt"
+            and statement.children[0] is leaf
+            and len(statement.children) == 3
+            and statement.children[1] == "="
+        ):
             best = statement.children[2]
     return best
 
 
 def _own_scope(scope: Any) -> Any:
-    return scope if scope.type in ("funcdef", "classdef", "file_input") else search_ancestor(
-        scope, "funcdef", "classdef", "file_input")
+    return (
+        scope
+        if scope.type in ("funcdef", "classdef", "file_input")
+        else search_ancestor(scope, "funcdef", "classdef", "file_input")
+    )
 
 
-def context_entries(path: str, node: Any, function: Any, call: Any, depth: int = 0) -> dict[str, Entry]:
+def context_entries(
+    path: str, node: Any, function: Any, call: Any, depth: int = 0
+) -> dict[str, Entry]:
     """Context names of a dict literal, `dict(...)`, a dict variable or `locals()`."""
     if depth > 3:
         return {}
@@ -186,9 +233,15 @@ def context_entries(path: str, node: Any, function: Any, call: Any, depth: int =
     text = code_of(node)
     if text == "locals()":
         return _locals(path, function, call)
-    if node.type in ("atom_expr", "power") and code_of(node.children[0]) == "dict" and len(node.children) == 2:
+    if (
+        node.type in ("atom_expr", "power")
+        and code_of(node.children[0]) == "dict"
+        and len(node.children) == 2
+    ):
         trailer = node.children[1]
-        positional, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+        positional, keywords = call_arguments(
+            trailer.children[1] if len(trailer.children) == 3 else None
+        )
         entries = {}
         for argument in positional[:1]:
             entries.update(context_entries(path, argument, function, call, depth + 1))
@@ -199,7 +252,9 @@ def context_entries(path: str, node: Any, function: Any, call: Any, depth: int =
     return {}
 
 
-def _dict_literal(path: str, node: Any, function: Any, call: Any, depth: int) -> dict[str, Entry]:
+def _dict_literal(
+    path: str, node: Any, function: Any, call: Any, depth: int
+) -> dict[str, Entry]:
     entries: dict[str, Entry] = {}
     if len(node.children) != 3:
         return entries
@@ -213,7 +268,9 @@ def _dict_literal(path: str, node: Any, function: Any, call: Any, depth: int) ->
     while index < len(children):
         child = children[index]
         if child == "**":
-            entries.update(context_entries(path, children[index + 1], function, call, depth + 1))
+            entries.update(
+                context_entries(path, children[index + 1], function, call, depth + 1)
+            )
             index += 3
             continue
         if index + 2 < len(children) and children[index + 1] == ":":
@@ -226,28 +283,47 @@ def _dict_literal(path: str, node: Any, function: Any, call: Any, depth: int) ->
     return entries
 
 
-def _dict_variable(path: str, name: str, function: Any, call: Any, depth: int) -> dict[str, Entry]:
+def _dict_variable(
+    path: str, name: str, function: Any, call: Any, depth: int
+) -> dict[str, Entry]:
     """`context = {...}` then `context["k"] = v` / `context.update(...)` before the render."""
     value = _assigned_before(function, name, call)
-    entries = context_entries(path, value, function, call, depth + 1) if value is not None else {}
+    entries = (
+        context_entries(path, value, function, call, depth + 1)
+        if value is not None
+        else {}
+    )
     for leaf in function.get_root_node().get_used_names().get(name, []):
         if not function.start_pos < leaf.start_pos < call.start_pos:
             continue
         chain = leaf.parent
-        if chain.type not in ("atom_expr", "power") or chain.children[0] is not leaf or len(chain.children) < 2:
+        if (
+            chain.type not in ("atom_expr", "power")
+            or chain.children[0] is not leaf
+            or len(chain.children) < 2
+        ):
             continue
         trailer = chain.children[1]
         statement = chain.parent
-        if trailer.children[0] == "[" and statement.type == "expr_stmt" and statement.children[0] is chain \
-                and len(chain.children) == 2 and statement.children[1] == "=":
+        if (
+            trailer.children[0] == "["
+            and statement.type == "expr_stmt"
+            and statement.children[0] is chain
+            and len(chain.children) == 2
+            and statement.children[1] == "="
+        ):
             key = string_value(trailer.children[1])
             if key is not None:
                 entries[key] = Entry(path, statement.children[-1])
         elif code_of(trailer) == ".update" and len(chain.children) == 3:
             update = chain.children[2]
-            positional, keywords = call_arguments(update.children[1] if len(update.children) == 3 else None)
+            positional, keywords = call_arguments(
+                update.children[1] if len(update.children) == 3 else None
+            )
             for argument in positional[:1]:
-                entries.update(context_entries(path, argument, function, call, depth + 1))
+                entries.update(
+                    context_entries(path, argument, function, call, depth + 1)
+                )
             entries.update({key: Entry(path, v) for key, v in keywords.items()})
     return entries
 
@@ -257,15 +333,22 @@ def _locals(path: str, function: Any, call: Any) -> dict[str, Entry]:
         return {}
     entries: dict[str, Entry] = {}
     for name, leaves in function.get_root_node().get_used_names().items():
-        value = _assigned_before(function, name, call) if any(
-            function.start_pos < leaf.start_pos < call.start_pos for leaf in leaves) else None
+        value = (
+            _assigned_before(function, name, call)
+            if any(
+                function.start_pos < leaf.start_pos < call.start_pos for leaf in leaves
+            )
+            else None
+        )
         if value is not None:
             entries[name] = Entry(path, value)
     return entries
 
 
 # -- class-based views ---------------------------------------------------------------------
-def class_chain(project: ProjectIndex, path: str, tree: Any, cls: Any) -> list[tuple[str, Any, Any]]:
+def class_chain(
+    project: ProjectIndex, path: str, tree: Any, cls: Any
+) -> list[tuple[str, Any, Any]]:
     """The class and its workspace bases, nearest first: (path, tree, classdef)."""
     chain: list[tuple[str, Any, Any]] = []
     pending = [(path, tree, cls)]
@@ -282,14 +365,18 @@ def class_chain(project: ProjectIndex, path: str, tree: Any, cls: Any) -> list[t
 
 
 def base_names(cls: Any) -> list[str]:
-    arglist = cls.children[3] if len(cls.children) > 4 and cls.children[2] == "(" else None
+    arglist = (
+        cls.children[3] if len(cls.children) > 4 and cls.children[2] == "(" else None
+    )
     if arglist is None or arglist == ")":
         return []
     positional, _ = call_arguments(arglist)
     return [code_of(b) for b in positional if b.type in ("name", "atom_expr", "power")]
 
 
-def _class_named(project: ProjectIndex, path: str, tree: Any, name: str) -> tuple[str, Any, Any] | None:
+def _class_named(
+    project: ProjectIndex, path: str, tree: Any, name: str
+) -> tuple[str, Any, Any] | None:
     if "." in name:
         return None
     for node in tree.iter_classdefs():
@@ -311,7 +398,11 @@ def class_attribute(cls: Any, name: str) -> Any | None:
         if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
             statement = child.children[0]
             first = statement.children[0]
-            if first.type == "name" and first.value == name and len(statement.children) == 3 \
-                    and statement.children[1] == "=":
+            if (
+                first.type == "name"
+                and first.value == name
+                and len(statement.children) == 3
+                and statement.children[1] == "="
+            ):
                 return statement.children[2]
     return None

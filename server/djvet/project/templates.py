@@ -37,11 +37,24 @@ _BITS = re.compile(
 _NAME = re.compile(r"[A-Za-z_][\w]*")
 # Built-in block tags and the tags that open another branch of them.
 BLOCK_TAGS: dict[str, tuple[str, ...]] = {
-    "for": ("empty",), "if": ("elif", "else"), "ifchanged": ("else",),
-    "ifequal": ("else",), "ifnotequal": ("else",), "with": (), "block": (),
-    "autoescape": (), "filter": (), "spaceless": (), "blocktrans": ("plural",),
-    "blocktranslate": ("plural",), "localize": (), "localtime": (), "timezone": (),
-    "cache": (), "language": (), "verbatim": (),
+    "for": ("empty",),
+    "if": ("elif", "else"),
+    "ifchanged": ("else",),
+    "ifequal": ("else",),
+    "ifnotequal": ("else",),
+    "with": (),
+    "block": (),
+    "autoescape": (),
+    "filter": (),
+    "spaceless": (),
+    "blocktrans": ("plural",),
+    "blocktranslate": ("plural",),
+    "localize": (),
+    "localtime": (),
+    "timezone": (),
+    "cache": (),
+    "language": (),
+    "verbatim": (),
 }
 _BRANCHES = {"empty", "elif", "else", "plural"}
 # Jinja2 templates share the folder name but not the language.
@@ -160,7 +173,11 @@ def parse_expr(text: str, start: int) -> Expr | None:
         arg = None
         if argument:
             arg = parse_expr(argument, start + offset + len(name) + 1)
-            arg = Expr(arg.text, arg.start, arg.head, arg.literal) if arg is not None else None
+            arg = (
+                Expr(arg.text, arg.start, arg.head, arg.literal)
+                if arg is not None
+                else None
+            )
         filters.append(Filter(name.strip(), name_start, arg))
     return Expr(text, start, head, _is_literal(head), tuple(filters))
 
@@ -255,7 +272,9 @@ class Template:
 
     @property
     def extends(self) -> Tag | None:
-        return next((n for n in self.nodes if isinstance(n, Tag) and n.name == "extends"), None)
+        return next(
+            (n for n in self.nodes if isinstance(n, Tag) and n.name == "extends"), None
+        )
 
     def blocks(self) -> dict[str, Tag]:
         """`{% block name %}` tags by name (the first of each name, as Django keeps)."""
@@ -282,9 +301,15 @@ class _Parser:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.errors: list[tuple[int, str]] = []
-        closers = {t.content.split(None, 1)[0] for t in tokens if t.kind == "block" and t.content}
+        closers = {
+            t.content.split(None, 1)[0]
+            for t in tokens
+            if t.kind == "block" and t.content
+        }
         # A custom tag is a block when its end tag exists (`{% cache %}…{% endcache %}`).
-        self.custom_blocks = {c[3:] for c in closers if c.startswith("end") and len(c) > 3}
+        self.custom_blocks = {
+            c[3:] for c in closers if c.startswith("end") and len(c) > 3
+        }
 
     def parse(self) -> tuple[list[Node], list[Token], list[tuple[int, str]]]:
         root: list[Node] = []
@@ -308,8 +333,13 @@ class _Parser:
             self.errors.append((tag.start, f"unclosed tag `{tag.name}`"))
         return root, self.tokens, self.errors
 
-    def _block_token(self, token: Token, index: int, stack: list[tuple[Tag, list[Node]]],
-                     root: list[Node]) -> int:
+    def _block_token(
+        self,
+        token: Token,
+        index: int,
+        stack: list[tuple[Tag, list[Node]]],
+        root: list[Node],
+    ) -> int:
         bits = split_bits(token.content, token.content_start)
         name = bits[0].text
         body = stack[-1][1] if stack else root
@@ -336,7 +366,9 @@ class _Parser:
     def _branch_fits(tag: Tag, name: str) -> bool:
         return name in BLOCK_TAGS.get(tag.name, _BRANCHES)
 
-    def _close(self, name: str, token: Token, stack: list[tuple[Tag, list[Node]]]) -> None:
+    def _close(
+        self, name: str, token: Token, stack: list[tuple[Tag, list[Node]]]
+    ) -> None:
         names = [tag.name for tag, _ in stack]
         if name not in names:
             self.errors.append((token.start, f"`end{name}` without `{name}`"))
@@ -409,7 +441,11 @@ class TemplateFiles:
 def template_names(path: str) -> list[str]:
     """The names a file can be loaded by: its path below each `templates` folder."""
     parts = PurePosixPath(path.replace("\\", "/")).parts
-    return ["/".join(parts[i + 1:]) for i, part in enumerate(parts[:-1]) if part == "templates"]
+    return [
+        "/".join(parts[i + 1 :])
+        for i, part in enumerate(parts[:-1])
+        if part == "templates"
+    ]
 
 
 def _dirs_hints(project: ProjectIndex) -> list[tuple[str, ...]]:
@@ -433,7 +469,11 @@ def _dirs_hints(project: ProjectIndex) -> list[tuple[str, ...]]:
                 for entry in re.split(r",\s*(?![^()]*\))", match.group(1)):
                     strings = re.findall(r"""["']([^"']+)["']""", entry)
                     if strings:
-                        hints.append(tuple(p for s in strings for p in s.strip("/").split("/") if p))
+                        hints.append(
+                            tuple(
+                                p for s in strings for p in s.strip("/").split("/") if p
+                            )
+                        )
     return hints
 
 
@@ -446,7 +486,9 @@ def _build_files(project: ProjectIndex) -> TemplateFiles:
         for name in template_names(path):
             folder = path[: len(path) - len(name)].rstrip("/\\")
             by_name.setdefault(name, []).append((_rank(folder, hints), path))
-    return TemplateFiles({name: [p for _, p in sorted(found)] for name, found in by_name.items()})
+    return TemplateFiles(
+        {name: [p for _, p in sorted(found)] for name, found in by_name.items()}
+    )
 
 
 def _rank(folder: str, hints: list[tuple[str, ...]]) -> int:
@@ -460,7 +502,7 @@ def _rank(folder: str, hints: list[tuple[str, ...]]) -> int:
 
 def _ends_with(folder: str, hint: tuple[str, ...]) -> bool:
     parts = PurePosixPath(folder.replace("\\", "/")).parts
-    return bool(hint) and tuple(parts[-len(hint):]) == hint
+    return bool(hint) and tuple(parts[-len(hint) :]) == hint
 
 
 register_fact("template-files", FileRole.TEMPLATES | FileRole.SETTINGS)
@@ -472,7 +514,12 @@ def template_files(project: ProjectIndex) -> TemplateFiles:
 
 def literal_name(bit: Bit | None) -> str | None:
     """The template name of a quoted tag argument (`"base.html"`); None for variables."""
-    if bit is None or len(bit.text) < 2 or bit.text[0] not in "\"'" or bit.text[-1] != bit.text[0]:
+    if (
+        bit is None
+        or len(bit.text) < 2
+        or bit.text[0] not in "\"'"
+        or bit.text[-1] != bit.text[0]
+    ):
         return None
     return bit.text[1:-1]
 
@@ -482,9 +529,28 @@ def is_variable(text: str) -> bool:
 
 
 __all__ = [
-    "Bit", "Comment", "Expr", "Filter", "Node", "Tag", "Template", "TemplateFiles", "Text",
-    "Token", "Var", "is_django_template", "literal_name", "masked_text", "parse_expr", "parse_template",
-    "read_template", "split_bits", "template_files", "template_names", "template_of", "tokenize",
+    "Bit",
+    "Comment",
+    "Expr",
+    "Filter",
+    "Node",
+    "Tag",
+    "Template",
+    "TemplateFiles",
+    "Text",
+    "Token",
+    "Var",
+    "is_django_template",
+    "literal_name",
+    "masked_text",
+    "parse_expr",
+    "parse_template",
+    "read_template",
+    "split_bits",
+    "template_files",
+    "template_names",
+    "template_of",
+    "tokenize",
 ]
 
 

@@ -29,8 +29,12 @@ Version = tuple[int, ...]
 
 _LOCK_FILES = ("uv.lock", "poetry.lock", "pdm.lock", "Pipfile.lock")
 # `name = "django"` then `version = "5.2.1"` (uv, poetry, pdm); Pipfile.lock is JSON.
-_TOML_LOCK = re.compile(r'^name\s*=\s*"django"\s*\n(?:.*\n)*?version\s*=\s*"(\d+(?:\.\d+)*)', re.M | re.I)
-_JSON_LOCK = re.compile(r'"django"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(\d+(?:\.\d+)*)', re.I)
+_TOML_LOCK = re.compile(
+    r'^name\s*=\s*"django"\s*\n(?:.*\n)*?version\s*=\s*"(\d+(?:\.\d+)*)', re.M | re.I
+)
+_JSON_LOCK = re.compile(
+    r'"django"\s*:\s*\{[^{}]*?"version"\s*:\s*"==(\d+(?:\.\d+)*)', re.I
+)
 # `Django==4.2.7`, `django>=4.2,<5`, `"Django~=5.0"`, `django = "^4.2"`, `django = ">=4.2"`.
 _REQUIREMENT = re.compile(
     r"""(?:^|["'\s,\[])django(?:\[[^\]]*\])?\s*(?:=\s*["']\s*)?"""
@@ -45,7 +49,9 @@ class DjangoVersion:
     """The version djvet assumes, and where it read it (for logs and messages)."""
 
     version: Version | None
-    source: str  # "config", "interpreter", a file name, "djvet's interpreter" or "unknown"
+    source: (
+        str  # "config", "interpreter", a file name, "djvet's interpreter" or "unknown"
+    )
     exact: bool = True  # False for the lower bound of a range (`django>=4.2`)
 
     def at_least(self, *wanted: int) -> bool | None:
@@ -91,12 +97,18 @@ def _version(text: str) -> Version | None:
 
 def _from_pins(project: ProjectIndex) -> DjangoVersion | None:
     for name in _LOCK_FILES:
-        text = project.read(str(project.root / name)) if (project.root / name).is_file() else None
+        text = (
+            project.read(str(project.root / name))
+            if (project.root / name).is_file()
+            else None
+        )
         version = parse_lock(text) if text else None
         if version is not None:
             return DjangoVersion(version, name)
     found: list[DjangoVersion] = []
-    candidates = [p for p in project.files() if project.roles(p, "") & FileRole.REQUIREMENTS]
+    candidates = [
+        p for p in project.files() if project.roles(p, "") & FileRole.REQUIREMENTS
+    ]
     pipfile = project.root / "Pipfile"
     if pipfile.is_file():
         candidates.append(str(pipfile))
@@ -104,7 +116,9 @@ def _from_pins(project: ProjectIndex) -> DjangoVersion | None:
         text = project.read(path)
         parsed = parse_requirements(text) if text else None
         if parsed is not None:
-            found.append(DjangoVersion(parsed[0], project.config.relative(path), parsed[1]))
+            found.append(
+                DjangoVersion(parsed[0], project.config.relative(path), parsed[1])
+            )
     exact = [v for v in found if v.exact]
     return (exact or found or [None])[0]
 
@@ -115,8 +129,12 @@ def _preference(path: str) -> tuple[int, int, int, str]:
     normalized = path.replace("\\", "/")
     name = normalized.rsplit("/", 1)[-1].lower()
     development = any(word in name for word in ("dev", "test", "doc", "lint", "ci"))
-    return (int(development), 0 if name in ("requirements.txt", "pyproject.toml") else 1,
-            normalized.count("/"), path)
+    return (
+        int(development),
+        0 if name in ("requirements.txt", "pyproject.toml") else 1,
+        normalized.count("/"),
+        path,
+    )
 
 
 def _build(project: ProjectIndex) -> DjangoVersion:
@@ -139,7 +157,10 @@ def _build(project: ProjectIndex) -> DjangoVersion:
 register_fact("django_version", FileRole.REQUIREMENTS | FileRole.PYPROJECT)
 register_fact("requirement_names", FileRole.REQUIREMENTS | FileRole.PYPROJECT)
 # `psycopg[binary,pool]>=3.1`, `"psycopg2-binary==2.9"`, `name = "psycopg"` (lock files)
-_NAME = re.compile(r"""(?:^|["'\s,])([A-Za-z][A-Za-z0-9_.-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>~!^;"']|$)""", re.M)
+_NAME = re.compile(
+    r"""(?:^|["'\s,])([A-Za-z][A-Za-z0-9_.-]*)\s*(?:\[[^\]]*\])?\s*(?:[=<>~!^;"']|$)""",
+    re.M,
+)
 
 
 def requirement_names(project: ProjectIndex) -> frozenset[str]:
@@ -151,12 +172,18 @@ def requirement_names(project: ProjectIndex) -> frozenset[str]:
 def _build_names(project: ProjectIndex) -> frozenset[str]:
     names: set[str] = set()
     paths = [p for p in project.files() if project.roles(p, "") & FileRole.REQUIREMENTS]
-    paths += [str(project.root / n) for n in (*_LOCK_FILES, "Pipfile") if (project.root / n).is_file()]
+    paths += [
+        str(project.root / n)
+        for n in (*_LOCK_FILES, "Pipfile")
+        if (project.root / n).is_file()
+    ]
     for path in paths:
         text = project.read(path) or ""
         for line in text.splitlines():
             code = line.split("#", 1)[0]
-            names.update(m.group(1).lower().replace("_", "-") for m in _NAME.finditer(code))
+            names.update(
+                m.group(1).lower().replace("_", "-") for m in _NAME.finditer(code)
+            )
     return frozenset(names)
 
 

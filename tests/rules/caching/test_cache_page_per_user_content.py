@@ -20,7 +20,9 @@ def test_vary_on_cookie_above_cache_page_comes_too_late(tmp_path):
         def inbox(request):
             return request.user.messages.all()
         """,
-        CODE, tmp_path, path=VIEW,
+        CODE,
+        tmp_path,
+        path=VIEW,
     )
 
 
@@ -37,7 +39,9 @@ def test_access_mixin_on_a_cached_class_view(tmp_path):
         class Dashboard(LoginRequiredMixin, TemplateView):
             template_name = "dashboard.html"
         """,
-        CODE, tmp_path, path=VIEW,
+        CODE,
+        tmp_path,
+        path=VIEW,
     )
     assert "LoginRequiredMixin" in found[0].message
 
@@ -65,7 +69,9 @@ def test_async_view_and_existing_vary_import(tmp_path):
             user = await request.auser()
             return request.session["x"]
         """,
-        CODE, tmp_path, path=VIEW,
+        CODE,
+        tmp_path,
+        path=VIEW,
     )
 
 
@@ -79,7 +85,9 @@ def test_a_project_cache_page_helper_is_not_djangos(tmp_path):
         def inbox(request):
             return request.user.messages.all()
         """,
-        CODE, tmp_path, path=VIEW,
+        CODE,
+        tmp_path,
+        path=VIEW,
     )
 
 
@@ -94,7 +102,9 @@ def test_user_of_another_object_is_not_the_request_user(tmp_path):
             book = Book.objects.get(pk=pk)
             return book.user.name
         """,
-        CODE, tmp_path, path=VIEW,
+        CODE,
+        tmp_path,
+        path=VIEW,
     )
 
 
@@ -114,5 +124,7 @@ def test_user_read_only_when_writing_does_not_count(tmp_path):
             def perform_create(self, serializer):
                 serializer.save(author=self.request.user)
         """,
-        CODE, tmp_path, path=VIEW,
+        CODE,
+        tmp_path,
+        path=VIEW,
     )

@@ -77,8 +77,13 @@ from library.models import Author, Book
 
 
 def _found(source: str, tmp_path, **kwargs):
-    return [d for d in check(HEADER + source, "DJV106", tmp_path, path=API, project="library", **kwargs)
-            if d.code == "DJV106"]
+    return [
+        d
+        for d in check(
+            HEADER + source, "DJV106", tmp_path, path=API, project="library", **kwargs
+        )
+        if d.code == "DJV106"
+    ]
 
 
 def test_hyperlink_by_another_field_reads_the_row(tmp_path):
@@ -130,15 +135,20 @@ class More(viewsets.ReadOnlyModelViewSet):
     )
     # The field once (naming both views), and each view that misses it.
     assert sorted(d.span.start_line for d in found) == [5, 13, 23]
-    assert "of `Books`, `More`" in next(d.message for d in found if d.span.start_line == 5)
+    assert "of `Books`, `More`" in next(
+        d.message for d in found if d.span.start_line == 5
+    )
 
 
 def test_base_view_queryset_in_another_module_gets_an_unsafe_fix(tmp_path):
-    base = HEADER + """
+    base = (
+        HEADER
+        + """
 
 class BaseBooks(generics.ListAPIView):
     queryset = Book.objects.all()
 """
+    )
     found = _found(
         """
 from library.base import BaseBooks
@@ -168,8 +178,9 @@ class Books(BaseBooks):
 
 
 def test_unknown_means_quiet(tmp_path):
-    assert _found(
-        """
+    assert (
+        _found(
+            """
 from taggit.serializers import TagListSerializerField
 
 FIELDS = ["id", "author"]
@@ -228,5 +239,7 @@ class AuthorDetailSerializer(serializers.ModelSerializer):
         model = Author
         fields = ["id", "mentor"]
 """,
-        tmp_path,
-    ) == []
+            tmp_path,
+        )
+        == []
+    )

@@ -17,18 +17,22 @@ def noop(source, tmp_path, **kwargs):
 
 
 def test_variable_only_counted_and_filtered(tmp_path):
-    [finding] = flags("""\
+    [finding] = flags(
+        """\
         from library.models import Book
 
         def view():
             books = Book.objects.filter(is_published=True)
             return len(books), books.filter(title="x").exists()
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
     assert finding.fix.edits[0].new_text == "books.count()"
 
 
 def test_rows_used_before_or_after(tmp_path):
-    noop("""\
+    noop(
+        """\
         from library.models import Book
 
         def before():
@@ -44,11 +48,14 @@ def test_rows_used_before_or_after(tmp_path):
         def passed_on(render):
             books = Book.objects.all()
             return render(len(books), books)
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_module_level_querysets_and_attributes(tmp_path):
-    noop("""\
+    noop(
+        """\
         from library.models import Book
 
         BOOKS = Book.objects.all()
@@ -59,31 +66,43 @@ def test_module_level_querysets_and_attributes(tmp_path):
         class View:
             def get(self):
                 return len(self.object_list)
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_existence_tests_belong_to_djv120(tmp_path):
-    noop("""\
+    noop(
+        """\
         from library.models import Book
 
         def view():
             if len(Book.objects.all()):
                 return 1
             return len(Book.objects.all()) == 0
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_tests_are_not_checked(tmp_path):
-    check_noop("""\
+    check_noop(
+        """\
         from library.models import Book
 
         def test_count():
             assert len(Book.objects.all()) == 2
-        """, CODE, tmp_path, path="library/tests.py", project="library")
+        """,
+        CODE,
+        tmp_path,
+        path="library/tests.py",
+        project="library",
+    )
 
 
 def test_relations_count_unless_prefetched(tmp_path):
-    [finding] = flags("""\
+    [finding] = flags(
+        """\
         from library.models import Author
 
         def view():
@@ -93,5 +112,7 @@ def test_relations_count_unless_prefetched(tmp_path):
             for author in Author.objects.prefetch_related("books"):
                 counts.append(len(author.books.all()))
             return counts
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
     assert finding.span.start_line == 5

@@ -8,18 +8,40 @@ VIEW = "library/views.py"
 
 
 def flags(source, code, tmp_path, **kwargs):
-    return check_flags(source, code, tmp_path, path=kwargs.pop("path", VIEW), project="library", **kwargs)
+    return check_flags(
+        source,
+        code,
+        tmp_path,
+        path=kwargs.pop("path", VIEW),
+        project="library",
+        **kwargs,
+    )
 
 
 def noop(source, code, tmp_path, **kwargs):
-    check_noop(source, code, tmp_path, path=kwargs.pop("path", VIEW), project="library", **kwargs)
+    check_noop(
+        source,
+        code,
+        tmp_path,
+        path=kwargs.pop("path", VIEW),
+        project="library",
+        **kwargs,
+    )
 
 
 def fixed(before, after, code, tmp_path, **kwargs):
     from rules.harness import PROJECTS, _folder_files
 
     files = {**_folder_files(PROJECTS / "library"), **kwargs.pop("files", {})}
-    check_fixed(before, after, code, tmp_path, path=kwargs.pop("path", VIEW), files=files, **kwargs)
+    check_fixed(
+        before,
+        after,
+        code,
+        tmp_path,
+        path=kwargs.pop("path", VIEW),
+        files=files,
+        **kwargs,
+    )
 
 
 def test_queryset_reassigned_in_steps(tmp_path):
@@ -42,7 +64,8 @@ def test_queryset_reassigned_in_steps(tmp_path):
             qs = qs.filter(is_published=True)
             return [b.author.name for b in qs]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
 
 
@@ -60,7 +83,8 @@ def test_list_sorted_enumerate_and_slices_keep_the_queryset(tmp_path):
             books = list(Book.objects.filter(is_published=True))
             return [b.author.name for b in books]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
     assert [d.span.start_line for d in found] == [5, 7, 9]
 
@@ -81,9 +105,12 @@ def test_queryset_from_a_helper_in_another_module_is_fixed_at_the_call_site(tmp_
         def view():
             return [b.author.name for b in published_books().select_related("author")]
         """,
-        "DJV101", tmp_path,
-        files={"library/services.py": "from library.models import Book\n\n\ndef published_books():\n"
-                                      "    return Book.objects.filter(is_published=True)\n"},
+        "DJV101",
+        tmp_path,
+        files={
+            "library/services.py": "from library.models import Book\n\n\ndef published_books():\n"
+            "    return Book.objects.filter(is_published=True)\n"
+        },
     )
 
 
@@ -100,7 +127,8 @@ def test_helper_called_with_the_loop_variable(tmp_path):
         def view():
             return [describe(b) for b in Book.objects.all()]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
     assert found[0].span.start_line == 8 and "describe()" in found[0].message
 
@@ -142,7 +170,8 @@ def test_empty_select_related_covers_non_null_fks_only(tmp_path):
         def view():
             return [b.author.name for b in Book.objects.select_related()]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
     flags(
         """\
@@ -152,7 +181,8 @@ def test_empty_select_related_covers_non_null_fks_only(tmp_path):
         def view():
             return [b.publisher.name for b in Book.objects.select_related()]
         """,
-        "DJV101", tmp_path / "null",
+        "DJV101",
+        tmp_path / "null",
     )
 
 
@@ -165,7 +195,8 @@ def test_values_never_get_select_related(tmp_path):
         def view():
             return [row for row in Book.objects.values("author__name")]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
 
 
@@ -187,7 +218,8 @@ def test_prefetch_adds_chunk_size_to_a_bare_iterator(tmp_path):
             for author in Author.objects.prefetch_related("books").iterator(chunk_size=2000):
                 print(author.books.count())
         """,
-        "DJV102", tmp_path,
+        "DJV102",
+        tmp_path,
     )
 
 
@@ -208,7 +240,8 @@ def test_new_prefetch_object_brings_its_import(tmp_path):
         def editors():
             return [[c.editor.name for c in b.chapters.all()] for b in Book.objects.prefetch_related(Prefetch("chapters", queryset=Chapter.objects.select_related("editor"))).all()]
         """,
-        "DJV103", tmp_path,
+        "DJV103",
+        tmp_path,
     )
 
 
@@ -229,7 +262,8 @@ def test_class_based_view_get_queryset(tmp_path):
                 context["names"] = [b.author.name for b in self.get_queryset()]
                 return context
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
     assert found[0].fix is not None
 
@@ -256,7 +290,8 @@ def test_unknown_model_attribute_is_quiet(tmp_path):
         def view():
             return [b.whatever.name for b in Book.objects.all()]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
 
 
@@ -280,7 +315,8 @@ def test_fk_id_outside_a_loop_on_a_fetched_instance(tmp_path):
             other = Book.objects.select_related("author").get(pk=pk)
             return book.author_id, other.author.id
         """,
-        "DJV109", tmp_path,
+        "DJV109",
+        tmp_path,
     )
 
 
@@ -302,7 +338,8 @@ def test_loop_over_the_relation_of_a_single_instance(tmp_path):
             author = Author.objects.get(pk=pk)
             return [book.publisher.name for book in author.books.all().select_related("publisher")]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
 
 
@@ -315,9 +352,12 @@ def test_function_of_a_module_imported_by_name(tmp_path):
         def view():
             return [b.author.name for b in services.published_books()]
         """,
-        "DJV101", tmp_path,
-        files={"library/services.py": "from library.models import Book\n\n\ndef published_books():\n"
-                                      "    return Book.objects.filter(is_published=True)\n"},
+        "DJV101",
+        tmp_path,
+        files={
+            "library/services.py": "from library.models import Book\n\n\ndef published_books():\n"
+            "    return Book.objects.filter(is_published=True)\n"
+        },
     )
     assert found[0].fix is not None
 
@@ -331,7 +371,8 @@ def test_second_read_of_the_same_relation_is_cached(tmp_path):
         def view():
             return [(b.author.name, b.author.id) for b in Book.objects.all()]
         """,
-        "DJV101", tmp_path,
+        "DJV101",
+        tmp_path,
     )
     assert len(found) == 1
 
@@ -343,11 +384,18 @@ def test_helper_parameter_typed_by_a_call_in_another_module(tmp_path):
         def author_names(books):
             return [b.author.name for b in books]
         """,
-        "DJV101", tmp_path, path="library/services.py",
-        files={"library/views.py": "from library.models import Book\nfrom library.services import author_names\n\n\n"
-                                   "def view():\n    return author_names(Book.objects.all())\n"},
+        "DJV101",
+        tmp_path,
+        path="library/services.py",
+        files={
+            "library/views.py": "from library.models import Book\nfrom library.services import author_names\n\n\n"
+            "def view():\n    return author_names(Book.objects.all())\n"
+        },
     )
     [diagnostic] = found
     assert diagnostic.fix is not None
     [edit] = diagnostic.fix.edits
-    assert edit.path.endswith("library/views.py") and edit.new_text == '.select_related("author")'
+    assert (
+        edit.path.endswith("library/views.py")
+        and edit.new_text == '.select_related("author")'
+    )

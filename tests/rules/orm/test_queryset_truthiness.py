@@ -13,11 +13,19 @@ def noop(source, tmp_path, **kwargs):
 
 
 def fixed(before, after, tmp_path):
-    check_fixed(before, after, CODE, tmp_path, path=VIEW, files=_folder_files(PROJECTS / "library"))
+    check_fixed(
+        before,
+        after,
+        CODE,
+        tmp_path,
+        path=VIEW,
+        files=_folder_files(PROJECTS / "library"),
+    )
 
 
 def test_negations_comparisons_and_mirrored_operands(tmp_path):
-    fixed("""\
+    fixed(
+        """\
         from library.models import Book
 
         def view():
@@ -26,7 +34,8 @@ def test_negations_comparisons_and_mirrored_operands(tmp_path):
             c = Book.objects.count() < 1
             d = 1 <= len(Book.objects.filter(title="y"))
             return a, b, c, d, [x for x in range(3) if Book.objects.filter(pk=x)]
-        """, """\
+        """,
+        """\
         from library.models import Book
 
         def view():
@@ -35,11 +44,14 @@ def test_negations_comparisons_and_mirrored_operands(tmp_path):
             c = not Book.objects.exists()
             d = Book.objects.filter(title="y").exists()
             return a, b, c, d, [x for x in range(3) if Book.objects.filter(pk=x).exists()]
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_values_that_are_not_existence_tests(tmp_path):
-    noop("""\
+    noop(
+        """\
         from library.models import Book
 
         def view(books):
@@ -48,11 +60,14 @@ def test_values_that_are_not_existence_tests(tmp_path):
             c = len(Book.objects.all()) == 2
             d = books.count() > 0  # not known to be a queryset
             return a, b, c, d
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_test_then_iterate_is_the_documented_pattern(tmp_path):
-    noop("""\
+    noop(
+        """\
         from library.models import Book
 
         def view():
@@ -60,22 +75,28 @@ def test_test_then_iterate_is_the_documented_pattern(tmp_path):
             if not books:
                 return []
             return [b.title for b in books]
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_count_on_an_evaluated_queryset_is_still_replaced(tmp_path):
-    fixed("""\
+    fixed(
+        """\
         from library.models import Book
 
         def view():
             books = Book.objects.all()
             titles = [b.title for b in books]
             return titles, books.count() > 0
-        """, """\
+        """,
+        """\
         from library.models import Book
 
         def view():
             books = Book.objects.all()
             titles = [b.title for b in books]
             return titles, books.exists()
-        """, tmp_path)
+        """,
+        tmp_path,
+    )

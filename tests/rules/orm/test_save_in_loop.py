@@ -13,11 +13,19 @@ def flags(source, tmp_path, **kwargs):
 
 
 def fixed(before, after, tmp_path):
-    check_fixed(before, after, CODE, tmp_path, path=VIEW, files=_folder_files(PROJECTS / "library"))
+    check_fixed(
+        before,
+        after,
+        CODE,
+        tmp_path,
+        path=VIEW,
+        files=_folder_files(PROJECTS / "library"),
+    )
 
 
 def test_method_calls_and_passing_the_object_keep_the_loop(tmp_path):
-    found = flags("""\
+    found = flags(
+        """\
         from library.models import Book
 
         def view(notify):
@@ -29,24 +37,30 @@ def test_method_calls_and_passing_the_object_keep_the_loop(tmp_path):
                 book.title = "x"
                 book.full_clean()
                 book.save()
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
     assert [f.fix for f in found] == [None, None]
 
 
 def test_iterator_streams_are_not_collected(tmp_path):
-    [finding] = flags("""\
+    [finding] = flags(
+        """\
         from library.models import Book
 
         def view():
             for book in Book.objects.all().iterator():
                 book.title = "x"
                 book.save()
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
     assert finding.fix is None
 
 
 def test_fresh_name_and_foreign_keys(tmp_path):
-    fixed("""\
+    fixed(
+        """\
         from library.models import Book
 
         def view(books, publisher):
@@ -54,7 +68,8 @@ def test_fresh_name_and_foreign_keys(tmp_path):
                 book.publisher = publisher
                 book.save()
             return books
-        """, """\
+        """,
+        """\
         from library.models import Book
 
         def view(books, publisher):
@@ -63,21 +78,30 @@ def test_fresh_name_and_foreign_keys(tmp_path):
                 book.publisher = publisher
             Book.objects.bulk_update(book_rows, ["publisher"], batch_size=1000)
             return books
-        """, tmp_path)
+        """,
+        tmp_path,
+    )
 
 
 def test_no_assignment_no_finding(tmp_path):
-    check_noop("""\
+    check_noop(
+        """\
         from library.models import Book
 
         def view():
             for book in Book.objects.all():
                 book.save()
-        """, CODE, tmp_path, path=VIEW, project="library")
+        """,
+        CODE,
+        tmp_path,
+        path=VIEW,
+        project="library",
+    )
 
 
 def test_admin_action_queryset_parameter(tmp_path):
-    fixed("""\
+    fixed(
+        """\
         from django.db.models import QuerySet
 
         from library.models import Book
@@ -86,7 +110,8 @@ def test_admin_action_queryset_parameter(tmp_path):
             for book in queryset:
                 book.is_published = False
                 book.save()
-        """, """\
+        """,
+        """\
         from django.db.models import QuerySet
 
         from library.models import Book
@@ -95,4 +120,6 @@ def test_admin_action_queryset_parameter(tmp_path):
             for book in queryset:
                 book.is_published = False
             Book.objects.bulk_update(queryset, ["is_published"], batch_size=1000)
-        """, tmp_path)
+        """,
+        tmp_path,
+    )

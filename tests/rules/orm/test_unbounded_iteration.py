@@ -11,7 +11,8 @@ CODE = "DJV121"
 
 
 def test_celery_tasks_in_any_module(tmp_path):
-    [finding] = check_flags("""\
+    [finding] = check_flags(
+        """\
         from celery import shared_task
 
         from library.models import Book
@@ -20,23 +21,35 @@ def test_celery_tasks_in_any_module(tmp_path):
         def reindex(self):
             for book in Book.objects.all():
                 print(book.title)
-        """, CODE, tmp_path, path="library/services.py", project="library")
+        """,
+        CODE,
+        tmp_path,
+        path="library/services.py",
+        project="library",
+    )
     assert finding.fix.edits[0].new_text == ".iterator(chunk_size=2000)"
     assert finding.fix.edits[0].span.start == finding.span.end
 
 
 def test_views_are_not_checked(tmp_path):
-    check_noop("""\
+    check_noop(
+        """\
         from library.models import Book
 
         def view(request):
             for book in Book.objects.all():
                 print(book.title)
-        """, CODE, tmp_path, path="library/views.py", project="library")
+        """,
+        CODE,
+        tmp_path,
+        path="library/views.py",
+        project="library",
+    )
 
 
 def test_data_migrations_use_historical_models(tmp_path):
-    [finding] = check_flags("""\
+    [finding] = check_flags(
+        """\
         from django.db import migrations
 
         def forwards(apps, schema_editor):
@@ -47,7 +60,12 @@ def test_data_migrations_use_historical_models(tmp_path):
 
         class Migration(migrations.Migration):
             operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]
-        """, CODE, tmp_path, path="library/migrations/0002_strip.py", project="library")
+        """,
+        CODE,
+        tmp_path,
+        path="library/migrations/0002_strip.py",
+        project="library",
+    )
     assert finding.span.start_line == 4
 
 
@@ -65,13 +83,18 @@ def test_prefetch_before_django_4_1_has_no_fix(tmp_path):
     for version in ("4.0", "4.2"):
         root = tmp_path / version
         project = make_project(root, files, (CODE,), {"django-version": version})
-        [finding] = [d for d in check_document(project.document(str(root / path)), project) if d.code == CODE]
+        [finding] = [
+            d
+            for d in check_document(project.document(str(root / path)), project)
+            if d.code == CODE
+        ]
         fixes.append(finding.fix)
     assert fixes[0] is None and fixes[1] is not None
 
 
 def test_rows_read_before_and_primary_key_selections(tmp_path):
-    check_noop("""\
+    check_noop(
+        """\
         from library.models import Book
 
         def handle(ids):
@@ -85,4 +108,9 @@ def test_rows_read_before_and_primary_key_selections(tmp_path):
             chosen = Book.objects.filter(pk__in=ids)
             for book in chosen:
                 print(book.title)
-        """, CODE, tmp_path, path="library/management/commands/run.py", project="library")
+        """,
+        CODE,
+        tmp_path,
+        path="library/management/commands/run.py",
+        project="library",
+    )

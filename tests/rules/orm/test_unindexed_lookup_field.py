@@ -10,7 +10,9 @@ from djvet.project.lookups import lookup_index, scan_file
 from rules.harness import make_project
 
 CODE = "DJV118"
-SETTINGS = 'SECRET_KEY = "x"\nINSTALLED_APPS = ["django.contrib.contenttypes", "shop"]\n'
+SETTINGS = (
+    'SECRET_KEY = "x"\nINSTALLED_APPS = ["django.contrib.contenttypes", "shop"]\n'
+)
 MODELS = """\
 from django.db import models
 
@@ -27,29 +29,43 @@ class Customer(models.Model):
 
 
 def findings(tmp_path, views: str, models: str = MODELS, extra: dict | None = None):
-    files = {"mysite/settings.py": SETTINGS, "shop/models.py": models,
-             "shop/views.py": textwrap.dedent(views), **(extra or {})}
+    files = {
+        "mysite/settings.py": SETTINGS,
+        "shop/models.py": models,
+        "shop/views.py": textwrap.dedent(views),
+        **(extra or {}),
+    }
     project = make_project(tmp_path, files, (CODE,))
     document = project.document(str(tmp_path / "shop/models.py"))
     return project, [d for d in check_document(document, project) if d.code == CODE]
 
 
 def test_finding_is_on_the_field_with_the_query_as_related_information(tmp_path):
-    _, [finding] = findings(tmp_path, """\
+    _, [finding] = findings(
+        tmp_path,
+        """\
         from shop.models import Customer
 
         def by_email(email):
             return Customer.objects.get(email=email)
-        """)
+        """,
+    )
     assert (finding.span.start_line, finding.span.start_column) == (4, 4)
-    assert "`email` is filtered or ordered by in 1 query (e.g. shop/views.py:4)" in finding.message
+    assert (
+        "`email` is filtered or ordered by in 1 query (e.g. shop/views.py:4)"
+        in finding.message
+    )
     [related] = finding.related
     assert related.path.endswith("shop/views.py") and related.span.start_line == 3
-    assert finding.fix.edits[0].new_text == "db_index=True"  # `EmailField()` had no arguments
+    assert (
+        finding.fix.edits[0].new_text == "db_index=True"
+    )  # `EmailField()` had no arguments
 
 
 def test_composite_index_serves_its_prefix_only(tmp_path):
-    _, found = findings(tmp_path, """\
+    _, found = findings(
+        tmp_path,
+        """\
         from shop.models import Customer
 
         def leading(country):
@@ -60,32 +76,42 @@ def test_composite_index_serves_its_prefix_only(tmp_path):
 
         def second_alone(region):
             return list(Customer.objects.filter(region=region))
-        """)
+        """,
+    )
     [finding] = found
     assert finding.span.start_line == 6  # `region`, for the query without `country`
     assert "1 query" in finding.message and "shop/views.py:10" in finding.message
 
 
 def test_lookups_an_index_cannot_serve_and_booleans_do_not_count(tmp_path):
-    _, found = findings(tmp_path, """\
+    _, found = findings(
+        tmp_path,
+        """\
         from shop.models import Customer
 
         def search(term):
             return list(Customer.objects.filter(email__icontains=term, active=True).exclude(region="x"))
-        """)
+        """,
+    )
     assert found == []
 
 
 def test_tests_and_migrations_do_not_count(tmp_path):
-    _, found = findings(tmp_path, "X = 1\n", extra={
-        "shop/tests.py": "from shop.models import Customer\nCustomer.objects.get(email='x')\n",
-        "shop/migrations/0002_data.py": "from shop.models import Customer\nCustomer.objects.get(email='x')\n",
-    })
+    _, found = findings(
+        tmp_path,
+        "X = 1\n",
+        extra={
+            "shop/tests.py": "from shop.models import Customer\nCustomer.objects.get(email='x')\n",
+            "shop/migrations/0002_data.py": "from shop.models import Customer\nCustomer.objects.get(email='x')\n",
+        },
+    )
     assert found == []
 
 
 def test_variables_views_and_shortcuts_are_followed(tmp_path):
-    project, found = findings(tmp_path, """\
+    project, found = findings(
+        tmp_path,
+        """\
         from django.shortcuts import get_object_or_404
         from django.views.generic import ListView
 
@@ -107,21 +133,29 @@ def test_variables_views_and_shortcuts_are_followed(tmp_path):
 
         def three():
             return models.Customer.objects.order_by("-region")
-        """)
+        """,
+    )
     index = lookup_index(project)
     assert {s.span.start_line for s in index.sites("shop.Customer", "email")} == {8, 17}
-    assert {s.span.start_line for s in index.sites("shop.Customer", "region")} == {11, 20}
+    assert {s.span.start_line for s in index.sites("shop.Customer", "region")} == {
+        11,
+        20,
+    }
     assert len(found) == 2
 
 
 def test_explicit_choices_are_respected(tmp_path):
     models = MODELS.replace("models.EmailField()", "models.EmailField(db_index=False)")
-    _, found = findings(tmp_path, """\
+    _, found = findings(
+        tmp_path,
+        """\
         from shop.models import Customer
 
         def by_email(email):
             return Customer.objects.get(email=email)
-        """, models=models)
+        """,
+        models=models,
+    )
     assert found == []
 
 
@@ -133,12 +167,15 @@ def test_scan_is_cached_by_content(tmp_path):
 
 
 def test_index_is_rebuilt_when_a_python_file_changes(tmp_path):
-    project, [finding] = findings(tmp_path, """\
+    project, [finding] = findings(
+        tmp_path,
+        """\
         from shop.models import Customer
 
         def by_email(email):
             return Customer.objects.get(email=email)
-        """)
+        """,
+    )
     assert project.roles(str(tmp_path / "shop/views.py")) & FileRole.PYTHON
     project.set_overlay(str(tmp_path / "shop/views.py"), "X = 1\n")
     document = project.document(str(tmp_path / "shop/models.py"))
@@ -150,11 +187,16 @@ def test_a_manager_that_filters_narrows_the_query(tmp_path):
         "\n\nclass ActiveManager(models.Manager):\n    def get_queryset(self):\n"
         "        return super().get_queryset().filter(active=True)\n\n\n"
         "class Visitor(models.Model):\n    email = models.EmailField()\n    active = models.BooleanField()\n"
-        "    objects = models.Manager()\n    actives = ActiveManager()\n")
-    _, found = findings(tmp_path, """\
+        "    objects = models.Manager()\n    actives = ActiveManager()\n"
+    )
+    _, found = findings(
+        tmp_path,
+        """\
         from shop.models import Visitor
 
         def by_email(email):
             return Visitor.actives.get(email=email)
-        """, models=models)
+        """,
+        models=models,
+    )
     assert found == []

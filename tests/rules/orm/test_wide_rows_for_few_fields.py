@@ -9,7 +9,8 @@ VIEW = "library/views.py"
 
 
 def test_properties_methods_and_unknown_attributes_keep_the_rows(tmp_path):
-    check_noop("""\
+    check_noop(
+        """\
         from library.models import Profile
 
         def view():
@@ -19,17 +20,28 @@ def test_properties_methods_and_unknown_attributes_keep_the_rows(tmp_path):
                 print(profile.nickname)
             for profile in Profile.objects.all():
                 yield profile
-        """, CODE, tmp_path, path=VIEW, project="library")
+        """,
+        CODE,
+        tmp_path,
+        path=VIEW,
+        project="library",
+    )
 
 
 def test_message_names_the_wide_columns(tmp_path):
-    [finding] = check_flags("""\
+    [finding] = check_flags(
+        """\
         from library.models import Profile
 
         def view():
             for profile in Profile.objects.all():
                 print(profile.pk)
-        """, CODE, tmp_path, path=VIEW, project="library")
+        """,
+        CODE,
+        tmp_path,
+        path=VIEW,
+        project="library",
+    )
     assert "`bio`" in finding.message
     assert finding.fix.edits[0].new_text == '.defer("bio")'
 
@@ -37,14 +49,26 @@ def test_message_names_the_wide_columns(tmp_path):
 def test_init_reading_a_wide_column_keeps_it(tmp_path):
     from rules.harness import PROJECTS
 
-    models = (PROJECTS / "library/library/models.py").read_text().replace(
-        "    bio = models.TextField()\n",
-        "    bio = models.TextField()\n\n    def __init__(self, *args, **kwargs):\n"
-        "        super().__init__(*args, **kwargs)\n        self._original_bio = self.bio\n")
-    check_noop("""\
+    models = (
+        (PROJECTS / "library/library/models.py")
+        .read_text()
+        .replace(
+            "    bio = models.TextField()\n",
+            "    bio = models.TextField()\n\n    def __init__(self, *args, **kwargs):\n"
+            "        super().__init__(*args, **kwargs)\n        self._original_bio = self.bio\n",
+        )
+    )
+    check_noop(
+        """\
         from library.models import Profile
 
         def view():
             for profile in Profile.objects.all():
                 print(profile.pk)
-        """, CODE, tmp_path, path=VIEW, project="library", files={"library/models.py": models})
+        """,
+        CODE,
+        tmp_path,
+        path=VIEW,
+        project="library",
+        files={"library/models.py": models},
+    )

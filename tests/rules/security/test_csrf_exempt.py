@@ -16,7 +16,11 @@ def test_url_pattern_with_a_class_based_view(tmp_path):
         from library.views import Hook
 
         urlpatterns = [path("hook/", csrf_exempt(Hook.as_view()))]
-        """, CODE, tmp_path, path="mysite/urls.py")
+        """,
+        CODE,
+        tmp_path,
+        path="mysite/urls.py",
+    )
     assert "Hook.as_view()" in found[0].message
 
 
@@ -29,4 +33,8 @@ def test_tests_are_not_checked(tmp_path):
         @csrf_exempt
         def fake(request):
             return None
-        """, CODE, tmp_path, path="library/tests.py")
+        """,
+        CODE,
+        tmp_path,
+        path="library/tests.py",
+    )

@@ -25,7 +25,11 @@ def test_keyword_fields_stay_keywords(tmp_path):
         def link(obj):
             return format_html('<a href="{}">{}</a>', obj.url, obj.name)
         """,
-        CODE, tmp_path, path=PATH, level=Applicability.SAFE)
+        CODE,
+        tmp_path,
+        path=PATH,
+        level=Applicability.SAFE,
+    )
 
 
 def test_module_attribute_call(tmp_path):
@@ -44,7 +48,11 @@ def test_module_attribute_call(tmp_path):
         def bold(name):
             return html.format_html("<b>{!r}</b>", name)
         """,
-        CODE, tmp_path, path=PATH, level=Applicability.SAFE)
+        CODE,
+        tmp_path,
+        path=PATH,
+        level=Applicability.SAFE,
+    )
 
 
 def test_existing_arguments_get_no_edit(tmp_path):
@@ -55,7 +63,11 @@ def test_existing_arguments_get_no_edit(tmp_path):
 
         def f(a, b):
             return format_html("{} %s" % a, b)
-        """, CODE, tmp_path, path=PATH)
+        """,
+        CODE,
+        tmp_path,
+        path=PATH,
+    )
     assert found[0].fix is None
 
 
@@ -69,4 +81,8 @@ def test_constant_parts_only(tmp_path):
 
         def f(name):
             return format_html(BASE + " <i>{}</i>", name, name)
-        """, CODE, tmp_path, path=PATH)
+        """,
+        CODE,
+        tmp_path,
+        path=PATH,
+    )

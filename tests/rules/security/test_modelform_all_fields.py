@@ -12,9 +12,14 @@ from n1.runner import copy_project, install_cases, run_cases
 from rules.harness import check_flags, check_noop
 
 MODELS = ("Author", "Book", "Chapter", "Profile", "Publisher", "Review", "Tag", "User")
-FORMS = f"from django import forms\n\nfrom library.models import {', '.join(MODELS)}\n\n" + "".join(
-    f"\n\nclass {name}Form(forms.ModelForm):\n    class Meta:\n        model = {name}\n"
-    '        fields = "__all__"\n' for name in MODELS)
+FORMS = (
+    f"from django import forms\n\nfrom library.models import {', '.join(MODELS)}\n\n"
+    + "".join(
+        f"\n\nclass {name}Form(forms.ModelForm):\n    class Meta:\n        model = {name}\n"
+        '        fields = "__all__"\n'
+        for name in MODELS
+    )
+)
 DJANGO_FIELDS = f"""
 from django.forms import modelform_factory
 
@@ -39,7 +44,9 @@ def suggested(tmp_path_factory):
         assert diagnostic.fix is not None and diagnostic.fix.edits, diagnostic.message
         lists[name] = ast.literal_eval(diagnostic.fix.edits[0].new_text)
     install_cases(project_dir, {"form_fields": DJANGO_FIELDS})
-    run = run_cases({"form_fields": DJANGO_FIELDS}, project_dir, sizes=(1,))["form_fields"]
+    run = run_cases({"form_fields": DJANGO_FIELDS}, project_dir, sizes=(1,))[
+        "form_fields"
+    ]
     assert run.error is None, run.describe()
     return lists, run.results[1]
 
@@ -62,8 +69,15 @@ def test_exclude_suggestion_leaves_the_other_fields(tmp_path):
             class Meta:
                 model = Book
                 exclude = ["publisher", "tags"]
-        """, "DJV233", tmp_path, path="library/forms.py", project="library")
-    assert found[0].fix.edits[0].new_text == 'fields = ["title", "is_published", "author"]'
+        """,
+        "DJV233",
+        tmp_path,
+        path="library/forms.py",
+        project="library",
+    )
+    assert (
+        found[0].fix.edits[0].new_text == 'fields = ["title", "is_published", "author"]'
+    )
 
 
 def test_factories_and_views(tmp_path):
@@ -80,12 +94,19 @@ def test_factories_and_views(tmp_path):
         class NewBook(CreateView):
             model = Book
             fields = "__all__"
-        """, "DJV232", tmp_path, path="library/views.py", project="library")
+        """,
+        "DJV232",
+        tmp_path,
+        path="library/views.py",
+        project="library",
+    )
     assert [d.span.start_line for d in found] == [5, 10]
 
 
 def test_project_base_in_another_module(tmp_path):
-    files = {"library/base.py": "from django import forms\n\n\nclass Base(forms.ModelForm):\n    pass\n"}
+    files = {
+        "library/base.py": "from django import forms\n\n\nclass Base(forms.ModelForm):\n    pass\n"
+    }
     found = check_flags(
         """\
         from library.base import Base
@@ -96,7 +117,12 @@ def test_project_base_in_another_module(tmp_path):
             class Meta:
                 model = Book
                 fields = "__all__"
-        """, "DJV232", tmp_path, path="library/forms.py", files=files)
+        """,
+        "DJV232",
+        tmp_path,
+        path="library/forms.py",
+        files=files,
+    )
     assert found[0].span.start_line == 7
 
 
@@ -109,7 +135,11 @@ def test_plain_forms_are_not_model_forms(tmp_path):
         class Search(forms.Form):
             class Meta:
                 fields = "__all__"
-        """, "DJV232", tmp_path, path="library/forms.py")
+        """,
+        "DJV232",
+        tmp_path,
+        path="library/forms.py",
+    )
 
 
 def test_a_pylint_disable_above_is_honoured(tmp_path):
@@ -125,4 +155,9 @@ def test_a_pylint_disable_above_is_honoured(tmp_path):
                 model = Book
                 # pylint: disable=modelform-uses-exclude
                 exclude = ("publisher",)
-        """, "DJV233", tmp_path, path="library/forms.py", project="library")
+        """,
+        "DJV233",
+        tmp_path,
+        path="library/forms.py",
+        project="library",
+    )

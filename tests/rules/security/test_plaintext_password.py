@@ -9,8 +9,10 @@ PATH = "library/views.py"
 
 
 def test_self_in_the_user_model(tmp_path):
-    settings = ('INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "accounts"]\n'
-                'AUTH_USER_MODEL = "accounts.Member"\nROOT_URLCONF = "mysite.urls"\n')
+    settings = (
+        'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "accounts"]\n'
+        'AUTH_USER_MODEL = "accounts.Member"\nROOT_URLCONF = "mysite.urls"\n'
+    )
     found = check_flags(
         """\
         from django.contrib.auth.models import AbstractUser
@@ -19,7 +21,12 @@ def test_self_in_the_user_model(tmp_path):
         class Member(AbstractUser):
             def reset(self, raw):
                 self.password = raw
-        """, CODE, tmp_path, path="accounts/models.py", files={"mysite/settings.py": settings})
+        """,
+        CODE,
+        tmp_path,
+        path="accounts/models.py",
+        files={"mysite/settings.py": settings},
+    )
     assert found[0].fix.edits[0].new_text == "self.set_password(raw)"
 
 
@@ -32,7 +39,12 @@ def test_instances_the_evaluator_knows(tmp_path):
         def reset(raw):
             account = User.objects.get(pk=1)
             account.password = raw
-        """, CODE, tmp_path, path=PATH, project="library")
+        """,
+        CODE,
+        tmp_path,
+        path=PATH,
+        project="library",
+    )
 
 
 def test_other_models_are_not_users(tmp_path):
@@ -44,4 +56,9 @@ def test_other_models_are_not_users(tmp_path):
         def f(raw):
             book = Book.objects.get(pk=1)
             book.password = raw
-        """, CODE, tmp_path, path=PATH, project="library")
+        """,
+        CODE,
+        tmp_path,
+        path=PATH,
+        project="library",
+    )

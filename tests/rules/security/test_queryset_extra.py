@@ -17,9 +17,15 @@ def test_queryset_from_a_variable(tmp_path):
         def f():
             books = Book.objects.filter(is_published=True)
             return books.extra(select={"one": "1"})
-        """, CODE, tmp_path, path=PATH)
+        """,
+        CODE,
+        tmp_path,
+        path=PATH,
+    )
     assert found[0].span.start_line == 5
 
 
 def test_unknown_keyword_is_not_djangos(tmp_path):
-    check_noop("def f(obj):\n    return obj.objects.extra(foo=1)\n", CODE, tmp_path, path=PATH)
+    check_noop(
+        "def f(obj):\n    return obj.objects.extra(foo=1)\n", CODE, tmp_path, path=PATH
+    )

@@ -27,25 +27,42 @@ def test_escape_is_imported(tmp_path):
         def echo(request):
             return HttpResponse(escape(request.GET.get("q", "")))
         """,
-        CODE, tmp_path, path=PATH)
+        CODE,
+        tmp_path,
+        path=PATH,
+    )
 
 
-@pytest.mark.parametrize("call", [
-    'HttpResponse(request.GET["q"], content_type="text/html; charset=utf-8")',
-    'HttpResponse(content=request.GET["q"])',
-    'HttpResponse(f"<p>{obj.title}</p>")',
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        'HttpResponse(request.GET["q"], content_type="text/html; charset=utf-8")',
+        'HttpResponse(content=request.GET["q"])',
+        'HttpResponse(f"<p>{obj.title}</p>")',
+    ],
+)
 def test_flagged(tmp_path, call):
-    check_flags(f"from django.http import HttpResponse\n\n\ndef v(request, obj):\n    return {call}\n",
-                CODE, tmp_path, path=PATH)
+    check_flags(
+        f"from django.http import HttpResponse\n\n\ndef v(request, obj):\n    return {call}\n",
+        CODE,
+        tmp_path,
+        path=PATH,
+    )
 
 
-@pytest.mark.parametrize("call", [
-    'HttpResponse(request.GET["q"], content_type="text/csv")',
-    'HttpResponse(f"Hello {obj.title}")',  # no markup, not request data
-    'HttpResponse(f"<p>{helper(obj)}</p>")',  # untraced
-    'HttpResponse(status=204)',
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        'HttpResponse(request.GET["q"], content_type="text/csv")',
+        'HttpResponse(f"Hello {obj.title}")',  # no markup, not request data
+        'HttpResponse(f"<p>{helper(obj)}</p>")',  # untraced
+        "HttpResponse(status=204)",
+    ],
+)
 def test_not_flagged(tmp_path, call):
-    check_noop(f"from django.http import HttpResponse\n\n\ndef v(request, obj):\n    return {call}\n",
-               CODE, tmp_path, path=PATH)
+    check_noop(
+        f"from django.http import HttpResponse\n\n\ndef v(request, obj):\n    return {call}\n",
+        CODE,
+        tmp_path,
+        path=PATH,
+    )

@@ -28,7 +28,9 @@ print(sorted(seen))
 
 
 def test_every_spelling_deconstructs_to_the_swappable_setting():
-    result = subprocess.run([sys.executable, "-c", DECONSTRUCT], capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", DECONSTRUCT], capture_output=True, text=True, check=False
+    )
     assert result.stdout.strip() == "[('auth.user', 'AUTH_USER_MODEL')]", result.stderr
 
 
@@ -48,11 +50,18 @@ def test_fix_is_safe_without_a_custom_user_model(tmp_path):
 
 
 def test_fix_is_unsafe_when_the_user_model_is_swapped(tmp_path):
-    settings = 'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "shop", "accounts"]\n' \
-               'MIDDLEWARE = []\nAUTH_USER_MODEL = "accounts.User"\n'
+    settings = (
+        'INSTALLED_APPS = ["django.contrib.auth", "django.contrib.contenttypes", "shop", "accounts"]\n'
+        'MIDDLEWARE = []\nAUTH_USER_MODEL = "accounts.User"\n'
+    )
     accounts = "from django.contrib.auth.models import AbstractUser\n\n\nclass User(AbstractUser):\n    pass\n"
-    [finding] = check(MODEL, "DJV302", tmp_path, path="shop/models.py",
-                      files={"mysite/settings.py": settings, "accounts/models.py": accounts})
+    [finding] = check(
+        MODEL,
+        "DJV302",
+        tmp_path,
+        path="shop/models.py",
+        files={"mysite/settings.py": settings, "accounts/models.py": accounts},
+    )
     assert finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
 
 
@@ -77,5 +86,7 @@ def test_custom_user_model_referenced_directly_is_not_flagged(tmp_path):
         class User(AbstractUser):
             invited_by = models.ForeignKey("self", null=True, on_delete=models.SET_NULL)
         """,
-        "DJV302", tmp_path, path="accounts/models.py",
+        "DJV302",
+        tmp_path,
+        path="accounts/models.py",
     )

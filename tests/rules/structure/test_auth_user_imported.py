@@ -15,13 +15,19 @@ def test_module_with_its_own_get_user_model_gets_no_fix(tmp_path):
         def get_user_model():
             return User
         """,
-        "DJV301", tmp_path,
+        "DJV301",
+        tmp_path,
     )
     assert finding.fix is None
 
 
 def test_tests_and_type_checking_imports_are_quiet(tmp_path):
-    check_noop("from django.contrib.auth.models import User\n", "DJV301", tmp_path, path="shop/tests/test_x.py")
+    check_noop(
+        "from django.contrib.auth.models import User\n",
+        "DJV301",
+        tmp_path,
+        path="shop/tests/test_x.py",
+    )
     check_noop(
         """\
         from typing import TYPE_CHECKING
@@ -29,7 +35,8 @@ def test_tests_and_type_checking_imports_are_quiet(tmp_path):
         if TYPE_CHECKING:
             from django.contrib.auth.models import User
         """,
-        "DJV301", tmp_path / "b",
+        "DJV301",
+        tmp_path / "b",
     )
 
 
@@ -43,6 +50,8 @@ def test_subclassing_user_keeps_the_finding_without_a_fix(tmp_path):
             class Meta:
                 proxy = True
         """,
-        "DJV301", tmp_path, path="shop/models.py",
+        "DJV301",
+        tmp_path,
+        path="shop/models.py",
     )
     assert finding.fix is None

@@ -60,8 +60,12 @@ def _fix(tmp_path, files):
 
 
 def test_fix_renames_every_use_in_the_workspace(tmp_path):
-    files = {"shop/models.py": MODELS, "shop/views.py": VIEWS,
-             "shop/templates/shop/publisher.html": TEMPLATE, "mysite/settings.py": SETTINGS}
+    files = {
+        "shop/models.py": MODELS,
+        "shop/views.py": VIEWS,
+        "shop/templates/shop/publisher.html": TEMPLATE,
+        "mysite/settings.py": SETTINGS,
+    }
     fixed = _fix(tmp_path, files)
     assert 'related_name="books", related_query_name="book")' in fixed["shop/models.py"]
     views = fixed["shop/views.py"]
@@ -78,7 +82,10 @@ def test_shared_accessor_name_renames_only_uses_of_the_target(tmp_path):
         "    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE)\n",
         "    publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE)\n"
         "    printer = models.ForeignKey(Printer, on_delete=models.CASCADE)\n",
-    ).replace("class Book(", "class Printer(models.Model):\n    name = models.CharField(max_length=9)\n\n\nclass Book(")
+    ).replace(
+        "class Book(",
+        "class Printer(models.Model):\n    name = models.CharField(max_length=9)\n\n\nclass Book(",
+    )
     views = """\
 from shop.models import Printer, Publisher
 
@@ -88,18 +95,33 @@ def both(pk):
     printer = Printer.objects.get(pk=pk)
     return publisher.book_set.count(), printer.book_set.count()
 """
-    fixed = _fix(tmp_path, {"shop/models.py": models, "shop/views.py": views, "mysite/settings.py": SETTINGS})
+    fixed = _fix(
+        tmp_path,
+        {
+            "shop/models.py": models,
+            "shop/views.py": views,
+            "mysite/settings.py": SETTINGS,
+        },
+    )
     # each fix renames the uses on its own target (two passes of the fix loop)
-    assert "return publisher.books.count(), printer.books.count()" in fixed["shop/views.py"]
-    assert fixed["shop/models.py"].count('related_name="books", related_query_name="book"') == 2
+    assert (
+        "return publisher.books.count(), printer.books.count()"
+        in fixed["shop/views.py"]
+    )
+    assert (
+        fixed["shop/models.py"].count('related_name="books", related_query_name="book"')
+        == 2
+    )
 
 
 def test_ambiguous_use_withdraws_the_fix(tmp_path):
-    models = MODELS.replace(
-        "    def __str__(self):\n        return self.title",
-        '    printer = models.ForeignKey("Printer", on_delete=models.CASCADE)\n\n'
-        "    def __str__(self):\n        return self.title",
-    ) + """
+    models = (
+        MODELS.replace(
+            "    def __str__(self):\n        return self.title",
+            '    printer = models.ForeignKey("Printer", on_delete=models.CASCADE)\n\n'
+            "    def __str__(self):\n        return self.title",
+        )
+        + """
 
 class Printer(models.Model):
     name = models.CharField(max_length=9)
@@ -109,12 +131,18 @@ class Shipment(models.Model):
     publisher = models.ForeignKey(Publisher, on_delete=models.CASCADE, related_name="shipments")
     book = models.ForeignKey(Book, on_delete=models.CASCADE)
 """
+    )
     views = """\
 def count(something):
     return something.book_set.count()
 """
-    found = check(models, "DJV306", tmp_path, path="shop/models.py",
-                  files={"shop/views.py": views, "mysite/settings.py": SETTINGS})
+    found = check(
+        models,
+        "DJV306",
+        tmp_path,
+        path="shop/models.py",
+        files={"shop/views.py": views, "mysite/settings.py": SETTINGS},
+    )
     by_field = {d.message.split("`")[1]: d for d in found}
     assert by_field["Book.publisher"].fix is None  # `something.book_set`: whose?
     assert by_field["Book.printer"].fix is None
@@ -135,7 +163,9 @@ def test_one_to_one_and_named_relations_are_quiet(tmp_path):
             account = models.OneToOneField(Account, on_delete=models.CASCADE)
             backup = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="backups")
         """,
-        "DJV306", tmp_path, path="shop/models.py",
+        "DJV306",
+        tmp_path,
+        path="shop/models.py",
     )
 
 
@@ -158,13 +188,19 @@ print("ok")
 
 
 def test_fixed_models_keep_lookups_at_run_time(tmp_path):
-    fixed = _fix(tmp_path / "project", {"shop/models.py": MODELS, "mysite/settings.py": SETTINGS})
+    fixed = _fix(
+        tmp_path / "project", {"shop/models.py": MODELS, "mysite/settings.py": SETTINGS}
+    )
     app = tmp_path / "runtime" / "shop"
     app.mkdir(parents=True)
     (app / "__init__.py").write_text("")
     (app / "models.py").write_text(fixed["shop/models.py"])
-    result = subprocess.run([sys.executable, "-c", textwrap.dedent(RUNTIME), str(tmp_path / "runtime")],
-                            capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(RUNTIME), str(tmp_path / "runtime")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.stdout.strip() == "ok", result.stderr
 
 
@@ -182,10 +218,15 @@ class Favorite(models.Model):
         Status, on_delete=models.PROTECT
     )
 """
-    fixed = _fix(tmp_path, {"shop/models.py": before, "mysite/settings.py": SETTINGS})["shop/models.py"]
-    assert """    status = models.ForeignKey(
+    fixed = _fix(tmp_path, {"shop/models.py": before, "mysite/settings.py": SETTINGS})[
+        "shop/models.py"
+    ]
+    assert (
+        """    status = models.ForeignKey(
         Status, on_delete=models.PROTECT, related_name="favorites", related_query_name="favorite"
-    )""" in fixed
+    )"""
+        in fixed
+    )
 
 
 def test_graphql_field_named_after_the_accessor_withdraws_the_fix(tmp_path):
@@ -196,8 +237,13 @@ import strawberry
 class PublisherType:
     book_set: list[str]
 """
-    found = check(MODELS, "DJV306", tmp_path, path="shop/models.py",
-                  files={"shop/graphql.py": schema, "mysite/settings.py": SETTINGS})
+    found = check(
+        MODELS,
+        "DJV306",
+        tmp_path,
+        path="shop/models.py",
+        files={"shop/graphql.py": schema, "mysite/settings.py": SETTINGS},
+    )
     assert [d.fix for d in found] == [None]
 
 
@@ -213,6 +259,11 @@ class PublisherSerializer(serializers.ModelSerializer):
         model = Publisher
         fields = ["name", "book_set"]
 """
-    found = check(MODELS, "DJV306", tmp_path, path="shop/models.py",
-                  files={"shop/serializers.py": serializers, "mysite/settings.py": SETTINGS})
+    found = check(
+        MODELS,
+        "DJV306",
+        tmp_path,
+        path="shop/models.py",
+        files={"shop/serializers.py": serializers, "mysite/settings.py": SETTINGS},
+    )
     assert [d.fix for d in found] == [None]

@@ -27,7 +27,13 @@ async def detail(request, pk):
 
 
 def test_old_django_gets_sync_to_async(tmp_path):
-    files = fixed(tmp_path, _view(ASYNC_VIEW), "library/views.py", "DJV703", {"django-version": "3.2"})
+    files = fixed(
+        tmp_path,
+        _view(ASYNC_VIEW),
+        "library/views.py",
+        "DJV703",
+        {"django-version": "3.2"},
+    )
     view = files["library/views.py"]
     assert "book = await sync_to_async(Book.objects.get)(pk=pk)" in view
     assert "await sync_to_async(author.books.add)(book)" in view
@@ -35,11 +41,23 @@ def test_old_django_gets_sync_to_async(tmp_path):
 
 
 def test_related_manager_methods_need_django_4_2(tmp_path):
-    found = findings(tmp_path, _view(ASYNC_VIEW), "library/views.py", "DJV703", {"django-version": "4.1"})
+    found = findings(
+        tmp_path,
+        _view(ASYNC_VIEW),
+        "library/views.py",
+        "DJV703",
+        {"django-version": "4.1"},
+    )
     by_line = {d.span.start_line: d.fix for d in found}
     assert by_line[5].applicability is Applicability.SAFE  # aget: 4.1
     assert by_line[7].title == "Run it with `await sync_to_async(...)`"  # aadd: 4.2
-    files = fixed(tmp_path / "new", _view(ASYNC_VIEW), "library/views.py", "DJV703", {"django-version": "4.2"})
+    files = fixed(
+        tmp_path / "new",
+        _view(ASYNC_VIEW),
+        "library/views.py",
+        "DJV703",
+        {"django-version": "4.2"},
+    )
     assert "await author.books.aadd(book)" in files["library/views.py"]
 
 
@@ -62,7 +80,9 @@ def test_generator_expressions_and_wrapped_calls(tmp_path):
         rows = await sync_to_async(list)(Book.objects.all())
         return joined, first, rows
     """
-    found = findings(tmp_path, _view(source), "library/views.py", "DJV703", {"django-version": "5.2"})
+    found = findings(
+        tmp_path, _view(source), "library/views.py", "DJV703", {"django-version": "5.2"}
+    )
     assert [(d.span.start_line, d.fix) for d in found] == [(7, None)]
 
 
@@ -106,9 +126,16 @@ def test_on_commit_keeps_the_database_of_the_atomic_block(tmp_path):
             book.save(using="replica")
             notify.delay(book.pk)
     """
-    files = fixed(tmp_path, {"library/tasks.py": TASKS, "library/services.py": source},
-                  "library/services.py", "DJV705")
-    assert "transaction.on_commit(partial(notify.delay, book.pk), using=\"replica\")" in files["library/services.py"]
+    files = fixed(
+        tmp_path,
+        {"library/tasks.py": TASKS, "library/services.py": source},
+        "library/services.py",
+        "DJV705",
+    )
+    assert (
+        'transaction.on_commit(partial(notify.delay, book.pk), using="replica")'
+        in files["library/services.py"]
+    )
 
 
 def test_atomic_requests_views_after_a_write(tmp_path):
@@ -136,10 +163,18 @@ def test_atomic_requests_views_after_a_write(tmp_path):
         request.user.save()
         notify.delay(pk)
     """
-    files = {"mysite/settings.py": settings, "library/tasks.py": TASKS, "library/views.py": view}
+    files = {
+        "mysite/settings.py": settings,
+        "library/tasks.py": TASKS,
+        "library/views.py": view,
+    }
     found = findings(tmp_path, files, "library/views.py", "DJV705")
     assert [(d.span.start_line, d.message) for d in found] == [
-        (8, "`notify.delay()` after a write under `ATOMIC_REQUESTS` may run before the transaction commits")]
+        (
+            8,
+            "`notify.delay()` after a write under `ATOMIC_REQUESTS` may run before the transaction commits",
+        )
+    ]
 
 
 # -- DJV701 / DJV704 ---------------------------------------------------------------------
@@ -176,8 +211,14 @@ def test_view_hooks_and_blocking_http_in_consumers(tmp_path):
             requests.get("https://api.example.com", timeout=5)
     """
     files = {"library/views.py": view}
-    assert [d.span.start_line for d in findings(tmp_path, files, "library/views.py", "DJV701")] == [7]
-    assert [d.span.start_line for d in findings(tmp_path / "b", files, "library/views.py", "DJV704")] == [13]
+    assert [
+        d.span.start_line
+        for d in findings(tmp_path, files, "library/views.py", "DJV701")
+    ] == [7]
+    assert [
+        d.span.start_line
+        for d in findings(tmp_path / "b", files, "library/views.py", "DJV704")
+    ] == [13]
 
 
 def test_an_atomic_block_without_a_write_has_nothing_to_wait_for(tmp_path):
@@ -228,4 +269,8 @@ def test_blocking_call_inside_a_chain_through_a_helper(tmp_path):
     """
     found = findings(tmp_path, {"library/views.py": view}, "library/views.py", "DJV701")
     assert [(d.span.start_line, d.message) for d in found] == [
-        (9, "`stats()` calls a remote server (`requests.get()`) while the request waits; use a background task")]
+        (
+            9,
+            "`stats()` calls a remote server (`requests.get()`) while the request waits; use a background task",
+        )
+    ]

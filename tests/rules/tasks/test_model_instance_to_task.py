@@ -39,8 +39,13 @@ def checkout(request, pk):
 
 
 def _files(**extra: str) -> dict[str, str]:
-    return {"mysite/settings.py": SETTINGS, "shop/models.py": MODELS, "shop/tasks.py": TASKS,
-            "shop/views.py": VIEWS, **extra}
+    return {
+        "mysite/settings.py": SETTINGS,
+        "shop/models.py": MODELS,
+        "shop/tasks.py": TASKS,
+        "shop/views.py": VIEWS,
+        **extra,
+    }
 
 
 def test_fix_changes_the_task_and_every_call_site(tmp_path):
@@ -53,7 +58,9 @@ def test_fix_changes_the_task_and_every_call_site(tmp_path):
         for order in Order.objects.filter(total=0):
             tasks.send_receipt.apply_async(kwargs={"order": order}, countdown=60)
     """
-    files = fixed(tmp_path, _files(**{"shop/services.py": service}), "shop/views.py", "DJV702")
+    files = fixed(
+        tmp_path, _files(**{"shop/services.py": service}), "shop/views.py", "DJV702"
+    )
     assert "send_receipt.delay(order.pk)" in files["shop/views.py"]
     assert 'kwargs={"order_id": order.pk}' in files["shop/services.py"]
     assert files["shop/tasks.py"] == textwrap.dedent("""
@@ -81,7 +88,9 @@ def test_a_chain_signature_leaves_only_a_message(tmp_path):
         order = Order.objects.get(pk=order_id)
         chain(send_receipt.s(order)).delay()
     """
-    found = findings(tmp_path, _files(**{"shop/canvas.py": canvas}), "shop/views.py", "DJV702")
+    found = findings(
+        tmp_path, _files(**{"shop/canvas.py": canvas}), "shop/views.py", "DJV702"
+    )
     assert len(found) == 1 and found[0].fix is None
 
 
@@ -93,7 +102,9 @@ def test_a_caller_passing_an_id_blocks_the_fix(tmp_path):
     def resend(order_id):
         send_receipt.delay(order_id)
     """
-    found = findings(tmp_path, _files(**{"shop/resend.py": other}), "shop/views.py", "DJV702")
+    found = findings(
+        tmp_path, _files(**{"shop/resend.py": other}), "shop/views.py", "DJV702"
+    )
     assert len(found) == 1 and found[0].fix is None
 
 
@@ -111,11 +122,18 @@ def test_app_task_of_a_celery_app_in_another_module(tmp_path):
     def send_receipt(order):
         print(order.total)
     """
-    found = findings(tmp_path, _files(**{"shop/celery_app.py": celery_app, "shop/tasks.py": tasks}),
-                     "shop/views.py", "DJV702")
+    found = findings(
+        tmp_path,
+        _files(**{"shop/celery_app.py": celery_app, "shop/tasks.py": tasks}),
+        "shop/views.py",
+        "DJV702",
+    )
     assert [d.message for d in found] == [
-        "Model instance `order` (`Order`) passed to task `send_receipt`; pass its `pk`"]
-    assert found[0].fix is not None and found[0].fix.applicability is Applicability.UNSAFE
+        "Model instance `order` (`Order`) passed to task `send_receipt`; pass its `pk`"
+    ]
+    assert (
+        found[0].fix is not None and found[0].fix.applicability is Applicability.UNSAFE
+    )
 
 
 def test_request_user_and_signal_instances(tmp_path):
@@ -131,7 +149,12 @@ def test_request_user_and_signal_instances(tmp_path):
     def order_saved(sender, instance, created, **kwargs):
         send_receipt.delay(instance)
     """
-    found = findings(tmp_path, _files(**{"shop/receivers.py": receivers}), "shop/receivers.py", "DJV702")
+    found = findings(
+        tmp_path,
+        _files(**{"shop/receivers.py": receivers}),
+        "shop/receivers.py",
+        "DJV702",
+    )
     assert len(found) == 1
     user_view = """
     from shop.tasks import send_receipt
@@ -140,7 +163,12 @@ def test_request_user_and_signal_instances(tmp_path):
     def profile(request):
         send_receipt.delay(request.user)
     """
-    found = findings(tmp_path / "user", _files(**{"shop/views.py": user_view}), "shop/views.py", "DJV702")
+    found = findings(
+        tmp_path / "user",
+        _files(**{"shop/views.py": user_view}),
+        "shop/views.py",
+        "DJV702",
+    )
     assert [d.span.start_column for d in found] == [23]
 
 
@@ -156,7 +184,10 @@ def test_values_ids_and_unknown_objects_are_quiet(tmp_path):
         send_receipt.delay(Order.objects.values("total").get(pk=pk))
         send_receipt.delay(Order.objects.get(pk=pk).total)
     """
-    assert findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702") == []
+    assert (
+        findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702")
+        == []
+    )
 
 
 def test_a_local_function_named_like_a_task_is_not_a_task(tmp_path):
@@ -178,7 +209,10 @@ def test_a_local_function_named_like_a_task_is_not_a_task(tmp_path):
         Mailer().delay(order)
         send_receipt(order)
     """
-    assert findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702") == []
+    assert (
+        findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702")
+        == []
+    )
 
 
 def test_instances_handed_to_on_commit_through_partial(tmp_path):
@@ -195,5 +229,7 @@ def test_instances_handed_to_on_commit_through_partial(tmp_path):
         order = Order.objects.get(pk=pk)
         transaction.on_commit(partial(send_receipt.delay, order))
     """
-    found = findings(tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702")
+    found = findings(
+        tmp_path, _files(**{"shop/views.py": view}), "shop/views.py", "DJV702"
+    )
     assert [d.span.start_line for d in found] == [11]

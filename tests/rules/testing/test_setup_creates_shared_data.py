@@ -9,13 +9,18 @@ TESTS = "library/tests.py"
 
 
 def fix_of(source, tmp_path, **kwargs):
-    [finding] = [d for d in check(source, CODE, tmp_path, path=TESTS, project="library", **kwargs)
-                 if d.code == CODE]
+    [finding] = [
+        d
+        for d in check(source, CODE, tmp_path, path=TESTS, project="library", **kwargs)
+        if d.code == CODE
+    ]
     return finding.fix
 
 
 def test_project_base_class_in_another_module(tmp_path):
-    base = {"library/testing.py": "from django.test import TestCase\n\n\nclass BaseTest(TestCase):\n    pass\n"}
+    base = {
+        "library/testing.py": "from django.test import TestCase\n\n\nclass BaseTest(TestCase):\n    pass\n"
+    }
     check_flags(
         """\
         from library.models import Author
@@ -26,13 +31,19 @@ def test_project_base_class_in_another_module(tmp_path):
             def setUp(self):
                 self.author = Author.objects.create(name="U")
         """,
-        CODE, tmp_path, path=TESTS, project="library", files=base,
+        CODE,
+        tmp_path,
+        path=TESTS,
+        project="library",
+        files=base,
     )
 
 
 def test_transaction_test_case_base_in_another_module_is_fine(tmp_path):
-    base = {"library/testing.py": "from django.test import TransactionTestCase\n\n\n"
-                                  "class BaseTest(TransactionTestCase):\n    pass\n"}
+    base = {
+        "library/testing.py": "from django.test import TransactionTestCase\n\n\n"
+        "class BaseTest(TransactionTestCase):\n    pass\n"
+    }
     check_noop(
         """\
         from library.models import Author
@@ -43,7 +54,11 @@ def test_transaction_test_case_base_in_another_module_is_fine(tmp_path):
             def setUp(self):
                 self.author = Author.objects.create(name="U")
         """,
-        CODE, tmp_path, path=TESTS, project="library", files=base,
+        CODE,
+        tmp_path,
+        path=TESTS,
+        project="library",
+        files=base,
     )
 
 
@@ -59,7 +74,10 @@ def test_factories_are_rows(tmp_path):
             def setUp(self):
                 self.books = BookFactory.create_batch(3)
         """,
-        CODE, tmp_path, path=TESTS, project="library",
+        CODE,
+        tmp_path,
+        path=TESTS,
+        project="library",
     )
 
 
@@ -157,7 +175,9 @@ def test_class_attributes_and_classmethods_move_along(tmp_path):
             def test_name(self):
                 self.assertEqual(self.author.name, "Ursula")
         """,
-        CODE, tmp_path, path=TESTS,
+        CODE,
+        tmp_path,
+        path=TESTS,
     )
 
 
@@ -237,5 +257,7 @@ def test_plain_data_stays_in_setup_without_blocking(tmp_path):
             def setUp(self):
                 self.url = reverse("authors")
         """,
-        CODE, tmp_path, path=TESTS,
+        CODE,
+        tmp_path,
+        path=TESTS,
     )

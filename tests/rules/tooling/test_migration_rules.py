@@ -11,11 +11,16 @@ MIGRATION = "library/migrations/0004_data.py"
 
 
 def test_reverse_sql_for_single_create_statements():
-    assert reverse_sql("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON t (a);") == (
-        "DROP INDEX CONCURRENTLY IF EXISTS ix")
+    assert reverse_sql(
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON t (a);"
+    ) == ("DROP INDEX CONCURRENTLY IF EXISTS ix")
     assert reverse_sql("create or replace materialized view stats as select 1") == (
-        "DROP MATERIALIZED VIEW IF EXISTS stats")
-    assert reverse_sql("ALTER TABLE t ADD COLUMN IF NOT EXISTS c int") == "ALTER TABLE t DROP COLUMN IF EXISTS c"
+        "DROP MATERIALIZED VIEW IF EXISTS stats"
+    )
+    assert (
+        reverse_sql("ALTER TABLE t ADD COLUMN IF NOT EXISTS c int")
+        == "ALTER TABLE t DROP COLUMN IF EXISTS c"
+    )
     assert reverse_sql("CREATE INDEX a ON t (x); CREATE INDEX b ON t (y)") is None
     assert reverse_sql("UPDATE t SET a = 1") is None
 
@@ -35,11 +40,16 @@ def test_runpython_from_an_import_alias(tmp_path):
     """
     files = fixed(tmp_path, {MIGRATION: source}, MIGRATION, "DJV902")
     assert "Run(forwards, Run.noop)" in files[MIGRATION]
-    assert "migrations.RunPython(*[forwards])" in files[MIGRATION]  # arguments out of sight
+    assert (
+        "migrations.RunPython(*[forwards])" in files[MIGRATION]
+    )  # arguments out of sight
 
 
 def test_model_used_only_for_its_constants_is_fine(tmp_path):
-    models = LIBRARY["library/models.py"] + "\n\nclass Shelf(models.Model):\n    READING = 'reading'\n"
+    models = (
+        LIBRARY["library/models.py"]
+        + "\n\nclass Shelf(models.Model):\n    READING = 'reading'\n"
+    )
     source = """
     from django.db import migrations
 
@@ -57,7 +67,8 @@ def test_model_used_only_for_its_constants_is_fine(tmp_path):
 def test_no_fix_when_the_function_needs_the_real_class(tmp_path):
     models = LIBRARY["library/models.py"] + (
         "\n\nclass Shelf(models.Model):\n    READING = 'reading'\n\n"
-        "    def save(self, *args, **kwargs):\n        super().save(*args, **kwargs)\n")
+        "    def save(self, *args, **kwargs):\n        super().save(*args, **kwargs)\n"
+    )
     source = """
     from django.db import migrations
 
@@ -93,12 +104,34 @@ class Migration(migrations.Migration):
 
 def test_locking_operations_only_on_postgresql(tmp_path):
     sqlite = POSTGRES.replace("postgresql", "sqlite3")
-    assert findings(tmp_path, {"mysite/settings.py": sqlite, MIGRATION: ADD_INDEX}, MIGRATION, "DJV905") == []
-    found = findings(tmp_path / "pg", {"mysite/settings.py": POSTGRES, MIGRATION: ADD_INDEX}, MIGRATION, "DJV905")
+    assert (
+        findings(
+            tmp_path,
+            {"mysite/settings.py": sqlite, MIGRATION: ADD_INDEX},
+            MIGRATION,
+            "DJV905",
+        )
+        == []
+    )
+    found = findings(
+        tmp_path / "pg",
+        {"mysite/settings.py": POSTGRES, MIGRATION: ADD_INDEX},
+        MIGRATION,
+        "DJV905",
+    )
     assert len(found) == 1 and found[0].fix is not None
-    initial = ADD_INDEX.replace("    dependencies", "    initial = True\n    dependencies")
-    assert findings(tmp_path / "init", {"mysite/settings.py": POSTGRES, MIGRATION: initial}, MIGRATION,
-                    "DJV905") == []
+    initial = ADD_INDEX.replace(
+        "    dependencies", "    initial = True\n    dependencies"
+    )
+    assert (
+        findings(
+            tmp_path / "init",
+            {"mysite/settings.py": POSTGRES, MIGRATION: initial},
+            MIGRATION,
+            "DJV905",
+        )
+        == []
+    )
 
 
 def test_a_function_rebinding_the_name_uses_the_historical_model(tmp_path):
@@ -137,7 +170,12 @@ def test_operations_for_another_database_vendor_are_skipped(tmp_path):
         else:
             operations = [migrations.AddField("book", "rank", models.IntegerField())]
     """
-    found = findings(tmp_path, {"mysite/settings.py": POSTGRES, MIGRATION: source}, MIGRATION, "DJV905")
+    found = findings(
+        tmp_path,
+        {"mysite/settings.py": POSTGRES, MIGRATION: source},
+        MIGRATION,
+        "DJV905",
+    )
     assert [d.span.start_line for d in found] == [7]
 
 
@@ -154,7 +192,12 @@ def test_columns_django_fills_for_existing_rows(tmp_path):
             migrations.AddField("book", "pages", models.IntegerField(blank=True)),
         ]
     """
-    found = findings(tmp_path, {"mysite/settings.py": POSTGRES, MIGRATION: source}, MIGRATION, "DJV905")
+    found = findings(
+        tmp_path,
+        {"mysite/settings.py": POSTGRES, MIGRATION: source},
+        MIGRATION,
+        "DJV905",
+    )
     assert [d.span.start_line for d in found] == [9]
 
 

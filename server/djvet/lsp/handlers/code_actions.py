@@ -18,15 +18,19 @@ from djvet.lsp.convert import SOURCE
 if TYPE_CHECKING:
     from djvet.lsp.server import DjvetServer
 
-OPTIONS = lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND],
-                                resolve_provider=False)
+OPTIONS = lsp.CodeActionOptions(
+    code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL_KIND],
+    resolve_provider=False,
+)
 
 
 def register(ls: DjvetServer) -> None:
     ls.feature(lsp.TEXT_DOCUMENT_CODE_ACTION, OPTIONS)(code_actions)
 
 
-async def code_actions(ls: DjvetServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+async def code_actions(
+    ls: DjvetServer, params: lsp.CodeActionParams
+) -> list[lsp.CodeAction]:
     await ls.ready.wait()
     uri, only = params.text_document.uri, params.context.only
     await ls.scheduler.settled(uri)  # fixes still being verified are worth the wait

@@ -27,14 +27,20 @@ async def hover(ls: DjvetServer, params: lsp.HoverParams) -> lsp.Hover | None:
         return None
     lines = split_lines(document.source)
     line, column = from_position(lines, params.position, ls.workspace.position_codec)
-    code = code_at(lines[line], column) or _diagnostic_code_at(ls, params, document.version)
-    formats = get_capability(ls.client_capabilities, "text_document.hover.content_format", None)
+    code = code_at(lines[line], column) or _diagnostic_code_at(
+        ls, params, document.version
+    )
+    formats = get_capability(
+        ls.client_capabilities, "text_document.hover.content_format", None
+    )
     markdown = lsp.MarkupKind.Markdown in (formats or [])
     content = rule_hover(code, markdown) if code else None
     return lsp.Hover(contents=content) if content else None
 
 
-def _diagnostic_code_at(ls: DjvetServer, params: lsp.HoverParams, version: int | None) -> str | None:
+def _diagnostic_code_at(
+    ls: DjvetServer, params: lsp.HoverParams, version: int | None
+) -> str | None:
     analysis = ls.scheduler.results.get(params.text_document.uri)
     if analysis is None or analysis.version != version:
         return None  # ranges of another version would point at the wrong text

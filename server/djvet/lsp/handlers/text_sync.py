@@ -18,7 +18,9 @@ def register(ls: DjvetServer) -> None:
     ls.feature(lsp.TEXT_DOCUMENT_DID_OPEN)(did_open)
     ls.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)(did_change)
     ls.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)(did_close)
-    ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))(did_save)
+    ls.feature(lsp.TEXT_DOCUMENT_DID_SAVE, lsp.SaveOptions(include_text=False))(
+        did_save
+    )
 
 
 def did_open(ls: DjvetServer, params: lsp.DidOpenTextDocumentParams) -> None:

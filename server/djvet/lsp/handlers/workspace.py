@@ -23,7 +23,9 @@ def register(ls: DjvetServer) -> None:
     ls.feature(lsp.WORKSPACE_DID_CHANGE_WATCHED_FILES)(did_change_watched_files)
 
 
-async def did_change_configuration(ls: DjvetServer, params: lsp.DidChangeConfigurationParams) -> None:
+async def did_change_configuration(
+    ls: DjvetServer, params: lsp.DidChangeConfigurationParams
+) -> None:
     if not ls.supports("workspace.configuration") and isinstance(params.settings, dict):
         # Clients that cannot be asked send the settings along instead.
         ls.initialization_options = merge(ls.initialization_options, params.settings)
@@ -33,7 +35,9 @@ async def did_change_configuration(ls: DjvetServer, params: lsp.DidChangeConfigu
     ls.scheduler.dependencies_changed()
 
 
-async def did_change_folders(ls: DjvetServer, params: lsp.DidChangeWorkspaceFoldersParams) -> None:
+async def did_change_folders(
+    ls: DjvetServer, params: lsp.DidChangeWorkspaceFoldersParams
+) -> None:
     for folder in params.event.removed:
         if path := path_of(folder.uri):
             ls.workspaces.remove_folder(path)
@@ -45,7 +49,9 @@ async def did_change_folders(ls: DjvetServer, params: lsp.DidChangeWorkspaceFold
     ls.scheduler.dependencies_changed()
 
 
-async def did_change_watched_files(ls: DjvetServer, params: lsp.DidChangeWatchedFilesParams) -> None:
+async def did_change_watched_files(
+    ls: DjvetServer, params: lsp.DidChangeWatchedFilesParams
+) -> None:
     await ls.ready.wait()
     roots, facts_changed = set(), False
     for change in params.changes:
@@ -55,8 +61,12 @@ async def did_change_watched_files(ls: DjvetServer, params: lsp.DidChangeWatched
             continue
         if os.path.basename(path) == "pyproject.toml":
             roots.add(root) if os.path.dirname(path) == root else None
-        elif ls.open_document(change.uri) is None:  # open buffers are ours, not the disk's
-            facts_changed |= await ls.run(_file_changed, ls.workspaces.indexes[root], path)
+        elif (
+            ls.open_document(change.uri) is None
+        ):  # open buffers are ours, not the disk's
+            facts_changed |= await ls.run(
+                _file_changed, ls.workspaces.indexes[root], path
+            )
     if roots:
         await reload_configs(ls, sorted(roots))
     if roots or facts_changed:

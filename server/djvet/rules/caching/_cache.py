@@ -17,12 +17,15 @@ from djvet.rules.caching._settings_helpers import mutated, nested_node
 
 # Code that reads or writes Django's cache: the low-level API, per-view caching,
 # template fragment caching and the per-site middleware.
-_USES_CACHE = re.compile(r"django\.core\.cache\b|\bcache_page\b|django\.middleware\.cache\b")
+_USES_CACHE = re.compile(
+    r"django\.core\.cache\b|\bcache_page\b|django\.middleware\.cache\b"
+)
 _TEMPLATE_CACHE = re.compile(r"\{%\s*load\s+[^%]*\bcache\b")
 # Settings values that make Django or common apps store data in the default cache.
 _SETTINGS_CACHE = re.compile(
     r"SESSION_ENGINE\s*=.*cache|DEFAULT_THROTTLE_CLASSES|[\"'](axes|django_ratelimit|ratelimit|"
-    r"cachalot|cacheops|constance)[\"']")
+    r"cachalot|cacheops|constance)[\"']"
+)
 
 
 def _build_usage(project: ProjectIndex) -> bool:
@@ -48,8 +51,10 @@ def uses_cache_framework(project: ProjectIndex) -> bool:
 
 
 # -- values ----------------------------------------------------------------------------
-_ORM_CALL = re.compile(r"\.objects\b|\._default_manager\b|\.(filter|exclude|annotate|aggregate|"
-                       r"values_list|select_related|prefetch_related|order_by)\(")
+_ORM_CALL = re.compile(
+    r"\.objects\b|\._default_manager\b|\.(filter|exclude|annotate|aggregate|"
+    r"values_list|select_related|prefetch_related|order_by)\("
+)
 
 
 def cached_value(call: CacheCall) -> Any | None:
@@ -61,7 +66,9 @@ def cached_value(call: CacheCall) -> Any | None:
     return call.argument(1, "value")
 
 
-def query_derived(ctx: FileContext, call: CacheCall, evaluator: Evaluator | None = None) -> bool:
+def query_derived(
+    ctx: FileContext, call: CacheCall, evaluator: Evaluator | None = None
+) -> bool:
     """Whether the value a cache write stores comes from the database: a queryset or
     instance, or a variable of the function that computes it with the ORM."""
     value = cached_value(call)
@@ -110,8 +117,18 @@ def _enclosing_function(node: Any) -> Any | None:
 
 
 # -- timeouts --------------------------------------------------------------------------
-_TIMEOUT_POSITION = {"set": 2, "add": 2, "get_or_set": 2, "aset": 2, "aadd": 2, "aget_or_set": 2,
-                     "set_many": 1, "aset_many": 1, "touch": 1, "atouch": 1}
+_TIMEOUT_POSITION = {
+    "set": 2,
+    "add": 2,
+    "get_or_set": 2,
+    "aset": 2,
+    "aadd": 2,
+    "aget_or_set": 2,
+    "set_many": 1,
+    "aset_many": 1,
+    "touch": 1,
+    "atouch": 1,
+}
 
 
 def timeout_node(call: CacheCall) -> Any | None:
@@ -137,8 +154,12 @@ def _module_assignment(tree: Any, name: str) -> Any | None:
     for child in tree.children:
         if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
             stmt = child.children[0]
-            if len(stmt.children) == 3 and stmt.children[0].type == "name" \
-                    and stmt.children[0].value == name and stmt.children[1] == "=":
+            if (
+                len(stmt.children) == 3
+                and stmt.children[0].type == "name"
+                and stmt.children[0].value == name
+                and stmt.children[1] == "="
+            ):
                 found = stmt.children[2]
     return found
 
@@ -164,10 +185,14 @@ def _default_timeout(project: ProjectIndex) -> Any:
             return UNKNOWN
         if isinstance(caches.value, dict):
             default = caches.value.get("default")
-            value = default.get("TIMEOUT", 300) if isinstance(default, dict) else UNKNOWN
+            value = (
+                default.get("TIMEOUT", 300) if isinstance(default, dict) else UNKNOWN
+            )
         else:
             node = nested_node(caches.value_node, "default", "TIMEOUT")
-            value = 300 if node is None else UNKNOWN if node is UNKNOWN else evaluate(node)
+            value = (
+                300 if node is None else UNKNOWN if node is UNKNOWN else evaluate(node)
+            )
         if value is UNKNOWN:
             return UNKNOWN
         found.add(value)

@@ -101,8 +101,14 @@ def installed(settings: EffectiveSettings, app: str) -> bool | None:
     if setting is None:
         return False
     found = setting.contains(app)
-    if found is not True and isinstance(setting.value, (list, tuple)) and any(
-            isinstance(item, str) and item.startswith(app + ".apps.") for item in setting.value):
+    if (
+        found is not True
+        and isinstance(setting.value, (list, tuple))
+        and any(
+            isinstance(item, str) and item.startswith(app + ".apps.")
+            for item in setting.value
+        )
+    ):
         return True  # `django.contrib.staticfiles.apps.StaticFilesConfig`
     return found
 
@@ -111,5 +117,8 @@ def mutated(project: ProjectIndex, settings: EffectiveSettings, name: str) -> bo
     """Whether a module of the view changes a dict setting in place
     (`STORAGES["staticfiles"] = ...`, `CACHES.update(...)`), which djvet does not follow:
     its value is then unknown."""
-    pattern = re.compile(rf"^\s*{re.escape(name)}\s*(\[[^\n]*\]\s*=[^=]|\.(update|setdefault|pop)\()", re.M)
+    pattern = re.compile(
+        rf"^\s*{re.escape(name)}\s*(\[[^\n]*\]\s*=[^=]|\.(update|setdefault|pop)\()",
+        re.M,
+    )
     return any(pattern.search(project.read(path) or "") for path in settings.chain)

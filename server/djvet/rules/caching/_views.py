@@ -40,7 +40,9 @@ def inner_name(decorator: Any) -> str | None:
     name = decorator_name(expression)
     if name == "method_decorator" and expression.type in ("atom_expr", "power"):
         trailer = expression.children[-1]
-        positional, _ = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+        positional, _ = call_arguments(
+            trailer.children[1] if len(trailer.children) == 3 else None
+        )
         if positional:
             inner = positional[0]
             return decorator_name(inner)
@@ -51,15 +53,30 @@ def inner_node(decorator: Any) -> Any:
     expression = decorator_expression(decorator)
     if decorator_name(expression) == "method_decorator":
         trailer = expression.children[-1]
-        positional, _ = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+        positional, _ = call_arguments(
+            trailer.children[1] if len(trailer.children) == 3 else None
+        )
         return positional[0] if positional else expression
     return expression
 
 
 # Methods that only run for POST/PUT/PATCH/DELETE, whose responses cache_page never stores.
-_WRITE_METHODS = {"post", "put", "patch", "delete", "perform_create", "perform_update",
-                  "perform_destroy", "create", "update", "partial_update", "destroy", "form_valid",
-                  "form_invalid", "delete_object"}
+_WRITE_METHODS = {
+    "post",
+    "put",
+    "patch",
+    "delete",
+    "perform_create",
+    "perform_update",
+    "perform_destroy",
+    "create",
+    "update",
+    "partial_update",
+    "destroy",
+    "form_valid",
+    "form_invalid",
+    "delete_object",
+}
 
 
 def reads_user(node: Any, requests: set[str]) -> str | None:
@@ -98,5 +115,3 @@ def _attribute_path(chain: Any) -> list[str]:
             break
         path.append(trailer.children[1].value)
     return path
-
-

@@ -92,14 +92,20 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS | FileRole.SETTINGS,
 )
-SHORT_EXPIRY = 300  # seconds (Django's default timeout): such entries refresh by expiring
+SHORT_EXPIRY = (
+    300  # seconds (Django's default timeout): such entries refresh by expiring
+)
 
 
 def _long_lived(timeout: object) -> bool:
     """Forever (`None`) or longer than SHORT_EXPIRY; an unknown timeout is left alone."""
     if timeout is None:
         return True
-    return isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > SHORT_EXPIRY
+    return (
+        isinstance(timeout, (int, float))
+        and not isinstance(timeout, bool)
+        and timeout > SHORT_EXPIRY
+    )
 
 
 @RULE.on_module
@@ -118,7 +124,11 @@ def check_cache_writes(ctx: FileContext) -> Iterator[Diagnostic]:
         if not _long_lived(timeout):
             continue
         first = call.argument(0, "data" if call.method in MANY_SETTERS else "key")
-        keys = key_items(first, constants) if call.method in MANY_SETTERS else [key_of(first, constants)]
+        keys = (
+            key_items(first, constants)
+            if call.method in MANY_SETTERS
+            else [key_of(first, constants)]
+        )
         keys = [k for k in keys or () if k is not None and k.kind == "literal"]
         if not keys:
             continue
@@ -130,8 +140,14 @@ def check_cache_writes(ctx: FileContext) -> Iterator[Diagnostic]:
         if not query_derived(ctx, call, evaluator):
             continue
         forever = " and never expires" if timeout is None else ""
-        shown = f"`{stale[0].value}`" if len(stale[0].value) <= 40 else f"`{stale[0].value[:37]}...`"
+        shown = (
+            f"`{stale[0].value}`"
+            if len(stale[0].value) <= 40
+            else f"`{stale[0].value[:37]}...`"
+        )
         more = f" (and {len(stale) - 1} more)" if len(stale) > 1 else ""
         yield RULE.diagnostic(
-            ctx, Span.of(first),
-            message=f"Cache key {shown}{more} is never deleted{forever}; edits leave the cached rows stale")
+            ctx,
+            Span.of(first),
+            message=f"Cache key {shown}{more} is never deleted{forever}; edits leave the cached rows stale",
+        )

@@ -82,21 +82,38 @@ RULE = Rule(
     requires_text=("cache_page",),
 )
 _SAFE = ("vary_on_cookie", "never_cache")
-_AUTH_DECORATORS = {"login_required", "permission_required", "user_passes_test",
-                    "staff_member_required", "superuser_required", "permission_required_or_403"}
-_AUTH_MIXINS = {"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin",
-                "AccessMixin", "StaffuserRequiredMixin", "SuperuserRequiredMixin"}
+_AUTH_DECORATORS = {
+    "login_required",
+    "permission_required",
+    "user_passes_test",
+    "staff_member_required",
+    "superuser_required",
+    "permission_required_or_403",
+}
+_AUTH_MIXINS = {
+    "LoginRequiredMixin",
+    "PermissionRequiredMixin",
+    "UserPassesTestMixin",
+    "AccessMixin",
+    "StaffuserRequiredMixin",
+    "SuperuserRequiredMixin",
+}
 
 
 @RULE.on("decorated")
 def check_cached_view(ctx: FileContext, decorated: Any) -> Iterator[Diagnostic]:
-    if "cache_page" not in ctx.text or imported_from(ctx, "cache_page") != "django.views.decorators.cache":
+    if (
+        "cache_page" not in ctx.text
+        or imported_from(ctx, "cache_page") != "django.views.decorators.cache"
+    ):
         return
     decorators = decorators_of(decorated)
-    position = next((i for i, d in enumerate(decorators) if inner_name(d) == "cache_page"), None)
+    position = next(
+        (i for i, d in enumerate(decorators) if inner_name(d) == "cache_page"), None
+    )
     if position is None:
         return
-    below = decorators[position + 1:]
+    below = decorators[position + 1 :]
     if any(_prevents_sharing(d) for d in below):
         return
     target = decorated.children[1]
@@ -106,9 +123,11 @@ def check_cached_view(ctx: FileContext, decorated: Any) -> Iterator[Diagnostic]:
         return
     cached = decorators[position]
     yield RULE.diagnostic(
-        ctx, Span.of(cached),
+        ctx,
+        Span.of(cached),
         message=f"`@cache_page` on a view that {reason} without `vary_on_cookie`; users share pages",
-        fix=_fix(ctx, cached))
+        fix=_fix(ctx, cached),
+    )
 
 
 def _prevents_sharing(decorator: Any) -> bool:

@@ -90,8 +90,10 @@ def check_cache_writes(ctx: FileContext) -> Iterator[Diagnostic]:
         node = timeout_node(call)
         timeout = timeout_seconds(node)
         if timeout is ... and _default_forever(ctx):
-            message = ("Database rows cached without a timeout while the default cache's `TIMEOUT`"
-                       " is `None`; they never refresh")
+            message = (
+                "Database rows cached without a timeout while the default cache's `TIMEOUT`"
+                " is `None`; they never refresh"
+            )
         elif timeout is None and node is not None:
             message = RULE.message
         else:
@@ -101,17 +103,27 @@ def check_cache_writes(ctx: FileContext) -> Iterator[Diagnostic]:
             continue
         evaluator = evaluator or Evaluator(ctx.project, ctx.path, ctx.tree)
         if query_derived(ctx, call, evaluator):
-            yield RULE.diagnostic(ctx, Span.of(node if node is not None else call.node), message=message)
+            yield RULE.diagnostic(
+                ctx, Span.of(node if node is not None else call.node), message=message
+            )
 
 
-def _may_be_deleted(call: CacheCall, constants: dict[str, str], index: CacheKeyIndex) -> bool:
+def _may_be_deleted(
+    call: CacheCall, constants: dict[str, str], index: CacheKeyIndex
+) -> bool:
     first = call.argument(0, "data" if call.method in MANY_SETTERS else "key")
-    keys: list[Key | None] | None = (key_items(first, constants) if call.method in MANY_SETTERS
-                                     else [key_of(first, constants)])
+    keys: list[Key | None] | None = (
+        key_items(first, constants)
+        if call.method in MANY_SETTERS
+        else [key_of(first, constants)]
+    )
     if not keys or any(k is None for k in keys):
         # A key djvet cannot read: any delete in the project might match it.
-        return index.cleared or index.dynamic_deletes > 0 or any(
-            f.deleted or f.patterns for f in index.files.values())
+        return (
+            index.cleared
+            or index.dynamic_deletes > 0
+            or any(f.deleted or f.patterns for f in index.files.values())
+        )
     return any(index.invalidated(k) for k in keys if k is not None)
 
 
@@ -130,7 +142,11 @@ def _default_timeout_is_none(project: ProjectIndex) -> bool:
             continue
         if isinstance(caches.value, dict):
             default = caches.value.get("default")
-            if isinstance(default, dict) and "TIMEOUT" in default and default["TIMEOUT"] is None:
+            if (
+                isinstance(default, dict)
+                and "TIMEOUT" in default
+                and default["TIMEOUT"] is None
+            ):
                 return True
             continue
         node = nested_node(caches.value_node, "default", "TIMEOUT")

@@ -104,40 +104,72 @@ def check_caches(ctx: FileContext) -> Iterator[Diagnostic]:
         if backend not in LOCAL or mutated(ctx.project, settings, "CACHES"):
             return
         short = backend.rsplit(".", 1)[-1]
-        message = f"`{short}` {LOCAL[backend]}; production needs a shared cache such as Redis"
+        message = (
+            f"`{short}` {LOCAL[backend]}; production needs a shared cache such as Redis"
+        )
         default = nested_node(caches.value_node, "default")
         backend_node = nested_node(caches.value_node, "default", "BACKEND")
-        if default is None or not hasattr(default, "type") or string_value(backend_node) is None:
+        if (
+            default is None
+            or not hasattr(default, "type")
+            or string_value(backend_node) is None
+        ):
             yield SettingProblem(message, caches)  # built in a way the fix cannot edit
             return
-        yield SettingProblem(message, caches, span=Span.of(backend_node),
-                             edits=(_replace_default(ctx, default, backend_node),) + env_imports(ctx))
+        yield SettingProblem(
+            message,
+            caches,
+            span=Span.of(backend_node),
+            edits=(_replace_default(ctx, default, backend_node),) + env_imports(ctx),
+        )
 
     yield from settings_diagnostics(RULE, ctx, problems)
 
 
 def _replace_default(ctx: FileContext, default: Any, backend_node: Any) -> Edit:
-    kept = [(key, value) for key, _, value in dict_entries(default) or () if key in _KEPT]
+    kept = [
+        (key, value) for key, _, value in dict_entries(default) or () if key in _KEPT
+    ]
     quote = backend_node.value.lstrip("rRuU")[0]
     entries = dict_entries(default) or []
     if entries and entries[0][1].start_pos[0] != default.start_pos[0]:
         indent = " " * entries[0][1].start_pos[1]
-        closing = " " * (len(ctx.document.lines[default.end_pos[0] - 1])
-                         - len(ctx.document.lines[default.end_pos[0] - 1].lstrip()))
-        return Edit(Span.of(default), _redis_entry(ctx, kept, quote, indent=indent, closing=closing))
+        closing = " " * (
+            len(ctx.document.lines[default.end_pos[0] - 1])
+            - len(ctx.document.lines[default.end_pos[0] - 1].lstrip())
+        )
+        return Edit(
+            Span.of(default),
+            _redis_entry(ctx, kept, quote, indent=indent, closing=closing),
+        )
     return Edit(Span.of(default), _redis_entry(ctx, kept, quote))
 
 
-def _redis_entry(ctx: FileContext, kept: list[tuple[str, Any]], quote: str, *,
-                 indent: str | None = None, closing: str = "") -> str:
+def _redis_entry(
+    ctx: FileContext,
+    kept: list[tuple[str, Any]],
+    quote: str,
+    *,
+    indent: str | None = None,
+    closing: str = "",
+) -> str:
     """The new `"default": {...}` value: one entry per line when `indent` is given."""
-    backend = (f"{_BACKENDS}redis.RedisCache" if version(ctx.project) >= (4, 0)
-               else "django_redis.cache.RedisCache")
+    backend = (
+        f"{_BACKENDS}redis.RedisCache"
+        if version(ctx.project) >= (4, 0)
+        else "django_redis.cache.RedisCache"
+    )
     location = env_expression(ctx, "REDIS_URL", "str", _REDIS_URL)
     if quote == "'":
         location = location.replace('"', "'")
-    items = [(f"{quote}BACKEND{quote}", f"{quote}{backend}{quote}"), (f"{quote}LOCATION{quote}", location)]
-    items += [(f"{quote}{key}{quote}", value.get_code(include_prefix=False)) for key, value in kept]
+    items = [
+        (f"{quote}BACKEND{quote}", f"{quote}{backend}{quote}"),
+        (f"{quote}LOCATION{quote}", location),
+    ]
+    items += [
+        (f"{quote}{key}{quote}", value.get_code(include_prefix=False))
+        for key, value in kept
+    ]
     if indent is None:
         return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
     body = "".join(f"{indent}{k}: {v},\n" for k, v in items)

@@ -13,8 +13,24 @@ from djvet.project.index import ProjectIndex
 from djvet.project.modules import dotted_name
 from djvet.project.settings import effective_settings, settings_index
 
-_DEVELOPMENT = {"dev", "devel", "develop", "development", "local", "test", "tests", "testing", "ci",
-                "override", "example", "examples", "sample", "demo", "debug", "devcontainer"}
+_DEVELOPMENT = {
+    "dev",
+    "devel",
+    "develop",
+    "development",
+    "local",
+    "test",
+    "tests",
+    "testing",
+    "ci",
+    "override",
+    "example",
+    "examples",
+    "sample",
+    "demo",
+    "debug",
+    "devcontainer",
+}
 _PRODUCTION = {"prod", "production", "staging", "deploy", "release", "live"}
 _MOUNTS_SOURCE = re.compile(r"^\s*-\s*[\"']?\.{1,2}/?:", re.M)
 _DEBUG_ON = re.compile(r"DEBUG[\"']?\s*[:=]\s*[\"']?(1|true|yes|on)\b", re.I)
@@ -41,7 +57,10 @@ def development_file(ctx: FileContext) -> bool:
     relative = ctx.relative_path
     if any(_words(part) & _DEVELOPMENT for part in PurePosixPath(relative).parts):
         return True
-    if kind(relative) == "compose" and not _words(PurePosixPath(relative).name) & _PRODUCTION:
+    if (
+        kind(relative) == "compose"
+        and not _words(PurePosixPath(relative).name) & _PRODUCTION
+    ):
         folder = os.path.dirname(ctx.path)
         try:
             siblings = os.listdir(folder)
@@ -60,7 +79,11 @@ def command_lines(ctx: FileContext) -> Iterator[int]:
     elif style == "compose":
         yield from _compose(lines)
     else:
-        prefix = re.compile(r"^\s*[\w-]+\s*:" if style == "procfile" else r"^\s*ExecStart(Pre|Post)?\s*=")
+        prefix = re.compile(
+            r"^\s*[\w-]+\s*:"
+            if style == "procfile"
+            else r"^\s*ExecStart(Pre|Post)?\s*="
+        )
         yield from (n for n, line in enumerate(lines) if prefix.match(line))
 
 
@@ -71,9 +94,15 @@ def _dockerfile(lines: list[str]) -> Iterator[int]:
         stripped = line.strip()
         stage = re.match(r"(?i)^FROM\s+\S+(?:\s+AS\s+(\S+))?", stripped)
         if stage:
-            development_stage = bool(stage.group(1) and _words(stage.group(1)) & _DEVELOPMENT)
+            development_stage = bool(
+                stage.group(1) and _words(stage.group(1)) & _DEVELOPMENT
+            )
         instruction = re.match(r"(?i)^(CMD|ENTRYPOINT)\b", stripped)
-        if (instruction or continuing) and not development_stage and not stripped.startswith("#"):
+        if (
+            (instruction or continuing)
+            and not development_stage
+            and not stripped.startswith("#")
+        ):
             yield number
         if instruction or continuing:
             continuing = stripped.endswith("\\")
@@ -91,15 +120,29 @@ def _compose(lines: list[str]) -> Iterator[int]:
 
 def _service_block(lines: list[str], number: int) -> str:
     """The text of the compose service that line `number` belongs to."""
-    services = next((i for i, line in enumerate(lines) if re.match(r"^services\s*:", line)), None)
+    services = next(
+        (i for i, line in enumerate(lines) if re.match(r"^services\s*:", line)), None
+    )
     if services is None or services > number:
         return "\n".join(lines)
-    indent = next((len(line) - len(line.lstrip()) for line in lines[services + 1:] if line.strip()), 2)
+    indent = next(
+        (
+            len(line) - len(line.lstrip())
+            for line in lines[services + 1 :]
+            if line.strip()
+        ),
+        2,
+    )
     start = number
-    while start > services + 1 and not (lines[start].strip() and len(lines[start]) - len(lines[start].lstrip()) <= indent):
+    while start > services + 1 and not (
+        lines[start].strip()
+        and len(lines[start]) - len(lines[start].lstrip()) <= indent
+    ):
         start -= 1
     end = number + 1
-    while end < len(lines) and not (lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) <= indent):
+    while end < len(lines) and not (
+        lines[end].strip() and len(lines[end]) - len(lines[end].lstrip()) <= indent
+    ):
         end += 1
     return "\n".join(lines[start:end])
 
@@ -117,7 +160,14 @@ def wsgi_module(project: ProjectIndex) -> str | None:
         application = settings.value("WSGI_APPLICATION")
         if isinstance(application, str) and "." in application:
             module_name, _, attribute = application.rpartition(".")
-            return module_name if attribute == "application" else f"{module_name}:{attribute}"
-    candidates = [p for p in project.python_files() if os.path.basename(p) == "wsgi.py"
-                  and "site-packages" not in p]
+            return (
+                module_name
+                if attribute == "application"
+                else f"{module_name}:{attribute}"
+            )
+    candidates = [
+        p
+        for p in project.python_files()
+        if os.path.basename(p) == "wsgi.py" and "site-packages" not in p
+    ]
     return dotted_name(candidates[0]) if len(candidates) == 1 else None

@@ -12,10 +12,17 @@ from djvet.core.parso_utils import code_of, iter_nodes, string_value
 URL_PASSWORD = re.compile(r"^[a-z][\w+.-]*://[^/\s:@]*:(?P<password>[^/\s@]+)@", re.I)
 
 
-def dict_entries(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
+def dict_entries(
+    node: Any, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], Any, Any]]:
     """(key path, key node, value node) of every string-keyed entry of a dict literal,
     nested dict literals included (`{"default": {"PASSWORD": "x"}}`)."""
-    if node is None or node.type != "atom" or node.children[0] != "{" or len(node.children) != 3:
+    if (
+        node is None
+        or node.type != "atom"
+        or node.children[0] != "{"
+        or len(node.children) != 3
+    ):
         return
     inner = node.children[1]
     if inner.type != "dictorsetmaker":
@@ -26,7 +33,9 @@ def dict_entries(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[tuple[
     index = 0
     while index + 2 < len(children):
         if children[index] == "**":
-            index += 3 if index + 2 < len(children) and children[index + 2] == "," else 2
+            index += (
+                3 if index + 2 < len(children) and children[index + 2] == "," else 2
+            )
             continue
         key_node, value_node = children[index], children[index + 2]
         key = string_value(key_node)
@@ -43,16 +52,33 @@ def top_level_statements(tree: Any) -> Iterator[Any]:
         node = stack.pop()
         if node.type == "simple_stmt":
             yield from (c for c in node.children if c.type != "newline")
-        elif node.type in ("if_stmt", "try_stmt", "with_stmt", "suite", "else_stmt", "except_clause"):
-            stack.extend(reversed([c for c in node.children if c.type in ("suite", "simple_stmt", "if_stmt",
-                                                                            "try_stmt", "with_stmt")]))
+        elif node.type in (
+            "if_stmt",
+            "try_stmt",
+            "with_stmt",
+            "suite",
+            "else_stmt",
+            "except_clause",
+        ):
+            stack.extend(
+                reversed(
+                    [
+                        c
+                        for c in node.children
+                        if c.type
+                        in ("suite", "simple_stmt", "if_stmt", "try_stmt", "with_stmt")
+                    ]
+                )
+            )
 
 
 def statements_about(tree: Any, name: str) -> Iterator[Any]:
     """Statements that assign, extend or subscript-assign the setting `name`."""
     for statement in top_level_statements(tree):
         code = code_of(statement)
-        if re.match(rf"{re.escape(name)}\b\s*(\[|\+=|=|\.(append|insert|extend)\()", code):
+        if re.match(
+            rf"{re.escape(name)}\b\s*(\[|\+=|=|\.(append|insert|extend)\()", code
+        ):
             yield statement
 
 

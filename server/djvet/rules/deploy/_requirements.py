@@ -28,7 +28,13 @@ def parse(text: str) -> tuple[str, bool] | None:
     """(name, has a version specifier) of one requirement, or None for anything else
     (options, URLs, paths, direct references)."""
     text = text.strip()
-    if not text or text.startswith(("-", ".", "/", "~")) or "://" in text or " @ " in text or "@" in text.split(";")[0]:
+    if (
+        not text
+        or text.startswith(("-", ".", "/", "~"))
+        or "://" in text
+        or " @ " in text
+        or "@" in text.split(";")[0]
+    ):
         return None
     match = _REQUIREMENT.match(text)
     if match is None:
@@ -45,7 +51,9 @@ def requirements_file(lines: list[str]) -> Iterator[Requirement]:
         if parsed is None:
             continue
         start = len(line) - len(line.lstrip())
-        yield Requirement(parsed[0], number, start, start + len(content.strip()), parsed[1])
+        yield Requirement(
+            parsed[0], number, start, start + len(content.strip()), parsed[1]
+        )
 
 
 def constraint_files(lines: list[str], folder: str) -> list[str]:
@@ -64,7 +72,11 @@ def pyproject(lines: list[str]) -> Iterator[Requirement]:
     table = ""
     in_array = False
     for number, line in enumerate(lines):
-        stripped = line.split("#", 1)[0].strip() if not line.strip().startswith(("\"", "'")) else line.strip()
+        stripped = (
+            line.split("#", 1)[0].strip()
+            if not line.strip().startswith(('"', "'"))
+            else line.strip()
+        )
         header = re.match(r"^\[\s*([^\]]+?)\s*\]$", stripped)
         if header and not in_array:
             table = header.group(1)
@@ -86,7 +98,12 @@ def _pep508_table(table: str) -> bool:
 
 
 def _poetry_table(table: str) -> bool:
-    return bool(re.fullmatch(r"tool\.poetry\.(dev-)?dependencies|tool\.poetry\.group\.[\w-]+\.dependencies", table))
+    return bool(
+        re.fullmatch(
+            r"tool\.poetry\.(dev-)?dependencies|tool\.poetry\.group\.[\w-]+\.dependencies",
+            table,
+        )
+    )
 
 
 def _strings(line: str, number: int) -> Iterator[Requirement]:
@@ -96,7 +113,9 @@ def _strings(line: str, number: int) -> Iterator[Requirement]:
         text = match.group(1) if match.group(1) is not None else match.group(2)
         parsed = parse(text)
         if parsed is not None:
-            yield Requirement(parsed[0], number, match.start() + 1, match.end() - 1, parsed[1])
+            yield Requirement(
+                parsed[0], number, match.start() + 1, match.end() - 1, parsed[1]
+            )
 
 
 def _poetry(line: str, number: int) -> Iterator[Requirement]:
@@ -113,4 +132,10 @@ def _poetry(line: str, number: int) -> Iterator[Requirement]:
         version = inner
     spec = version.group(1).strip()
     start = line.index(match.group(1))
-    yield Requirement(match.group(1), number, start, start + len(match.group(0).strip()), spec not in ("", "*"))
+    yield Requirement(
+        match.group(1),
+        number,
+        start,
+        start + len(match.group(0).strip()),
+        spec not in ("", "*"),
+    )

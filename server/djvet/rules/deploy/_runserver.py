@@ -14,7 +14,15 @@ SHELL = re.compile(
 )
 # `["python", "manage.py", "runserver", "0.0.0.0:8000"]` (exec form).
 EXEC = re.compile(r"\[\s*\"[^\[\]]*\"runserver\"[^\[\]]*\]")
-_IGNORED = {"--noreload", "--nothreading", "--nostatic", "--skip-checks", "--insecure", "-6", "--ipv6"}
+_IGNORED = {
+    "--noreload",
+    "--nothreading",
+    "--nostatic",
+    "--skip-checks",
+    "--insecure",
+    "-6",
+    "--ipv6",
+}
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,13 @@ def find(line: str) -> Runserver | None:
     if match is None:
         return None
     python = (match.group("python") or "").strip()
-    return Runserver(match.start(), match.end(), python, match.group("manage"), match.group("args").split())
+    return Runserver(
+        match.start(),
+        match.end(),
+        python,
+        match.group("manage"),
+        match.group("args").split(),
+    )
 
 
 def _exec_form(line: str, match: re.Match[str]) -> Runserver | None:
@@ -51,7 +65,14 @@ def _exec_form(line: str, match: re.Match[str]) -> Runserver | None:
     if index == 0 or not re.search(r"manage\.py$|django-admin", items[index - 1]):
         return None
     python = items[index - 2] if index >= 2 and "python" in items[index - 2] else ""
-    return Runserver(match.start(), match.end(), python, items[index - 1], items[index + 1:], exec_form=True)
+    return Runserver(
+        match.start(),
+        match.end(),
+        python,
+        items[index - 1],
+        items[index + 1 :],
+        exec_form=True,
+    )
 
 
 def gunicorn(found: Runserver, wsgi: str) -> str | None:
@@ -62,7 +83,9 @@ def gunicorn(found: Runserver, wsgi: str) -> str | None:
     while arguments:
         argument = arguments.pop(0)
         if argument.startswith("--settings"):
-            settings = argument.partition("=")[2] or (arguments.pop(0) if arguments else None)
+            settings = argument.partition("=")[2] or (
+                arguments.pop(0) if arguments else None
+            )
             if not settings:
                 return None
         elif argument in _IGNORED:

@@ -73,8 +73,15 @@ def check_email_backend(ctx: FileContext) -> Iterator[Diagnostic]:
             return
         kind = _KINDS[setting.value]
         message = f"`EMAIL_BACKEND` {describe(setting, f'the {kind} backend')}; mail is never sent"
-        replacement = env_expression(ctx, setting.env_var or "EMAIL_BACKEND", "str", SMTP)
-        yield SettingProblem(message if len(message) <= 100 else RULE.message, setting, replacement=replacement,
-                             edits=env_imports(ctx), applicability=Applicability.DISPLAY_ONLY)
+        replacement = env_expression(
+            ctx, setting.env_var or "EMAIL_BACKEND", "str", SMTP
+        )
+        yield SettingProblem(
+            message if len(message) <= 100 else RULE.message,
+            setting,
+            replacement=replacement,
+            edits=env_imports(ctx),
+            applicability=Applicability.DISPLAY_ONLY,
+        )
 
     yield from settings_diagnostics(RULE, ctx, problems)

@@ -59,10 +59,17 @@ RULE = Rule(
     fix_title="Read the credential from the environment",
     applies_to=FileRole.SETTINGS,
 )
-_SECRET = re.compile(r"(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|AUTH_KEY)$", re.I)
-_PUBLIC = re.compile(r"PUBLIC|PUBLISHABLE|SITE_KEY|HEADER|PREFIX|FIELD|PARAM|COOKIE|NAME$", re.I)
+_SECRET = re.compile(
+    r"(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|ACCESS_KEY|PRIVATE_KEY|AUTH_KEY)$",
+    re.I,
+)
+_PUBLIC = re.compile(
+    r"PUBLIC|PUBLISHABLE|SITE_KEY|HEADER|PREFIX|FIELD|PARAM|COOKIE|NAME$", re.I
+)
 _OWNED = {"SECRET_KEY", "SECRET_KEY_FALLBACKS", "DATABASES"}  # DJV202, DJV801
-_NOT_A_SECRET = re.compile(r"^([A-Za-z_]\w*\.)+[A-Za-z_]\w*$|^[./~]|^https?://[^@]*$|\s")
+_NOT_A_SECRET = re.compile(
+    r"^([A-Za-z_]\w*\.)+[A-Za-z_]\w*$|^[./~]|^https?://[^@]*$|\s"
+)
 
 
 @RULE.on_module
@@ -70,13 +77,20 @@ def check_credentials(ctx: FileContext) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for settings in production_settings_for(ctx.project, ctx.path):
         for name, setting in settings.values.items():
-            if name in _OWNED or name in seen or setting.path != ctx.path or setting.conditional:
+            if (
+                name in _OWNED
+                or name in seen
+                or setting.path != ctx.path
+                or setting.conditional
+            ):
                 continue
             seen.add(name)
             yield from _setting_findings(ctx, name, setting)
 
 
-def _setting_findings(ctx: FileContext, name: str, setting: Setting) -> Iterator[Diagnostic]:
+def _setting_findings(
+    ctx: FileContext, name: str, setting: Setting
+) -> Iterator[Diagnostic]:
     node = setting.value_node
     if _is_secret_name(name):
         found = _hard_coded(node)
@@ -92,7 +106,13 @@ def _setting_findings(ctx: FileContext, name: str, setting: Setting) -> Iterator
     for leaf in iter_nodes(node, {"string"}):
         if URL_PASSWORD.match(string_value(leaf) or ""):
             variable = name if leaf is node else None
-            yield _finding(ctx, leaf, name, (f"`{name}` holds a URL with a hard-coded password", None), variable)
+            yield _finding(
+                ctx,
+                leaf,
+                name,
+                (f"`{name}` holds a URL with a hard-coded password", None),
+                variable,
+            )
 
 
 def _is_secret_name(name: str) -> bool:
@@ -115,8 +135,13 @@ def _looks_secret(value: str) -> bool:
     return len(value) >= 4 and not _NOT_A_SECRET.search(value)
 
 
-def _finding(ctx: FileContext, node: Any, shown: str, found: tuple[str, str | None],
-             variable: str | None) -> Diagnostic:
+def _finding(
+    ctx: FileContext,
+    node: Any,
+    shown: str,
+    found: tuple[str, str | None],
+    variable: str | None,
+) -> Diagnostic:
     how, env_var = found
     if how.startswith("`"):
         message = how
@@ -127,5 +152,9 @@ def _finding(ctx: FileContext, node: Any, shown: str, found: tuple[str, str | No
     fix = None
     if variable is not None or env_var is not None:
         replacement = required_env(ctx, env_var or variable or "")
-        fix = Fix.unsafe(RULE.fix_title or "", Edit(Span.of(node), replacement), *env_imports(ctx))
-    return RULE.diagnostic(ctx, node, message=message if len(message) <= 100 else RULE.message, fix=fix)
+        fix = Fix.unsafe(
+            RULE.fix_title or "", Edit(Span.of(node), replacement), *env_imports(ctx)
+        )
+    return RULE.diagnostic(
+        ctx, node, message=message if len(message) <= 100 else RULE.message, fix=fix
+    )

@@ -95,11 +95,20 @@ def _in_value(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
             found = _hard_coded(value)
             if found is not None:
                 message, var = found
-                yield RULE.diagnostic(ctx, value, message=message, fix=_dict_fix(ctx, node, path[0], value, var))
+                yield RULE.diagnostic(
+                    ctx,
+                    value,
+                    message=message,
+                    fix=_dict_fix(ctx, node, path[0], value, var),
+                )
     for leaf in iter_nodes(node, {"string"}):
         if URL_PASSWORD.match(string_value(leaf) or ""):
-            yield RULE.diagnostic(ctx, leaf, message="Database URL holds a hard-coded password; "
-                                                     "read the URL from the environment")
+            yield RULE.diagnostic(
+                ctx,
+                leaf,
+                message="Database URL holds a hard-coded password; "
+                "read the URL from the environment",
+            )
 
 
 def _hard_coded(value: Any) -> tuple[str, str | None] | None:
@@ -111,7 +120,10 @@ def _hard_coded(value: Any) -> tuple[str, str | None] | None:
     trace = Trace()
     default = evaluate(value, trace)
     if trace.used and isinstance(default, str) and default:
-        return f"Database password defaults to a hard-coded value when `{trace.var}` is unset", trace.var
+        return (
+            f"Database password defaults to a hard-coded value when `{trace.var}` is unset",
+            trace.var,
+        )
     return None
 
 
@@ -119,13 +131,27 @@ def _variable(alias: str, key: str) -> str:
     return f"DB_{key}" if alias == "default" else f"{alias.upper()}_DB_{key}"
 
 
-def _dict_fix(ctx: FileContext, node: Any, alias: str, password: Any, var: str | None) -> Fix:
-    edits = [Edit(Span.of(password), required_env(ctx, var or _variable(alias, "PASSWORD")))]
+def _dict_fix(
+    ctx: FileContext, node: Any, alias: str, password: Any, var: str | None
+) -> Fix:
+    edits = [
+        Edit(Span.of(password), required_env(ctx, var or _variable(alias, "PASSWORD")))
+    ]
     if var is None:  # also the literal user and host that go with the password
         for path, _key, value in dict_entries(node):
             literal = string_value(value)
-            if len(path) == 2 and path[0] == alias and path[1] in ("USER", "HOST") and literal:
-                edits.append(Edit(Span.of(value), env_expression(ctx, _variable(alias, path[1]), "str", literal)))
+            if (
+                len(path) == 2
+                and path[0] == alias
+                and path[1] in ("USER", "HOST")
+                and literal
+            ):
+                edits.append(
+                    Edit(
+                        Span.of(value),
+                        env_expression(ctx, _variable(alias, path[1]), "str", literal),
+                    )
+                )
     return Fix.unsafe(RULE.fix_title or "", *edits, *env_imports(ctx))
 
 
@@ -137,12 +163,15 @@ def _subscript_assignment(ctx: FileContext, statement: Any) -> Iterator[Diagnost
     target = children[0]
     if target.type not in ("atom_expr", "power") or len(target.children) != 3:
         return
-    keys = [string_value(t.children[1]) for t in target.children[1:] if t.children[0] == "["]
+    keys = [
+        string_value(t.children[1]) for t in target.children[1:] if t.children[0] == "["
+    ]
     found = _hard_coded(children[2]) if keys[-1:] == ["PASSWORD"] else None
     if found is None or not keys[0]:
         return
     message, var = found
     replacement = required_env(ctx, var or _variable(keys[0], "PASSWORD"))
-    fix = Fix.unsafe(RULE.fix_title or "", Edit(Span.of(children[2]), replacement), *env_imports(ctx))
+    fix = Fix.unsafe(
+        RULE.fix_title or "", Edit(Span.of(children[2]), replacement), *env_imports(ctx)
+    )
     yield RULE.diagnostic(ctx, children[2], message=message, fix=fix)
-

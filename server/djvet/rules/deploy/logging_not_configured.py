@@ -58,8 +58,10 @@ RULE = Rule(
     fix_title="Add a `LOGGING` configuration (suggestion)",
     applies_to=FileRole.SETTINGS,
 )
-_CONFIGURED = re.compile(r"\b(dictConfig|fileConfig|basicConfig|structlog\.configure|configure_logging)\s*\(")
-LOGGING = '''
+_CONFIGURED = re.compile(
+    r"\b(dictConfig|fileConfig|basicConfig|structlog\.configure|configure_logging)\s*\("
+)
+LOGGING = """
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -68,7 +70,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-'''
+"""
 
 
 @RULE.on_module
@@ -76,8 +78,12 @@ def check_logging(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         if settings.is_set("LOGGING") or settings.is_set("LOGGING_CONFIG"):
             return
-        if any(_CONFIGURED.search(ctx.project.read(path) or "") for path in settings.chain):
+        if any(
+            _CONFIGURED.search(ctx.project.read(path) or "") for path in settings.chain
+        ):
             return
-        yield SettingProblem(RULE.message, insert=LOGGING, applicability=Applicability.DISPLAY_ONLY)
+        yield SettingProblem(
+            RULE.message, insert=LOGGING, applicability=Applicability.DISPLAY_ONLY
+        )
 
     yield from settings_diagnostics(RULE, ctx, problems)

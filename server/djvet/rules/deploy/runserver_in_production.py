@@ -77,14 +77,23 @@ def check_deploy_file(ctx: FileContext) -> Iterator[Diagnostic]:
         if isinstance(wsgi, str):
             command = gunicorn(found, wsgi)
             if command is not None:
-                fix = Fix.unsafe(_title(ctx), Edit(Span(number, found.start, number, found.end), command))
-        yield RULE.diagnostic(ctx, Span(number, found.start, number, found.end), fix=fix)
+                fix = Fix.unsafe(
+                    _title(ctx),
+                    Edit(Span(number, found.start, number, found.end), command),
+                )
+        yield RULE.diagnostic(
+            ctx, Span(number, found.start, number, found.end), fix=fix
+        )
 
 
 def _title(ctx: FileContext) -> str:
     for path in ctx.project.files():
         name = os.path.basename(path).lower()
-        if (name == "pyproject.toml" or ctx.project.roles(path, "") & FileRole.REQUIREMENTS) and re.search(
-                r"^\s*[\"']?gunicorn\b", ctx.project.read(path) or "", re.M | re.I):
+        if (
+            name == "pyproject.toml"
+            or ctx.project.roles(path, "") & FileRole.REQUIREMENTS
+        ) and re.search(
+            r"^\s*[\"']?gunicorn\b", ctx.project.read(path) or "", re.M | re.I
+        ):
             return RULE.fix_title or ""
     return "Serve with gunicorn (add `gunicorn` to the requirements)"

@@ -83,7 +83,9 @@ def check_requirements(ctx: FileContext) -> Iterator[Diagnostic]:
         stem, suffix = os.path.splitext(ctx.path)
         if suffix.lower() == ".in" or os.path.exists(stem + ".in"):
             return  # pip-tools: the .in lists names, the compiled .txt pins them
-        constrained = _constrained(ctx, constraint_files(lines, folder) + _siblings(ctx, folder))
+        constrained = _constrained(
+            ctx, constraint_files(lines, folder) + _siblings(ctx, folder)
+        )
         found = [r for r in requirements_file(lines) if _key(r.name) not in constrained]
     for requirement in found:
         if not requirement.pinned:
@@ -100,7 +102,9 @@ def _finding(ctx: FileContext, requirement: Requirement) -> Diagnostic:
         head = re.match(r"[A-Za-z0-9][\w.-]*\s*(\[[^\]]*\])?", text)
         name_end = head.end() if head else len(requirement.name)
         pinned = f"{text[:name_end]}=={version}{text[name_end:]}"
-        fix = Fix.display_only(f"Pin `{requirement.name}=={version}` (installed)", Edit(span, pinned))
+        fix = Fix.display_only(
+            f"Pin `{requirement.name}=={version}` (installed)", Edit(span, pinned)
+        )
     return RULE.diagnostic(ctx, span, message=message, fix=fix)
 
 
@@ -112,7 +116,9 @@ def _installed(ctx: FileContext, name: str) -> str | None:
     pattern = re.sub(r"[-_.]+", "[-_.]", re.escape(name))
     for folder in environment.paths:
         for entry in glob.glob(os.path.join(folder, "*.dist-info")):
-            match = re.fullmatch(rf"(?i){pattern}-([^-]+)\.dist-info", os.path.basename(entry))
+            match = re.fullmatch(
+                rf"(?i){pattern}-([^-]+)\.dist-info", os.path.basename(entry)
+            )
             if match:
                 return match.group(1)
     return None
@@ -121,10 +127,15 @@ def _installed(ctx: FileContext, name: str) -> str | None:
 def _siblings(ctx: FileContext, folder: str) -> list[str]:
     """Other requirement files of the folder: a name pinned there (NetBox's
     `base_requirements.txt` beside the pinned `requirements.txt`) is pinned."""
-    return [path for path in ctx.project.files()
-            if os.path.dirname(path) == folder and path != ctx.path and not path.endswith(".in")
-            and os.path.basename(path).lower() != "pyproject.toml"
-            and ctx.project.roles(path, "") & FileRole.REQUIREMENTS]
+    return [
+        path
+        for path in ctx.project.files()
+        if os.path.dirname(path) == folder
+        and path != ctx.path
+        and not path.endswith(".in")
+        and os.path.basename(path).lower() != "pyproject.toml"
+        and ctx.project.roles(path, "") & FileRole.REQUIREMENTS
+    ]
 
 
 def _constrained(ctx: FileContext, files: list[str]) -> set[str]:
@@ -132,8 +143,11 @@ def _constrained(ctx: FileContext, files: list[str]) -> set[str]:
     names: set[str] = set()
     for path in files:
         lines = (ctx.project.read(path) or "").splitlines()
-        names |= {_key(r.name) for r in requirements_file(lines)
-                  if r.pinned and "==" in lines[r.line][r.start:r.end]}
+        names |= {
+            _key(r.name)
+            for r in requirements_file(lines)
+            if r.pinned and "==" in lines[r.line][r.start : r.end]
+        }
     return names
 
 

@@ -47,8 +47,15 @@ from djvet.project.querysets import (
 )
 
 ADMIN_ROOT = "django."
-NOT_CHANGELISTS = {"InlineModelAdmin", "TabularInline", "StackedInline", "BaseModelAdmin",
-                   "GenericInlineModelAdmin", "GenericTabularInline", "GenericStackedInline"}
+NOT_CHANGELISTS = {
+    "InlineModelAdmin",
+    "TabularInline",
+    "StackedInline",
+    "BaseModelAdmin",
+    "GenericInlineModelAdmin",
+    "GenericTabularInline",
+    "GenericStackedInline",
+}
 
 
 @dataclass
@@ -77,7 +84,9 @@ def admin_classes(project: ProjectIndex, path: str, tree: Any) -> list[Changelis
         ref = ClassRef(path, node)
         lineage = classes.lineage(ref)
         roots = {name.rsplit(".", 1)[-1] for name in lineage.external}
-        if not lineage.external or any(not n.startswith(ADMIN_ROOT) for n in lineage.external):
+        if not lineage.external or any(
+            not n.startswith(ADMIN_ROOT) for n in lineage.external
+        ):
             continue  # an unknown base (a third-party admin) may change the queryset
         if not any(r.endswith("Admin") for r in roots) or roots & NOT_CHANGELISTS:
             continue
@@ -92,8 +101,17 @@ def _registrations(project: ProjectIndex, path: str, tree: Any) -> dict[str, lis
     """`admin.site.register(Model, AdminClass)` calls: class name -> model nodes."""
     result: dict[str, list[Any]] = {}
     for leaf in tree.get_used_names().get("register", []):
-        trailer = leaf.parent.get_next_sibling() if leaf.parent.type == "trailer" else leaf.get_next_sibling()
-        if trailer is None or trailer.type != "trailer" or trailer.children[0] != "(" or len(trailer.children) != 3:
+        trailer = (
+            leaf.parent.get_next_sibling()
+            if leaf.parent.type == "trailer"
+            else leaf.get_next_sibling()
+        )
+        if (
+            trailer is None
+            or trailer.type != "trailer"
+            or trailer.children[0] != "("
+            or len(trailer.children) != 3
+        ):
             continue
         positional, _ = call_arguments(trailer.children[1])
         if len(positional) >= 2 and positional[1].type == "name":
@@ -102,13 +120,25 @@ def _registrations(project: ProjectIndex, path: str, tree: Any) -> dict[str, lis
     return result
 
 
-def _models_of(project: ProjectIndex, path: str, node: Any, registered: dict[str, list[Any]]) -> list[str]:
+def _models_of(
+    project: ProjectIndex, path: str, node: Any, registered: dict[str, list[Any]]
+) -> list[str]:
     nodes = list(registered.get(node.name.value, []))
     decorated = node.parent.children[0] if node.parent.type == "decorated" else None
-    decorators = [] if decorated is None else [decorated] if decorated.type == "decorator" else decorated.children
+    decorators = (
+        []
+        if decorated is None
+        else [decorated]
+        if decorated.type == "decorator"
+        else decorated.children
+    )
     for decorator in decorators:
         expression = decorator.children[1]
-        parts = call_parts(expression) if expression.type in ("atom_expr", "power") else None
+        parts = (
+            call_parts(expression)
+            if expression.type in ("atom_expr", "power")
+            else None
+        )
         if parts is not None and parts[0].rsplit(".", 1)[-1] == "register":
             nodes.extend(call_arguments(parts[1])[0])
     evaluator = Evaluator(project, path, node.get_root_node())
@@ -120,11 +150,18 @@ def _models_of(project: ProjectIndex, path: str, node: Any, registered: dict[str
     return labels
 
 
-def _changelist(project: ProjectIndex, lineage: Lineage, model: str) -> Changelist | None:
+def _changelist(
+    project: ProjectIndex, lineage: Lineage, model: str
+) -> Changelist | None:
     graph = model_graph(project)
     info = graph.get(model)
-    if info is None or info.presumed or lineage.method("get_list_display") \
-            or lineage.method("get_list_select_related") or lineage.method("get_changelist"):
+    if (
+        info is None
+        or info.presumed
+        or lineage.method("get_list_display")
+        or lineage.method("get_list_select_related")
+        or lineage.method("get_changelist")
+    ):
         return None  # dynamic: quiet
     display = lineage.attribute("list_display")
     if display is None:
@@ -141,8 +178,17 @@ def _changelist(project: ProjectIndex, lineage: Lineage, model: str) -> Changeli
     queryset = _admin_queryset(project, lineage, model, graph)
     if queryset is None or queryset.uncertain or queryset.values:
         return None
-    return Changelist(lineage.chain[0], lineage, model, entries, display, value, select, queryset,
-                      lineage.method("get_queryset"))
+    return Changelist(
+        lineage.chain[0],
+        lineage,
+        model,
+        entries,
+        display,
+        value,
+        select,
+        queryset,
+        lineage.method("get_queryset"),
+    )
 
 
 _UNKNOWN = object()
@@ -172,9 +218,14 @@ def default_queryset(graph: ModelGraph, model: str) -> QuerySetValue:
         if not all(lookups):
             return replace(queryset, uncertain=True)
         if name == "select_related":
-            queryset = replace(queryset, select=queryset.select | set(lookups), select_all=not lookups)
+            queryset = replace(
+                queryset, select=queryset.select | set(lookups), select_all=not lookups
+            )
         else:
-            queryset = replace(queryset, prefetch=queryset.prefetch + tuple(PrefetchEntry(x) for x in lookups))
+            queryset = replace(
+                queryset,
+                prefetch=queryset.prefetch + tuple(PrefetchEntry(x) for x in lookups),
+            )
     return queryset
 
 
@@ -183,20 +234,37 @@ def _calls(function: Any, names: tuple[str, ...]) -> list[tuple[str, Any]]:
     while stack:
         node = stack.pop()
         stack.extend(getattr(node, "children", ()))
-        if node.type == "trailer" and node.children[0] == "." and node.children[1].value in names:
+        if (
+            node.type == "trailer"
+            and node.children[0] == "."
+            and node.children[1].value in names
+        ):
             following = node.get_next_sibling()
-            if following is not None and following.type == "trailer" and following.children[0] == "(":
-                found.append((node.children[1].value, following.children[1] if len(following.children) == 3 else None))
+            if (
+                following is not None
+                and following.type == "trailer"
+                and following.children[0] == "("
+            ):
+                found.append(
+                    (
+                        node.children[1].value,
+                        following.children[1] if len(following.children) == 3 else None,
+                    )
+                )
     return found
 
 
-def _admin_queryset(project: ProjectIndex, lineage: Lineage, model: str, graph: ModelGraph) -> QuerySetValue | None:
+def _admin_queryset(
+    project: ProjectIndex, lineage: Lineage, model: str, graph: ModelGraph
+) -> QuerySetValue | None:
     base = default_queryset(graph, model)
     found = lineage.method("get_queryset")
     if found is None:
         return base
     cls, function = found
-    return override_queryset(project, cls.path, function, lambda kind, _: base if kind == "super" else None)
+    return override_queryset(
+        project, cls.path, function, lambda kind, _: base if kind == "super" else None
+    )
 
 
 def changelist_queryset(graph: ModelGraph, changelist: Changelist) -> QuerySetValue:
@@ -223,7 +291,9 @@ def auto_select(graph: ModelGraph, changelist: Changelist) -> bool:
 
 
 # -- what each entry reads ---------------------------------------------------------------
-def entry_reads(project: ProjectIndex, changelist: Changelist, anchor: Any, entry: Any) -> list[Read] | None:
+def entry_reads(
+    project: ProjectIndex, changelist: Changelist, anchor: Any, entry: Any
+) -> list[Read] | None:
     """The relation reads of one `list_display` entry for one row; None when unknown."""
     graph = model_graph(project)
     span = Span.of(anchor)
@@ -251,8 +321,13 @@ def entry_reads(project: ProjectIndex, changelist: Changelist, anchor: Any, entr
     return _lookup_reads(project, changelist, name, span, scan)
 
 
-def _lookup_reads(project: ProjectIndex, changelist: Changelist, name: str, span: Span,
-                  scan: InstanceScan) -> list[Read] | None:
+def _lookup_reads(
+    project: ProjectIndex,
+    changelist: Changelist,
+    name: str,
+    span: Span,
+    scan: InstanceScan,
+) -> list[Read] | None:
     """A field, an FK column (shown with its target's `__str__`) or `fk__field`."""
     graph = model_graph(project)
     model, path, reads = changelist.model, (), []
@@ -273,9 +348,16 @@ def _lookup_reads(project: ProjectIndex, changelist: Changelist, name: str, span
         if index == len(parts) - 1:
             target = graph.get(model)
             if target is not None and "__str__" in target.methods:
-                scan.method(target.path, Instance(model, None, path), "__str__", span,
-                            f"{target.name}.__str__")
-                reads.extend(scan.reads(name, changelist.ref.path, f"`{target.name}.__str__`"))
+                scan.method(
+                    target.path,
+                    Instance(model, None, path),
+                    "__str__",
+                    span,
+                    f"{target.name}.__str__",
+                )
+                reads.extend(
+                    scan.reads(name, changelist.ref.path, f"`{target.name}.__str__`")
+                )
     return reads
 
 
@@ -296,8 +378,14 @@ def single_valued(graph: ModelGraph, model: str, path: tuple[str, ...]) -> bool:
     return hops is not None and all(k in ("fk", "o2o", "reverse_o2o") for k in hops)
 
 
-def admin_fix(project: ProjectIndex, changelist: Changelist, reads: list[Read], missing: list[Read],
-              complete: bool, quote: str) -> Fix | None:
+def admin_fix(
+    project: ProjectIndex,
+    changelist: Changelist,
+    reads: list[Read],
+    missing: list[Read],
+    complete: bool,
+    quote: str,
+) -> Fix | None:
     """Load every missing path: `list_select_related` for FK paths (unless the admin's
     queryset already selects, which makes Django ignore it), `get_queryset` otherwise."""
     graph = model_graph(project)
@@ -305,7 +393,9 @@ def admin_fix(project: ProjectIndex, changelist: Changelist, reads: list[Read], 
     if not paths:
         return None
     joins = [p for p in paths if single_valued(graph, changelist.model, p)]
-    through_queryset = paths if changelist.manager_selects else [p for p in paths if p not in joins]
+    through_queryset = (
+        paths if changelist.manager_selects else [p for p in paths if p not in joins]
+    )
     edits: list[Edit] = []
     safe = True
     if through_queryset:
@@ -315,23 +405,39 @@ def admin_fix(project: ProjectIndex, changelist: Changelist, reads: list[Read], 
         edits.extend(found)
         safe = False  # every admin view (change form, actions, deletes) gets the joins
     if joins and not changelist.manager_selects:
-        used = {r.path for r in reads if r.kind == SELECT and single_valued(graph, changelist.model, r.path)}
-        existing = changelist.select_related if isinstance(changelist.select_related, tuple) else ()
+        used = {
+            r.path
+            for r in reads
+            if r.kind == SELECT and single_valued(graph, changelist.model, r.path)
+        }
+        existing = (
+            changelist.select_related
+            if isinstance(changelist.select_related, tuple)
+            else ()
+        )
         lookups = _minimal({*map("__".join, used | set(joins)), *existing})
-        edit, extends = _select_related_edit(changelist, lookups, [x for x in lookups if x not in existing], quote)
+        edit, extends = _select_related_edit(
+            changelist, lookups, [x for x in lookups if x not in existing], quote
+        )
         edits.append(edit)
         # Replacing `True` or Django's automatic `select_related()` by names drops joins
         # that entries djvet could not read may need.
         joins_all = changelist.select_related is True or (
-            changelist.select_related is False and auto_select(graph, changelist))
+            changelist.select_related is False and auto_select(graph, changelist)
+        )
         safe = safe and (extends or complete or not joins_all)
-    title = "Add the relations to `list_select_related`" if not through_queryset else \
-        "Load the relations in `get_queryset()`"
+    title = (
+        "Add the relations to `list_select_related`"
+        if not through_queryset
+        else "Load the relations in `get_queryset()`"
+    )
     return Fix.make(title, edits, Applicability.SAFE if safe else Applicability.UNSAFE)
 
 
 def _minimal(lookups: set[str]) -> list[str]:
-    return sorted(x for x in lookups if not any(o.startswith(x + "__") for o in lookups))
+    return sorted(
+        x for x in lookups if not any(o.startswith(x + "__") for o in lookups)
+    )
 
 
 def _tuple(lookups: list[str], quote: str) -> str:
@@ -339,13 +445,21 @@ def _tuple(lookups: list[str], quote: str) -> str:
     return f"({items},)" if len(lookups) == 1 else f"({items})"
 
 
-def _select_related_edit(changelist: Changelist, lookups: list[str], added: list[str],
-                         quote: str) -> tuple[Edit, bool]:
+def _select_related_edit(
+    changelist: Changelist, lookups: list[str], added: list[str], quote: str
+) -> tuple[Edit, bool]:
     """(the edit, whether it only extends an explicit tuple)."""
     path = changelist.ref.path
-    if changelist.select_node is not None and changelist.select_node[0] == changelist.ref:
+    if (
+        changelist.select_node is not None
+        and changelist.select_node[0] == changelist.ref
+    ):
         node = changelist.select_node[1]
-        if isinstance(changelist.select_related, tuple) and node.type == "atom" and added:
+        if (
+            isinstance(changelist.select_related, tuple)
+            and node.type == "atom"
+            and added
+        ):
             return _append_items(node, added, quote, path), True
         return Edit(Span.of(node), _tuple(lookups, quote), path), False
     statement = f"list_select_related = {_tuple(lookups, quote)}"
@@ -354,10 +468,16 @@ def _select_related_edit(changelist: Changelist, lookups: list[str], added: list
         line = display[1].parent.parent  # the line of `list_display = ...`
         indent = " " * line.start_pos[1]
         if line.type == "simple_stmt" and line.end_pos[1] == 0:
-            return Edit(Span.point(line.end_pos[0] - 1, 0), f"{indent}{statement}\n", path), False
+            return Edit(
+                Span.point(line.end_pos[0] - 1, 0), f"{indent}{statement}\n", path
+            ), False
     first = _body_statements(changelist.ref.node)[0]
     indent = " " * first.start_pos[1]
-    return Edit(Span.point(first.start_pos[0] - 1, first.start_pos[1]), f"{statement}\n{indent}", path), False
+    return Edit(
+        Span.point(first.start_pos[0] - 1, first.start_pos[1]),
+        f"{statement}\n{indent}",
+        path,
+    ), False
 
 
 def _append_items(atom: Any, added: list[str], quote: str, path: str) -> Edit:
@@ -365,24 +485,35 @@ def _append_items(atom: Any, added: list[str], quote: str, path: str) -> Edit:
     inner = atom.children[1] if len(atom.children) == 3 else None
     if inner is None:  # `()`
         closing = atom.children[-1]
-        return Edit(Span.point(closing.start_pos[0] - 1, closing.start_pos[1]), text + ",", path)
+        return Edit(
+            Span.point(closing.start_pos[0] - 1, closing.start_pos[1]), text + ",", path
+        )
     last = inner.children[-1] if inner.type == "testlist_comp" else inner
     line, column = last.end_pos
     if last.type == "operator" and last.value == ",":
         # `("book",)` becomes `("book", "editor")`; a multi-line tuple keeps its comma.
         one_line = atom.start_pos[0] == atom.end_pos[0]
-        return Edit(Span.point(line - 1, column), f" {text}" if one_line else f" {text},", path)
+        return Edit(
+            Span.point(line - 1, column), f" {text}" if one_line else f" {text},", path
+        )
     return Edit(Span.point(line - 1, column), f", {text}", path)
 
 
 def _body_statements(classdef: Any) -> list[Any]:
-    return [c for c in classdef.get_suite().children if c.type not in ("newline", "operator")
-            and not (c.type == "simple_stmt" and c.children[0].type == "string")] or \
-        [classdef.get_suite().children[-1]]
+    return [
+        c
+        for c in classdef.get_suite().children
+        if c.type not in ("newline", "operator")
+        and not (c.type == "simple_stmt" and c.children[0].type == "string")
+    ] or [classdef.get_suite().children[-1]]
 
 
-def _queryset_edits(project: ProjectIndex, changelist: Changelist, paths: list[tuple[str, ...]],
-                    quote: str) -> list[Edit] | None:
+def _queryset_edits(
+    project: ProjectIndex,
+    changelist: Changelist,
+    paths: list[tuple[str, ...]],
+    quote: str,
+) -> list[Edit] | None:
     """Edit the admin's own `get_queryset` override, or add one calling `super()`."""
     override = changelist.override
     if override is not None and override[0] == changelist.ref:
@@ -399,10 +530,22 @@ def _queryset_edits(project: ProjectIndex, changelist: Changelist, paths: list[t
     last = changelist.ref.node.get_suite().children[-1]
     indent = " " * _body_statements(changelist.ref.node)[0].start_pos[1]
     line, column = last.end_pos
-    text = (f"\n{indent}def get_queryset(self, request):\n"
-            f"{indent}    return super().get_queryset(request){calls}\n")
+    text = (
+        f"\n{indent}def get_queryset(self, request):\n"
+        f"{indent}    return super().get_queryset(request){calls}\n"
+    )
     return [Edit(Span.point(line - 1, column), text, changelist.ref.path)]
 
 
-__all__ = ["BYPASSED", "PREFETCH", "SELECT", "Changelist", "admin_classes", "admin_fix", "auto_select",
-           "changelist_queryset", "entry_reads", "single_valued"]
+__all__ = [
+    "BYPASSED",
+    "PREFETCH",
+    "SELECT",
+    "Changelist",
+    "admin_classes",
+    "admin_fix",
+    "auto_select",
+    "changelist_queryset",
+    "entry_reads",
+    "single_valued",
+]

@@ -21,14 +21,54 @@ from djvet.project.qsfix import loaded
 from djvet.project.querysets import Evaluator, Instance, Loop, QuerySetValue
 
 # Methods that build another query and never read the caller's result cache.
-DERIVING = frozenset({
-    "filter", "exclude", "order_by", "annotate", "alias", "values", "values_list",
-    "select_related", "prefetch_related", "only", "defer", "distinct", "using", "none", "all",
-    "reverse", "union", "intersection", "difference", "select_for_update", "extra", "update",
-    "delete", "get", "aggregate", "in_bulk", "iterator", "explain", "create", "get_or_create",
-    "update_or_create", "bulk_create", "bulk_update", "latest", "earliest", "dates", "datetimes",
-    "complex_filter", "raw", "aupdate", "adelete", "aget", "aaggregate", "acreate",
-})
+DERIVING = frozenset(
+    {
+        "filter",
+        "exclude",
+        "order_by",
+        "annotate",
+        "alias",
+        "values",
+        "values_list",
+        "select_related",
+        "prefetch_related",
+        "only",
+        "defer",
+        "distinct",
+        "using",
+        "none",
+        "all",
+        "reverse",
+        "union",
+        "intersection",
+        "difference",
+        "select_for_update",
+        "extra",
+        "update",
+        "delete",
+        "get",
+        "aggregate",
+        "in_bulk",
+        "iterator",
+        "explain",
+        "create",
+        "get_or_create",
+        "update_or_create",
+        "bulk_create",
+        "bulk_update",
+        "latest",
+        "earliest",
+        "dates",
+        "datetimes",
+        "complex_filter",
+        "raw",
+        "aupdate",
+        "adelete",
+        "aget",
+        "aaggregate",
+        "acreate",
+    }
+)
 _SCOPES = ("funcdef", "lambdef", "classdef", "file_input")
 _COMPREHENSIONS = ("sync_comp_for", "comp_for")
 
@@ -59,13 +99,19 @@ def fresh_queryset(evaluator: Evaluator, node: Any) -> Operand | None:
     if node.type == "name":
         if not _private_variable(node):
             return None
-    elif node.type not in ("atom_expr", "power") or not _builds_a_query(evaluator, node):
+    elif node.type not in ("atom_expr", "power") or not _builds_a_query(
+        evaluator, node
+    ):
         return None
     value = _plain_queryset(evaluator.value(node), evaluator.graph)
     if value is None:
         return None
-    if node.type == "name" and not all(_plain_queryset(evaluator.value(d.get_definition().children[2]),
-                                                       evaluator.graph) for d in _definitions(node)):
+    if node.type == "name" and not all(
+        _plain_queryset(
+            evaluator.value(d.get_definition().children[2]), evaluator.graph
+        )
+        for d in _definitions(node)
+    ):
         return None  # `qs = X.objects.none()` in one branch, a dict in another
     return Operand(node, value)
 
@@ -74,8 +120,13 @@ def _plain_queryset(value: Any, graph: Any = None) -> QuerySetValue | None:
     """A queryset known to be one: not a list, raw, union, nor the unknown result of a
     custom method (`get_for_models()` returns a dict). A relation (`author.books.all()`)
     counts only when it was not prefetched: its rows would be in the prefetch cache."""
-    if not isinstance(value, QuerySetValue) or value.evaluated or value.raw or value.has_union \
-            or value.uncertain:
+    if (
+        not isinstance(value, QuerySetValue)
+        or value.evaluated
+        or value.raw
+        or value.has_union
+        or value.uncertain
+    ):
         return None
     if value.related_from is not None and (graph is None or _prefetched(graph, value)):
         return None
@@ -93,8 +144,11 @@ def _prefetched(graph: Any, value: QuerySetValue) -> bool:
 
 def _definitions(leaf: Any) -> list[Any]:
     scope = search_ancestor(leaf, *_SCOPES)
-    return [n for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
-            if n.is_definition() and search_ancestor(n, *_SCOPES) is scope]
+    return [
+        n
+        for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
+        if n.is_definition() and search_ancestor(n, *_SCOPES) is scope
+    ]
 
 
 def _builds_a_query(evaluator: Evaluator, chain: Any) -> bool:
@@ -113,8 +167,11 @@ def _private_variable(leaf: Any) -> bool:
     scope = search_ancestor(leaf, *_SCOPES)
     if scope is None or scope.type != "funcdef":
         return False
-    names = [n for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
-             if search_ancestor(n, *_SCOPES) is scope]
+    names = [
+        n
+        for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
+        if search_ancestor(n, *_SCOPES) is scope
+    ]
     definitions = [n for n in names if n.is_definition()]
     if not definitions or any(not _plain_assignment(n) for n in definitions):
         return False
@@ -131,7 +188,11 @@ def evaluated_before(leaf: Any) -> bool:
     earlier in its function: those rows are cached, iterating reuses them."""
     scope = search_ancestor(leaf, *_SCOPES)
     for name in leaf.get_root_node().get_used_names().get(leaf.value, []):
-        if name.start_pos >= leaf.start_pos or name.is_definition() or search_ancestor(name, *_SCOPES) is not scope:
+        if (
+            name.start_pos >= leaf.start_pos
+            or name.is_definition()
+            or search_ancestor(name, *_SCOPES) is not scope
+        ):
             continue
         if not _derives(name):
             return True
@@ -140,8 +201,13 @@ def evaluated_before(leaf: Any) -> bool:
 
 def _plain_assignment(name: Any) -> bool:
     statement = name.get_definition()
-    return (statement is not None and statement.type == "expr_stmt" and statement.children[0] is name
-            and len(statement.children) == 3 and statement.children[1] == "=")
+    return (
+        statement is not None
+        and statement.type == "expr_stmt"
+        and statement.children[0] is name
+        and len(statement.children) == 3
+        and statement.children[1] == "="
+    )
 
 
 def _derives(name: Any) -> bool:
@@ -161,8 +227,11 @@ def _in_loop_without(leaf: Any, definitions: list[Any], scope: Any) -> bool:
     node = leaf.parent
     while node is not None and node is not scope:
         iterable = _loop_iterable(node)
-        if iterable is not False and not (iterable is not None and _inside(leaf, iterable)) \
-                and not any(_inside(d, node) for d in definitions):
+        if (
+            iterable is not False
+            and not (iterable is not None and _inside(leaf, iterable))
+            and not any(_inside(d, node) for d in definitions)
+        ):
             return True
         node = node.parent
     return False
@@ -205,8 +274,10 @@ def boolean_context(node: Any) -> bool:
     conditions, `x if node else y`, comprehension `if`s, through `and`, `or` and
     parentheses."""
     parent = node.parent
-    while parent is not None and (parent.type in ("not_test", "and_test", "or_test")
-                                  or (parent.type == "atom" and parent.children[0] == "(")):
+    while parent is not None and (
+        parent.type in ("not_test", "and_test", "or_test")
+        or (parent.type == "atom" and parent.children[0] == "(")
+    ):
         if parent.type == "not_test":
             return True
         node, parent = parent, parent.parent
@@ -214,7 +285,11 @@ def boolean_context(node: Any) -> bool:
         return False
     if parent.type in ("if_stmt", "while_stmt"):
         previous = node.get_previous_sibling()
-        return previous is not None and previous.type == "keyword" and previous.value in ("if", "elif", "while")
+        return (
+            previous is not None
+            and previous.type == "keyword"
+            and previous.value in ("if", "elif", "while")
+        )
     if parent.type == "assert_stmt":
         return parent.children[1] is node
     if parent.type == "test":
@@ -227,7 +302,12 @@ def call_of(node: Any, name: str) -> Any | None:
     if node.type not in ("atom_expr", "power") or len(node.children) != 2:
         return None
     head, trailer = node.children
-    if head.type != "name" or head.value != name or trailer.children[0] != "(" or len(trailer.children) != 3:
+    if (
+        head.type != "name"
+        or head.value != name
+        or trailer.children[0] != "("
+        or len(trailer.children) != 3
+    ):
         return None
     argument = trailer.children[1]
     return None if argument.type in ("arglist", "argument") else argument
@@ -238,10 +318,19 @@ def count_receiver(node: Any) -> Any | None:
     if node.type not in ("atom_expr", "power") or len(node.children) < 3:
         return None
     method, call = node.children[-2], node.children[-1]
-    if method.type != "trailer" or method.children[0] != "." or method.children[1].value != "count":
+    if (
+        method.type != "trailer"
+        or method.children[0] != "."
+        or method.children[1].value != "count"
+    ):
         return None
-    return node if call.type == "trailer" and call.children == [call.children[0], call.children[-1]] \
-        and call.children[0] == "(" else None
+    return (
+        node
+        if call.type == "trailer"
+        and call.children == [call.children[0], call.children[-1]]
+        and call.children[0] == "("
+        else None
+    )
 
 
 def existence_test(node: Any) -> ExistenceTest | None:
@@ -271,7 +360,13 @@ def _comparison(node: Any) -> ExistenceTest | None:
     value = _number(right)
     if value is None:
         return None
-    kind = "len" if call_of(left, "len") is not None else "count" if count_receiver(left) is not None else None
+    kind = (
+        "len"
+        if call_of(left, "len") is not None
+        else "count"
+        if count_receiver(left) is not None
+        else None
+    )
     if kind is None or ((op, value) not in _SOME and (op, value) not in _NONE):
         return None
     operand = call_of(left, "len") if kind == "len" else left

@@ -21,8 +21,12 @@ _INDEX_OPTIONS = ("primary_key", "unique", "db_index")
 
 @dataclass
 class Indexes:
-    columns: list[tuple[str, ...]] = field(default_factory=list)  # each index's fields, in order
-    touched: set[str] = field(default_factory=set)  # fields in functional or partial indexes
+    columns: list[tuple[str, ...]] = field(
+        default_factory=list
+    )  # each index's fields, in order
+    touched: set[str] = field(
+        default_factory=set
+    )  # fields in functional or partial indexes
     unknown: bool = False  # some Meta option djvet cannot read
 
     def serves(self, name: str, filtered: frozenset[str]) -> bool:
@@ -30,13 +34,15 @@ class Indexes:
         if self.unknown or name in self.touched:
             return True
         for columns in self.columns:
-            if name in columns and all(c in filtered for c in columns[: columns.index(name)]):
+            if name in columns and all(
+                c in filtered for c in columns[: columns.index(name)]
+            ):
                 return True
         return False
 
 
 def option_state(info: FieldInfo) -> str:
-    """"indexed", "unindexed", or "unknown" (an option djvet cannot read, `db_index=False`
+    """ "indexed", "unindexed", or "unknown" (an option djvet cannot read, `db_index=False`
     chosen on purpose, `**options`)."""
     options = info.options
     if any(isinstance(options.get(key), Expr) for key in _INDEX_OPTIONS):
@@ -93,13 +99,18 @@ def _index(indexes: Indexes, item: ast.AST) -> None:
     if not isinstance(item, ast.Call):
         indexes.unknown = True
         return
-    name = item.func.attr if isinstance(item.func, ast.Attribute) else getattr(item.func, "id", "")
+    name = (
+        item.func.attr
+        if isinstance(item.func, ast.Attribute)
+        else getattr(item.func, "id", "")
+    )
     if name == "CheckConstraint":
         return
     keywords = {k.arg: k.value for k in item.keywords if k.arg}
     fields = keywords.get("fields")
     if isinstance(fields, (ast.List, ast.Tuple)) and all(
-            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in fields.elts):
+        isinstance(e, ast.Constant) and isinstance(e.value, str) for e in fields.elts
+    ):
         columns = tuple(e.value.lstrip("-") for e in fields.elts)  # type: ignore[attr-defined]
         if "condition" in keywords:
             indexes.touched.update(columns)  # a partial index: may serve some queries

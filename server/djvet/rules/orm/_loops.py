@@ -14,8 +14,18 @@ from djvet.core.parso_utils import call_arguments, code_of, list_items
 from djvet.project.models import ModelGraph
 from djvet.project.querysets import Evaluator, ModelClass, QuerySetValue
 
-EVALUATING = {"get", "first", "last", "latest", "earliest", "exists", "count", "aggregate", "in_bulk",
-              "contains"}
+EVALUATING = {
+    "get",
+    "first",
+    "last",
+    "latest",
+    "earliest",
+    "exists",
+    "count",
+    "aggregate",
+    "in_bulk",
+    "contains",
+}
 SCOPES = ("funcdef", "lambdef", "classdef")
 
 
@@ -31,31 +41,51 @@ class Query:
 
     @property
     def by_key(self) -> bool:
-        return any(k in ("pk", "id") or k.endswith(("_id", "__in")) for k in self.keywords)
+        return any(
+            k in ("pk", "id") or k.endswith(("_id", "__in")) for k in self.keywords
+        )
 
     def relation_advice(self, graph: ModelGraph) -> str | None:
         """`Profile.objects.filter(user=u)` → `u.profile`; `get(pk=b.author_id)` → `b.author`."""
-        var, owner = self.loop_variable, graph.get(self.loop_model) if self.loop_model else None
+        var, owner = (
+            self.loop_variable,
+            graph.get(self.loop_model) if self.loop_model else None,
+        )
         if var is None or owner is None:
             return None
         for keyword, value in self.keywords.items():
             text = code_of(value)
             if text == var:
                 relation = graph.field(self.model, keyword)
-                if relation is None or relation.kind not in ("fk", "o2o") or relation.target != owner.label:
+                if (
+                    relation is None
+                    or relation.kind not in ("fk", "o2o")
+                    or relation.target != owner.label
+                ):
                     continue
                 for reverse in owner.fields.values():
-                    if reverse.remote_field == keyword and reverse.target == self.model and reverse.reverse:
+                    if (
+                        reverse.remote_field == keyword
+                        and reverse.target == self.model
+                        and reverse.reverse
+                    ):
                         if self.method == "count" and reverse.kind != "reverse_o2o":
-                            return f"annotate the loop's queryset with `Count(\"{reverse.name}\")`"
-                        call = "select_related" if reverse.kind == "reverse_o2o" else "prefetch_related"
-                        return f"read `{var}.{reverse.name}` with `{call}(\"{reverse.name}\")`"
+                            return f'annotate the loop\'s queryset with `Count("{reverse.name}")`'
+                        call = (
+                            "select_related"
+                            if reverse.kind == "reverse_o2o"
+                            else "prefetch_related"
+                        )
+                        return f'read `{var}.{reverse.name}` with `{call}("{reverse.name}")`'
             if keyword in ("pk", "id") and text.startswith(var + "."):
-                attribute = text[len(var) + 1:].removesuffix(".pk").removesuffix(".id")
+                attribute = text[len(var) + 1 :].removesuffix(".pk").removesuffix(".id")
                 for field in owner.fields.values():
-                    if field.kind in ("fk", "o2o") and attribute in (field.attname, field.name) \
-                            and field.target == self.model:
-                        return f"read `{var}.{field.name}` with `select_related(\"{field.name}\")`"
+                    if (
+                        field.kind in ("fk", "o2o")
+                        and attribute in (field.attname, field.name)
+                        and field.target == self.model
+                    ):
+                        return f'read `{var}.{field.name}` with `select_related("{field.name}")`'
         return None
 
 
@@ -89,20 +119,27 @@ def _body(loop: Any) -> list[Any]:
     if loop.type == "for_stmt":
         return [loop.children[5]]
     parent = loop.parent.parent if loop.parent.type == "comp_for" else loop.parent
-    return [c for c in parent.children if c is not loop and c is not loop.parent] + loop.children[4:]
+    return [
+        c for c in parent.children if c is not loop and c is not loop.parent
+    ] + loop.children[4:]
 
 
 def _bounded(iterable: Any) -> bool:
     """A literal collection, a constant (`for name in CONNECTORS`) or `range(<number>)`:
     a fixed, small number of iterations."""
-    if list_items(iterable) is not None or (iterable.type == "atom" and iterable.children[0] == "{"):
+    if list_items(iterable) is not None or (
+        iterable.type == "atom" and iterable.children[0] == "{"
+    ):
         return True
     if iterable.type == "name" and iterable.value.isupper():
         return True
     text = code_of(iterable)
     if text.startswith("range(") and iterable.type in ("atom_expr", "power"):
-        positional, _ = call_arguments(iterable.children[1].children[1] if len(iterable.children[1].children) == 3
-                                       else None)
+        positional, _ = call_arguments(
+            iterable.children[1].children[1]
+            if len(iterable.children[1].children) == 3
+            else None
+        )
         return bool(positional) and all(p.type == "number" for p in positional)
     return False
 
@@ -111,8 +148,11 @@ def _loop_names(loop: Any) -> set[str]:
     names = {leaf.value for leaf in _leaves(loop.children[1])}
     if loop.type != "for_stmt":
         return names
-    assignments = [n for n in _walk(loop.children[5]) if n.type == "expr_stmt" and len(n.children) >= 3
-                   and n.children[-2] == "="]
+    assignments = [
+        n
+        for n in _walk(loop.children[5])
+        if n.type == "expr_stmt" and len(n.children) >= 3 and n.children[-2] == "="
+    ]
     for _ in range(3):  # names computed from names computed from the loop variable
         for statement in assignments:
             if _mentions(statement.children[-1], names):
@@ -122,7 +162,9 @@ def _loop_names(loop: Any) -> set[str]:
 
 def _rows_model(evaluator: Evaluator, iterable: Any) -> str | None:
     value = evaluator.value(iterable)
-    return value.model if isinstance(value, QuerySetValue) and not value.values else None
+    return (
+        value.model if isinstance(value, QuerySetValue) and not value.values else None
+    )
 
 
 def _queries(loop: Any) -> list[tuple[Any, str | None]]:
@@ -138,33 +180,61 @@ def _queries(loop: Any) -> list[tuple[Any, str | None]]:
                     found.append((iterable, None))
             if node.type in ("atom_expr", "power") and len(node.children) >= 3:
                 last, method = node.children[-1], node.children[-2]
-                if last.type == "trailer" and last.children[0] == "(" and method.type == "trailer" \
-                        and method.children[0] == "." and method.children[1].value in EVALUATING:
+                if (
+                    last.type == "trailer"
+                    and last.children[0] == "("
+                    and method.type == "trailer"
+                    and method.children[0] == "."
+                    and method.children[1].value in EVALUATING
+                ):
                     found.append((node, method.children[1].value))
     return found
 
 
-def _query(evaluator: Evaluator, node: Any, method: str | None, names: set[str], variable: str | None,
-           loop_model: str | None) -> Query | None:
+def _query(
+    evaluator: Evaluator,
+    node: Any,
+    method: str | None,
+    names: set[str],
+    variable: str | None,
+    loop_model: str | None,
+) -> Query | None:
     trailers = node.children[1:]
-    queryset = evaluator.prefix_value(node, len(trailers) - 2 if method else len(trailers))
-    if not isinstance(queryset, QuerySetValue) or queryset.related_from is not None or queryset.origin is None \
-            or queryset.evaluated or queryset.raw:
+    queryset = evaluator.prefix_value(
+        node, len(trailers) - 2 if method else len(trailers)
+    )
+    if (
+        not isinstance(queryset, QuerySetValue)
+        or queryset.related_from is not None
+        or queryset.origin is None
+        or queryset.evaluated
+        or queryset.raw
+    ):
         return None
     built = queryset.origin.chain
     if not isinstance(evaluator.value(built.children[0]), ModelClass):
         return None  # a queryset from a helper or a relation: not a query of a model's manager
     if "select_for_update" in code_of(node) or "select_for_update" in code_of(built):
         return None  # a row lock taken per item on purpose
-    calls = [c for c in (*node.children[1:], *(built.children[1:] if built is not node else ()))
-             if c.type == "trailer" and c.children[0] == "("]
+    calls = [
+        c
+        for c in (
+            *node.children[1:],
+            *(built.children[1:] if built is not node else ()),
+        )
+        if c.type == "trailer" and c.children[0] == "("
+    ]
     if not any(_mentions(c, names) for c in calls):
         return None
     keywords: dict[str, Any] = {}
     for call in calls:
-        keywords.update(call_arguments(call.children[1] if len(call.children) == 3 else None)[1])
-    head = "".join(code_of(c) if c.type != "trailer" or c.children[0] == "." else "()"
-                   for c in node.children[: len(node.children) - (2 if method else 0)])
+        keywords.update(
+            call_arguments(call.children[1] if len(call.children) == 3 else None)[1]
+        )
+    head = "".join(
+        code_of(c) if c.type != "trailer" or c.children[0] == "." else "()"
+        for c in node.children[: len(node.children) - (2 if method else 0)]
+    )
     return Query(node, head, method, queryset.model, keywords, variable, loop_model)
 
 
@@ -174,8 +244,12 @@ def _mentions(node: Any, names: set[str]) -> bool:
         if leaf.type != "name" or leaf.value not in names:
             continue
         parent = leaf.parent
-        if parent.type == "trailer" or (parent.type == "argument" and parent.children[0] is leaf
-                                        and len(parent.children) > 1 and parent.children[1] == "="):
+        if parent.type == "trailer" or (
+            parent.type == "argument"
+            and parent.children[0] is leaf
+            and len(parent.children) > 1
+            and parent.children[1] == "="
+        ):
             continue
         return True
     return False

@@ -37,7 +37,9 @@ def analysis(ctx: FileContext) -> Analysis:
     return ctx.cache["n1"]
 
 
-def missing(ctx: FileContext, kinds: tuple[str, ...]) -> Iterator[tuple[Access, QuerySetValue]]:
+def missing(
+    ctx: FileContext, kinds: tuple[str, ...]
+) -> Iterator[tuple[Access, QuerySetValue]]:
     """Accesses of the given kinds that the loop's queryset does not load."""
     graph = model_graph(ctx.project)
     for access in analysis(ctx).accesses:
@@ -46,10 +48,14 @@ def missing(ctx: FileContext, kinds: tuple[str, ...]) -> Iterator[tuple[Access, 
         # A query on the relation (`.filter()`) bypasses any prefetch: always one per row.
         queryset = access.queryset
         if queryset is None:
-            if access.kind == FK_ID:  # an instance of unknown origin: nothing is selected
+            if (
+                access.kind == FK_ID
+            ):  # an instance of unknown origin: nothing is selected
                 yield access, QuerySetValue(access.relation.model)
             continue
-        if access.kind in (BYPASSED, DEFERRED) or not loaded(graph, queryset, access.path):
+        if access.kind in (BYPASSED, DEFERRED) or not loaded(
+            graph, queryset, access.path
+        ):
             yield access, queryset
 
 
@@ -80,26 +86,51 @@ def _loop_fix(ctx: FileContext, loop: Loop) -> Fix | None:
     graph = model_graph(ctx.project)
     queryset = loop.queryset
     accesses = [a for a in analysis(ctx).accesses if a.loop is loop]
-    paths = sorted({a.path for a in accesses
-                    if a.kind in (SELECT, PREFETCH) and not loaded(graph, queryset, a.path)})
+    paths = sorted(
+        {
+            a.path
+            for a in accesses
+            if a.kind in (SELECT, PREFETCH) and not loaded(graph, queryset, a.path)
+        }
+    )
     deferred = sorted({a.path[0] for a in accesses if a.kind == DEFERRED})
     if paths and queryset.select_all:
         # Naming paths replaces select_related()'s follow-all: name every path used (c35).
-        paths = sorted({*paths, *(a.path for a in accesses if a.kind in (SELECT, FK_ID)
-                                  and not nested(ctx, a))})
+        paths = sorted(
+            {
+                *paths,
+                *(
+                    a.path
+                    for a in accesses
+                    if a.kind in (SELECT, FK_ID) and not nested(ctx, a)
+                ),
+            }
+        )
     scope = search_ancestor(loop.node, "funcdef", "classdef", "file_input")
-    return queryset_fix(ctx.project, queryset, paths, deferred=deferred, scope=scope,
-                        own=(ctx.path, ctx.tree))
+    return queryset_fix(
+        ctx.project,
+        queryset,
+        paths,
+        deferred=deferred,
+        scope=scope,
+        own=(ctx.path, ctx.tree),
+    )
 
 
-def diagnostics(rule: Rule, ctx: FileContext, kinds: tuple[str, ...], message: Any,
-                keep: Any = None) -> Iterator[Diagnostic]:
+def diagnostics(
+    rule: Rule, ctx: FileContext, kinds: tuple[str, ...], message: Any, keep: Any = None
+) -> Iterator[Diagnostic]:
     for access, queryset in missing(ctx, kinds):
         if keep is not None and not keep(access):
             continue
         fix = loop_fix(ctx, access.loop) if access.kind != FK_ID else None
-        yield rule.diagnostic(ctx, access.span, message=message(access, queryset), fix=fix,
-                              related=related(queryset))
+        yield rule.diagnostic(
+            ctx,
+            access.span,
+            message=message(access, queryset),
+            fix=fix,
+            related=related(queryset),
+        )
 
 
 def nested(ctx: FileContext, access: Access) -> bool:

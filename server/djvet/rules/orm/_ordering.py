@@ -14,11 +14,27 @@ from parso.tree import search_ancestor
 
 from djvet.project.querysets import Evaluator, ModelClass
 
-KEEPS = frozenset({
-    "all", "filter", "exclude", "select_related", "prefetch_related", "annotate", "alias",
-    "only", "defer", "distinct", "using", "values", "values_list", "select_for_update",
-    "reverse", "none", "complex_filter",
-})
+KEEPS = frozenset(
+    {
+        "all",
+        "filter",
+        "exclude",
+        "select_related",
+        "prefetch_related",
+        "annotate",
+        "alias",
+        "only",
+        "defer",
+        "distinct",
+        "using",
+        "values",
+        "values_list",
+        "select_for_update",
+        "reverse",
+        "none",
+        "complex_filter",
+    }
+)
 
 
 def ordering(evaluator: Evaluator, node: Any, depth: int = 0) -> str:
@@ -41,13 +57,17 @@ def ordering(evaluator: Evaluator, node: Any, depth: int = 0) -> str:
             return "unknown"
         index -= 2
     if index == 0 and trailers[0].children[0] == ".":
-        return model_ordering(evaluator, node.children[0], trailers[0].children[1].value)
+        return model_ordering(
+            evaluator, node.children[0], trailers[0].children[1].value
+        )
     if index == -1:
         return ordering(evaluator, node.children[0], depth + 1)
     return "unknown"
 
 
-def model_ordering(evaluator: Evaluator, model_node: Any, manager: str = "_default_manager") -> str:
+def model_ordering(
+    evaluator: Evaluator, model_node: Any, manager: str = "_default_manager"
+) -> str:
     """`Meta.ordering` of the model `model_node` names, through `manager`."""
     value = evaluator.value(model_node)
     if not isinstance(value, ModelClass):
@@ -57,7 +77,11 @@ def model_ordering(evaluator: Evaluator, model_node: Any, manager: str = "_defau
         return "unknown"
     if model.meta.get("ordering"):
         return "ordered"
-    info = model.managers.get(manager) if manager != "_default_manager" else model.default_manager
+    info = (
+        model.managers.get(manager)
+        if manager != "_default_manager"
+        else model.default_manager
+    )
     if info is not None and (not info.known or "get_queryset" in info.methods):
         return "unknown"  # a manager may order in its get_queryset()
     if info is None and manager not in ("objects", "_default_manager", "_base_manager"):
@@ -70,11 +94,19 @@ def _variable(evaluator: Evaluator, leaf: Any, depth: int) -> str:
     scope = search_ancestor(leaf, "funcdef", "classdef", "file_input")
     states = set()
     for name in leaf.get_root_node().get_used_names().get(leaf.value, []):
-        if not name.is_definition() or search_ancestor(name, "funcdef", "classdef", "file_input") is not scope:
+        if (
+            not name.is_definition()
+            or search_ancestor(name, "funcdef", "classdef", "file_input") is not scope
+        ):
             continue
         statement = name.get_definition()
-        if statement is None or statement.type != "expr_stmt" or statement.children[0] is not name \
-                or len(statement.children) != 3 or statement.children[1] != "=":
+        if (
+            statement is None
+            or statement.type != "expr_stmt"
+            or statement.children[0] is not name
+            or len(statement.children) != 3
+            or statement.children[1] != "="
+        ):
             return "unknown"
         states.add(ordering(evaluator, statement.children[2], depth + 1))
     return states.pop() if len(states) == 1 else "unknown"

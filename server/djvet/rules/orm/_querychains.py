@@ -21,24 +21,82 @@ from djvet.project.models import ModelGraph, model_graph
 from djvet.project.querysets import Evaluator, ModelClass, QuerySetValue, RelatedManager
 from djvet.rules.orm._lookups import ADDING, PLAIN, Names, manager_names, step_names
 
-LOOKUP_KEYWORDS = frozenset({"filter", "exclude", "get", "aget", "get_or_create", "aget_or_create",
-                             "update_or_create", "aupdate_or_create"})
-FIELD_STRINGS = frozenset({"order_by", "values", "values_list", "only", "defer", "latest",
-                           "earliest", "alatest", "aearliest"})
+LOOKUP_KEYWORDS = frozenset(
+    {
+        "filter",
+        "exclude",
+        "get",
+        "aget",
+        "get_or_create",
+        "aget_or_create",
+        "update_or_create",
+        "aupdate_or_create",
+    }
+)
+FIELD_STRINGS = frozenset(
+    {
+        "order_by",
+        "values",
+        "values_list",
+        "only",
+        "defer",
+        "latest",
+        "earliest",
+        "alatest",
+        "aearliest",
+    }
+)
 EXPRESSIONS = frozenset({"annotate", "alias", "aggregate", "aaggregate"})
 CHECKED = LOOKUP_KEYWORDS | FIELD_STRINGS | EXPRESSIONS
 KNOWN_STEPS = CHECKED | PLAIN | ADDING | {"values"}
 _NOT_LOOKUPS = frozenset({"defaults", "create_defaults"})
 _NOT_FIELDS = frozenset({"flat", "named"})
 # Functions whose positional strings are field references (`Count("books")`).
-_FIELD_FUNCTIONS = frozenset({
-    "Count", "Sum", "Avg", "Max", "Min", "StdDev", "Variance", "Coalesce", "Greatest", "Least",
-    "Lower", "Upper", "Length", "Trim", "LTrim", "RTrim", "Abs", "Concat", "ArrayAgg",
-    "JSONBAgg", "BoolAnd", "BoolOr", "ExtractYear", "ExtractMonth", "ExtractDay",
-    "ExtractWeek", "ExtractWeekDay", "ExtractQuarter", "ExtractHour", "ExtractMinute",
-    "ExtractSecond", "TruncDate", "TruncTime", "TruncYear", "TruncQuarter", "TruncMonth",
-    "TruncWeek", "TruncDay", "TruncHour", "TruncMinute", "TruncSecond",
-})
+_FIELD_FUNCTIONS = frozenset(
+    {
+        "Count",
+        "Sum",
+        "Avg",
+        "Max",
+        "Min",
+        "StdDev",
+        "Variance",
+        "Coalesce",
+        "Greatest",
+        "Least",
+        "Lower",
+        "Upper",
+        "Length",
+        "Trim",
+        "LTrim",
+        "RTrim",
+        "Abs",
+        "Concat",
+        "ArrayAgg",
+        "JSONBAgg",
+        "BoolAnd",
+        "BoolOr",
+        "ExtractYear",
+        "ExtractMonth",
+        "ExtractDay",
+        "ExtractWeek",
+        "ExtractWeekDay",
+        "ExtractQuarter",
+        "ExtractHour",
+        "ExtractMinute",
+        "ExtractSecond",
+        "TruncDate",
+        "TruncTime",
+        "TruncYear",
+        "TruncQuarter",
+        "TruncMonth",
+        "TruncWeek",
+        "TruncDay",
+        "TruncHour",
+        "TruncMinute",
+        "TruncSecond",
+    }
+)
 _FIRST_FIELD = frozenset({"Cast", "Trunc", "Extract", "StringAgg"})
 _TRANSPARENT = frozenset({"ExpressionWrapper", "Case", "When"})
 
@@ -51,15 +109,23 @@ class ChainStep:
     method: str
     call: Any  # the `(...)` trailer
     names: Names
-    own: frozenset[str] = field(default_factory=frozenset)  # keywords of this annotate()
+    own: frozenset[str] = field(
+        default_factory=frozenset
+    )  # keywords of this annotate()
 
     @property
     def arguments(self) -> tuple[list[Any], dict[str, Any]]:
-        return call_arguments(self.call.children[1] if len(self.call.children) == 3 else None)
+        return call_arguments(
+            self.call.children[1] if len(self.call.children) == 3 else None
+        )
 
     def names_for(self, node: Any) -> Names:
         """`annotate(a=Count("x"), b=F("a"))`: later keywords may use earlier ones."""
-        return Names(self.names.added | self.own, self.names.complete) if self.own else self.names
+        return (
+            Names(self.names.added | self.own, self.names.complete)
+            if self.own
+            else self.names
+        )
 
 
 def chain_steps(ctx: FileContext, methods: frozenset[str]) -> Iterator[ChainStep]:
@@ -69,8 +135,11 @@ def chain_steps(ctx: FileContext, methods: frozenset[str]) -> Iterator[ChainStep
     while stack:
         node = stack.pop()
         if node.type in ("atom_expr", "power") and any(
-                t.type == "trailer" and t.children[0] == "." and t.children[1].value in methods
-                for t in node.children[1:]):
+            t.type == "trailer"
+            and t.children[0] == "."
+            and t.children[1].value in methods
+            for t in node.children[1:]
+        ):
             yield from walker.steps(node, methods)
         stack.extend(getattr(node, "children", ()))
 
@@ -83,7 +152,7 @@ class _Walker:
 
     def steps(self, chain: Any, methods: frozenset[str]) -> Iterator[ChainStep]:
         offset = 1 if chain.children[0] == "await" else 0
-        trailers = chain.children[offset + 1:]
+        trailers = chain.children[offset + 1 :]
         head = self.evaluator.prefix_value(chain, 0)
         if head is None and not (trailers and trailers[0].children[0] == "("):
             return  # `request.GET.get(...)`: nothing known about the head, nothing to check
@@ -98,24 +167,36 @@ class _Walker:
             method = trailer.children[1].value
             # Evaluating a prefix costs: only where a model is needed.
             needed = method in methods or names is None or method not in KNOWN_STEPS
-            model = _model_of(self.evaluator.prefix_value(chain, index)) if needed else None
+            model = (
+                _model_of(self.evaluator.prefix_value(chain, index)) if needed else None
+            )
             if names is None:
                 names = self.related_names(self.evaluator.prefix_value(chain, index))
             if model is not None and method in methods:
                 yield _step(model, method, following, names)
             args = following.children[1] if len(following.children) == 3 else None
             positional, keywords = call_arguments(args)
-            names = step_names(method, args, names, keywords, positional, self.custom(model))
+            names = step_names(
+                method, args, names, keywords, positional, self.custom(model)
+            )
             if names is None:
                 return
             index += 2
 
-    def head_names(self, chain: Any, trailers: list[Any], depth: int = 0) -> Names | None:
+    def head_names(
+        self, chain: Any, trailers: list[Any], depth: int = 0
+    ) -> Names | None:
         head = chain.children[1 if chain.children[0] == "await" else 0]
         value = self.evaluator.prefix_value(chain, 0)
-        if isinstance(value, ModelClass) and trailers and trailers[0].children[0] == ".":
+        if (
+            isinstance(value, ModelClass)
+            and trailers
+            and trailers[0].children[0] == "."
+        ):
             model = self.graph.get(value.model)
-            return manager_names(model, trailers[0].children[1].value) if model else None
+            return (
+                manager_names(model, trailers[0].children[1].value) if model else None
+            )
         if isinstance(value, QuerySetValue) and head.type == "name":
             return self.variable_names(head, depth)
         return None
@@ -135,11 +216,20 @@ class _Walker:
         scope = search_ancestor(leaf, "funcdef", "classdef", "file_input")
         added: set[str] = set()
         for name in leaf.get_root_node().get_used_names().get(leaf.value, []):
-            if not name.is_definition() or search_ancestor(name, "funcdef", "classdef", "file_input") is not scope:
+            if (
+                not name.is_definition()
+                or search_ancestor(name, "funcdef", "classdef", "file_input")
+                is not scope
+            ):
                 continue
             statement = name.get_definition()
-            if statement is None or statement.type != "expr_stmt" or statement.children[0] is not name \
-                    or len(statement.children) != 3 or statement.children[1] != "=":
+            if (
+                statement is None
+                or statement.type != "expr_stmt"
+                or statement.children[0] is not name
+                or len(statement.children) != 3
+                or statement.children[1] != "="
+            ):
                 return Names(complete=False)
             if id(statement) in self.visiting:
                 continue
@@ -160,7 +250,12 @@ class _Walker:
             return Names(complete=False)
         trailers = node.children[1:]
         names = self.head_names(node, trailers, depth)
-        start = 1 if names is not None and isinstance(self.evaluator.prefix_value(node, 0), ModelClass) else 0
+        start = (
+            1
+            if names is not None
+            and isinstance(self.evaluator.prefix_value(node, 0), ModelClass)
+            else 0
+        )
         if names is None:
             return Names(complete=False)
         for index in range(start, len(trailers) - 1, 2):
@@ -170,8 +265,14 @@ class _Walker:
             args = following.children[1] if len(following.children) == 3 else None
             positional, keywords = call_arguments(args)
             model = _model_of(self.evaluator.prefix_value(node, index))
-            names = step_names(trailer.children[1].value, args, names, keywords, positional,
-                               self.custom(model))
+            names = step_names(
+                trailer.children[1].value,
+                args,
+                names,
+                keywords,
+                positional,
+                self.custom(model),
+            )
             if names is None:
                 return Names(complete=False)
         return names
@@ -192,7 +293,12 @@ class _Walker:
 def _model_of(value: Any) -> str | None:
     # An uncertain value may be no queryset at all (a custom method returning a dict,
     # whose `.get(key)` is no lookup).
-    if isinstance(value, QuerySetValue) and not value.raw and not value.has_union and not value.uncertain:
+    if (
+        isinstance(value, QuerySetValue)
+        and not value.raw
+        and not value.has_union
+        and not value.uncertain
+    ):
         return value.model
     if isinstance(value, RelatedManager):
         return value.field.target
@@ -202,7 +308,9 @@ def _model_of(value: Any) -> str | None:
 def _step(model: str, method: str, call: Any, names: Names) -> ChainStep:
     own: frozenset[str] = frozenset()
     if method in ("annotate", "alias"):
-        own = frozenset(call_arguments(call.children[1] if len(call.children) == 3 else None)[1])
+        own = frozenset(
+            call_arguments(call.children[1] if len(call.children) == 3 else None)[1]
+        )
     return ChainStep(model, method, call, names, own)
 
 
@@ -243,8 +351,16 @@ def walk_expression(node: Any) -> Iterator[tuple[Any, str, bool]]:
     kind = node.type
     if kind == "atom" and node.children[0] == "(" and len(node.children) == 3:
         yield from walk_expression(node.children[1])
-    elif kind in ("expr", "or_expr", "and_expr", "xor_expr", "arith_expr", "term", "factor",
-                  "not_test"):
+    elif kind in (
+        "expr",
+        "or_expr",
+        "and_expr",
+        "xor_expr",
+        "arith_expr",
+        "term",
+        "factor",
+        "not_test",
+    ):
         for child in node.children:
             if child.type != "operator":
                 yield from walk_expression(child)
@@ -260,11 +376,17 @@ def _walk_call(node: Any) -> Iterator[tuple[Any, str, bool]]:
             callee.append(trailer.children[1].value)
         else:
             break
-    if not callee or len(trailers) < len(callee) or trailers[len(callee) - 1].children[0] != "(":
+    if (
+        not callee
+        or len(trailers) < len(callee)
+        or trailers[len(callee) - 1].children[0] != "("
+    ):
         return
     name = callee[-1]
     call = trailers[len(callee) - 1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     if name in ("Q", "When"):
         for key, value in keywords.items():
             if key in ("then", "default", "output_field"):

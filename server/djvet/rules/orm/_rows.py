@@ -14,11 +14,19 @@ from djvet.project.models import ModelInfo, model_graph
 from djvet.project.querysets import Evaluator, QuerySetValue
 from djvet.rules.orm._style import bound_at_module, import_edit, imported_from, quote
 
-NUMERIC = frozenset({
-    "IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField",
-    "PositiveBigIntegerField", "PositiveSmallIntegerField", "DecimalField", "FloatField",
-    "DurationField",
-})
+NUMERIC = frozenset(
+    {
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "DecimalField",
+        "FloatField",
+        "DurationField",
+    }
+)
 
 
 # -- statements ----------------------------------------------------------------------------
@@ -60,8 +68,10 @@ def uses_after(statement: Any, name: str) -> bool:
     scope = statement
     while scope.parent is not None and scope.type not in ("funcdef", "file_input"):
         scope = scope.parent
-    return any(leaf.value == name and leaf.start_pos >= statement.end_pos
-               for leaf in iter_nodes(scope, {"name"}))
+    return any(
+        leaf.value == name and leaf.start_pos >= statement.end_pos
+        for leaf in iter_nodes(scope, {"name"})
+    )
 
 
 # -- method calls on an instance ---------------------------------------------------------------
@@ -71,8 +81,13 @@ def method_call(statement: Any, owner: str, method: str) -> Any | None:
     if expression.type not in ("atom_expr", "power") or len(expression.children) != 3:
         return None
     head, name, call = expression.children
-    if head.type != "name" or head.value != owner or name.children[0] != "." \
-            or name.children[1].value != method or call.children[0] != "(":
+    if (
+        head.type != "name"
+        or head.value != owner
+        or name.children[0] != "."
+        or name.children[1].value != method
+        or call.children[0] != "("
+    ):
         return None
     return call.children[1] if len(call.children) == 3 else ""
 
@@ -108,8 +123,9 @@ def manager_for(model: ModelInfo) -> str:
     """`objects` when it is a plain manager; else `_base_manager`, which `save()` uses
     (a manager whose `get_queryset()` filters could miss the row)."""
     manager = model.managers.get("objects")
-    if not model.managers or (manager is not None and manager.known
-                              and "get_queryset" not in manager.methods):
+    if not model.managers or (
+        manager is not None and manager.known and "get_queryset" not in manager.methods
+    ):
         return "objects"
     return "_base_manager"
 
@@ -136,7 +152,9 @@ class RowLoop:
     body: list[Any]
 
 
-def for_loops(ctx: FileContext, evaluator: Evaluator | None = None) -> Iterator[RowLoop]:
+def for_loops(
+    ctx: FileContext, evaluator: Evaluator | None = None
+) -> Iterator[RowLoop]:
     """Every `for ... in ...:` loop, with the queryset it iterates when known."""
     evaluator = evaluator or Evaluator(ctx.project, ctx.path, ctx.tree)
     for node in iter_nodes(ctx.tree, {"for_stmt"}):
@@ -145,9 +163,13 @@ def for_loops(ctx: FileContext, evaluator: Evaluator | None = None) -> Iterator[
         value = evaluator.value(iterable) if variable else None
         # An uncertain value may be no queryset (a custom method returning a list), unless
         # it is a parameter annotated as one (`qs: QuerySet[Profile]` of an admin action).
-        certain = isinstance(value, QuerySetValue) and (not value.uncertain or _annotated_queryset(iterable))
+        certain = isinstance(value, QuerySetValue) and (
+            not value.uncertain or _annotated_queryset(iterable)
+        )
         queryset = value if certain else None
-        yield RowLoop(node, variable, iterable, queryset, block_statements(node.children[5]))
+        yield RowLoop(
+            node, variable, iterable, queryset, block_statements(node.children[5])
+        )
 
 
 def _annotated_queryset(node: Any) -> bool:

@@ -44,7 +44,11 @@ def insert_entry(node: Any, *entries: str) -> Edit | None:
         line, column = opening.end_pos
         return Edit(Span.point(line - 1, column), ", ".join(entries))
     inner = node.children[1]
-    items = [c for c in inner.children if c != ","] if inner.type in ("dictorsetmaker", "arglist") else [inner]
+    items = (
+        [c for c in inner.children if c != ","]
+        if inner.type in ("dictorsetmaker", "arglist")
+        else [inner]
+    )
     if not items:
         return None
     last = inner.children[-1] if inner.type in ("dictorsetmaker", "arglist") else inner
@@ -52,7 +56,9 @@ def insert_entry(node: Any, *entries: str) -> Edit | None:
     end_line, end_column = last.end_pos
     if closing.start_pos[0] == end_line:  # all on the closing bracket's line
         separator = " " if trailing else ", "
-        return Edit(Span.point(end_line - 1, end_column), separator + ", ".join(entries))
+        return Edit(
+            Span.point(end_line - 1, end_column), separator + ", ".join(entries)
+        )
     indent = " " * inner.children[0].start_pos[1]
     lead = "" if trailing else ","
     lines = "".join(f"\n{indent}{entry}," for entry in entries)

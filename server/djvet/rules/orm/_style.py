@@ -27,14 +27,19 @@ def bound_at_module(tree: Any, name: str) -> bool:
     for node in tree.iter_imports():
         if name in (n.value for n in node.get_defined_names()):
             return True
-    return any(getattr(child, "name", None) is not None and child.name.value == name
-               for child in tree.children if child.type in ("classdef", "funcdef"))
+    return any(
+        getattr(child, "name", None) is not None and child.name.value == name
+        for child in tree.children
+        if child.type in ("classdef", "funcdef")
+    )
 
 
 def imported_from(tree: Any, name: str) -> str | None:
     """The module a top-level `from X import name` takes `name` from."""
     for node in tree.iter_imports():
-        if node.type == "import_from" and name in (n.value for n in node.get_defined_names()):
+        if node.type == "import_from" and name in (
+            n.value for n in node.get_defined_names()
+        ):
             return ".".join(n.value for n in node.get_from_names())
     return None
 

@@ -88,17 +88,27 @@ RULE = Rule(
 )
 
 
-def _message(ctx: FileContext, changelist: Changelist, label: str, missing: list) -> str:
+def _message(
+    ctx: FileContext, changelist: Changelist, label: str, missing: list
+) -> str:
     graph = model_graph(ctx.project)
     every = {"__".join(r.path) for r in missing if r.kind != BYPASSED}
-    lookups = ", ".join(f"`{x}`" for x in sorted(every) if not any(o.startswith(x + "__") for o in every))
+    lookups = ", ".join(
+        f"`{x}`"
+        for x in sorted(every)
+        if not any(o.startswith(x + "__") for o in every)
+    )
     if not lookups:
         return f"`{label}` runs a query per row that no prefetch can serve; annotate it in `get_queryset()`"
     head = f"`{label}` queries {lookups} once per row"
     if changelist.manager_selects:
         manager = model_name(ctx, changelist.model)
         return f"{head}; `list_select_related` is ignored (`{manager}`'s manager selects already)"
-    if all(single_valued(graph, changelist.model, r.path) for r in missing if r.kind != BYPASSED):
+    if all(
+        single_valued(graph, changelist.model, r.path)
+        for r in missing
+        if r.kind != BYPASSED
+    ):
         return f"{head}; add it to `list_select_related`"
     return f"{head}; prefetch it in `get_queryset()`"
 
@@ -111,7 +121,9 @@ def check_changelists(ctx: FileContext) -> Iterator[Diagnostic]:
     quote = quote_style(ctx.text)
     for changelist in admin_classes(ctx.project, ctx.path, ctx.tree):
         queryset = changelist_queryset(graph, changelist)
-        inherited = changelist.display is not None and changelist.display[0] != changelist.ref
+        inherited = (
+            changelist.display is not None and changelist.display[0] != changelist.ref
+        )
         reads, flagged, complete = [], [], True
         for anchor, entry in changelist.entries:
             found = entry_reads(ctx.project, changelist, anchor, entry)
@@ -119,7 +131,11 @@ def check_changelists(ctx: FileContext) -> Iterator[Diagnostic]:
                 complete = False
                 continue
             reads.extend(found)
-            missing = [r for r in found if r.kind == BYPASSED or not loaded(graph, queryset, r.path)]
+            missing = [
+                r
+                for r in found
+                if r.kind == BYPASSED or not loaded(graph, queryset, r.path)
+            ]
             if missing:
                 where = changelist.ref.node.name if inherited else anchor
                 flagged.append((where, found[0].field, missing))
@@ -129,5 +145,9 @@ def check_changelists(ctx: FileContext) -> Iterator[Diagnostic]:
         fix = admin_fix(ctx.project, changelist, reads, every, complete, quote)
         for where, label, missing in flagged:
             has_fix = any(r.kind != BYPASSED for r in missing)
-            yield RULE.diagnostic(ctx, where, message=_message(ctx, changelist, label, missing),
-                                  fix=fix if has_fix else None)
+            yield RULE.diagnostic(
+                ctx,
+                where,
+                message=_message(ctx, changelist, label, missing),
+                fix=fix if has_fix else None,
+            )

@@ -75,7 +75,9 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     graph = model_graph(ctx.project)
     for loop in for_loops(ctx, evaluator):
         for node in iter_nodes(loop.node.children[5], {"atom_expr", "power"}):
-            creation = _creation(evaluator, node) or _saved_new_object(evaluator, node, loop.body)
+            creation = _creation(evaluator, node) or _saved_new_object(
+                evaluator, node, loop.body
+            )
             if creation is None or _guarded(node, loop.node):
                 continue
             model = graph.get(creation[0])
@@ -87,19 +89,35 @@ def _creation(evaluator: Evaluator, node: Any) -> tuple[str, str] | None:
     """(model label, manager source) of `Model.<manager>.create(...)` or
     `Model(...).save()`."""
     children = node.children
-    if len(children) < 3 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+    if (
+        len(children) < 3
+        or children[-1].type != "trailer"
+        or children[-1].children[0] != "("
+    ):
         return None
     method = children[-2]
-    if method.type != "trailer" or method.children[0] != "." or method.children[1].value not in ("create", "save"):
+    if (
+        method.type != "trailer"
+        or method.children[0] != "."
+        or method.children[1].value not in ("create", "save")
+    ):
         return None
     head = evaluator.prefix_value(node, 0)
     if not isinstance(head, ModelClass):
         return None
     name = children[0].get_code(include_prefix=False)
-    if method.children[1].value == "create" and len(children) == 4 and children[1].children[0] == ".":
+    if (
+        method.children[1].value == "create"
+        and len(children) == 4
+        and children[1].children[0] == "."
+    ):
         return head.model, name + children[1].get_code()
-    if method.children[1].value == "save" and len(children) == 4 and children[1].children[0] == "(" \
-            and children[-1].get_code(include_prefix=False) == "()":
+    if (
+        method.children[1].value == "save"
+        and len(children) == 4
+        and children[1].children[0] == "("
+        and children[-1].get_code(include_prefix=False) == "()"
+    ):
         return head.model, f"{name}.objects"
     return None
 
@@ -115,22 +133,40 @@ def _guarded(node: Any, loop: Any) -> bool:
     return False
 
 
-def _saved_new_object(evaluator: Evaluator, node: Any, body: list[Any]) -> tuple[str, str] | None:
+def _saved_new_object(
+    evaluator: Evaluator, node: Any, body: list[Any]
+) -> tuple[str, str] | None:
     """`obj.save()` after `obj = Model(...)` in the same loop body."""
     children = node.children
-    if len(children) != 3 or children[0].type != "name" or children[1].children[0] != "." \
-            or children[1].children[1].value != "save" or children[2].get_code() != "()":
+    if (
+        len(children) != 3
+        or children[0].type != "name"
+        or children[1].children[0] != "."
+        or children[1].children[1].value != "save"
+        or children[2].get_code() != "()"
+    ):
         return None
     for statement in body:
         assignment = expression_of(statement)
-        if assignment.type == "expr_stmt" and len(assignment.children) == 3 and assignment.children[1] == "=" \
-                and assignment.children[0].type == "name" and assignment.children[0].value == children[0].value:
+        if (
+            assignment.type == "expr_stmt"
+            and len(assignment.children) == 3
+            and assignment.children[1] == "="
+            and assignment.children[0].type == "name"
+            and assignment.children[0].value == children[0].value
+        ):
             value = assignment.children[2]
-            if value.type in ("atom_expr", "power") and len(value.children) == 2 \
-                    and value.children[1].children[0] == "(":
+            if (
+                value.type in ("atom_expr", "power")
+                and len(value.children) == 2
+                and value.children[1].children[0] == "("
+            ):
                 head = evaluator.prefix_value(value, 0)
                 if isinstance(head, ModelClass):
-                    return head.model, f"{value.children[0].get_code(include_prefix=False)}.objects"
+                    return (
+                        head.model,
+                        f"{value.children[0].get_code(include_prefix=False)}.objects",
+                    )
     return None
 
 
@@ -138,7 +174,11 @@ def _fix(loop: Any, node: Any, manager: str, model: ModelInfo) -> Fix | None:
     """The loop becomes `Model.objects.bulk_create([Model(...) for ... in ...])`
     when its body is just this creation, whose result nobody uses."""
     targets = [n.value for n in iter_nodes(loop.node.children[1], {"name"})]
-    if len(loop.node.children) > 6 or model.parents or any(uses_after(loop.node, t) for t in targets):
+    if (
+        len(loop.node.children) > 6
+        or model.parents
+        or any(uses_after(loop.node, t) for t in targets)
+    ):
         return None  # `for ... else`, multi-table inheritance, the loop variable read later
     if len(loop.body) == 2:
         return _fix_two_statements(loop, node, manager)
@@ -146,19 +186,30 @@ def _fix(loop: Any, node: Any, manager: str, model: ModelInfo) -> Fix | None:
         return None
     children = node.children
     instance = children[0].get_code(include_prefix=False) + (
-        children[-1].get_code() if children[-2].children[1].value == "create" else children[1].get_code())
+        children[-1].get_code()
+        if children[-2].children[1].value == "create"
+        else children[1].get_code()
+    )
     return _bulk(loop, instance, manager)
 
 
 def _fix_two_statements(loop: Any, node: Any, manager: str) -> Fix | None:
     """`obj = Model(...)` then `obj.save()`."""
     assignment, save = (expression_of(s) for s in loop.body)
-    if assignment.type != "expr_stmt" or len(assignment.children) != 3 or assignment.children[1] != "=" \
-            or assignment.children[0].type != "name":
+    if (
+        assignment.type != "expr_stmt"
+        or len(assignment.children) != 3
+        or assignment.children[1] != "="
+        or assignment.children[0].type != "name"
+    ):
         return None
     name = assignment.children[0].value
     value = assignment.children[2]
-    if method_call(loop.body[1], name, "save") != "" or uses_after(loop.node, name) or save is not node:
+    if (
+        method_call(loop.body[1], name, "save") != ""
+        or uses_after(loop.node, name)
+        or save is not node
+    ):
         return None
     return _bulk(loop, value.get_code(include_prefix=False), manager)
 
@@ -171,10 +222,16 @@ def _bulk(loop: Any, instance: str, manager: str) -> Fix:
     rows = f"[{instance} for {target} in {iterable}]"
     one_line = f"{manager}.bulk_create({rows}, batch_size=1000)"
     if len(indent) + len(one_line) > 88:
-        one_line = (f"{manager}.bulk_create(\n{indent}    {rows},\n"
-                    f"{indent}    batch_size=1000,\n{indent})")
+        one_line = (
+            f"{manager}.bulk_create(\n{indent}    {rows},\n"
+            f"{indent}    batch_size=1000,\n{indent})"
+        )
     end_line, end_column = header.end_pos
     end = (end_line - 1, 0) if end_column == 0 else (end_line - 1, end_column)
     newline = "\n" if end_column == 0 else ""
-    return Fix.unsafe(RULE.fix_title, Edit(Span(header.start_pos[0] - 1, header.start_pos[1], *end),
-                                           one_line + newline))
+    return Fix.unsafe(
+        RULE.fix_title,
+        Edit(
+            Span(header.start_pos[0] - 1, header.start_pos[1], *end), one_line + newline
+        ),
+    )

@@ -68,7 +68,9 @@ RULE = Rule(
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 # QuerySet.delete() raises after these; `values()` rows are dicts without delete().
-_REFUSED = re.compile(r"\.(distinct|union|intersection|difference|values|values_list|extra|raw)\(|\[")
+_REFUSED = re.compile(
+    r"\.(distinct|union|intersection|difference|values|values_list|extra|raw)\(|\["
+)
 _ITERATOR = re.compile(r"\.iterator\([^()]*\)$")
 
 
@@ -80,8 +82,11 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     for loop in for_loops(ctx):
         if loop.queryset is None or loop.queryset.evaluated or loop.queryset.values:
             continue
-        deletes = [s for s in iter_nodes(loop.node.children[5], {"simple_stmt"})
-                   if method_call(s, loop.variable, "delete") is not None]
+        deletes = [
+            s
+            for s in iter_nodes(loop.node.children[5], {"simple_stmt"})
+            if method_call(s, loop.variable, "delete") is not None
+        ]
         model = graph.get(loop.queryset.model)
         for statement in deletes:
             fix = _fix(loop, statement, model) if model is not None else None
@@ -89,9 +94,17 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
 
 
 def _fix(loop: RowLoop, statement: Any, model: ModelInfo) -> Fix | None:
-    if loop.body != [statement] or len(loop.node.children) > 6 or method_call(statement, loop.variable, "delete"):
+    if (
+        loop.body != [statement]
+        or len(loop.node.children) > 6
+        or method_call(statement, loop.variable, "delete")
+    ):
         return None  # more than the delete, `for ... else`, `delete(keep_parents=True)`
-    if "delete" in model.methods or model.partial or uses_after(loop.node, loop.variable):
+    if (
+        "delete" in model.methods
+        or model.partial
+        or uses_after(loop.node, loop.variable)
+    ):
         return None  # a custom `delete()` would be skipped
     code = _ITERATOR.sub("", loop.iterable.get_code(include_prefix=False))
     if _REFUSED.search(code):

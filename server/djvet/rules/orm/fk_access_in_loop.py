@@ -72,8 +72,10 @@ RULE = Rule(
 
 def _message(ctx: FileContext, access: Access, queryset: QuerySetValue) -> str:
     if access.kind == DEFERRED:
-        return (f"`{access.text}`{via(access)} was deferred by `only()`/`defer()`: reading it runs one "
-                f"query per `{model_name(ctx, queryset.model)}` ({where(queryset, ctx)})")
+        return (
+            f"`{access.text}`{via(access)} was deferred by `only()`/`defer()`: reading it runs one "
+            f"query per `{model_name(ctx, queryset.model)}` ({where(queryset, ctx)})"
+        )
     lookup = "__".join(access.path)
     return (
         f"`{access.text}`{via(access)} queries `{model_name(ctx, access.relation.target)}` once per "
@@ -84,6 +86,9 @@ def _message(ctx: FileContext, access: Access, queryset: QuerySetValue) -> str:
 @RULE.on_module
 def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     yield from diagnostics(
-        RULE, ctx, (SELECT, DEFERRED), lambda a, q: _message(ctx, a, q),
-        keep=lambda a: a.kind == DEFERRED or not nested(ctx, a)
+        RULE,
+        ctx,
+        (SELECT, DEFERRED),
+        lambda a, q: _message(ctx, a, q),
+        keep=lambda a: a.kind == DEFERRED or not nested(ctx, a),
     )

@@ -65,10 +65,14 @@ def check_fk_id(ctx: FileContext) -> Iterator[Diagnostic]:
         attname = relation.attname or f"{relation.name}_id"
         fix = None
         if access.id_span is not None and "to_field" not in relation.options:
-            fix = Fix.safe(f"Replace with `.{attname}`", Edit(access.id_span, f".{attname}"))
+            fix = Fix.safe(
+                f"Replace with `.{attname}`", Edit(access.id_span, f".{attname}")
+            )
         if access.loop is None:
-            message = (f"`{access.text}.id` can fetch the related `{model_name(ctx, relation.target)}` to read "
-                       f"`{attname}`, which the row already has")
+            message = (
+                f"`{access.text}.id` can fetch the related `{model_name(ctx, relation.target)}` to read "
+                f"`{attname}`, which the row already has"
+            )
         else:
             message = (
                 f"`{access.text}.id` fetches the related `{model_name(ctx, relation.target)}` for every "

@@ -68,14 +68,40 @@ RULE = Rule(
     excludes=FileRole.MIGRATIONS | FileRole.TESTS,
 )
 # Classes whose attribute is the value `values_list()` returns (not FileField's FieldFile).
-PLAIN = frozenset({
-    "AutoField", "BigAutoField", "SmallAutoField", "BigIntegerField", "BooleanField", "CharField",
-    "DateField", "DateTimeField", "DecimalField", "DurationField", "EmailField", "FloatField",
-    "GenericIPAddressField", "IntegerField", "PositiveBigIntegerField", "PositiveIntegerField",
-    "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField", "TimeField",
-    "URLField", "UUIDField",
-})
-WRAPPERS = {"list": "list", "set": "set", "tuple": "tuple", "sorted": "sorted", "frozenset": "frozenset"}
+PLAIN = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "BigIntegerField",
+        "BooleanField",
+        "CharField",
+        "DateField",
+        "DateTimeField",
+        "DecimalField",
+        "DurationField",
+        "EmailField",
+        "FloatField",
+        "GenericIPAddressField",
+        "IntegerField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+        "TimeField",
+        "URLField",
+        "UUIDField",
+    }
+)
+WRAPPERS = {
+    "list": "list",
+    "set": "set",
+    "tuple": "tuple",
+    "sorted": "sorted",
+    "frozenset": "frozenset",
+}
 
 
 @RULE.on_module
@@ -88,38 +114,78 @@ def check_comprehensions(ctx: FileContext) -> Iterator[Diagnostic]:
         if shape is None:
             continue
         wrapper, parts, comp = shape
-        evaluator = evaluator or bind_loops(Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree)
+        evaluator = evaluator or bind_loops(
+            Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree
+        )
         fix_text = _rewrite(ctx, evaluator, wrapper, parts, comp)
         if fix_text is not None:
-            yield RULE.diagnostic(ctx, node, fix=Fix.safe(RULE.fix_title, Edit(Span.of(node), fix_text)))
+            yield RULE.diagnostic(
+                ctx, node, fix=Fix.safe(RULE.fix_title, Edit(Span.of(node), fix_text))
+            )
 
 
 def _shape(node: Any) -> tuple[str, list[Any], Any] | None:
     """(wrapper, element parts, the `for` clause) of a comprehension of one `for`."""
-    if node.type == "atom" and node.children[0] in ("[", "{") and len(node.children) == 3:
+    if (
+        node.type == "atom"
+        and node.children[0] in ("[", "{")
+        and len(node.children) == 3
+    ):
         inner = node.children[1]
-        comp = inner.children[-1] if inner.type in ("testlist_comp", "dictorsetmaker") else None
+        comp = (
+            inner.children[-1]
+            if inner.type in ("testlist_comp", "dictorsetmaker")
+            else None
+        )
         if comp is None or comp.type != "sync_comp_for":
             return None
-        if inner.type == "dictorsetmaker" and len(inner.children) == 4 and inner.children[1] == ":":
+        if (
+            inner.type == "dictorsetmaker"
+            and len(inner.children) == 4
+            and inner.children[1] == ":"
+        ):
             return "dict", [inner.children[0], inner.children[2]], comp
         if len(inner.children) == 2:
-            return ("list" if node.children[0] == "[" else "set"), [inner.children[0]], comp
+            return (
+                ("list" if node.children[0] == "[" else "set"),
+                [inner.children[0]],
+                comp,
+            )
         return None
-    if node.type in ("atom_expr", "power") and len(node.children) == 2 and node.children[0].type == "name":
+    if (
+        node.type in ("atom_expr", "power")
+        and len(node.children) == 2
+        and node.children[0].type == "name"
+    ):
         wrapper, trailer = node.children[0].value, node.children[1]
-        argument = trailer.children[1] if trailer.children[0] == "(" and len(trailer.children) == 3 else None
-        if wrapper in WRAPPERS and argument is not None and argument.type == "argument" \
-                and len(argument.children) == 2 and argument.children[1].type == "sync_comp_for":
+        argument = (
+            trailer.children[1]
+            if trailer.children[0] == "(" and len(trailer.children) == 3
+            else None
+        )
+        if (
+            wrapper in WRAPPERS
+            and argument is not None
+            and argument.type == "argument"
+            and len(argument.children) == 2
+            and argument.children[1].type == "sync_comp_for"
+        ):
             return wrapper, [argument.children[0]], argument.children[1]
     return None
 
 
-def _rewrite(ctx: FileContext, evaluator: Evaluator, wrapper: str, parts: list[Any], comp: Any) -> str | None:
+def _rewrite(
+    ctx: FileContext, evaluator: Evaluator, wrapper: str, parts: list[Any], comp: Any
+) -> str | None:
     if len(comp.children) != 4 or comp.children[1].type != "name":
         return None  # `if` clauses, nested `for`s, tuple targets
     variable, iterable = comp.children[1].value, comp.children[3]
-    if iterable.get_code(include_prefix=False).rstrip(")").rstrip().endswith(("iterator(", ".iterator")):
+    if (
+        iterable.get_code(include_prefix=False)
+        .rstrip(")")
+        .rstrip()
+        .endswith(("iterator(", ".iterator"))
+    ):
         return None
     operand = fresh_queryset(evaluator, iterable)
     if operand is None or operand.queryset.values or operand.queryset.prefetch:
@@ -137,8 +203,12 @@ def _rewrite(ctx: FileContext, evaluator: Evaluator, wrapper: str, parts: list[A
 
 
 def _tuple_items(element: Any) -> list[Any]:
-    if element.type == "atom" and element.children[0] == "(" and len(element.children) == 3 \
-            and element.children[1].type == "testlist_comp":
+    if (
+        element.type == "atom"
+        and element.children[0] == "("
+        and len(element.children) == 3
+        and element.children[1].type == "testlist_comp"
+    ):
         items = [c for c in element.children[1].children if c != ","]
         return items if len(items) > 1 else []
     return [element]
@@ -156,4 +226,8 @@ def _column(model: Any, element: Any, variable: str) -> str | None:
     if name == "pk" or any(f.attname == name for f in model.fields.values()):
         return name
     info = model.fields.get(name)
-    return name if info is not None and info.kind == "field" and info.field_class in PLAIN else None
+    return (
+        name
+        if info is not None and info.kind == "field" and info.field_class in PLAIN
+        else None
+    )

@@ -72,12 +72,24 @@ def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
     graph = model_graph(ctx.project)
     for chain, index, method in _calls(ctx.tree):
         queryset = evaluator.prefix_value(chain, index)
-        if not isinstance(queryset, QuerySetValue) or queryset.uncertain or queryset.values:
+        if (
+            not isinstance(queryset, QuerySetValue)
+            or queryset.uncertain
+            or queryset.values
+        ):
             continue
-        call = chain.children[index + 2] if chain.children[0] != "await" else chain.children[index + 3]
+        call = (
+            chain.children[index + 2]
+            if chain.children[0] != "await"
+            else chain.children[index + 3]
+        )
         args = call.children[1] if len(call.children) == 3 else None
         with_call = evaluator.prefix_value(chain, index + 2)
-        entries = with_call.prefetch if isinstance(with_call, QuerySetValue) else queryset.prefetch
+        entries = (
+            with_call.prefetch
+            if isinstance(with_call, QuerySetValue)
+            else queryset.prefetch
+        )
         to_attrs = {e.to_attr for e in entries if e.to_attr}
         for argument in call_arguments(args)[0]:
             lookup = string_value(argument)
@@ -86,8 +98,12 @@ def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
             problem = _problem(graph, queryset.model, lookup, method, to_attrs)
             if problem is not None:
                 message, fix = problem
-                yield RULE.diagnostic(ctx, argument, message=message,
-                                      fix=_fix(fix, argument, call, chain, index, method))
+                yield RULE.diagnostic(
+                    ctx,
+                    argument,
+                    message=message,
+                    fix=_fix(fix, argument, call, chain, index, method),
+                )
 
 
 def _calls(tree: Any) -> Iterator[tuple[Any, int, str]]:
@@ -95,21 +111,32 @@ def _calls(tree: Any) -> Iterator[tuple[Any, int, str]]:
     while stack:
         node = stack.pop()
         if node.type in ("atom_expr", "power"):
-            trailers = node.children[1:] if node.children[0] != "await" else node.children[2:]
+            trailers = (
+                node.children[1:] if node.children[0] != "await" else node.children[2:]
+            )
             for index, trailer in enumerate(trailers[:-1]):
                 # `2**x.y` is a power node too: its `**` is no trailer.
-                if (trailer.type == "trailer" and trailer.children[0] == "."
-                        and trailer.children[1].value in ("select_related", "prefetch_related")
-                        and trailers[index + 1].type == "trailer" and trailers[index + 1].children[0] == "("):
+                if (
+                    trailer.type == "trailer"
+                    and trailer.children[0] == "."
+                    and trailer.children[1].value
+                    in ("select_related", "prefetch_related")
+                    and trailers[index + 1].type == "trailer"
+                    and trailers[index + 1].children[0] == "("
+                ):
                     yield node, index, trailer.children[1].value
         stack.extend(getattr(node, "children", ()))
 
 
-def _problem(graph: ModelGraph, model: str, lookup: str, method: str, to_attrs: set[str]):
+def _problem(
+    graph: ModelGraph, model: str, lookup: str, method: str, to_attrs: set[str]
+):
     current = model
     for position, name in enumerate(lookup.split("__")):
         info = graph.get(current)
-        if info is None or info.presumed:  # a base djvet cannot read may define the name
+        if (
+            info is None or info.presumed
+        ):  # a base djvet cannot read may define the name
             return None
         if position == 0 and name in to_attrs:
             return None
@@ -117,36 +144,62 @@ def _problem(graph: ModelGraph, model: str, lookup: str, method: str, to_attrs: 
         if relation is None:
             if name in info.methods or name in getattr(info, "properties", ()):
                 return None  # prefetching through a property or method: not checked
-            choices = [f for f, i in info.fields.items()
-                       if i.is_relation and (method == "prefetch_related" or i.kind in SINGLE)]
+            choices = [
+                f
+                for f, i in info.fields.items()
+                if i.is_relation and (method == "prefetch_related" or i.kind in SINGLE)
+            ]
             close = difflib.get_close_matches(name, choices, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
-            return (f"`{info.name}` has no relation `{name}` (`{method}('{lookup}')` raises){hint}",
-                    ("rename", lookup.replace(name, close[0], 1)) if close and position == 0 else None)
+            return (
+                f"`{info.name}` has no relation `{name}` (`{method}('{lookup}')` raises){hint}",
+                ("rename", lookup.replace(name, close[0], 1))
+                if close and position == 0
+                else None,
+            )
         if relation.kind == "field":
-            return (f"`{info.name}.{name}` is not a relation; `{method}('{lookup}')` raises", None)
+            return (
+                f"`{info.name}.{name}` is not a relation; `{method}('{lookup}')` raises",
+                None,
+            )
         if method == "select_related" and relation.kind not in SINGLE:
-            kind = {"m2m": "many-to-many", "reverse_fk": "reverse foreign key"}.get(relation.kind, "multi-valued")
-            return (f"`{info.name}.{name}` is a {kind} relation: `select_related` raises `FieldError`; "
-                    f"use `prefetch_related('{lookup}')`", ("move", lookup))
+            kind = {"m2m": "many-to-many", "reverse_fk": "reverse foreign key"}.get(
+                relation.kind, "multi-valued"
+            )
+            return (
+                f"`{info.name}.{name}` is a {kind} relation: `select_related` raises `FieldError`; "
+                f"use `prefetch_related('{lookup}')`",
+                ("move", lookup),
+            )
         if relation.target is None:
             return None
         current = relation.target
     return None
 
 
-def _fix(plan: Any, argument: Any, call: Any, chain: Any, index: int, method: str) -> Fix | None:
+def _fix(
+    plan: Any, argument: Any, call: Any, chain: Any, index: int, method: str
+) -> Fix | None:
     if plan is None:
         return None
     action, value = plan
     quote = argument.get_code(include_prefix=False)[0]
     if action == "rename":
-        return Fix.unsafe(f"Replace with `{value}`", Edit(Span.of(argument), f"{quote}{value}{quote}"))
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+        return Fix.unsafe(
+            f"Replace with `{value}`", Edit(Span.of(argument), f"{quote}{value}{quote}")
+        )
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     if len(positional) == 1 and not keywords:
         name_leaf = call.get_previous_sibling().children[1]
-        return Fix.safe("Use `prefetch_related`", Edit(Span.of(name_leaf), "prefetch_related"))
-    return Fix.safe("Move the lookup to `prefetch_related`", *_move_edits(argument, call, quote, value))
+        return Fix.safe(
+            "Use `prefetch_related`", Edit(Span.of(name_leaf), "prefetch_related")
+        )
+    return Fix.safe(
+        "Move the lookup to `prefetch_related`",
+        *_move_edits(argument, call, quote, value),
+    )
 
 
 def _move_edits(argument: Any, call: Any, quote: str, lookup: str) -> list[Edit]:
@@ -157,9 +210,18 @@ def _move_edits(argument: Any, call: Any, quote: str, lookup: str) -> list[Edit]
         removal = Span.between(argument, arguments[position + 1])
         following = arguments[position + 2] if position + 2 < len(arguments) else None
         if following is not None:
-            removal = Span(removal.start_line, removal.start_column, following.start_pos[0] - 1,
-                           following.start_pos[1])
+            removal = Span(
+                removal.start_line,
+                removal.start_column,
+                following.start_pos[0] - 1,
+                following.start_pos[1],
+            )
     else:
         removal = Span.between(arguments[position - 1], argument)
     line, column = call.end_pos
-    return [Edit(removal, ""), Edit(Span.point(line - 1, column), f".prefetch_related({quote}{lookup}{quote})")]
+    return [
+        Edit(removal, ""),
+        Edit(
+            Span.point(line - 1, column), f".prefetch_related({quote}{lookup}{quote})"
+        ),
+    ]

@@ -76,10 +76,18 @@ def check_len(ctx: FileContext) -> Iterator[Diagnostic]:
     evaluator: Evaluator | None = None
     for node in iter_nodes(ctx.tree, {"atom_expr", "power"}):
         argument = call_of(node, "len")
-        if argument is None or existence_test(node) is not None or existence_test(node.parent) is not None:
+        if (
+            argument is None
+            or existence_test(node) is not None
+            or existence_test(node.parent) is not None
+        ):
             continue  # `if len(qs):`, `len(qs) > 0`: an existence test (DJV120)
-        evaluator = evaluator or bind_loops(Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree)
+        evaluator = evaluator or bind_loops(
+            Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree
+        )
         if fresh_queryset(evaluator, argument) is None:
             continue
         text = f"{argument.get_code(include_prefix=False)}.count()"
-        yield RULE.diagnostic(ctx, node, fix=Fix.safe(RULE.fix_title, Edit(Span.of(node), text)))
+        yield RULE.diagnostic(
+            ctx, node, fix=Fix.safe(RULE.fix_title, Edit(Span.of(node), text))
+        )

@@ -85,7 +85,11 @@ def check_databases(ctx: FileContext) -> Iterator[Diagnostic]:
     seen: set[int] = set()
     for settings in production_settings_for(ctx.project, ctx.path):
         setting = settings.get("DATABASES")
-        if setting is None or setting.path != ctx.path or id(setting.value_node) in seen:
+        if (
+            setting is None
+            or setting.path != ctx.path
+            or id(setting.value_node) in seen
+        ):
             continue
         seen.add(id(setting.value_node))
         if _tuned_elsewhere(ctx, settings.chain, setting.value_node):
@@ -101,7 +105,10 @@ def _tuned_elsewhere(ctx: FileContext, chain: list[str], literal: Any) -> bool:
     for path in chain:
         text = ctx.project.read(path) or ""
         outside = text.replace(inside, "") if path == ctx.path else text
-        if any(word in outside for word in ("CONN_MAX_AGE", "conn_max_age", '"pool"', "'pool'")):
+        if any(
+            word in outside
+            for word in ("CONN_MAX_AGE", "conn_max_age", '"pool"', "'pool'")
+        ):
             return True
     return False
 
@@ -119,8 +126,15 @@ def _check_alias(ctx: FileContext, alias: str, node: Any) -> Iterator[Diagnostic
     if engine is None or "sqlite" in engine:
         return
     options = dict(dict_entries(entries["OPTIONS"])) if "OPTIONS" in entries else {}
-    if "pool" in options or SPLAT in options or ("OPTIONS" in entries and not options
-                                                 and entries["OPTIONS"].get_code().strip() != "{}"):
+    if (
+        "pool" in options
+        or SPLAT in options
+        or (
+            "OPTIONS" in entries
+            and not options
+            and entries["OPTIONS"].get_code().strip() != "{}"
+        )
+    ):
         return  # a pool, or options djvet cannot read
     age = entries.get("CONN_MAX_AGE")
     if age is not None and age.get_code().strip() not in ("0",):
@@ -128,16 +142,24 @@ def _check_alias(ctx: FileContext, alias: str, node: Any) -> Iterator[Diagnostic
     yield _finding(ctx, alias, node, engine, entries)
 
 
-def _finding(ctx: FileContext, alias: str, node: Any, engine: str, entries: dict[str, Any]) -> Diagnostic:
+def _finding(
+    ctx: FileContext, alias: str, node: Any, engine: str, entries: dict[str, Any]
+) -> Diagnostic:
     version = django_version(ctx.project)
     psycopg3 = bool(requirement_names(ctx.project) & PSYCOPG3)
-    pool = "postgresql" in engine and version.at_least(5, 1) is True and psycopg3 \
+    pool = (
+        "postgresql" in engine
+        and version.at_least(5, 1) is True
+        and psycopg3
         and "CONN_MAX_AGE" not in entries
+    )
     if pool:
         message = f"`DATABASES['{alias}']` connects anew on every request; use Django's connection pool"
         fix = _pool_fix(node, entries)
     else:
-        message = f"`DATABASES['{alias}']` connects anew on every request; set `CONN_MAX_AGE`"
+        message = (
+            f"`DATABASES['{alias}']` connects anew on every request; set `CONN_MAX_AGE`"
+        )
         health = version.at_least(4, 1) is True and "CONN_HEALTH_CHECKS" not in entries
         fix = _age_fix(node, entries, health)
     return RULE.diagnostic(ctx, node, message=message, fix=fix)
@@ -151,7 +173,11 @@ def _pool_fix(node: Any, entries: dict[str, Any]) -> Fix | None:
         edit = insert_entry(options, '"pool": True')
     else:
         return None
-    return Fix.unsafe("Use Django's connection pool (needs `psycopg[pool]`)", edit) if edit else None
+    return (
+        Fix.unsafe("Use Django's connection pool (needs `psycopg[pool]`)", edit)
+        if edit
+        else None
+    )
 
 
 def _age_fix(node: Any, entries: dict[str, Any], health: bool) -> Fix | None:
@@ -160,7 +186,9 @@ def _age_fix(node: Any, entries: dict[str, Any], health: bool) -> Fix | None:
         if health:
             edits.append(insert_entry(node, '"CONN_HEALTH_CHECKS": True'))
     else:
-        entries = ['"CONN_MAX_AGE": 60'] + (['"CONN_HEALTH_CHECKS": True'] if health else [])
+        entries = ['"CONN_MAX_AGE": 60'] + (
+            ['"CONN_HEALTH_CHECKS": True'] if health else []
+        )
         edits = [insert_entry(node, *entries)]
     if any(e is None for e in edits):
         return None
@@ -171,15 +199,24 @@ def _check_url_config(ctx: FileContext, alias: str, node: Any) -> Iterator[Diagn
     """`dj_database_url.config(...)` / `parse(...)`: `conn_max_age` defaults to 0."""
     callee = "".join(c.get_code(include_prefix=False) for c in node.children[:-1])
     call = node.children[-1]
-    if callee not in ("dj_database_url.config", "dj_database_url.parse") or call.children[0] != "(":
+    if (
+        callee not in ("dj_database_url.config", "dj_database_url.parse")
+        or call.children[0] != "("
+    ):
         return
     arguments = call.children[1] if len(call.children) == 3 else None
     positional, keywords = call_arguments(arguments)
     if "conn_max_age" in keywords or any(p.type == "argument" for p in positional):
         return  # set, or `**options` may set it
-    message = f"`DATABASES['{alias}']` connects anew on every request; pass `conn_max_age`"
+    message = (
+        f"`DATABASES['{alias}']` connects anew on every request; pass `conn_max_age`"
+    )
     edit = insert_entry(call, "conn_max_age=60")
-    fix = Fix.unsafe("Keep connections for 60 seconds (`conn_max_age`)", edit) if edit else None
+    fix = (
+        Fix.unsafe("Keep connections for 60 seconds (`conn_max_age`)", edit)
+        if edit
+        else None
+    )
     yield RULE.diagnostic(ctx, node, message=message, fix=fix)
 
 
@@ -188,7 +225,11 @@ def _default_of(node: Any) -> str | None:
     if node.type not in ("atom_expr", "power"):
         return None
     call = node.children[-1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
-    default = keywords.get("default") or (positional[1] if len(positional) > 1 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
+    default = keywords.get("default") or (
+        positional[1] if len(positional) > 1 else None
+    )
     value = string_value(default) if default is not None else None
     return value if value is not None and value is not UNKNOWN else None

@@ -88,5 +88,9 @@ def _message(ctx: FileContext, access: Access, queryset: QuerySetValue) -> str:
 @RULE.on_module
 def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     yield from diagnostics(
-        RULE, ctx, (SELECT,), lambda a, q: _message(ctx, a, q), keep=lambda a: nested(ctx, a)
+        RULE,
+        ctx,
+        (SELECT,),
+        lambda a, q: _message(ctx, a, q),
+        keep=lambda a: nested(ctx, a),
     )

@@ -94,4 +94,3 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
         text = f"{query.head}.{query.method}()" if query.method else query.head
         message = f"`{text}` runs one query per iteration; {_advice(evaluator, query)}"
         yield RULE.diagnostic(ctx, Span.of(query.node), message=message)
-

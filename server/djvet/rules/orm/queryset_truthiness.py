@@ -89,11 +89,15 @@ def check_tests(ctx: FileContext) -> Iterator[Diagnostic]:
         test = existence_test(node)
         if test is None:
             continue
-        evaluator = evaluator or bind_loops(Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree)
+        evaluator = evaluator or bind_loops(
+            Evaluator(ctx.project, ctx.path, ctx.tree), ctx.tree
+        )
         receiver = _receiver(evaluator, test)
         if receiver is not None:
             prefix = "not " if test.negated else ""
-            fix = Fix.safe(RULE.fix_title, Edit(Span.of(test.node), f"{prefix}{receiver}.exists()"))
+            fix = Fix.safe(
+                RULE.fix_title, Edit(Span.of(test.node), f"{prefix}{receiver}.exists()")
+            )
             yield RULE.diagnostic(ctx, test.node, message=MESSAGES[test.kind], fix=fix)
 
 
@@ -102,7 +106,9 @@ def _receiver(evaluator: Evaluator, test: ExistenceTest) -> str | None:
     if test.kind == "count":
         receiver = test.operand.children[:-2]
         value = evaluator.prefix_value(test.operand, len(receiver) - 1)
-        if not isinstance(value, (QuerySetValue, RelatedManager)) or getattr(value, "raw", False):
+        if not isinstance(value, (QuerySetValue, RelatedManager)) or getattr(
+            value, "raw", False
+        ):
             return None
         return _code(receiver)
     if test.operand.type not in ("name", "atom_expr", "power"):
@@ -113,4 +119,6 @@ def _receiver(evaluator: Evaluator, test: ExistenceTest) -> str | None:
 
 
 def _code(children: list[Any]) -> str:
-    return children[0].get_code(include_prefix=False) + "".join(c.get_code() for c in children[1:])
+    return children[0].get_code(include_prefix=False) + "".join(
+        c.get_code() for c in children[1:]
+    )

@@ -96,20 +96,32 @@ def check_update(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if save is None:
         return
     message = f"`{owner.value}.{field}` is changed in Python and saved: concurrent updates are lost; use `F()`"
-    yield RULE.diagnostic(ctx, node, message=message,
-                          fix=_fix(ctx, model, owner.value, field, operator, amount, node, save))
+    yield RULE.diagnostic(
+        ctx,
+        node,
+        message=message,
+        fix=_fix(ctx, model, owner.value, field, operator, amount, node, save),
+    )
 
 
 def _other_changes(node: Any, owner: str) -> bool:
     """Whether the function sets another attribute of `owner` (`x.a = ...` besides this)."""
     function = node
-    while function.parent is not None and function.type not in ("funcdef", "file_input"):
+    while function.parent is not None and function.type not in (
+        "funcdef",
+        "file_input",
+    ):
         function = function.parent
     for statement in iter_nodes(function, {"expr_stmt"}):
         target = statement.children[0]
-        if statement is not node and target.type in ("atom_expr", "power") \
-                and target.children[0].type == "name" and target.children[0].value == owner \
-                and statement.children[1].type == "operator" and statement.children[1].value != "==":
+        if (
+            statement is not node
+            and target.type in ("atom_expr", "power")
+            and target.children[0].type == "name"
+            and target.children[0].value == owner
+            and statement.children[1].type == "operator"
+            and statement.children[1].value != "=="
+        ):
             return True
     return False
 
@@ -121,7 +133,14 @@ def _model_of(ctx: FileContext, owner: Any) -> ModelInfo | None:
     if isinstance(value, Instance) and value.loop is None:
         return graph.get(value.model)
     if isinstance(value, SelfOf):
-        return next((m for m in graph.models_in(ctx.path) if m.name == value.classdef.name.value), None)
+        return next(
+            (
+                m
+                for m in graph.models_in(ctx.path)
+                if m.name == value.classdef.name.value
+            ),
+            None,
+        )
     return None
 
 
@@ -131,7 +150,11 @@ def _change(node: Any) -> tuple[Any, str, str, Any] | None:
     if len(children) != 3:
         return None
     target, operator, value = children
-    if target.type not in ("atom_expr", "power") or len(target.children) != 2 or target.children[0].type != "name":
+    if (
+        target.type not in ("atom_expr", "power")
+        or len(target.children) != 2
+        or target.children[0].type != "name"
+    ):
         return None
     trailer = target.children[1]
     if trailer.children[0] != ".":
@@ -139,9 +162,13 @@ def _change(node: Any) -> tuple[Any, str, str, Any] | None:
     owner, field = target.children[0], trailer.children[1].value
     if operator.value in ("+=", "-="):
         amount, sign = value, operator.value[0]
-    elif operator.value == "=" and value.type == "arith_expr" and len(value.children) == 3 \
-            and value.children[1].value in ("+", "-") \
-            and value.children[0].get_code(include_prefix=False) == f"{owner.value}.{field}":
+    elif (
+        operator.value == "="
+        and value.type == "arith_expr"
+        and len(value.children) == 3
+        and value.children[1].value in ("+", "-")
+        and value.children[0].get_code(include_prefix=False) == f"{owner.value}.{field}"
+    ):
         amount, sign = value.children[2], value.children[1].value
     else:
         return None
@@ -162,21 +189,37 @@ def _save_after(node: Any, owner: str, field: str) -> Any | None:
     return None
 
 
-def _fix(ctx: FileContext, model: Any, owner: str, field: str, operator: str, amount: Any, node: Any,
-         save: Any) -> Fix | None:
+def _fix(
+    ctx: FileContext,
+    model: Any,
+    owner: str,
+    field: str,
+    operator: str,
+    amount: Any,
+    node: Any,
+    save: Any,
+) -> Fix | None:
     if uses_after(save, owner):
         return None  # the instance would hold a stale value
     if save_fields(save, owner) == () and _other_changes(node, owner):
         return None  # `save()` also wrote fields changed earlier; `update()` would not
-    name = "type(self)" if owner == "self" and model.abstract else model_name_in_scope(ctx, model)
+    name = (
+        "type(self)"
+        if owner == "self" and model.abstract
+        else model_name_in_scope(ctx, model)
+    )
     expression, import_edit = f_expression(ctx, field)
     if name is None or expression is None:
         return None
     manager = "_base_manager" if model.abstract else manager_for(model)
-    update = (f"{name}.{manager}.filter(pk={owner}.pk).update("
-              f"{field}={expression} {operator} {amount.get_code(include_prefix=False)})")
-    edits = [Edit(Span.of(node), update),
-             Edit(Span(save.start_pos[0] - 1, 0, save.end_pos[0] - 1, 0), "")]
+    update = (
+        f"{name}.{manager}.filter(pk={owner}.pk).update("
+        f"{field}={expression} {operator} {amount.get_code(include_prefix=False)})"
+    )
+    edits = [
+        Edit(Span.of(node), update),
+        Edit(Span(save.start_pos[0] - 1, 0, save.end_pos[0] - 1, 0), ""),
+    ]
     if import_edit is not None:
         edits.append(import_edit)
     return Fix.unsafe(RULE.fix_title, *edits)

@@ -73,7 +73,9 @@ _ADVICE = {
 
 
 def _message(ctx: FileContext, access: Access, queryset: QuerySetValue) -> str:
-    advice = _ADVICE.get(access.method or "", "Prefetch(..., queryset=..., to_attr=...)")
+    advice = _ADVICE.get(
+        access.method or "", "Prefetch(..., queryset=..., to_attr=...)"
+    )
     return (
         f"`{access.text}()`{via(access)} queries `{model_name(ctx, access.relation.target)}` "
         f"once per `{model_name(ctx, queryset.model)}`; use `{advice}` ({where(queryset, ctx)})"
@@ -83,5 +85,9 @@ def _message(ctx: FileContext, access: Access, queryset: QuerySetValue) -> str:
 @RULE.on_module
 def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     for access, queryset in missing(ctx, (BYPASSED,)):
-        yield RULE.diagnostic(ctx, access.span, message=_message(ctx, access, queryset),
-                              related=related(queryset))
+        yield RULE.diagnostic(
+            ctx,
+            access.span,
+            message=_message(ctx, access, queryset),
+            related=related(queryset),
+        )

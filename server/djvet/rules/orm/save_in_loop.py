@@ -83,8 +83,11 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     for loop in for_loops(ctx):
         if loop.queryset is None or loop.queryset.values:
             continue
-        saves = [s for s in iter_nodes(loop.node.children[5], {"simple_stmt"})
-                 if save_fields(s, loop.variable) is not None]
+        saves = [
+            s
+            for s in iter_nodes(loop.node.children[5], {"simple_stmt"})
+            if save_fields(s, loop.variable) is not None
+        ]
         assigned = _assigned(loop)
         if not saves or not assigned:
             continue
@@ -99,16 +102,32 @@ def _assigned(loop: RowLoop) -> list[str]:
     names = []
     for statement in iter_nodes(loop.node.children[5], {"expr_stmt"}):
         target = statement.children[0]
-        if target.type in ("atom_expr", "power") and len(target.children) == 2 \
-                and target.children[0].type == "name" and target.children[0].value == loop.variable \
-                and target.children[1].children[0] == "." and statement.children[1].type == "operator":
+        if (
+            target.type in ("atom_expr", "power")
+            and len(target.children) == 2
+            and target.children[0].type == "name"
+            and target.children[0].value == loop.variable
+            and target.children[1].children[0] == "."
+            and statement.children[1].type == "operator"
+        ):
             names.append(target.children[1].children[1].value)
     return list(dict.fromkeys(names))
 
 
-def _fix(ctx: FileContext, loop: RowLoop, model: ModelInfo, saves: list[Any], assigned: list[str]) -> Fix | None:
+def _fix(
+    ctx: FileContext,
+    loop: RowLoop,
+    model: ModelInfo,
+    saves: list[Any],
+    assigned: list[str],
+) -> Fix | None:
     save = saves[-1]
-    if len(saves) != 1 or loop.body[-1] is not save or len(loop.node.children) > 6 or not _plain_body(loop):
+    if (
+        len(saves) != 1
+        or loop.body[-1] is not save
+        or len(loop.node.children) > 6
+        or not _plain_body(loop)
+    ):
         return None
     fields = list(save_fields(save, loop.variable) or assigned)
     if "*" in fields or not all(_writable(model, f) for f in fields):
@@ -123,11 +142,17 @@ def _fix(ctx: FileContext, loop: RowLoop, model: ModelInfo, saves: list[Any], as
     if end_column != 0:
         return None
     iterable = loop.iterable.get_code(include_prefix=False)
-    edits = [Edit(Span(save.start_pos[0] - 1, 0, save.end_pos[0] - 1, 0), ""),
-             Edit(Span.point(end_line - 1, 0),
-                  f"{indent}{name}.objects.bulk_update({rows}, [{quoted(fields, ctx.text)}], batch_size=1000)\n")]
+    edits = [
+        Edit(Span(save.start_pos[0] - 1, 0, save.end_pos[0] - 1, 0), ""),
+        Edit(
+            Span.point(end_line - 1, 0),
+            f"{indent}{name}.objects.bulk_update({rows}, [{quoted(fields, ctx.text)}], batch_size=1000)\n",
+        ),
+    ]
     if rows != iterable:
-        edits.append(Edit(Span.point(header_line, 0), f"{indent}{rows} = list({iterable})\n"))
+        edits.append(
+            Edit(Span.point(header_line, 0), f"{indent}{rows} = list({iterable})\n")
+        )
         # Up to the colon: an insertion after the iterable (DJV121's `.iterator()`) then
         # conflicts with this fix instead of landing on the list.
         colon = loop.node.children[4]
@@ -142,19 +167,31 @@ def _plain_body(loop: RowLoop) -> bool:
             return False
         if leaf.type == "name" and leaf.value == loop.variable:
             following = leaf.get_next_sibling()
-            if following is None or following.type != "trailer" or following.children[0] != ".":
+            if (
+                following is None
+                or following.type != "trailer"
+                or following.children[0] != "."
+            ):
                 return False  # passed to a function, returned, rebound...
             after = following.get_next_sibling()
-            if after is not None and after.type == "trailer" and after.children[0] == "(" \
-                    and following.children[1].value != "save":
+            if (
+                after is not None
+                and after.type == "trailer"
+                and after.children[0] == "("
+                and following.children[1].value != "save"
+            ):
                 return False  # `book.publish()` may save by itself
     return True
 
 
 def _writable(model: ModelInfo, name: str) -> bool:
     info = model.fields.get(name)
-    return info is not None and info.kind in ("field", "fk", "o2o") and not info.reverse \
+    return (
+        info is not None
+        and info.kind in ("field", "fk", "o2o")
+        and not info.reverse
         and info.options.get("primary_key") is not True
+    )
 
 
 def _rows_name(loop: RowLoop) -> str | None:
@@ -162,10 +199,18 @@ def _rows_name(loop: RowLoop) -> str | None:
     iterable = loop.iterable
     if iterable.type == "name":
         # `rows = qs.iterator()` is exhausted by the loop: nothing left to bulk_update.
-        definitions = [n.get_definition() for n in iterable.get_root_node().get_used_names().get(
-            iterable.value, []) if n.is_definition()]
-        return iterable.value if all(d is not None and ".iterator(" not in d.get_code()
-                                     for d in definitions) else None
+        definitions = [
+            n.get_definition()
+            for n in iterable.get_root_node().get_used_names().get(iterable.value, [])
+            if n.is_definition()
+        ]
+        return (
+            iterable.value
+            if all(
+                d is not None and ".iterator(" not in d.get_code() for d in definitions
+            )
+            else None
+        )
     code = iterable.get_code(include_prefix=False)
     if ".iterator(" in code:
         return None  # streamed on purpose: keeping every row for bulk_update defeats it

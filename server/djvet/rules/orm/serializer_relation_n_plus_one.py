@@ -130,43 +130,70 @@ def _fix(ctx: FileContext, use: ViewUse, missing: list[Read]):
     paths = sorted({r.path for r in missing if r.kind != BYPASSED})
     if not paths:
         return None
-    return queryset_fix(ctx.project, use.queryset, paths, scope=use.scope, own=(ctx.path, ctx.tree))
+    return queryset_fix(
+        ctx.project, use.queryset, paths, scope=use.scope, own=(ctx.path, ctx.tree)
+    )
 
 
 def _related(use: ViewUse) -> tuple[Related, ...]:
     origin = use.queryset.origin
     if origin is None:
         return ()
-    return (Related(origin.path, Span.of(origin.chain), "the view's queryset is built here"),)
+    return (
+        Related(
+            origin.path, Span.of(origin.chain), "the view's queryset is built here"
+        ),
+    )
 
 
 def _view_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
-    uses = [use for node in ctx.tree.iter_classdefs() for use in view_uses(analyzer.classes, ClassRef(ctx.path, node))]
+    uses = [
+        use
+        for node in ctx.tree.iter_classdefs()
+        for use in view_uses(analyzer.classes, ClassRef(ctx.path, node))
+    ]
     for use in [*uses, *serializer_calls(analyzer.classes, ctx.path, ctx.tree)]:
         missing = [r for r in missing_reads(analyzer, use) if r.kind != BYPASSED]
         if not missing:
             continue
         model = model_name(ctx, use.queryset.model)
         if use.view is None:
-            message = (f"`{use.serializer.name}(many=True)` queries {_lookups(missing)} once per `{model}`; "
-                       f"load them in the queryset")
+            message = (
+                f"`{use.serializer.name}(many=True)` queries {_lookups(missing)} once per `{model}`; "
+                f"load them in the queryset"
+            )
         else:
-            message = (f"`{use.serializer.name}` queries {_lookups(missing)} once per `{model}` of "
-                       f"`{use.view.name}`; load them in its queryset")
-        yield RULE.diagnostic(ctx, use.anchor, message=message, fix=_fix(ctx, use, missing),
-                              related=_related(use))
+            message = (
+                f"`{use.serializer.name}` queries {_lookups(missing)} once per `{model}` of "
+                f"`{use.view.name}`; load them in its queryset"
+            )
+        yield RULE.diagnostic(
+            ctx,
+            use.anchor,
+            message=message,
+            fix=_fix(ctx, use, missing),
+            related=_related(use),
+        )
 
 
-def _serializer_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterator[Diagnostic]:
+def _serializer_findings(
+    ctx: FileContext, analyzer: SerializerReads
+) -> Iterator[Diagnostic]:
     """One finding per field read, naming every view it costs queries in (the engine keeps
     one finding per place); its fix is the first view's."""
     users = serializer_users(ctx.project)
     places: dict[tuple[str, Span], list[tuple[ViewUse, list[Read]]]] = {}
     for node in ctx.tree.iter_classdefs():
         for view_path, view_name in users.get((ctx.path, node.name.value), []):
-            tree = ctx.tree if view_path == ctx.path else tree_of(ctx.project, view_path)
+            tree = (
+                ctx.tree if view_path == ctx.path else tree_of(ctx.project, view_path)
+            )
             view = top_class(tree, view_name) if tree is not None else None
-            for use in view_uses(analyzer.classes, ClassRef(view_path, view)) if view is not None else []:
+            for use in (
+                view_uses(analyzer.classes, ClassRef(view_path, view))
+                if view is not None
+                else []
+            ):
                 if use.serializer.key == (ctx.path, node.name.value):
                     for key, reads in _by_field(ctx, analyzer, use).items():
                         places.setdefault(key, []).append((use, reads))
@@ -174,23 +201,36 @@ def _serializer_findings(ctx: FileContext, analyzer: SerializerReads) -> Iterato
         yield _field_finding(ctx, analyzer, field, span, found)
 
 
-def _by_field(ctx: FileContext, analyzer: SerializerReads, use: ViewUse) -> dict[tuple[str, Span], list[Read]]:
+def _by_field(
+    ctx: FileContext, analyzer: SerializerReads, use: ViewUse
+) -> dict[tuple[str, Span], list[Read]]:
     by_field: dict[str, list[Read]] = {}
     for read in missing_reads(analyzer, use):
         if read.where == ctx.path:
             by_field.setdefault(read.field, []).append(read)
     # A method field reads at several places: report its first read only.
-    return {(field, min(r.span for r in reads)): reads for field, reads in by_field.items()}
+    return {
+        (field, min(r.span for r in reads)): reads for field, reads in by_field.items()
+    }
 
 
-def _field_finding(ctx: FileContext, analyzer: SerializerReads, field: str, span: Span,
-                   found: list[tuple[ViewUse, list[Read]]]) -> Diagnostic:
+def _field_finding(
+    ctx: FileContext,
+    analyzer: SerializerReads,
+    field: str,
+    span: Span,
+    found: list[tuple[ViewUse, list[Read]]],
+) -> Diagnostic:
     use, reads = found[0]
-    views = ", ".join(f"`{u.view.name}`" for u, _ in found[:2]) + (f" (+{len(found) - 2})" if len(found) > 2 else "")
+    views = ", ".join(f"`{u.view.name}`" for u, _ in found[:2]) + (
+        f" (+{len(found) - 2})" if len(found) > 2 else ""
+    )
     model = model_name(ctx, use.queryset.model)
     if all(r.kind == BYPASSED for r in reads):
-        message = (f"`{field}` runs a query per `{model}` of {views} that no prefetch can serve; "
-                   f"annotate it or use `Prefetch(to_attr=...)`")
+        message = (
+            f"`{field}` runs a query per `{model}` of {views} that no prefetch can serve; "
+            f"annotate it or use `Prefetch(to_attr=...)`"
+        )
         return RULE.diagnostic(ctx, span, message=message, related=_related(use))
     detail = next((r.detail for r in reads if r.detail), "")
     message = f"`{field}`{f' ({detail})' if detail else ''} queries {_lookups(reads)} once per `{model}` of {views}"

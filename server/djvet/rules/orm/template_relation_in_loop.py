@@ -102,16 +102,22 @@ def _name(ctx: FileContext, label: str | None) -> str:
 
 def _call(ctx: FileContext, access: TemplateAccess) -> str:
     """`select_related` when every hop is single-valued, else `prefetch_related`."""
-    hops = kinds(model_graph(ctx.project), access.loop.queryset.model, access.path) or []
-    single = access.kind == SELECT and all(k in ("fk", "o2o", "reverse_o2o") for k in hops)
+    hops = (
+        kinds(model_graph(ctx.project), access.loop.queryset.model, access.path) or []
+    )
+    single = access.kind == SELECT and all(
+        k in ("fk", "o2o", "reverse_o2o") for k in hops
+    )
     return "select_related" if single else "prefetch_related"
 
 
 def _template_message(ctx: FileContext, access: TemplateAccess, view: str) -> str:
     via = f" (through `{access.via}`)" if access.via else ""
     advice = f"{_call(ctx, access)}('{'__'.join(access.path)}')"
-    return (f"`{access.text}`{via} queries `{_name(ctx, access.relation.target)}` once per "
-            f"`{_name(ctx, access.relation.model)}`; add `{advice}` in `{view}`")
+    return (
+        f"`{access.text}`{via} queries `{_name(ctx, access.relation.target)}` once per "
+        f"`{_name(ctx, access.relation.model)}`; add `{advice}` in `{view}`"
+    )
 
 
 def _view_message(ctx: FileContext, group: list[TemplateAccess]) -> str:
@@ -124,10 +130,15 @@ def _view_message(ctx: FileContext, group: list[TemplateAccess]) -> str:
         lookups = calls[_call(ctx, access)]
         if "__".join(access.path) not in lookups:
             lookups.append("__".join(access.path))
-    advice = " and ".join(f"`{call}({', '.join(repr(x) for x in lookups)})`"
-                          for call, lookups in calls.items() if lookups)
-    return (f"`{template}` reads {texts}{more} once per `{_name(ctx, first.relation.model)}` "
-            f"row; add {advice}")
+    advice = " and ".join(
+        f"`{call}({', '.join(repr(x) for x in lookups)})`"
+        for call, lookups in calls.items()
+        if lookups
+    )
+    return (
+        f"`{template}` reads {texts}{more} once per `{_name(ctx, first.relation.model)}` "
+        f"row; add {advice}"
+    )
 
 
 @RULE.on_module
@@ -149,7 +160,11 @@ def _in_template(ctx: FileContext) -> Iterator[Diagnostic]:
         for access in missing:
             groups.setdefault(origin_key(access), []).append(access)
         for key, group in groups.items():
-            fix = render_fix(ctx.project, render, group, reads) if key is not None else None
+            fix = (
+                render_fix(ctx.project, render, group, reads)
+                if key is not None
+                else None
+            )
             for access in group:
                 if access.template != ctx.path:
                     continue
@@ -157,9 +172,18 @@ def _in_template(ctx: FileContext) -> Iterator[Diagnostic]:
                 entry[2].append(fix)
     for span, (access, view, fixes) in sorted(found.items(), key=lambda item: item[0]):
         origin = access.loop.queryset.origin
-        related = [Related(origin.path, Span.of(origin.chain), "the view's queryset")] if origin else []
-        yield RULE.diagnostic(ctx, span, message=_template_message(ctx, access, view),
-                              fix=merge_fixes(fixes), related=related)
+        related = (
+            [Related(origin.path, Span.of(origin.chain), "the view's queryset")]
+            if origin
+            else []
+        )
+        yield RULE.diagnostic(
+            ctx,
+            span,
+            message=_template_message(ctx, access, view),
+            fix=merge_fixes(fixes),
+            related=related,
+        )
 
 
 def _in_view(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -175,6 +199,12 @@ def _in_view(ctx: FileContext) -> Iterator[Diagnostic]:
         for group in groups.values():
             origin = group[0].loop.queryset.origin
             where = origin.chain if origin.path == ctx.path else render.anchor
-            fix = render_fix(ctx.project, render, group, reads, own=(ctx.path, ctx.tree))
-            related = [Related(a.template, a.span, f"`{a.text}` read here") for a in group]
-            yield RULE.diagnostic(ctx, where, message=_view_message(ctx, group), fix=fix, related=related)
+            fix = render_fix(
+                ctx.project, render, group, reads, own=(ctx.path, ctx.tree)
+            )
+            related = [
+                Related(a.template, a.span, f"`{a.text}` read here") for a in group
+            ]
+            yield RULE.diagnostic(
+                ctx, where, message=_view_message(ctx, group), fix=fix, related=related
+            )

@@ -78,8 +78,18 @@ RULE = Rule(
     excludes=FileRole.TESTS,
 )
 BULK_ROLES = FileRole.COMMANDS | FileRole.TASKS | FileRole.MIGRATIONS
-TASK_DECORATORS = frozenset({"task", "shared_task", "periodic_task", "db_task", "db_periodic_task",
-                             "actor", "job", "background"})
+TASK_DECORATORS = frozenset(
+    {
+        "task",
+        "shared_task",
+        "periodic_task",
+        "db_task",
+        "db_periodic_task",
+        "actor",
+        "job",
+        "background",
+    }
+)
 
 
 @RULE.on_module
@@ -90,12 +100,22 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     _bind_historical_models(ctx, evaluator)
     for loop in for_loops(ctx, evaluator):
         queryset = loop.queryset
-        if queryset is None or queryset.evaluated or queryset.related_from is not None or queryset.raw:
+        if (
+            queryset is None
+            or queryset.evaluated
+            or queryset.related_from is not None
+            or queryset.raw
+        ):
             continue
         code = loop.iterable.get_code(include_prefix=False)
-        if ".iterator(" in code or "[" in code or not _bulk_context(ctx, loop.node) or _by_keys(code) \
-                or (loop.iterable.type == "name" and evaluated_before(loop.iterable)) \
-                or _by_keys(_definition_code(loop.iterable)):
+        if (
+            ".iterator(" in code
+            or "[" in code
+            or not _bulk_context(ctx, loop.node)
+            or _by_keys(code)
+            or (loop.iterable.type == "name" and evaluated_before(loop.iterable))
+            or _by_keys(_definition_code(loop.iterable))
+        ):
             continue
         yield RULE.diagnostic(ctx, loop.iterable, fix=_fix(ctx, loop))
 
@@ -112,8 +132,11 @@ def _by_keys(code: str) -> bool:
 def _definition_code(node: Any) -> str:
     if node.type != "name":
         return ""
-    return " ".join(n.get_definition().get_code() for n in node.get_root_node().get_used_names().get(node.value, [])
-                    if n.is_definition() and n.get_definition() is not None)
+    return " ".join(
+        n.get_definition().get_code()
+        for n in node.get_root_node().get_used_names().get(node.value, [])
+        if n.is_definition() and n.get_definition() is not None
+    )
 
 
 def _bulk_context(ctx: FileContext, node: Any) -> bool:
@@ -124,7 +147,12 @@ def _bulk_context(ctx: FileContext, node: Any) -> bool:
         decorated = function.parent if function.parent.type == "decorated" else None
         decorators = decorated.children[0] if decorated is not None else None
         for decorator in _decorators(decorators):
-            name = decorator.get_code(include_prefix=False).lstrip("@").split("(")[0].strip()
+            name = (
+                decorator.get_code(include_prefix=False)
+                .lstrip("@")
+                .split("(")[0]
+                .strip()
+            )
             if name.rsplit(".", 1)[-1] in TASK_DECORATORS:
                 return True
         function = search_ancestor(function, "funcdef")
@@ -145,14 +173,22 @@ def _bind_historical_models(ctx: FileContext, evaluator: Evaluator) -> None:
     for names in ctx.tree.get_used_names().values():
         for name in names:
             statement = name.get_definition() if name.is_definition() else None
-            if statement is None or statement.type != "expr_stmt" or statement.children[0] is not name:
+            if (
+                statement is None
+                or statement.type != "expr_stmt"
+                or statement.children[0] is not name
+            ):
                 continue
             value = statement.children[-1]
             if value.type not in ("atom_expr", "power") or len(value.children) < 2:
                 continue
             call = value.children[-1]
-            if value.children[-2].type != "trailer" or value.children[-2].children[-1].value != "get_model" \
-                    or call.children[0] != "(" or len(call.children) != 3:
+            if (
+                value.children[-2].type != "trailer"
+                or value.children[-2].children[-1].value != "get_model"
+                or call.children[0] != "("
+                or len(call.children) != 3
+            ):
                 continue
             arguments = [string_value(a) for a in call_arguments(call.children[1])[0]]
             label = ".".join(a for a in arguments if a) if all(arguments) else None
@@ -173,4 +209,6 @@ def _fix(ctx: FileContext, loop: RowLoop) -> Fix | None:
     # An insertion at the end (not a replacement): another fix appending to the same
     # chain (`.defer(...)`, DJV112) then conflicts and waits for the next pass.
     line, column = iterable.end_pos
-    return Fix.unsafe(RULE.fix_title, Edit(Span.point(line - 1, column), ".iterator(chunk_size=2000)"))
+    return Fix.unsafe(
+        RULE.fix_title, Edit(Span.point(line - 1, column), ".iterator(chunk_size=2000)")
+    )

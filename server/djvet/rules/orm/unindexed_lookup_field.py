@@ -83,22 +83,64 @@ RULE = Rule(
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 # Scalar column classes a B-tree index serves; booleans, text blobs, JSON and files not.
-INDEXABLE = frozenset({
-    "CharField", "SlugField", "EmailField", "URLField", "UUIDField", "IntegerField",
-    "BigIntegerField", "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
-    "PositiveSmallIntegerField", "DecimalField", "FloatField", "DateField", "DateTimeField",
-    "TimeField", "DurationField", "GenericIPAddressField",
-})
-SEEKING = frozenset({"", "exact", "in", "gt", "gte", "lt", "lte", "range", "isnull", "startswith",
-                     "year", "iso_year"})
-METHODS = frozenset({"filter", "get", "get_or_create", "update_or_create", "aget",
-                     "aget_or_create", "aupdate_or_create", "order_by"})
+INDEXABLE = frozenset(
+    {
+        "CharField",
+        "SlugField",
+        "EmailField",
+        "URLField",
+        "UUIDField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "DecimalField",
+        "FloatField",
+        "DateField",
+        "DateTimeField",
+        "TimeField",
+        "DurationField",
+        "GenericIPAddressField",
+    }
+)
+SEEKING = frozenset(
+    {
+        "",
+        "exact",
+        "in",
+        "gt",
+        "gte",
+        "lt",
+        "lte",
+        "range",
+        "isnull",
+        "startswith",
+        "year",
+        "iso_year",
+    }
+)
+METHODS = frozenset(
+    {
+        "filter",
+        "get",
+        "get_or_create",
+        "update_or_create",
+        "aget",
+        "aget_or_create",
+        "aupdate_or_create",
+        "order_by",
+    }
+)
 
 
 @RULE.on_module
 def check_fields(ctx: FileContext) -> Iterator[Diagnostic]:
     graph = model_graph(ctx.project)
-    if not any(f.path == ctx.path for m in graph.concrete_models() for f in m.fields.values()):
+    if not any(
+        f.path == ctx.path for m in graph.concrete_models() for f in m.fields.values()
+    ):
         return
     index = lookup_index(ctx.project)
     unserved: dict[Span, tuple[FieldInfo, list[Site]]] = {}
@@ -110,12 +152,20 @@ def check_fields(ctx: FileContext) -> Iterator[Diagnostic]:
             if info.path != ctx.path or info.model != model.label or info.span is None:
                 continue
             sites = [s for s in index.sites(model.label, info.name) if _seeks(s)]
-            if not sites or info.kind != "field" or info.field_class not in INDEXABLE \
-                    or option_state(info) != "unindexed":
+            if (
+                not sites
+                or info.kind != "field"
+                or info.field_class not in INDEXABLE
+                or option_state(info) != "unindexed"
+            ):
                 continue
             indexes = indexes or model_indexes(model)
-            missing = [s for s in sites if not indexes.serves(info.name, s.together)
-                       and not _narrowed(model, indexes, s.together - {info.name})]
+            missing = [
+                s
+                for s in sites
+                if not indexes.serves(info.name, s.together)
+                and not _narrowed(model, indexes, s.together - {info.name})
+            ]
             if missing:
                 unserved.setdefault(info.span, (info, []))[1].extend(missing)
     for span, (info, sites) in sorted(unserved.items()):
@@ -132,9 +182,19 @@ def _narrowed(model: ModelInfo, indexes: Indexes, names: frozenset[str]) -> bool
         if name == "pk" or any(f.attname == name for f in model.fields.values()):
             return True
         if info is None:
-            info = next((f for f in model.fields.values() if f.reverse and f.query_name == name), None)
-        if info is not None and (info.kind != "field" or option_state(info) != "unindexed"
-                                 or indexes.serves(name, names)):
+            info = next(
+                (
+                    f
+                    for f in model.fields.values()
+                    if f.reverse and f.query_name == name
+                ),
+                None,
+            )
+        if info is not None and (
+            info.kind != "field"
+            or option_state(info) != "unindexed"
+            or indexes.serves(name, names)
+        ):
             return True
     return False
 
@@ -143,7 +203,9 @@ def _seeks(site: Site) -> bool:
     return site.method in METHODS and site.lookup.split("__")[0] in SEEKING
 
 
-def _finding(ctx: FileContext, span: Span, info: FieldInfo, sites: list[Site]) -> Iterator[Diagnostic]:
+def _finding(
+    ctx: FileContext, span: Span, info: FieldInfo, sites: list[Site]
+) -> Iterator[Diagnostic]:
     call = _field_call(ctx, span)
     if call is None or "**" in call.get_code():
         return  # `CharField(**options)` may pass `db_index`
@@ -153,7 +215,10 @@ def _finding(ctx: FileContext, span: Span, info: FieldInfo, sites: list[Site]) -
     where = f"{ctx.config.relative(first.path)}:{first.span.start_line + 1}"
     places = "1 query" if len(sites) == 1 else f"{len(sites)} queries"
     message = f"`{info.name}` is filtered or ordered by in {places} (e.g. {where}) but has no index"
-    related = [Related(s.path, s.span, f"`{info.name}` queried here ({s.method})") for s in sites[:20]]
+    related = [
+        Related(s.path, s.span, f"`{info.name}` queried here ({s.method})")
+        for s in sites[:20]
+    ]
     yield RULE.diagnostic(ctx, name, message=message, fix=_fix(call), related=related)
 
 
@@ -172,9 +237,15 @@ def _fix(call: Any) -> Fix | None:
     trailer = call.children[-1]
     if len(trailer.children) == 2:
         line, column = trailer.children[0].end_pos
-        return Fix.unsafe(RULE.fix_title, Edit(Span.point(line - 1, column), "db_index=True"))
+        return Fix.unsafe(
+            RULE.fix_title, Edit(Span.point(line - 1, column), "db_index=True")
+        )
     arguments = trailer.children[1]
-    items = [c for c in arguments.children if c != ","] if arguments.type == "arglist" else [arguments]
+    items = (
+        [c for c in arguments.children if c != ","]
+        if arguments.type == "arglist"
+        else [arguments]
+    )
     last = items[-1]
     line, column = last.end_pos
     if trailer.children[-1].start_pos[0] == line:
@@ -182,4 +253,3 @@ def _fix(call: Any) -> Fix | None:
     else:
         text = f",\n{' ' * last.start_pos[1]}db_index=True"
     return Fix.unsafe(RULE.fix_title, Edit(Span.point(line - 1, column), text))
-

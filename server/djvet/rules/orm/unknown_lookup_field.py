@@ -96,7 +96,9 @@ class _Reference:
 def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
     graph = model_graph(ctx.project)
     if "ordering" in ctx.text and graph.models_in(ctx.path):
-        yield from _meta_orderings(ctx, PathChecker(graph, lookup_vocabulary(ctx.project)))
+        yield from _meta_orderings(
+            ctx, PathChecker(graph, lookup_vocabulary(ctx.project))
+        )
     if not any(f"{method}(" in ctx.text for method in CHECKED):
         return
     checker = PathChecker(graph, lookup_vocabulary(ctx.project))
@@ -105,18 +107,32 @@ def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
         if model is None or model.partial:
             continue
         for reference in _references(step):
-            problem = checker.check(model, reference.path, reference.names, lookups=reference.lookups)
+            problem = checker.check(
+                model, reference.path, reference.names, lookups=reference.lookups
+            )
             if problem is not None:
-                yield RULE.diagnostic(ctx, reference.node, message=problem.message,
-                                      fix=_fix(reference, problem.replacement))
+                yield RULE.diagnostic(
+                    ctx,
+                    reference.node,
+                    message=problem.message,
+                    fix=_fix(reference, problem.replacement),
+                )
 
 
 def _meta_orderings(ctx: FileContext, checker: PathChecker) -> Iterator[Diagnostic]:
     """`class Meta: ordering = ["-titel"]` of the concrete models of this file."""
-    models = {m.name: m for m in checker.graph.models_in(ctx.path) if not m.abstract and not m.partial}
+    models = {
+        m.name: m
+        for m in checker.graph.models_in(ctx.path)
+        if not m.abstract and not m.partial
+    }
     for cls in ctx.tree.iter_classdefs():
         model = models.get(cls.name.value)
-        meta = next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None) if model else None
+        meta = (
+            next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None)
+            if model
+            else None
+        )
         ordering = _class_attribute(meta, "ordering") if meta is not None else None
         for item in (list_items(ordering) or []) if ordering is not None else []:
             text = string_argument(item)
@@ -126,15 +142,23 @@ def _meta_orderings(ctx: FileContext, checker: PathChecker) -> Iterator[Diagnost
             reference = _Reference(item, path, False, prefix, Names())
             problem = checker.check(model, path, reference.names, lookups=False)
             if problem is not None:
-                yield RULE.diagnostic(ctx, item, message=problem.message, fix=_fix(reference, problem.replacement))
+                yield RULE.diagnostic(
+                    ctx,
+                    item,
+                    message=problem.message,
+                    fix=_fix(reference, problem.replacement),
+                )
 
 
 def _class_attribute(cls: Any, name: str) -> Any | None:
     for child in cls.get_suite().children:
         if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
             statement = child.children[0]
-            if statement.children[0].type == "name" and statement.children[0].value == name \
-                    and len(statement.children) == 3:
+            if (
+                statement.children[0].type == "name"
+                and statement.children[0].value == name
+                and len(statement.children) == 3
+            ):
                 return statement.children[2]
     return None
 
@@ -144,7 +168,11 @@ def _references(step: ChainStep) -> Iterator[_Reference]:
     for node, path, lookups in walk_arguments(step):
         text = path
         prefix = ""
-        if step.method in ("order_by", "latest", "earliest") and not lookups and text.startswith("-"):
+        if (
+            step.method in ("order_by", "latest", "earliest")
+            and not lookups
+            and text.startswith("-")
+        ):
             prefix, text = "-", text[1:]
         if not text or text == "?" or "." in text or text.startswith(("-", "+")):
             continue
@@ -156,10 +184,13 @@ def _fix(reference: _Reference, replacement: str | None) -> Fix | None:
         return None
     node = reference.node
     if node.type == "name":
-        return Fix.unsafe(f"Replace with `{replacement}`", Edit(Span.of(node), replacement))
+        return Fix.unsafe(
+            f"Replace with `{replacement}`", Edit(Span.of(node), replacement)
+        )
     if string_argument(node) is None:
         return None
     quote = node.get_code(include_prefix=False)[0]
     new_text = f"{quote}{reference.prefix}{replacement}{quote}"
-    return Fix.unsafe(f"Replace with `{reference.prefix}{replacement}`", Edit(Span.of(node), new_text))
-
+    return Fix.unsafe(
+        f"Replace with `{reference.prefix}{replacement}`", Edit(Span.of(node), new_text)
+    )

@@ -80,16 +80,27 @@ def check_pagination(ctx: FileContext) -> Iterator[Diagnostic]:
         if argument is None or argument.type not in ("name", "atom_expr", "power"):
             continue
         value = evaluator.value(argument)
-        if isinstance(value, QuerySetValue) and not value.evaluated \
-                and ordering(evaluator, argument) == "unordered":
+        if (
+            isinstance(value, QuerySetValue)
+            and not value.evaluated
+            and ordering(evaluator, argument) == "unordered"
+        ):
             text = f"{argument.get_code(include_prefix=False)}.order_by({mark}pk{mark})"
-            yield RULE.diagnostic(ctx, argument, fix=Fix.unsafe(RULE.fix_title, Edit(Span.of(argument), text)))
+            yield RULE.diagnostic(
+                ctx,
+                argument,
+                fix=Fix.unsafe(RULE.fix_title, Edit(Span.of(argument), text)),
+            )
 
 
 def _paginated(node: Any) -> Any | None:
     """The object list of `Paginator(object_list, per_page)`."""
     children = node.children
-    if len(children) < 2 or children[0].type != "name" or children[0].value != "Paginator":
+    if (
+        len(children) < 2
+        or children[0].type != "name"
+        or children[0].value != "Paginator"
+    ):
         return None
     call = children[1]
     if call.type != "trailer" or call.children[0] != "(" or len(call.children) != 3:
@@ -98,30 +109,55 @@ def _paginated(node: Any) -> Any | None:
     return keywords.get("object_list") or (positional[0] if positional else None)
 
 
-def _list_view(ctx: FileContext, evaluator: Evaluator, cls: Any, mark: str) -> Iterator[Diagnostic]:
+def _list_view(
+    ctx: FileContext, evaluator: Evaluator, cls: Any, mark: str
+) -> Iterator[Diagnostic]:
     attributes = _attributes(cls)
     paginate = attributes.get("paginate_by")
-    if paginate is None or paginate.get_code().strip() in ("None", "0") or not _django_list_view(cls) \
-            or any("ordering" in name for name in attributes):
+    if (
+        paginate is None
+        or paginate.get_code().strip() in ("None", "0")
+        or not _django_list_view(cls)
+        or any("ordering" in name for name in attributes)
+    ):
         return  # not Django's ListView (Wagtail's views order by `default_ordering`)
-    if any(f.name.value in ("get_queryset", "get_ordering", "paginate_queryset") for f in cls.iter_funcdefs()):
+    if any(
+        f.name.value in ("get_queryset", "get_ordering", "paginate_queryset")
+        for f in cls.iter_funcdefs()
+    ):
         return
     source = attributes.get("queryset") or attributes.get("model")
     queryset = class_queryset(evaluator, cls, 0)
     if source is None or queryset is None:
         return
-    if (ordering(evaluator, source) if "queryset" in attributes else model_ordering(evaluator, source)) != "unordered":
+    if (
+        ordering(evaluator, source)
+        if "queryset" in attributes
+        else model_ordering(evaluator, source)
+    ) != "unordered":
         return
     statement = paginate.parent
     line = statement.end_pos[0]
     indent = " " * statement.start_pos[1]
     edit = Edit(Span.point(line, 0), f"{indent}ordering = [{mark}pk{mark}]\n")
     message = "`paginate_by` over an unordered queryset: rows may repeat or be skipped; set `ordering`"
-    yield RULE.diagnostic(ctx, paginate, message=message, fix=Fix.unsafe("Set `ordering = [\"pk\"]`", edit))
+    yield RULE.diagnostic(
+        ctx, paginate, message=message, fix=Fix.unsafe('Set `ordering = ["pk"]`', edit)
+    )
 
 
-LIST_VIEWS = frozenset({"ListView", "BaseListView", "MultipleObjectMixin", "ArchiveIndexView",
-                        "YearArchiveView", "MonthArchiveView", "WeekArchiveView", "DayArchiveView"})
+LIST_VIEWS = frozenset(
+    {
+        "ListView",
+        "BaseListView",
+        "MultipleObjectMixin",
+        "ArchiveIndexView",
+        "YearArchiveView",
+        "MonthArchiveView",
+        "WeekArchiveView",
+        "DayArchiveView",
+    }
+)
 
 
 def _django_list_view(cls: Any) -> bool:
@@ -129,8 +165,11 @@ def _django_list_view(cls: Any) -> bool:
     arguments = cls.get_super_arglist()
     if arguments is None:
         return False
-    names = [a.get_code(include_prefix=False) for a in (arguments.children if arguments.type == "arglist"
-                                                        else [arguments]) if a != ","]
+    names = [
+        a.get_code(include_prefix=False)
+        for a in (arguments.children if arguments.type == "arglist" else [arguments])
+        if a != ","
+    ]
     return any(name.rsplit(".", 1)[-1] in LIST_VIEWS for name in names)
 
 
@@ -140,7 +179,10 @@ def _attributes(cls: Any) -> dict[str, Any]:
     for child in cls.get_suite().children:
         if child.type == "simple_stmt" and child.children[0].type == "expr_stmt":
             statement = child.children[0]
-            if statement.children[0].type == "name" and len(statement.children) == 3 \
-                    and statement.children[1] == "=":
+            if (
+                statement.children[0].type == "name"
+                and len(statement.children) == 3
+                and statement.children[1] == "="
+            ):
                 found[statement.children[0].value] = statement.children[2]
     return found

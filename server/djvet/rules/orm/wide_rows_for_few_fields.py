@@ -77,13 +77,23 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
     evaluator = Evaluator(ctx.project, ctx.path, ctx.tree)
     for loop in for_loops(ctx, evaluator):
         queryset = loop.queryset
-        if queryset is None or queryset.values or queryset.only is not None or queryset.deferred \
-                or queryset.evaluated or queryset.uncertain:
+        if (
+            queryset is None
+            or queryset.values
+            or queryset.only is not None
+            or queryset.deferred
+            or queryset.evaluated
+            or queryset.uncertain
+        ):
             continue
         model = graph.get(queryset.model)
         if model is None or model.partial:
             continue
-        wide = [n for n, f in model.fields.items() if f.kind == "field" and f.field_class in WIDE]
+        wide = [
+            n
+            for n, f in model.fields.items()
+            if f.kind == "field" and f.field_class in WIDE
+        ]
         read = _attributes_read(loop, model)
         if not wide or read is None or set(wide) & read or _init_reads(model, wide):
             continue
@@ -91,8 +101,9 @@ def check_loops(ctx: FileContext) -> Iterator[Diagnostic]:
             continue  # the rows are read elsewhere too (a template, another loop)
         names = ", ".join(f"`{n}`" for n in wide[:3])
         message = f"The loop reads {len(read)} field(s) but loads {names} for every row; defer them"
-        yield RULE.diagnostic(ctx, loop.iterable, message=message,
-                              fix=_fix(ctx, loop, wide))
+        yield RULE.diagnostic(
+            ctx, loop.iterable, message=message, fix=_fix(ctx, loop, wide)
+        )
 
 
 def _init_reads(model: ModelInfo, wide: list[str]) -> bool:
@@ -100,7 +111,9 @@ def _init_reads(model: ModelInfo, wide: list[str]) -> bool:
     deferred one would cost a query each time."""
     for name in ("__init__", "from_db"):
         function = model.methods.get(name)
-        if function is not None and any(column in function.get_code() for column in wide):
+        if function is not None and any(
+            column in function.get_code() for column in wide
+        ):
             return True
     return False
 
@@ -117,11 +130,17 @@ def _attributes_read(loop: RowLoop, model: ModelInfo) -> set[str] | None:
             return None
         name = trailer.children[1].value
         after = trailer.get_next_sibling()
-        is_call = after is not None and after.type == "trailer" and after.children[0] == "("
+        is_call = (
+            after is not None and after.type == "trailer" and after.children[0] == "("
+        )
         if is_call or name in model.properties or name in model.methods:
             return None
         info = model.fields.get(name)
-        if info is None and name != "pk" and not any(f.attname == name for f in model.fields.values()):
+        if (
+            info is None
+            and name != "pk"
+            and not any(f.attname == name for f in model.fields.values())
+        ):
             return None
         read.add(name)
     return read
@@ -138,7 +157,9 @@ def _fix(ctx: FileContext, loop: RowLoop, wide: list[str]) -> Fix | None:
     # `.defer()` must come before `.iterator()`
     for trailer in trailers[:-1]:
         if trailer.children[0] == "." and trailer.children[1].value == "iterator":
-            return Fix.unsafe(RULE.fix_title, Edit(Span.point(*_before(trailer)), deferred))
+            return Fix.unsafe(
+                RULE.fix_title, Edit(Span.point(*_before(trailer)), deferred)
+            )
     line, column = iterable.end_pos
     return Fix.unsafe(RULE.fix_title, Edit(Span.point(line - 1, column), deferred))
 

@@ -30,7 +30,9 @@ def model_form_class(ctx: FileContext, cls: Any) -> ModelFormClass | None:
         return None
     if kind == "view":
         return ModelFormClass(kind, cls, cls)
-    meta = next((c for c in _body(cls) if c.type == "classdef" and c.name.value == "Meta"), None)
+    meta = next(
+        (c for c in _body(cls) if c.type == "classdef" and c.name.value == "Meta"), None
+    )
     return ModelFormClass(kind, cls, meta) if meta is not None else None
 
 
@@ -58,10 +60,16 @@ def _bases(cls: Any) -> list[str]:
         return []
     arglist = children[3]
     items = arglist.children if arglist.type == "arglist" else [arglist]
-    return [code_of(item) for item in items if item.type in ("name", "power", "atom_expr", "dotted_name")]
+    return [
+        code_of(item)
+        for item in items
+        if item.type in ("name", "power", "atom_expr", "dotted_name")
+    ]
 
 
-def _project_class(ctx: FileContext, name: str, path: str, tree: Any) -> tuple[Any, str, Any] | None:
+def _project_class(
+    ctx: FileContext, name: str, path: str, tree: Any
+) -> tuple[Any, str, Any] | None:
     """A class of the workspace: in the same module or imported from another one."""
     for node in tree.iter_classdefs():
         if node.name.value == name:
@@ -111,16 +119,29 @@ def _creation_order(model: ModelInfo, info: Any) -> tuple[int, str, int]:
     return (0 if path != model.path else 1, path, line)
 
 
-def explicit_fields(model: ModelInfo, kind: str, without: set[str] = frozenset()) -> list[str]:
+def explicit_fields(
+    model: ModelInfo, kind: str, without: set[str] = frozenset()
+) -> list[str]:
     """The fields `"__all__"` stands for: a model form's editable fields, or, for a
     serializer, every forward field with the primary key (read-only ones included)."""
     names = []
-    for name, info in sorted(model.fields.items(), key=lambda item: _creation_order(model, item[1])):
-        if info.reverse or info.kind not in ("field", "fk", "o2o", "m2m") or info.parent_link:
+    for name, info in sorted(
+        model.fields.items(), key=lambda item: _creation_order(model, item[1])
+    ):
+        if (
+            info.reverse
+            or info.kind not in ("field", "fk", "o2o", "m2m")
+            or info.parent_link
+        ):
             continue
         options = info.options
-        generated = info.field_class in _AUTO or info.auto_created or options.get("auto_now") is True \
-            or options.get("auto_now_add") is True or options.get("editable") is False
+        generated = (
+            info.field_class in _AUTO
+            or info.auto_created
+            or options.get("auto_now") is True
+            or options.get("auto_now_add") is True
+            or options.get("editable") is False
+        )
         if generated and kind != "serializer":
             continue
         if name not in without:

@@ -32,40 +32,126 @@ class Provenance(IntEnum):
     DATA = 2
 
 
-SAFE_CALLS = frozenset({
-    "escape", "conditional_escape", "format_html", "format_html_join", "mark_safe",
-    "render_to_string", "json_script", "escapejs", "urlencode", "quote", "quote_plus",
-    "reverse", "reverse_lazy", "static", "strip_tags", "int", "float", "len", "bool",
-    "date_format", "number_format", "intcomma", "naturaltime", "naturalday",
-    "floatformat", "filesizeformat", "clean", "sanitize", "SafeString", "escape_uri_path",
-    "iri_to_uri", "uri_to_iri", "smart_urlquote", "localize", "formats",
-})
-SAFE_METHODS = frozenset({
-    "render", "as_p", "as_ul", "as_table", "as_div", "as_widget", "as_text", "label_tag",
-    "legend_tag", "get_absolute_url", "count", "isoformat", "strftime", "build_absolute_uri",
-    "get_full_path", "render_to_string", "get_admin_url", "url", "urlencode",
-})
+SAFE_CALLS = frozenset(
+    {
+        "escape",
+        "conditional_escape",
+        "format_html",
+        "format_html_join",
+        "mark_safe",
+        "render_to_string",
+        "json_script",
+        "escapejs",
+        "urlencode",
+        "quote",
+        "quote_plus",
+        "reverse",
+        "reverse_lazy",
+        "static",
+        "strip_tags",
+        "int",
+        "float",
+        "len",
+        "bool",
+        "date_format",
+        "number_format",
+        "intcomma",
+        "naturaltime",
+        "naturalday",
+        "floatformat",
+        "filesizeformat",
+        "clean",
+        "sanitize",
+        "SafeString",
+        "escape_uri_path",
+        "iri_to_uri",
+        "uri_to_iri",
+        "smart_urlquote",
+        "localize",
+        "formats",
+    }
+)
+SAFE_METHODS = frozenset(
+    {
+        "render",
+        "as_p",
+        "as_ul",
+        "as_table",
+        "as_div",
+        "as_widget",
+        "as_text",
+        "label_tag",
+        "legend_tag",
+        "get_absolute_url",
+        "count",
+        "isoformat",
+        "strftime",
+        "build_absolute_uri",
+        "get_full_path",
+        "render_to_string",
+        "get_admin_url",
+        "url",
+        "urlencode",
+    }
+)
 NUMBER_ATTRS = frozenset({"pk", "id", "count"})
 # Calls whose result carries their arguments' (or receiver's) text unchanged.
-TRANSPARENT_CALLS = frozenset({"str", "dumps", "gettext", "_", "gettext_lazy", "ugettext",
-                               "pgettext", "ngettext", "format_lazy", "capfirst", "Truncator"})
-TRANSPARENT_METHODS = frozenset({"replace", "strip", "lstrip", "rstrip", "lower", "upper",
-                                 "title", "capitalize", "format", "join", "get", "decode",
-                                 "encode", "splitlines", "chars", "words"})
+TRANSPARENT_CALLS = frozenset(
+    {
+        "str",
+        "dumps",
+        "gettext",
+        "_",
+        "gettext_lazy",
+        "ugettext",
+        "pgettext",
+        "ngettext",
+        "format_lazy",
+        "capfirst",
+        "Truncator",
+    }
+)
+TRANSPARENT_METHODS = frozenset(
+    {
+        "replace",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "format",
+        "join",
+        "get",
+        "decode",
+        "encode",
+        "splitlines",
+        "chars",
+        "words",
+    }
+)
 # Which arguments of a transparent method end up in its result (None: all of them).
-_ARGUMENTS_KEPT: dict[str, slice | None] = {"format": None, "join": None, "replace": slice(1, 2),
-                                           "get": slice(1, 2)}
+_ARGUMENTS_KEPT: dict[str, slice | None] = {
+    "format": None,
+    "join": None,
+    "replace": slice(1, 2),
+    "get": slice(1, 2),
+}
 _MAX_DEPTH = 6
 
 
-def provenance(ctx: FileContext, node: Any, depth: int = 0,
-               active: frozenset[Any] = frozenset()) -> Provenance:
+def provenance(
+    ctx: FileContext, node: Any, depth: int = 0, active: frozenset[Any] = frozenset()
+) -> Provenance:
     if depth > _MAX_DEPTH:
         return Provenance.UNKNOWN
     if is_constant(node) or _escaped(node):
         return Provenance.SAFE
     kind = node.type
-    if kind == "name":  # before the request check: `q = request.GET.copy(); q.urlencode()`
+    if (
+        kind == "name"
+    ):  # before the request check: `q = request.GET.copy(); q.urlencode()`
         return _name(ctx, node, depth, active)
     if is_request_data(node):
         return Provenance.DATA
@@ -74,22 +160,28 @@ def provenance(ctx: FileContext, node: Any, depth: int = 0,
     if kind == "atom" and node.children[0] == "(" and len(node.children) == 3:
         return provenance(ctx, node.children[1], depth + 1, active)
     if kind == "test" and len(node.children) == 5 and node.children[1] == "if":
-        return _worst(provenance(ctx, n, depth + 1, active) for n in node.children[0::4])
+        return _worst(
+            provenance(ctx, n, depth + 1, active) for n in node.children[0::4]
+        )
     if kind in ("or_test", "and_test"):
-        return _worst(provenance(ctx, n, depth + 1, active) for n in node.children[0::2])
+        return _worst(
+            provenance(ctx, n, depth + 1, active) for n in node.children[0::2]
+        )
     built = built_string(node)
     if built is not None:
         return holes_provenance(ctx, built, depth + 1, active)
     return Provenance.UNKNOWN
 
 
-def holes_provenance(ctx: FileContext, built: Built, depth: int = 0,
-                     active: frozenset[Any] = frozenset()) -> Provenance:
+def holes_provenance(
+    ctx: FileContext, built: Built, depth: int = 0, active: frozenset[Any] = frozenset()
+) -> Provenance:
     return _worst(hole_provenance(ctx, hole, depth, active) for hole in built.holes)
 
 
-def hole_provenance(ctx: FileContext, hole: Hole, depth: int = 0,
-                    active: frozenset[Any] = frozenset()) -> Provenance:
+def hole_provenance(
+    ctx: FileContext, hole: Hole, depth: int = 0, active: frozenset[Any] = frozenset()
+) -> Provenance:
     if hole.expr is None:
         return Provenance.UNKNOWN
     if hole.conversion in ("d", "i", "f") or hole.spec.endswith(("d", "f")):
@@ -101,7 +193,9 @@ def _worst(values: Iterable[Provenance]) -> Provenance:
     return max(values, default=Provenance.SAFE)
 
 
-def _name(ctx: FileContext, node: Any, depth: int, active: frozenset[Any]) -> Provenance:
+def _name(
+    ctx: FileContext, node: Any, depth: int, active: frozenset[Any]
+) -> Provenance:
     found = reaching(node)
     if not found:
         return Provenance.UNKNOWN
@@ -112,20 +206,30 @@ def _name(ctx: FileContext, node: Any, depth: int, active: frozenset[Any]) -> Pr
     results = []
     for binding in found:
         if binding.kind == "param":
-            results.append(Provenance.SAFE if node.value in ("self", "cls") else Provenance.DATA)
-        elif binding.kind in ("assign", "augassign", "for") and binding.value is not None:
+            results.append(
+                Provenance.SAFE if node.value in ("self", "cls") else Provenance.DATA
+            )
+        elif (
+            binding.kind in ("assign", "augassign", "for") and binding.value is not None
+        ):
             results.append(provenance(ctx, binding.value, depth + 1, active))
         else:
             results.append(Provenance.UNKNOWN)
     return _worst(results)
 
 
-def _chain(ctx: FileContext, node: Any, depth: int, active: frozenset[Any]) -> Provenance:
+def _chain(
+    ctx: FileContext, node: Any, depth: int, active: frozenset[Any]
+) -> Provenance:
     children = node.children
     head, trailers = children[0], children[1:]
     last = trailers[-1] if trailers else None
     called = last is not None and last.type == "trailer" and last.children[0] == "("
-    names = [t.children[1].value for t in trailers if t.type == "trailer" and t.children[0] == "."]
+    names = [
+        t.children[1].value
+        for t in trailers
+        if t.type == "trailer" and t.children[0] == "."
+    ]
     if called and len(trailers) == 1 and head.type == "name":
         return _function_call(ctx, head.value, last, depth, active)
     if called and names and _callee_is_last(trailers):
@@ -136,8 +240,12 @@ def _chain(ctx: FileContext, node: Any, depth: int, active: frozenset[Any]) -> P
             receiver = _prefix(node, len(trailers) - 2)
             kept = _ARGUMENTS_KEPT.get(method, slice(0, 0))
             args = _args(last) if kept is None else _args(last)[kept]
-            return _worst([provenance(ctx, receiver, depth + 1, active),
-                           *(provenance(ctx, a, depth + 1, active) for a in args)])
+            return _worst(
+                [
+                    provenance(ctx, receiver, depth + 1, active),
+                    *(provenance(ctx, a, depth + 1, active) for a in args),
+                ]
+            )
         if method in TRANSPARENT_CALLS:  # `json.dumps(x)`
             return _worst(provenance(ctx, a, depth + 1, active) for a in _args(last))
         return Provenance.UNKNOWN
@@ -157,22 +265,36 @@ def _escaped(node: Any) -> bool:
     if node.type not in ("atom_expr", "power"):
         return False
     trailers = node.children[1:]
-    if not trailers or trailers[-1].type != "trailer" or trailers[-1].children[0] != "(":
+    if (
+        not trailers
+        or trailers[-1].type != "trailer"
+        or trailers[-1].children[0] != "("
+    ):
         return False
     if len(trailers) == 1:
         return node.children[0].type == "name" and node.children[0].value in SAFE_CALLS
     callee = trailers[-2]
-    if callee.type == "trailer" and callee.children[0] == "." and len(callee.children) == 2:
+    if (
+        callee.type == "trailer"
+        and callee.children[0] == "."
+        and len(callee.children) == 2
+    ):
         name = callee.children[1].value
         return name in SAFE_CALLS or name in SAFE_METHODS or name in NUMBER_ATTRS
     return False
 
 
 def _callee_is_last(trailers: list[Any]) -> bool:
-    return len(trailers) >= 2 and trailers[-2].type == "trailer" and trailers[-2].children[0] == "."
+    return (
+        len(trailers) >= 2
+        and trailers[-2].type == "trailer"
+        and trailers[-2].children[0] == "."
+    )
 
 
-def _function_call(ctx: FileContext, name: str, call: Any, depth: int, active: frozenset[Any]) -> Provenance:
+def _function_call(
+    ctx: FileContext, name: str, call: Any, depth: int, active: frozenset[Any]
+) -> Provenance:
     if name in SAFE_CALLS:
         return Provenance.SAFE
     if name in TRANSPARENT_CALLS:
@@ -181,7 +303,9 @@ def _function_call(ctx: FileContext, name: str, call: Any, depth: int, active: f
 
 
 def _args(call: Any) -> list[Any]:
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     return [a for a in positional if not is_starred(a)] + list(keywords.values())
 
 
@@ -218,8 +342,19 @@ def _self_attribute(ctx: FileContext, node: Any, attribute: str) -> Provenance:
     if model is None:
         return Provenance.UNKNOWN
     info = model.fields.get(attribute)
-    if info is not None and info.kind == "field" and info.field_class in (
-            "CharField", "TextField", "SlugField", "EmailField", "URLField", "JSONField"):
+    if (
+        info is not None
+        and info.kind == "field"
+        and info.field_class
+        in (
+            "CharField",
+            "TextField",
+            "SlugField",
+            "EmailField",
+            "URLField",
+            "JSONField",
+        )
+    ):
         return Provenance.DATA
     return Provenance.UNKNOWN
 
@@ -238,7 +373,9 @@ def format_html_parts(built: Built) -> tuple[list[NewPart], list[str]] | str:
             return "the interpolated values cannot be told apart"
         field = _field(part)
         if field is None:
-            return f"`{code_of(part.expr).strip()}` is formatted with `%{part.conversion}`"
+            return (
+                f"`{code_of(part.expr).strip()}` is formatted with `%{part.conversion}`"
+            )
         parts.append(Token(field, part.leaf))
         args.append(code_of(part.expr).strip())
     return parts, args
@@ -264,7 +401,9 @@ def _field(hole: Hole) -> str | None:
     return "{" + suffix + "}"
 
 
-def format_html_call(ctx: FileContext, built: Built, replace: Any, name: str) -> list[Edit] | str:
+def format_html_call(
+    ctx: FileContext, built: Built, replace: Any, name: str
+) -> list[Edit] | str:
     """Edits replacing the node `replace` (which holds `built`) with `name(template, args)`."""
     result = format_html_parts(built)
     if isinstance(result, str):
@@ -289,10 +428,15 @@ def _apply(built: Built, edits: list[Edit]) -> str | None:
     shifted = []
     for edit in edits:
         span = edit.span
-        start = (span.start_line - line, span.start_column - (column if span.start_line == line else 0))
-        end = (span.end_line - line, span.end_column - (column if span.end_line == line else 0))
+        start = (
+            span.start_line - line,
+            span.start_column - (column if span.start_line == line else 0),
+        )
+        end = (
+            span.end_line - line,
+            span.end_column - (column if span.end_line == line else 0),
+        )
         if start[0] < 0 or min(start[1], end[1]) < 0:
             return None
         shifted.append(Edit(Span(start[0], start[1], end[0], end[1]), edit.new_text))
     return apply_edits(source, shifted)
-

@@ -43,7 +43,10 @@ NewPart = Text | Token | Keep
 def render(built: Built, parts: list[NewPart], *, braces: bool) -> list[Edit] | None:
     """Edits turning `built` into the string `parts` describe. `braces`: the result is a
     `str.format` template (`format_html`), so literal braces are doubled."""
-    if any(isinstance(p, Keep) for p in parts) and built.kind not in ("fstring", "concat"):
+    if any(isinstance(p, Keep) for p in parts) and built.kind not in (
+        "fstring",
+        "concat",
+    ):
         return None
     if built.kind in ("fstring", "percent", "format"):
         return _in_place(built, parts, braces)
@@ -51,7 +54,9 @@ def render(built: Built, parts: list[NewPart], *, braces: bool) -> list[Edit] | 
 
 
 def _in_place(built: Built, parts: list[NewPart], braces: bool) -> list[Edit] | None:
-    by_leaf: dict[int, list[NewPart]] = {index: [] for index in range(len(built.literals))}
+    by_leaf: dict[int, list[NewPart]] = {
+        index: [] for index in range(len(built.literals))
+    }
     for part in parts:
         leaf = part.hole.leaf if isinstance(part, Keep) else part.leaf
         if leaf is None:
@@ -65,12 +70,30 @@ def _in_place(built: Built, parts: list[NewPart], braces: bool) -> list[Edit] | 
         edits.append(replace_node(literal.node, text))
     if built.kind == "percent":
         left, right = built.node.children[0], built.node.children[2]
-        edits.append(Edit(Span(left.end_pos[0] - 1, left.end_pos[1], right.end_pos[0] - 1,
-                               right.end_pos[1]), ""))
+        edits.append(
+            Edit(
+                Span(
+                    left.end_pos[0] - 1,
+                    left.end_pos[1],
+                    right.end_pos[0] - 1,
+                    right.end_pos[1],
+                ),
+                "",
+            )
+        )
     elif built.kind == "format":
         head, call = built.node.children[0], built.node.children[2]
-        edits.append(Edit(Span(head.end_pos[0] - 1, head.end_pos[1], call.end_pos[0] - 1,
-                               call.end_pos[1]), ""))
+        edits.append(
+            Edit(
+                Span(
+                    head.end_pos[0] - 1,
+                    head.end_pos[1],
+                    call.end_pos[0] - 1,
+                    call.end_pos[1],
+                ),
+                "",
+            )
+        )
     return edits
 
 
@@ -78,7 +101,11 @@ def _whole(built: Built, parts: list[NewPart], braces: bool) -> list[Edit] | Non
     first = built.literals[0] if built.literals else None
     kept = [p.source for p in parts if isinstance(p, Keep)]
     quote = '"'
-    if first is not None and first.triple and any("\n" in p.value for p in parts if isinstance(p, Text)):
+    if (
+        first is not None
+        and first.triple
+        and any("\n" in p.value for p in parts if isinstance(p, Text))
+    ):
         quote = first.quote
     elif first is not None:
         quote = first.quote[0]
@@ -92,10 +119,14 @@ def _whole(built: Built, parts: list[NewPart], braces: bool) -> list[Edit] | Non
     return None if text is None else [replace_node(built.node, text)]
 
 
-_MARK = 0xE000  # private-use characters stand for tokens and kept fields while rendering
+_MARK = (
+    0xE000  # private-use characters stand for tokens and kept fields while rendering
+)
 
 
-def _literal_text(literal: Literal, parts: list[NewPart], braces: bool, quote: str) -> str | None:
+def _literal_text(
+    literal: Literal, parts: list[NewPart], braces: bool, quote: str
+) -> str | None:
     fields = any(isinstance(p, Keep) for p in parts)
     chunks, inserts = [], []
     for part in parts:
@@ -110,7 +141,9 @@ def _literal_text(literal: Literal, parts: list[NewPart], braces: bool, quote: s
             chunks.append(chr(_MARK + len(inserts)))
             inserts.append(part.value if isinstance(part, Token) else part.source)
     prefix = literal.prefix
-    if fields:  # `u` cannot prefix an f-string; a raw f-string is rendered escaped instead
+    if (
+        fields
+    ):  # `u` cannot prefix an f-string; a raw f-string is rendered escaped instead
         prefix = prefix.replace("r", "").replace("u", "")
     rendered = render_literal("".join(chunks), quote=quote, prefix=prefix)
     for number, insert in enumerate(inserts):

@@ -56,19 +56,36 @@ def _binding(leaf: Any) -> Binding:
     kind = statement.type if statement is not None else "other"
     if kind == "expr_stmt":
         children = statement.children
-        if len(children) == 3 and children[1].type == "operator" and children[1].value not in ("=",):
+        if (
+            len(children) == 3
+            and children[1].type == "operator"
+            and children[1].value not in ("=",)
+        ):
             return Binding("augassign", leaf, statement, children[2])
         if children[1].type == "annassign":
             annassign = children[1].children
-            return Binding("assign", leaf, statement, annassign[3] if len(annassign) >= 4 else None)
+            return Binding(
+                "assign", leaf, statement, annassign[3] if len(annassign) >= 4 else None
+            )
         target = leaf.parent
-        unpack = target.type in ("testlist_star_expr", "exprlist", "atom", "testlist_comp")
+        unpack = target.type in (
+            "testlist_star_expr",
+            "exprlist",
+            "atom",
+            "testlist_comp",
+        )
         return Binding("unpack" if unpack else "assign", leaf, statement, children[-1])
     if kind == "for_stmt":
         return Binding("for", leaf, statement, statement.children[3])
     if kind in ("param", "with_stmt", "import_from", "import_name"):
-        return Binding({"import_from": "import", "import_name": "import", "with_stmt": "with"}.get(kind, kind), leaf,
-                       statement, None)
+        return Binding(
+            {"import_from": "import", "import_name": "import", "with_stmt": "with"}.get(
+                kind, kind
+            ),
+            leaf,
+            statement,
+            None,
+        )
     return Binding("other", leaf, statement, None)
 
 
@@ -79,8 +96,12 @@ def reaching(use: Any) -> list[Binding]:
     found = [b for b in bindings(use) if b.name is not use]
     if not found or scope_of(found[0].name) is not scope_of(use):
         return found  # module-level names: any binding may be the current one
-    before = [b for b in found if b.name.start_pos < use.start_pos
-              and not (b.statement.type == "expr_stmt" and _inside(use, b.statement))]
+    before = [
+        b
+        for b in found
+        if b.name.start_pos < use.start_pos
+        and not (b.statement.type == "expr_stmt" and _inside(use, b.statement))
+    ]
     if not before:
         return found
     start = 0
@@ -99,20 +120,28 @@ def _complete_if(binding: Binding, before: list[Binding], use: Any) -> Binding |
     and the `use` comes after that `if`: the first binding inside it (the `if` as a
     whole surely binds the name)."""
     statement = search_ancestor(binding.statement, "if_stmt")
-    if statement is None or _inside(use, statement) or not _inside(use, _block(statement)):
+    if (
+        statement is None
+        or _inside(use, statement)
+        or not _inside(use, _block(statement))
+    ):
         return None
     suites = [c for c in statement.children if c.type in ("suite", "simple_stmt")]
     if "else" not in [getattr(c, "value", None) for c in statement.children]:
         return None
     inside = [b for b in before if _inside(b.statement, statement)]
-    if all(any(_block(b.statement) is suite or b.statement.parent is suite for b in inside)
-           for suite in suites):
+    if all(
+        any(_block(b.statement) is suite or b.statement.parent is suite for b in inside)
+        for suite in suites
+    ):
         return inside[0]
     return None
 
 
 def _block(statement: Any) -> Any:
-    return search_ancestor(statement, "suite", "file_input") or statement.get_root_node()
+    return (
+        search_ancestor(statement, "suite", "file_input") or statement.get_root_node()
+    )
 
 
 def _inside(node: Any, ancestor: Any) -> bool:
@@ -134,9 +163,15 @@ def single_value(name: Any) -> Any | None:
 def reaching_value(name: Any) -> Any | None:
     """The value of the last plain assignment to `name` before the statement using it
     (straight-line reading: `sql = "..."` then `sql = sql.format(...)`)."""
-    statement = name.get_definition() or search_ancestor(name, "expr_stmt", "simple_stmt")
-    earlier = [b for b in bindings(name) if b.name.start_pos < name.start_pos
-               and (statement is None or b.statement is not statement)]
+    statement = name.get_definition() or search_ancestor(
+        name, "expr_stmt", "simple_stmt"
+    )
+    earlier = [
+        b
+        for b in bindings(name)
+        if b.name.start_pos < name.start_pos
+        and (statement is None or b.statement is not statement)
+    ]
     if earlier and earlier[-1].kind == "assign":
         return earlier[-1].value
     return None
@@ -145,20 +180,34 @@ def reaching_value(name: Any) -> Any | None:
 def loads_of(binding: Binding) -> list[Any]:
     """The uses (not bindings) of a bound variable within its scope."""
     scope = scope_of(binding.name)
-    return [leaf for leaf in binding.name.get_root_node().get_used_names().get(binding.name.value, [])
-            if not leaf.is_definition() and scope_of(leaf) is scope]
+    return [
+        leaf
+        for leaf in binding.name.get_root_node()
+        .get_used_names()
+        .get(binding.name.value, [])
+        if not leaf.is_definition() and scope_of(leaf) is scope
+    ]
+
 
 def attr_name(trailer: Any) -> str | None:
-    if trailer.type == "trailer" and trailer.children[0] == "." and len(trailer.children) == 2:
+    if (
+        trailer.type == "trailer"
+        and trailer.children[0] == "."
+        and len(trailer.children) == 2
+    ):
         return trailer.children[1].value
     return None
+
 
 def is_starred(argument: Any) -> bool:
     """`*args` or `**kwargs` in a call."""
     return argument.type == "argument" and argument.children[0] in ("*", "**")
 
+
 def call_args(trailer: Any) -> list[Any]:
     if trailer.type != "trailer" or trailer.children[0] != "(":
         return []
-    positional, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+    positional, keywords = call_arguments(
+        trailer.children[1] if len(trailer.children) == 3 else None
+    )
     return [*positional, *keywords.values()]

@@ -38,7 +38,9 @@ class SettingProblem:
     insert: str | None = None  # statements to append to the file of the finding
     fix_title: str | None = None
     applicability: Applicability = Applicability.UNSAFE
-    span: Span | None = None  # a narrower place than the whole value (e.g. one list item)
+    span: Span | None = (
+        None  # a narrower place than the whole value (e.g. one list item)
+    )
     edits: tuple[Edit, ...] = ()  # edits beyond replacement/insert (e.g. `import os`)
     django_check: str | None = None  # the Django system check this problem mirrors
     # Codes the fix may uncover without causing them (they are gated on what it adds).
@@ -48,7 +50,9 @@ class SettingProblem:
 Check = Callable[[EffectiveSettings], Iterable[SettingProblem]]
 
 
-def settings_diagnostics(rule: Rule, ctx: FileContext, check: Check) -> Iterator[Diagnostic]:
+def settings_diagnostics(
+    rule: Rule, ctx: FileContext, check: Check
+) -> Iterator[Diagnostic]:
     """Run `check` on every production view this file contributes to; keep what lands here."""
     for settings in production_settings_for(ctx.project, ctx.path):
         if rule.django_checks and all(settings.silenced(c) for c in rule.django_checks):
@@ -61,9 +65,12 @@ def settings_diagnostics(rule: Rule, ctx: FileContext, check: Check) -> Iterator
                 yield diagnostic
 
 
-def _diagnostic(rule: Rule, ctx: FileContext, settings: EffectiveSettings,
-                problem: SettingProblem) -> Diagnostic | None:
-    extra: dict[str, Any] = {"django_check": problem.django_check} if problem.django_check else {}
+def _diagnostic(
+    rule: Rule, ctx: FileContext, settings: EffectiveSettings, problem: SettingProblem
+) -> Diagnostic | None:
+    extra: dict[str, Any] = (
+        {"django_check": problem.django_check} if problem.django_check else {}
+    )
     if problem.reveals:
         extra["reveals"] = problem.reveals
     if problem.setting is not None:
@@ -77,19 +84,39 @@ def _diagnostic(rule: Rule, ctx: FileContext, settings: EffectiveSettings,
             edits.append(append_edit(ctx, problem.insert))
         related: list[Related] = []
         if settings.module.path != ctx.path:
-            related.append(Related(settings.module.path, Span(0, 0, 0, 0),
-                                   f"inherited by production settings `{settings.module.dotted}`"))
-        return rule.diagnostic(ctx, span, message=problem.message,
-                               fix=_fix(rule, problem, edits), related=related, **extra)
+            related.append(
+                Related(
+                    settings.module.path,
+                    Span(0, 0, 0, 0),
+                    f"inherited by production settings `{settings.module.dotted}`",
+                )
+            )
+        return rule.diagnostic(
+            ctx,
+            span,
+            message=problem.message,
+            fix=_fix(rule, problem, edits),
+            related=related,
+            **extra,
+        )
     # A missing setting: only when this is the production module, djvet sees all of
     # it, and no production module it builds on reports the same gap.
-    if settings.module.path != ctx.path or not settings.complete or settings.inherits_view:
+    if (
+        settings.module.path != ctx.path
+        or not settings.complete
+        or settings.inherits_view
+    ):
         return None
     edits = list(problem.edits)
     if problem.insert is not None:
         edits.append(append_edit(ctx, problem.insert))
-    return rule.diagnostic(ctx, last_statement_span(ctx), message=problem.message,
-                           fix=_fix(rule, problem, edits), **extra)
+    return rule.diagnostic(
+        ctx,
+        last_statement_span(ctx),
+        message=problem.message,
+        fix=_fix(rule, problem, edits),
+        **extra,
+    )
 
 
 def _fix(rule: Rule, problem: SettingProblem, edits: list[Edit]) -> Fix | None:
@@ -172,12 +199,14 @@ def wrong(setting: Setting | None, ok: Callable[[Any], bool]) -> bool:
 
 
 def describe(setting: Setting, shown: str | None = None) -> str:
-    """"is `False`" or "defaults to `False` when `VAR` is unset", for messages."""
+    """ "is `False`" or "defaults to `False` when `VAR` is unset", for messages."""
     if shown is None:
         text = repr(setting.value)
         shown = f"`{text if len(text) <= 32 else text[:29] + '...'}`"
     if setting.from_env:
-        return f"defaults to {shown} when `{setting.env_var or 'its variable'}` is unset"
+        return (
+            f"defaults to {shown} when `{setting.env_var or 'its variable'}` is unset"
+        )
     return f"is {shown}"
 
 
@@ -212,7 +241,9 @@ def insert_list_item(setting: Setting, index: int, item: str) -> Edit | None:
     quote = _quote_of(items)
     text = f"{quote}{item}{quote}"
     if not items:
-        return Edit(Span.of(node), f"{node.children[0].value}{text}{node.children[-1].value}")
+        return Edit(
+            Span.of(node), f"{node.children[0].value}{text}{node.children[-1].value}"
+        )
     multiline = items[0].start_pos[0] != node.start_pos[0]
     indent = " " * items[0].start_pos[1]
     if index < len(items):
@@ -222,8 +253,11 @@ def insert_list_item(setting: Setting, index: int, item: str) -> Edit | None:
     following = last.get_next_leaf()
     if following is not None and following == ",":
         separator = f"\n{indent}" if multiline else " "
-        return insert_after(following, f"{separator}{text},") if multiline else insert_after(
-            following, f"{separator}{text}")
+        return (
+            insert_after(following, f"{separator}{text},")
+            if multiline
+            else insert_after(following, f"{separator}{text}")
+        )
     separator = f",\n{indent}" if multiline else ", "
     return insert_after(last, separator + text)
 
@@ -306,12 +340,21 @@ def import_edit(ctx: FileContext, module: str) -> tuple[Edit, ...]:
         return ()
     line = 0
     for child in ctx.tree.children:
-        is_docstring = child.type == "simple_stmt" and child.children[0].type == "string" and line == 0
-        is_future = child.type == "simple_stmt" and child.children[0].type == "import_from" and [
-            n.value for n in child.children[0].get_from_names()] == ["__future__"]
+        is_docstring = (
+            child.type == "simple_stmt"
+            and child.children[0].type == "string"
+            and line == 0
+        )
+        is_future = (
+            child.type == "simple_stmt"
+            and child.children[0].type == "import_from"
+            and [n.value for n in child.children[0].get_from_names()] == ["__future__"]
+        )
         if not (is_docstring or is_future):
             break
-        end_line, end_column = child.end_pos  # 1-based line; column 0 once past the newline
+        end_line, end_column = (
+            child.end_pos
+        )  # 1-based line; column 0 once past the newline
         line = end_line - 1 if end_column == 0 else end_line
     return (insert_at(line, 0, f"import {module}\n"),)
 
@@ -320,26 +363,43 @@ def import_edit(ctx: FileContext, module: str) -> tuple[Edit, ...]:
 Placement = Callable[[list[str]], int]  # where in the literal's items the new one goes
 
 
-def missing_middleware(settings: EffectiveSettings, dotted: str, message: str, *,
-                       place: Placement, check: str, reveals: tuple[str, ...] = (),
-                       applicability: Applicability = Applicability.SAFE) -> SettingProblem | None:
+def missing_middleware(
+    settings: EffectiveSettings,
+    dotted: str,
+    message: str,
+    *,
+    place: Placement,
+    check: str,
+    reveals: tuple[str, ...] = (),
+    applicability: Applicability = Applicability.SAFE,
+) -> SettingProblem | None:
     """A problem when `dotted` is certainly absent from MIDDLEWARE; its fix inserts it
     into the MIDDLEWARE list literal at `place(items)`."""
     setting = settings.get("MIDDLEWARE")
     short = dotted.rsplit(".", 1)[-1]
     if setting is None:
-        return SettingProblem(f"`MIDDLEWARE` is not set, so `{short}` is not installed",
-                              django_check=check)
+        return SettingProblem(
+            f"`MIDDLEWARE` is not set, so `{short}` is not installed",
+            django_check=check,
+        )
     if setting.contains(dotted) is not False:
         return None
     nodes = list_items(setting.value_node)
     edit = None
     if nodes is not None:
-        edit = insert_list_item(setting, place([string_value(n) or "" for n in nodes]), dotted)
-    return SettingProblem(message, setting, span=Span.of(setting.name_node),
-                          edits=(edit,) if edit is not None else (),
-                          fix_title=f"Add `{short}` to `MIDDLEWARE`", applicability=applicability,
-                          django_check=check, reveals=reveals)
+        edit = insert_list_item(
+            setting, place([string_value(n) or "" for n in nodes]), dotted
+        )
+    return SettingProblem(
+        message,
+        setting,
+        span=Span.of(setting.name_node),
+        edits=(edit,) if edit is not None else (),
+        fix_title=f"Add `{short}` to `MIDDLEWARE`",
+        applicability=applicability,
+        django_check=check,
+        reveals=reveals,
+    )
 
 
 def true_value(ctx: FileContext, setting: Setting) -> tuple[str, tuple[Edit, ...]]:

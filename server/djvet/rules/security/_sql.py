@@ -30,20 +30,58 @@ from djvet.rules.security._strings import Built, Hole, built_string, placeholder
 SQL_START = re.compile(
     r"^\s*\(?\s*(SELECT|INSERT|UPDATE|DELETE|WITH|CREATE|ALTER|DROP|TRUNCATE|REPLACE|MERGE"
     r"|CALL|EXEC|EXECUTE|SET|SHOW|PRAGMA|VACUUM|ANALYZE|GRANT|REVOKE|LOCK|COPY|EXPLAIN"
-    r"|DECLARE|REFRESH)\b", re.I)
+    r"|DECLARE|REFRESH)\b",
+    re.I,
+)
 _VALUE_BEFORE = re.compile(
     r"(=|<>|!=|<|>|\b(LIKE|ILIKE|LIMIT|OFFSET|THEN|ELSE|INTERVAL|BETWEEN)"
-    r"|\bBETWEEN\s+\S+\s+AND)\s*$", re.I)
+    r"|\bBETWEEN\s+\S+\s+AND)\s*$",
+    re.I,
+)
 _LIST_OPENER = re.compile(r"\b(IN|VALUES)\s*$", re.I)
 # Variable names that hold identifiers, not values (`order_column`, `table`, `alias`).
-_IDENTIFIER_NAME = re.compile(r"(^|_)(col|column|columns|table|tables|field|fields|alias"
-                              r"|tbl|schema|order|ordering|direction|sort|op|operator)$", re.I)
-_TRUSTED_CALLS = frozenset({"int", "float", "len", "round", "abs", "bool", "quote_name", "qn",
-                            "quote_name_unless_alias", "as_sql", "sql_with_params", "compile",
-                            "get_placeholder", "db_type", "count", "sql_flush"})
-_TRUSTED_ATTRS = frozenset({"db_table", "column", "db_column", "attname", "model_name",
-                            "app_label", "db_tablespace", "pk", "id", "alias", "table_name",
-                            "vendor", "db_returning_fields"})
+_IDENTIFIER_NAME = re.compile(
+    r"(^|_)(col|column|columns|table|tables|field|fields|alias"
+    r"|tbl|schema|order|ordering|direction|sort|op|operator)$",
+    re.I,
+)
+_TRUSTED_CALLS = frozenset(
+    {
+        "int",
+        "float",
+        "len",
+        "round",
+        "abs",
+        "bool",
+        "quote_name",
+        "qn",
+        "quote_name_unless_alias",
+        "as_sql",
+        "sql_with_params",
+        "compile",
+        "get_placeholder",
+        "db_type",
+        "count",
+        "sql_flush",
+    }
+)
+_TRUSTED_ATTRS = frozenset(
+    {
+        "db_table",
+        "column",
+        "db_column",
+        "attname",
+        "model_name",
+        "app_label",
+        "db_tablespace",
+        "pk",
+        "id",
+        "alias",
+        "table_name",
+        "vendor",
+        "db_returning_fields",
+    }
+)
 _NUMBER_CONVERSIONS = frozenset("diouxXeEfFgG")
 VALUE_POSITIONS = frozenset({"quoted", "quoted-part", "value", "list"})
 
@@ -54,7 +92,9 @@ class Sink:
     label: str  # how messages name it
     node: Any  # the atom_expr holding the call
     call: Any  # the call trailer
-    sql: list[tuple[Any, str]]  # (expression, slot): slot is sql, where, select, tables, order_by
+    sql: list[
+        tuple[Any, str]
+    ]  # (expression, slot): slot is sql, where, select, tables, order_by
     params: dict[str, Any] = field(default_factory=dict)  # slot -> params argument node
     django: bool = True  # `%s` placeholders (Django's cursor wrapper or a Django API)
     starred: bool = False  # `*args` / `**kwargs`: arguments cannot be told apart
@@ -80,12 +120,18 @@ def _name_before(children: list[Any], index: int) -> str | None:
     previous = children[index - 1]
     if previous.type == "name" and index == 1:
         return previous.value
-    if previous.type == "trailer" and previous.children[0] == "." and len(previous.children) == 2:
+    if (
+        previous.type == "trailer"
+        and previous.children[0] == "."
+        and len(previous.children) == 2
+    ):
         return previous.children[1].value
     return None
 
 
-def _sink(node: Any, name: str, receiver: list[Any], trailer: Any, index: int) -> Sink | None:
+def _sink(
+    node: Any, name: str, receiver: list[Any], trailer: Any, index: int
+) -> Sink | None:
     args = trailer.children[1] if len(trailer.children) == 3 else None
     positional, keywords = call_arguments(args)
     starred = any(is_starred(p) for p in positional)
@@ -94,19 +140,40 @@ def _sink(node: Any, name: str, receiver: list[Any], trailer: Any, index: int) -
     if name == "RawSQL" and (index == 1 or code_of(receiver[-1]) == ".RawSQL"):
         sql = first or keywords.get("sql")
         params = {"sql": second or keywords.get("params")}
-        return Sink("rawsql", "RawSQL()", node, trailer, [(sql, "sql")] if sql else [], params,
-                    starred=starred)
+        return Sink(
+            "rawsql",
+            "RawSQL()",
+            node,
+            trailer,
+            [(sql, "sql")] if sql else [],
+            params,
+            starred=starred,
+        )
     if not receiver:
         return None
     if name == "raw":
         sql = first or keywords.get("raw_query")
-        return Sink("raw", f"{_short(receiver)}.raw()", node, trailer, [(sql, "sql")] if sql else [],
-                    {"sql": second or keywords.get("params")}, starred=starred)
+        return Sink(
+            "raw",
+            f"{_short(receiver)}.raw()",
+            node,
+            trailer,
+            [(sql, "sql")] if sql else [],
+            {"sql": second or keywords.get("params")},
+            starred=starred,
+        )
     if name in ("execute", "executemany"):
         sql = first or keywords.get("sql") or keywords.get("query")
-        return Sink(name, f"{_short(receiver)}.{name}()", node, trailer,
-                    [(sql, "sql")] if sql else [], {"sql": second or keywords.get("params")},
-                    django=_django_cursor(receiver), starred=starred)
+        return Sink(
+            name,
+            f"{_short(receiver)}.{name}()",
+            node,
+            trailer,
+            [(sql, "sql")] if sql else [],
+            {"sql": second or keywords.get("params")},
+            django=_django_cursor(receiver),
+            starred=starred,
+        )
     if name == "extra":
         return _extra(node, receiver, trailer, positional, keywords, starred)
     return None
@@ -117,40 +184,78 @@ def _short(receiver: list[Any]) -> str:
     return text if len(text) <= 30 else "…" + text[-29:]
 
 
-def _extra(node: Any, receiver: list[Any], trailer: Any, positional: list[Any],
-           keywords: dict[str, Any], starred: bool) -> Sink:
+def _extra(
+    node: Any,
+    receiver: list[Any],
+    trailer: Any,
+    positional: list[Any],
+    keywords: dict[str, Any],
+    starred: bool,
+) -> Sink:
     names = ("select", "where", "params", "tables", "order_by", "select_params")
     given = dict(zip(names, positional, strict=False)) | keywords
     sql: list[tuple[Any, str]] = []
     select = given.get("select")
-    if select is not None and select.type == "atom" and select.children[0] == "{" and len(select.children) == 3:
-        items = [c for c in select.children[1].children if c != ","] \
-            if select.children[1].type == "dictorsetmaker" else []
+    if (
+        select is not None
+        and select.type == "atom"
+        and select.children[0] == "{"
+        and len(select.children) == 3
+    ):
+        items = (
+            [c for c in select.children[1].children if c != ","]
+            if select.children[1].type == "dictorsetmaker"
+            else []
+        )
         sql += [(value, "select") for value in items[2::3]]
     for slot in ("where", "tables", "order_by"):
         value = given.get(slot)
-        if value is not None and value.type == "atom" and value.children[0] in ("[", "(") \
-                and len(value.children) == 3:
+        if (
+            value is not None
+            and value.type == "atom"
+            and value.children[0] in ("[", "(")
+            and len(value.children) == 3
+        ):
             inner = value.children[1]
-            items = [c for c in inner.children if c != ","] if inner.type == "testlist_comp" else [inner]
+            items = (
+                [c for c in inner.children if c != ","]
+                if inner.type == "testlist_comp"
+                else [inner]
+            )
             sql += [(item, slot) for item in items]
         elif value is not None:
             sql.append((value, slot))
     params = {"where": given.get("params"), "select": given.get("select_params")}
-    return Sink("extra", f"{_short(receiver)}.extra()", node, trailer, sql, params, starred=starred)
+    return Sink(
+        "extra",
+        f"{_short(receiver)}.extra()",
+        node,
+        trailer,
+        sql,
+        params,
+        starred=starred,
+    )
 
 
 def _django_cursor(receiver: list[Any]) -> bool:
     """`connection.cursor()`, `connections["x"].cursor()`, or a name bound from one."""
     text = "".join(code_of(n) for n in receiver)
     if text.endswith(".cursor()"):
-        return bool(re.search(r"(^|\.)(connection|connections\[[^]]*\]|get_connection\([^)]*\))\.cursor\(\)$",
-                              text))
+        return bool(
+            re.search(
+                r"(^|\.)(connection|connections\[[^]]*\]|get_connection\([^)]*\))\.cursor\(\)$",
+                text,
+            )
+        )
     if len(receiver) == 1 and receiver[0].type == "name":
         for binding in bindings(receiver[0]):
             source = _cursor_source(binding)
             if source is not None:
-                return _django_cursor(source.children if source.type in ("atom_expr", "power") else [source])
+                return _django_cursor(
+                    source.children
+                    if source.type in ("atom_expr", "power")
+                    else [source]
+                )
     return False
 
 
@@ -168,8 +273,11 @@ def is_cursor(receiver: list[Any]) -> bool:
     if text.endswith(".cursor()"):
         return True
     if len(receiver) == 1 and receiver[0].type == "name":
-        return any((source := _cursor_source(b)) is not None and code_of(source).endswith(".cursor()")
-                   for b in bindings(receiver[0]))
+        return any(
+            (source := _cursor_source(b)) is not None
+            and code_of(source).endswith(".cursor()")
+            for b in bindings(receiver[0])
+        )
     return False
 
 
@@ -189,18 +297,29 @@ class Slot:
         return self.position in VALUE_POSITIONS or self.tainted
 
 
-def slots(built: Built, depth: int = 0, active: frozenset[Any] = frozenset()) -> list[Slot]:
+def slots(
+    built: Built, depth: int = 0, active: frozenset[Any] = frozenset()
+) -> list[Slot]:
     text = built.text()
     found, at = [], 0
     for index, part in enumerate(built.parts):
         if isinstance(part, Hole):
-            position = _position(text[:at], text[at + 1:], part)
+            position = _position(text[:at], text[at + 1 :], part)
             trusted = part.expr is not None and (
-                part.conversion in _NUMBER_CONVERSIONS or part.spec.endswith(("d", "f"))
-                or trusted_sql(part.expr, depth + 1, active))
+                part.conversion in _NUMBER_CONVERSIONS
+                or part.spec.endswith(("d", "f"))
+                or trusted_sql(part.expr, depth + 1, active)
+            )
             tainted = part.expr is not None and is_request_data(part.expr)
-            found.append(Slot(part, index, "list" if part.many and position == "value" else position,
-                              trusted, tainted))
+            found.append(
+                Slot(
+                    part,
+                    index,
+                    "list" if part.many and position == "value" else position,
+                    trusted,
+                    tainted,
+                )
+            )
             at += 1
         else:
             at += len(part.value)
@@ -210,13 +329,21 @@ def slots(built: Built, depth: int = 0, active: frozenset[Any] = frozenset()) ->
 def _position(before: str, after: str, hole: Hole) -> str:
     quote = _open_quote(before)
     if quote == "'":
-        return "quoted" if before.endswith("'") and after.startswith("'") else "quoted-part"
+        return (
+            "quoted"
+            if before.endswith("'") and after.startswith("'")
+            else "quoted-part"
+        )
     if quote is not None:
         return "identifier"  # "name" and `name` quote identifiers
     tail, head = before.rstrip(), after.lstrip()
     if tail.endswith(".") or head.startswith((".", "(")):
         return "identifier"
-    if hole.expr is not None and hole.expr.type == "name" and _IDENTIFIER_NAME.search(hole.expr.value):
+    if (
+        hole.expr is not None
+        and hole.expr.type == "name"
+        and _IDENTIFIER_NAME.search(hole.expr.value)
+    ):
         return "identifier"
     if re.search(r"\bIN\s*\(\s*$", tail, re.I) and head.startswith(")"):
         return "list"
@@ -250,7 +377,9 @@ def _in_value_list(tail: str) -> bool:
     return False
 
 
-def trusted_sql(expr: Any, depth: int = 0, active: frozenset[Any] = frozenset()) -> bool:
+def trusted_sql(
+    expr: Any, depth: int = 0, active: frozenset[Any] = frozenset()
+) -> bool:
     """Expressions that cannot carry text from outside the code into SQL. A variable is
     trusted when every value it is bound to is; while those are read, the variable
     itself counts as trusted (`v = quote_name(c)`, then `v = "TO_CHAR(%s)" % v`)."""
@@ -263,28 +392,51 @@ def trusted_sql(expr: Any, depth: int = 0, active: frozenset[Any] = frozenset())
         key = (id(found[0].statement), expr.value) if found else None
         if key in active:
             return True
-        return bool(found) and all(_trusted_binding(b, depth, active | {key}) for b in found)
-    if expr.type in ("atom_expr", "power") and expr.children[0].type == "name" and all(
-            t.type == "trailer" and t.children[0] == "[" for t in expr.children[1:]):
-        return trusted_sql(expr.children[0], depth + 1, active)  # `compiled[0]` of a trusted tuple
+        return bool(found) and all(
+            _trusted_binding(b, depth, active | {key}) for b in found
+        )
+    if (
+        expr.type in ("atom_expr", "power")
+        and expr.children[0].type == "name"
+        and all(t.type == "trailer" and t.children[0] == "[" for t in expr.children[1:])
+    ):
+        return trusted_sql(
+            expr.children[0], depth + 1, active
+        )  # `compiled[0]` of a trusted tuple
     if expr.type in ("atom_expr", "power"):
-        names = [c.children[1].value for c in expr.children[1:]
-                 if c.type == "trailer" and c.children[0] == "." and len(c.children) == 2]
+        names = [
+            c.children[1].value
+            for c in expr.children[1:]
+            if c.type == "trailer" and c.children[0] == "." and len(c.children) == 2
+        ]
         head = expr.children[0]
-        called = names[-1] if names and expr.children[-1].children[0] == "(" else (
-            head.value if head.type == "name" and len(expr.children) == 2 else None)
-        if called in _TRUSTED_CALLS or (names and names[-1] in _TRUSTED_ATTRS) or "_meta" in names \
-                or "ops" in names:
+        called = (
+            names[-1]
+            if names and expr.children[-1].children[0] == "("
+            else (
+                head.value if head.type == "name" and len(expr.children) == 2 else None
+            )
+        )
+        if (
+            called in _TRUSTED_CALLS
+            or (names and names[-1] in _TRUSTED_ATTRS)
+            or "_meta" in names
+            or "ops" in names
+        ):
             return True
         if head.type == "name" and head.value == "str" and len(expr.children) == 2:
-            inner = call_arguments(expr.children[1].children[1] if len(expr.children[1].children) == 3
-                                   else None)[0]
+            inner = call_arguments(
+                expr.children[1].children[1]
+                if len(expr.children[1].children) == 3
+                else None
+            )[0]
             return len(inner) == 1 and trusted_sql(inner[0], depth + 1, active)
     if expr.type == "atom" and expr.children[0] == "(" and len(expr.children) == 3:
         return trusted_sql(expr.children[1], depth + 1, active)
     if expr.type == "test" and len(expr.children) == 5 and expr.children[1] == "if":
         return trusted_sql(expr.children[0], depth + 1, active) and trusted_sql(
-            expr.children[4], depth + 1, active)
+            expr.children[4], depth + 1, active
+        )
     if expr.type in ("or_test", "and_test"):
         return all(trusted_sql(c, depth + 1, active) for c in expr.children[0::2])
     built = built_string(expr)
@@ -299,7 +451,9 @@ def _trusted_binding(binding: Binding, depth: int, active: frozenset[Any]) -> bo
         # `sql, params = queryset.query.sql_with_params()`: SQL the ORM compiled.
         return trusted_sql(binding.value, depth + 1, active)
     if binding.kind == "for":
-        return is_constant(binding.value) or trusted_sql(binding.value, depth + 1, active)
+        return is_constant(binding.value) or trusted_sql(
+            binding.value, depth + 1, active
+        )
     return False
 
 

@@ -31,14 +31,22 @@ class Plan:
     reason: str | None = None
 
 
-def parameterize(sink: Sink, slot_name: str, argument: Any, built: Built, found: list[Slot],
-                 binding: Binding | None) -> Plan:
+def parameterize(
+    sink: Sink,
+    slot_name: str,
+    argument: Any,
+    built: Built,
+    found: list[Slot],
+    binding: Binding | None,
+) -> Plan:
     """The edits that move `built`'s values into the params of `sink`, or the reason why not."""
     reason = _blocker(sink, built, found, binding)
     if reason:
         return Plan(reason=reason)
     # Django sends the SQL through `%` formatting only when the query takes parameters.
-    double = sink.kind in ("execute", "executemany") and sink.params.get(slot_name) is None
+    double = (
+        sink.kind in ("execute", "executemany") and sink.params.get(slot_name) is None
+    )
     atoms = _atoms(built)
     by_index = {s.index: s for s in found}
     params: list[str] = []
@@ -52,8 +60,12 @@ def parameterize(sink: Sink, slot_name: str, argument: Any, built: Built, found:
         elif slot.position == "identifier":
             out.append(("keep", slot.hole, leaf))
         elif slot.position == "quoted":
-            if not (out and out[-1][:2] == ("char", "'") and position + 1 < len(atoms)
-                    and atoms[position + 1][:2] == ("char", "'")):
+            if not (
+                out
+                and out[-1][:2] == ("char", "'")
+                and position + 1 < len(atoms)
+                and atoms[position + 1][:2] == ("char", "'")
+            ):
                 return Plan(reason="the quotes around the value are not plain text")
             out.pop()  # the opening quote; the closing one is skipped below
             out.append(("token", "%s", leaf))
@@ -65,7 +77,7 @@ def parameterize(sink: Sink, slot_name: str, argument: Any, built: Built, found:
         else:  # quoted-part: the whole quoted literal becomes one f-string parameter
             start = _opening(out)
             inner, position = _quoted_run(atoms, position, by_index)
-            head = out[start + 1:]
+            head = out[start + 1 :]
             del out[start:]
             out.append(("token", "%s", leaf))
             param = _fstring_param(head + inner, collapse=not double)
@@ -83,7 +95,9 @@ def parameterize(sink: Sink, slot_name: str, argument: Any, built: Built, found:
     return Plan(edits=[*edits, *params_edits])
 
 
-def _blocker(sink: Sink, built: Built, found: list[Slot], binding: Binding | None) -> str | None:
+def _blocker(
+    sink: Sink, built: Built, found: list[Slot], binding: Binding | None
+) -> str | None:
     if not sink.django:
         return "the placeholder style depends on this cursor's driver"
     if sink.starred:
@@ -149,19 +163,29 @@ def _opening(out: list[Any]) -> int:
     return opened
 
 
-def _quoted_run(atoms: list[Any], position: int, by_index: dict[int, Slot]) -> tuple[list[Any], int]:
+def _quoted_run(
+    atoms: list[Any], position: int, by_index: dict[int, Slot]
+) -> tuple[list[Any], int]:
     """Atoms from the hole at `position` to the closing quote (excluded) and its index."""
     inner = []
     while position < len(atoms):
         atom = atoms[position]
         if atom[0] == "char" and atom[1] == "'":
-            if position + 1 < len(atoms) and atoms[position + 1][1] == "'" and atoms[position + 1][0] == "char":
+            if (
+                position + 1 < len(atoms)
+                and atoms[position + 1][1] == "'"
+                and atoms[position + 1][0] == "char"
+            ):
                 inner.append(atom)  # `''` is a quote inside the literal
                 position += 2
                 continue
             return inner, position
         slot = by_index.get(atom[1]) if atom[0] == "hole" else None
-        inner.append(("field", slot.hole if slot else None, atom[2]) if atom[0] == "hole" else atom)
+        inner.append(
+            ("field", slot.hole if slot else None, atom[2])
+            if atom[0] == "hole"
+            else atom
+        )
         position += 1
     return inner, position
 
@@ -180,24 +204,35 @@ def _fstring_param(atoms: list[Any], *, collapse: bool) -> str | None:
         elif atom[0] == "field" and atom[1] is not None:
             hole = atom[1]
             conversion = "!r" if hole.conversion == "r" else ""
-            spec = ":d" if hole.conversion in ("d", "i") else (f":{hole.spec}" if hole.spec else "")
+            spec = (
+                ":d"
+                if hole.conversion in ("d", "i")
+                else (f":{hole.spec}" if hole.spec else "")
+            )
             pieces.append((True, f"{{{code_of(hole.expr).strip()}{conversion}{spec}}}"))
     # `''` is one quote inside an SQL literal.
-    pieces = [p for i, p in enumerate(pieces)
-              if not (p == (False, "'") and i and pieces[i - 1] == (False, "'"))]
+    pieces = [
+        p
+        for i, p in enumerate(pieces)
+        if not (p == (False, "'") and i and pieces[i - 1] == (False, "'"))
+    ]
     fields = "".join(text for is_field, text in pieces if is_field)
     quote = '"' if '"' not in fields else "'"
     if quote in fields or "\\" in fields:
         return None
-    text = "".join(pieces_text if is_field else _escape(pieces_text, quote)
-                   for is_field, pieces_text in pieces)
+    text = "".join(
+        pieces_text if is_field else _escape(pieces_text, quote)
+        for is_field, pieces_text in pieces
+    )
     if collapse:
         text = text.replace("%%", "%")
     return f"f{quote}{text}{quote}"
 
 
 def _escape(char: str, quote: str) -> str:
-    return {"{": "{{", "}": "}}", "\\": "\\\\", quote: "\\" + quote, "\n": "\\n"}.get(char, char)
+    return {"{": "{{", "}": "}}", "\\": "\\\\", quote: "\\" + quote, "\n": "\\n"}.get(
+        char, char
+    )
 
 
 def _parts(out: list[Any], double: bool) -> list[NewPart]:
@@ -217,15 +252,18 @@ def _parts(out: list[Any], double: bool) -> list[NewPart]:
     return parts
 
 
-def _params_edits(sink: Sink, slot_name: str, argument: Any, parts: list[NewPart],
-                  params: list[str]) -> list[Edit] | str:
+def _params_edits(
+    sink: Sink, slot_name: str, argument: Any, parts: list[NewPart], params: list[str]
+) -> list[Edit] | str:
     existing = sink.params.get(slot_name)
     order = []
     for part in parts:
         if isinstance(part, Token):
             order.append(None)
         elif isinstance(part, Text):
-            order += ["old" for m in _PLACEHOLDER.finditer(part.value) if m.group() == "%s"]
+            order += [
+                "old" for m in _PLACEHOLDER.finditer(part.value) if m.group() == "%s"
+            ]
     olds = order.count("old")
     if existing is None:
         if olds or (sink.kind == "extra" and _other_placeholders(sink, argument)):
@@ -248,7 +286,11 @@ def _add_params(sink: Sink, slot_name: str, argument: Any, params: list[str]) ->
     if sink.kind == "extra":
         keyword = "select_params" if slot_name == "select" else "params"
         last = sink.call.children[1] if len(sink.call.children) == 3 else None
-        anchor = [c for c in last.children if c != ","][-1] if last is not None and last.type == "arglist" else last
+        anchor = (
+            [c for c in last.children if c != ","][-1]
+            if last is not None and last.type == "arglist"
+            else last
+        )
         return insert_after(anchor, f", {keyword}={listed}")
     anchor = argument.parent if argument.parent.type == "argument" else argument
     keyword = "params=" if anchor.type == "argument" else ""
@@ -269,5 +311,7 @@ def _literal_items(node: Any) -> list[Any] | None:
 
 
 def _other_placeholders(sink: Sink, argument: Any) -> bool:
-    return any(node is not argument and "%s" in code_of(node).replace("%%", "")
-               for node, _ in sink.sql)
+    return any(
+        node is not argument and "%s" in code_of(node).replace("%%", "")
+        for node, _ in sink.sql
+    )

@@ -47,7 +47,7 @@ def literal_of(node: Any) -> Literal | None:
     else:
         return None
     letters = re.match(r"[A-Za-z]*", text).group()
-    rest = text[len(letters):]
+    rest = text[len(letters) :]
     quote = rest[:3] if rest[:3] in ('"""', "'''") else rest[:1]
     lower = letters.lower()
     if "b" in lower:
@@ -69,7 +69,11 @@ def render_literal(value: str, *, quote: str = '"', prefix: str = "") -> str:
     escaping)."""
     triple = len(quote) == 3
     if "r" in prefix:
-        if "\\" not in value and quote[0] not in value and (triple or "\n" not in value):
+        if (
+            "\\" not in value
+            and quote[0] not in value
+            and (triple or "\n" not in value)
+        ):
             return f"{prefix}{quote}{value}{quote}"
         prefix = prefix.replace("r", "")
     out = []
@@ -165,8 +169,10 @@ def built_string(node: Any) -> Built | None:
 
 def _has_fstring_fields(node: Any) -> bool:
     leaves = node.children if node.type == "strings" else [node]
-    return any(leaf.type == "fstring" and any(c.type == "fstring_expr" for c in leaf.children)
-               for leaf in leaves)
+    return any(
+        leaf.type == "fstring" and any(c.type == "fstring_expr" for c in leaf.children)
+        for leaf in leaves
+    )
 
 
 def _literals(node: Any) -> list[Literal] | None:
@@ -189,7 +195,9 @@ def _from_fstrings(node: Any) -> Built | None:
             continue
         for child in lit.node.children[1:-1]:
             if child.type == "fstring_string":
-                value = string_text(lit, child.value.replace("{{", "{").replace("}}", "}"))
+                value = string_text(
+                    lit, child.value.replace("{{", "{").replace("}}", "}")
+                )
                 if value is None:
                     return None
                 parts.append(Text(value, index))
@@ -236,8 +244,10 @@ def _template(node: Any) -> tuple[list[Literal], list[str]] | None:
     return literals, values
 
 
-_PERCENT = re.compile(r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?"
-                      r"(?:\.(?P<precision>\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])")
+_PERCENT = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?(?P<flags>[#0\- +]*)(?P<width>\*|\d+)?"
+    r"(?:\.(?P<precision>\*|\d+))?[hlL]?(?P<type>[diouxXeEfFgGcrsa%])"
+)
 
 
 def _from_percent(node: Any) -> Built | None:
@@ -251,20 +261,25 @@ def _from_percent(node: Any) -> Built | None:
     for index, value in enumerate(values):
         position = 0
         for match in _PERCENT.finditer(value):
-            parts.append(Text(value[position:match.start()], index))
+            parts.append(Text(value[position : match.start()], index))
             position = match.end()
             if match["type"] == "%":
                 parts.append(Text("%", index))
                 continue
-            spec = (match["flags"] or "") + (match["width"] or "") + (
-                f".{match['precision']}" if match["precision"] else "")
+            spec = (
+                (match["flags"] or "")
+                + (match["width"] or "")
+                + (f".{match['precision']}" if match["precision"] else "")
+            )
             parts.append(Hole(match["key"], index, match["type"], spec))
             specs += 1
         parts.append(Text(value[position:], index))
     items = _percent_items(right, [p for p in parts if isinstance(p, Hole)])
     if items is None:
         return None
-    for hole, item in zip([p for p in parts if isinstance(p, Hole)], items, strict=True):
+    for hole, item in zip(
+        [p for p in parts if isinstance(p, Hole)], items, strict=True
+    ):
         hole.expr = item
     return Built("percent", node, _merge(parts), literals, remote=left.type == "name")
 
@@ -273,8 +288,11 @@ def _percent_items(right: Any, holes: list[Hole]) -> list[Any | None] | None:
     keyed = [h.expr for h in holes if h.expr is not None]
     if keyed:
         mapping = _dict_items(right)
-        return [mapping.get(key) if mapping is not None else None for key in keyed] \
-            if len(keyed) == len(holes) else None
+        return (
+            [mapping.get(key) if mapping is not None else None for key in keyed]
+            if len(keyed) == len(holes)
+            else None
+        )
     items = _tuple_items(right)
     if items is None:
         # `"... %s" % value` (one hole) or `"... %s %s" % args` (items unknown).
@@ -285,7 +303,9 @@ def _percent_items(right: Any, holes: list[Hole]) -> list[Any | None] | None:
 def _tuple_items(node: Any) -> list[Any] | None:
     if node.type == "name":
         value = single_value(node)
-        return _tuple_items(value) if value is not None and value.type == "atom" else None
+        return (
+            _tuple_items(value) if value is not None and value.type == "atom" else None
+        )
     if node.type != "atom" or node.children[0] != "(":
         return None
     if len(node.children) == 2:
@@ -308,15 +328,24 @@ def _dict_items(node: Any) -> dict[str, Any] | None:
             return None
         items = [c for c in inner.children if c != ","]
         result = {}
-        for key, _colon, value in zip(items[0::3], items[1::3], items[2::3], strict=False):
+        for key, _colon, value in zip(
+            items[0::3], items[1::3], items[2::3], strict=False
+        ):
             text = literal_value(key)
             if not isinstance(text, str):
                 return None
             result[text] = value
         return result
-    if node.type in ("atom_expr", "power") and code_of(node.children[0]) == "dict" and len(node.children) == 2:
-        positional, keywords = call_arguments(node.children[1].children[1]
-                                              if len(node.children[1].children) == 3 else None)
+    if (
+        node.type in ("atom_expr", "power")
+        and code_of(node.children[0]) == "dict"
+        and len(node.children) == 2
+    ):
+        positional, keywords = call_arguments(
+            node.children[1].children[1]
+            if len(node.children[1].children) == 3
+            else None
+        )
         return None if positional else keywords
     return None
 
@@ -327,7 +356,8 @@ def _from_format(node: Any) -> Built | None:
         return None
     literals, values = template
     positional, keywords = call_arguments(
-        node.children[2].children[1] if len(node.children[2].children) == 3 else None)
+        node.children[2].children[1] if len(node.children[2].children) == 3 else None
+    )
     starred = any(is_starred(p) for p in positional)
     parts: list[Part] = []
     auto = 0
@@ -338,15 +368,23 @@ def _from_format(node: Any) -> Built | None:
                 continue
             expr = None
             if name == "":
-                expr = positional[auto] if auto < len(positional) and not starred else None
+                expr = (
+                    positional[auto] if auto < len(positional) and not starred else None
+                )
                 auto += 1
             elif name.isdigit():
                 number = int(name)
-                expr = positional[number] if number < len(positional) and not starred else None
+                expr = (
+                    positional[number]
+                    if number < len(positional) and not starred
+                    else None
+                )
             elif name.isidentifier():
                 expr = keywords.get(name)
             parts.append(Hole(expr, index, conversion or "", spec or ""))
-    return Built("format", node, _merge(parts), literals, remote=node.children[0].type == "name")
+    return Built(
+        "format", node, _merge(parts), literals, remote=node.children[0].type == "name"
+    )
 
 
 def _from_concat(node: Any) -> Built | None:
@@ -369,8 +407,11 @@ def _from_concat(node: Any) -> Built | None:
         if inner is not None and inner.kind == "fstring":
             for part in inner.parts:
                 offset = part.leaf + len(literals) if part.leaf is not None else None
-                parts.append(Text(part.value, offset) if isinstance(part, Text)
-                             else Hole(part.expr, offset, part.conversion, part.spec, part.node))
+                parts.append(
+                    Text(part.value, offset)
+                    if isinstance(part, Text)
+                    else Hole(part.expr, offset, part.conversion, part.spec, part.node)
+                )
             literals.extend(inner.literals)
             continue
         parts.append(Hole(operand))
@@ -399,18 +440,27 @@ def _from_join(node: Any) -> Built | None:
         elif inner is not None and inner.kind == "fstring":
             # `" ".join(["... WHERE a =", f"'{x}'"])`: the item's own text and holes; the
             # join is rewritten as one new literal, so they belong to no literal.
-            parts += [Text(p.value) if isinstance(p, Text) else
-                      Hole(p.expr, None, p.conversion, p.spec, p.node) for p in inner.parts]
+            parts += [
+                Text(p.value)
+                if isinstance(p, Text)
+                else Hole(p.expr, None, p.conversion, p.spec, p.node)
+                for p in inner.parts
+            ]
         else:
             parts.append(Hole(item))
     return Built("join", node, _merge(parts), [])
 
 
 def _list_items(node: Any) -> list[Any] | None:
-    if node.type == "atom" and node.children[0] in ("[", "(") and len(node.children) == 3:
+    if (
+        node.type == "atom"
+        and node.children[0] in ("[", "(")
+        and len(node.children) == 3
+    ):
         inner = node.children[1]
         if inner.type == "testlist_comp" and not any(
-                c.type in ("comp_for", "sync_comp_for") for c in inner.children):
+            c.type in ("comp_for", "sync_comp_for") for c in inner.children
+        ):
             return [c for c in inner.children if c != ","]
         if inner.type not in ("testlist_comp",) and node.children[0] == "[":
             return [inner]
@@ -421,8 +471,14 @@ def placeholder_list(node: Any) -> bool:
     """`", ".join(["%s"] * n)`, `",".join("%s" for _ in ids)`, `"%s, " * n`: a run of
     placeholders, not data."""
     if node.type == "term" and len(node.children) == 3 and node.children[1] == "*":
-        return _only_placeholders(node.children[0]) or _only_placeholders(node.children[2])
-    if node.type in ("atom_expr", "power") and len(node.children) == 3 and attr_name(node.children[1]) == "join":
+        return _only_placeholders(node.children[0]) or _only_placeholders(
+            node.children[2]
+        )
+    if (
+        node.type in ("atom_expr", "power")
+        and len(node.children) == 3
+        and attr_name(node.children[1]) == "join"
+    ):
         args = call_args(node.children[2])
         if len(args) == 1:
             arg = args[0]
@@ -437,10 +493,17 @@ def placeholder_list(node: Any) -> bool:
 
 
 def _comprehension_element(node: Any) -> Any | None:
-    if node.type == "argument" and len(node.children) == 2 and node.children[1].type in (
-            "comp_for", "sync_comp_for"):
+    if (
+        node.type == "argument"
+        and len(node.children) == 2
+        and node.children[1].type in ("comp_for", "sync_comp_for")
+    ):
         return node.children[0]
-    if node.type == "atom" and len(node.children) == 3 and node.children[1].type == "testlist_comp":
+    if (
+        node.type == "atom"
+        and len(node.children) == 3
+        and node.children[1].type == "testlist_comp"
+    ):
         inner = node.children[1].children
         if len(inner) == 2 and inner[1].type in ("comp_for", "sync_comp_for"):
             return inner[0]
@@ -450,6 +513,13 @@ def _comprehension_element(node: Any) -> Any | None:
 def _only_placeholders(node: Any) -> bool:
     if node.type == "atom" and node.children[0] in ("[", "("):
         items = _list_items(node)
-        return items is not None and bool(items) and all(_only_placeholders(i) for i in items)
+        return (
+            items is not None
+            and bool(items)
+            and all(_only_placeholders(i) for i in items)
+        )
     value = literal_value(node) if node.type in ("string", "strings") else None
-    return isinstance(value, str) and re.fullmatch(r"[\s,()]*(%s[\s,()]*)+", value) is not None
+    return (
+        isinstance(value, str)
+        and re.fullmatch(r"[\s,()]*(%s[\s,()]*)+", value) is not None
+    )

@@ -20,7 +20,9 @@ def is_user_model(ctx: FileContext, model: ModelInfo | None) -> bool:
     if model is None:
         return False
     graph = model_graph(ctx.project)
-    return model.label == graph.user_model or {"password", "last_login"} <= set(model.fields)
+    return model.label == graph.user_model or {"password", "last_login"} <= set(
+        model.fields
+    )
 
 
 def model_of_name(ctx: FileContext, head: Any) -> ModelInfo | None:
@@ -35,8 +37,12 @@ def model_of_name(ctx: FileContext, head: Any) -> ModelInfo | None:
 
 
 def _model_head(ctx: FileContext, children: list[Any]) -> ModelInfo | None:
-    if children[0].type == "name" and len(children) > 2 and children[0].value.endswith(
-            "get_user_model") and children[1].get_code() == "()":
+    if (
+        children[0].type == "name"
+        and len(children) > 2
+        and children[0].value.endswith("get_user_model")
+        and children[1].get_code() == "()"
+    ):
         graph = model_graph(ctx.project)
         return graph.get(graph.user_model)
     return model_of_name(ctx, children[0])
@@ -46,17 +52,37 @@ def user_model_call(ctx: FileContext, node: Any) -> str | None:
     """`create`, `update`, ... or `constructor` when `node` writes rows of the user model
     through its manager, a queryset of it, or its class."""
     children = node.children
-    if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+    if (
+        len(children) < 2
+        or children[-1].type != "trailer"
+        or children[-1].children[0] != "("
+    ):
         return None
     if len(children) == 2:
-        return "constructor" if is_user_model(ctx, model_of_name(ctx, children[0])) else None
+        return (
+            "constructor"
+            if is_user_model(ctx, model_of_name(ctx, children[0]))
+            else None
+        )
     method = children[-2]
-    if method.type != "trailer" or method.children[0] != "." or method.children[1].value not in _WRITES:
+    if (
+        method.type != "trailer"
+        or method.children[0] != "."
+        or method.children[1].value not in _WRITES
+    ):
         return None
-    names = {t.children[1].value for t in children[1:-2] if t.type == "trailer" and t.children[0] == "."}
+    names = {
+        t.children[1].value
+        for t in children[1:-2]
+        if t.type == "trailer" and t.children[0] == "."
+    }
     if not names & _MANAGERS:
         return None
-    return method.children[1].value if is_user_model(ctx, _model_head(ctx, children)) else None
+    return (
+        method.children[1].value
+        if is_user_model(ctx, _model_head(ctx, children))
+        else None
+    )
 
 
 def is_user_instance(ctx: FileContext, owner: Any) -> bool:
@@ -67,12 +93,20 @@ def is_user_instance(ctx: FileContext, owner: Any) -> bool:
         return cls is not None and is_user_model(ctx, model_of_name(ctx, cls.name))
     graph = model_graph(ctx.project)
     try:
-        value = Evaluator(ctx.project, ctx.path, ctx.tree).value(owner) if owner.type == "name" else None
+        value = (
+            Evaluator(ctx.project, ctx.path, ctx.tree).value(owner)
+            if owner.type == "name"
+            else None
+        )
     except Exception:  # the evaluator reads half-typed code; a failure means "unknown"
         value = None
     if isinstance(value, Instance):
         return is_user_model(ctx, graph.get(value.model))
     if isinstance(value, ModelClass):
         return False
-    name = owner.value if owner.type == "name" else owner.get_code(include_prefix=False).rsplit(".", 1)[-1]
+    name = (
+        owner.value
+        if owner.type == "name"
+        else owner.get_code(include_prefix=False).rsplit(".", 1)[-1]
+    )
     return "user" in name.lower()

@@ -76,27 +76,41 @@ def check_allowed_hosts(ctx: FileContext) -> Iterator[Diagnostic]:
         if hosts is None:
             yield SettingProblem(
                 "`ALLOWED_HOSTS` is not set; production settings must list the site's host names",
-                insert=f"ALLOWED_HOSTS = {_from_env(ctx, None)}\n", edits=env_imports(ctx),
+                insert=f"ALLOWED_HOSTS = {_from_env(ctx, None)}\n",
+                edits=env_imports(ctx),
                 django_check="security.W020",
             )
         elif hosts.contains("*"):
-            yield SettingProblem(_wildcard_message(hosts), hosts, replacement=_from_env(ctx, hosts),
-                                 edits=env_imports(ctx), span=item_span(hosts, "*"))
+            yield SettingProblem(
+                _wildcard_message(hosts),
+                hosts,
+                replacement=_from_env(ctx, hosts),
+                edits=env_imports(ctx),
+                span=item_span(hosts, "*"),
+            )
         elif hosts.known and not hosts.from_env and hosts.value in ([], ()):
-            yield SettingProblem("`ALLOWED_HOSTS` is empty; production settings must list host names",
-                                 hosts, replacement=_from_env(ctx, hosts), edits=env_imports(ctx),
-                                 django_check="security.W020")
+            yield SettingProblem(
+                "`ALLOWED_HOSTS` is empty; production settings must list host names",
+                hosts,
+                replacement=_from_env(ctx, hosts),
+                edits=env_imports(ctx),
+                django_check="security.W020",
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)
 
 
 def _wildcard_message(hosts: Setting) -> str:
     if hosts.from_env:
-        return (f"`ALLOWED_HOSTS` defaults to `'*'` when `{hosts.env_var or 'its variable'}` "
-                "is unset; any `Host` header is trusted")
+        return (
+            f"`ALLOWED_HOSTS` defaults to `'*'` when `{hosts.env_var or 'its variable'}` "
+            "is unset; any `Host` header is trusted"
+        )
     return RULE.message
 
 
 def _from_env(ctx: FileContext, hosts: Setting | None) -> str:
-    variable = hosts.env_var if hosts is not None and hosts.env_var else "DJANGO_ALLOWED_HOSTS"
+    variable = (
+        hosts.env_var if hosts is not None and hosts.env_var else "DJANGO_ALLOWED_HOSTS"
+    )
     return env_expression(ctx, variable, "list", [])

@@ -66,7 +66,14 @@ RULE = Rule(
 
 _SAFE = ("safe", "safeseq")
 # Filters whose output is already escaped (or JSON in a script tag): `|safe` after them is fine.
-_ESCAPING = {"escape", "force_escape", "escapejs", "json_script", "urlencode", "iriencode"}
+_ESCAPING = {
+    "escape",
+    "force_escape",
+    "escapejs",
+    "json_script",
+    "urlencode",
+    "iriencode",
+}
 
 
 @RULE.on_module
@@ -83,27 +90,50 @@ def _in_template(ctx: FileContext, template: Template) -> Iterator[Diagnostic]:
     for node in template.walk():
         if isinstance(node, Var):
             yield from _safe_filters(ctx, template, node.expr)
-        elif isinstance(node, Tag) and node.name == "autoescape" and [b.text for b in node.bits] == ["off"]:
-            yield RULE.diagnostic(ctx, template.span(node.token.start, node.token.end),
-                                  message="`{% autoescape off %}` renders every variable inside without "
-                                          "HTML escaping (XSS)")
+        elif (
+            isinstance(node, Tag)
+            and node.name == "autoescape"
+            and [b.text for b in node.bits] == ["off"]
+        ):
+            yield RULE.diagnostic(
+                ctx,
+                template.span(node.token.start, node.token.end),
+                message="`{% autoescape off %}` renders every variable inside without "
+                "HTML escaping (XSS)",
+            )
         elif isinstance(node, Tag):
             for bit in node.bits:
                 key, equals, value = bit.text.partition("=")
-                start = bit.start + len(key) + 1 if equals and key.isidentifier() else bit.start
-                yield from _safe_filters(ctx, template, parse_expr(value if start != bit.start else bit.text,
-                                                                   start))
+                start = (
+                    bit.start + len(key) + 1
+                    if equals and key.isidentifier()
+                    else bit.start
+                )
+                yield from _safe_filters(
+                    ctx,
+                    template,
+                    parse_expr(value if start != bit.start else bit.text, start),
+                )
 
 
-def _safe_filters(ctx: FileContext, template: Template, expr: Expr | None) -> Iterator[Diagnostic]:
+def _safe_filters(
+    ctx: FileContext, template: Template, expr: Expr | None
+) -> Iterator[Diagnostic]:
     if expr is None or expr.literal:
         return
     for index, item in enumerate(expr.filters):
-        if item.name in _SAFE and not any(f.name in _ESCAPING for f in expr.filters[:index]):
-            shown = template.text[expr.start:item.start - 1].strip()  # the value `|safe` receives
-            yield RULE.diagnostic(ctx, template.span(item.start, item.start + len(item.name)),
-                                  message=f"`|{item.name}` renders `{shown}` without HTML escaping: "
-                                          "XSS if it holds user data")
+        if item.name in _SAFE and not any(
+            f.name in _ESCAPING for f in expr.filters[:index]
+        ):
+            shown = template.text[
+                expr.start : item.start - 1
+            ].strip()  # the value `|safe` receives
+            yield RULE.diagnostic(
+                ctx,
+                template.span(item.start, item.start + len(item.name)),
+                message=f"`|{item.name}` renders `{shown}` without HTML escaping: "
+                "XSS if it holds user data",
+            )
 
 
 def _in_settings(ctx: FileContext) -> Iterator[Diagnostic]:
@@ -114,17 +144,28 @@ def _in_settings(ctx: FileContext) -> Iterator[Diagnostic]:
             continue
         for value in _autoescape_values(statement):
             if value.type == "keyword" and value.value == "False":
-                yield RULE.diagnostic(ctx, value, message='`"autoescape": False` in `TEMPLATES` turns off '
-                                                         "HTML escaping in every template (XSS)")
+                yield RULE.diagnostic(
+                    ctx,
+                    value,
+                    message='`"autoescape": False` in `TEMPLATES` turns off '
+                    "HTML escaping in every template (XSS)",
+                )
 
 
 def _subscript_assignment(leaf: Any) -> Any:
     """The statement of `TEMPLATES[0]["OPTIONS"]["autoescape"] = False`, for its leaf."""
     chain = leaf.parent
     statement = chain.parent if chain is not None else None
-    if chain is not None and chain.type in ("atom_expr", "power") and chain.children[0] is leaf \
-            and statement is not None and statement.type == "expr_stmt" and statement.children[0] is chain \
-            and len(statement.children) == 3 and statement.children[1] == "=":
+    if (
+        chain is not None
+        and chain.type in ("atom_expr", "power")
+        and chain.children[0] is leaf
+        and statement is not None
+        and statement.type == "expr_stmt"
+        and statement.children[0] is chain
+        and len(statement.children) == 3
+        and statement.children[1] == "="
+    ):
         return statement
     return None
 
@@ -137,5 +178,8 @@ def _autoescape_values(statement: Any) -> Iterator[Any]:
     for node in iter_nodes(statement.children[-1], {"dictorsetmaker"}):
         children = node.children
         for index in range(0, len(children) - 2):
-            if children[index + 1] == ":" and string_value(children[index]) == "autoescape":
+            if (
+                children[index + 1] == ":"
+                and string_value(children[index]) == "autoescape"
+            ):
                 yield children[index + 2]

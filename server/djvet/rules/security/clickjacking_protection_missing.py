@@ -87,8 +87,9 @@ def check_clickjacking(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         setting = settings.get("X_FRAME_OPTIONS")
         invalid = setting is not None and wrong(setting, _valid)
-        problem = missing_middleware(settings, XFRAME_MIDDLEWARE, RULE.message,
-                                     place=len, check="security.W002")
+        problem = missing_middleware(
+            settings, XFRAME_MIDDLEWARE, RULE.message, place=len, check="security.W002"
+        )
         if problem is not None:
             if invalid and problem.edits and setting.path == ctx.path:
                 # Once the middleware is in, the invalid value is reported: fix both at once.
@@ -97,8 +98,11 @@ def check_clickjacking(ctx: FileContext) -> Iterator[Diagnostic]:
             yield problem
         if invalid and middleware(settings, XFRAME_MIDDLEWARE):
             yield SettingProblem(
-                f"`X_FRAME_OPTIONS` {describe(setting)}; use `DENY` or `SAMEORIGIN`", setting,
-                replacement='"DENY"', fix_title="Set `X_FRAME_OPTIONS = \"DENY\"`",
-                django_check="security.W019")
+                f"`X_FRAME_OPTIONS` {describe(setting)}; use `DENY` or `SAMEORIGIN`",
+                setting,
+                replacement='"DENY"',
+                fix_title='Set `X_FRAME_OPTIONS = "DENY"`',
+                django_check="security.W019",
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)

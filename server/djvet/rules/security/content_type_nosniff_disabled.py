@@ -66,11 +66,19 @@ RULE = Rule(
 def check_nosniff(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         setting = settings.get("SECURE_CONTENT_TYPE_NOSNIFF")
-        if security_middleware_active(settings) and wrong(setting, lambda value: value is True):
+        if security_middleware_active(settings) and wrong(
+            setting, lambda value: value is True
+        ):
             assert setting is not None
             message = f"`SECURE_CONTENT_TYPE_NOSNIFF` {describe(setting)}; uploads may run as scripts"
             replacement, edits = true_value(ctx, setting)
-            yield SettingProblem(message, setting, replacement=replacement, edits=edits,
-                                 applicability=Applicability.SAFE, django_check="security.W006")
+            yield SettingProblem(
+                message,
+                setting,
+                replacement=replacement,
+                edits=edits,
+                applicability=Applicability.SAFE,
+                django_check="security.W006",
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)

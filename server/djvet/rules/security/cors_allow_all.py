@@ -60,10 +60,16 @@ RULE = Rule(
     applies_to=FileRole.SETTINGS,
 )
 _ALLOW_ALL = ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
-_LISTS = ("CORS_ALLOWED_ORIGINS", "CORS_ORIGIN_WHITELIST", "CORS_ALLOWED_ORIGIN_REGEXES",
-          "CORS_ORIGIN_REGEX_WHITELIST")
-_FROM_ENV = ('CORS_ALLOWED_ORIGINS = [\n    origin for origin in os.environ.get('
-             '"DJANGO_CORS_ALLOWED_ORIGINS", "").split(",") if origin\n]\n')
+_LISTS = (
+    "CORS_ALLOWED_ORIGINS",
+    "CORS_ORIGIN_WHITELIST",
+    "CORS_ALLOWED_ORIGIN_REGEXES",
+    "CORS_ORIGIN_REGEX_WHITELIST",
+)
+_FROM_ENV = (
+    "CORS_ALLOWED_ORIGINS = [\n    origin for origin in os.environ.get("
+    '"DJANGO_CORS_ALLOWED_ORIGINS", "").split(",") if origin\n]\n'
+)
 
 
 @RULE.on_module
@@ -80,8 +86,12 @@ def check_cors(ctx: FileContext) -> Iterator[Diagnostic]:
                 message = f"`{name}` defaults to `True` when `{setting.env_var or 'its variable'}` is unset"
             else:
                 message = f"`{name}` is on; any website can {what}call this API from visitors' browsers"
-            yield SettingProblem(message, setting, replacement="False",
-                                 insert=None if listed else _FROM_ENV,
-                                 edits=() if listed else import_edit(ctx, "os"))
+            yield SettingProblem(
+                message,
+                setting,
+                replacement="False",
+                insert=None if listed else _FROM_ENV,
+                edits=() if listed else import_edit(ctx, "os"),
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)

@@ -75,15 +75,27 @@ _MODULE = "django.views.decorators.csrf"
 def check_decorator(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     target = node.children[1]
     if _is_csrf_exempt(ctx, target):
-        yield RULE.diagnostic(ctx, target, message=f"`@csrf_exempt` turns off CSRF protection for "
-                              f"`{_decorated(node)}`")
+        yield RULE.diagnostic(
+            ctx,
+            target,
+            message=f"`@csrf_exempt` turns off CSRF protection for "
+            f"`{_decorated(node)}`",
+        )
     elif target.type in ("atom_expr", "power") and _head(target) == "method_decorator":
         arguments = target.children[-1]
         inner = arguments.children[1] if len(arguments.children) == 3 else None
-        first = inner.children[0] if inner is not None and inner.type == "arglist" else inner
+        first = (
+            inner.children[0]
+            if inner is not None and inner.type == "arglist"
+            else inner
+        )
         if first is not None and _is_csrf_exempt(ctx, first):
-            yield RULE.diagnostic(ctx, first, message=f"`method_decorator(csrf_exempt)` turns off CSRF "
-                                  f"protection for `{_decorated(node)}`")
+            yield RULE.diagnostic(
+                ctx,
+                first,
+                message=f"`method_decorator(csrf_exempt)` turns off CSRF "
+                f"protection for `{_decorated(node)}`",
+            )
 
 
 @RULE.on("atom_expr", "power")
@@ -91,12 +103,23 @@ def check_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if node.parent.type == "decorator" or len(node.children) != 2:
         return
     head, call = node.children
-    if call.type == "trailer" and call.children[0] == "(" and _is_csrf_exempt(ctx, head):
-        if node.parent.type == "trailer" and _head(node.parent.parent) == "method_decorator":
+    if (
+        call.type == "trailer"
+        and call.children[0] == "("
+        and _is_csrf_exempt(ctx, head)
+    ):
+        if (
+            node.parent.type == "trailer"
+            and _head(node.parent.parent) == "method_decorator"
+        ):
             return  # reported with its decorator
         wrapped = code_of(call.children[1]) if len(call.children) == 3 else "the view"
-        yield RULE.diagnostic(ctx, head, message=f"`csrf_exempt()` turns off CSRF protection for "
-                              f"`{' '.join(wrapped.split())[:40]}`")
+        yield RULE.diagnostic(
+            ctx,
+            head,
+            message=f"`csrf_exempt()` turns off CSRF protection for "
+            f"`{' '.join(wrapped.split())[:40]}`",
+        )
 
 
 def _is_csrf_exempt(ctx: FileContext, node: Any) -> bool:
@@ -115,6 +138,10 @@ def _head(node: Any) -> str | None:
 def _decorated(decorator: Any) -> str:
     definition = decorator.parent
     while definition is not None and definition.type in ("decorators", "decorated"):
-        definition = definition.children[-1] if definition.type == "decorated" else definition.parent
+        definition = (
+            definition.children[-1]
+            if definition.type == "decorated"
+            else definition.parent
+        )
     name = getattr(definition, "name", None)
     return name.value if name is not None else "this view"

@@ -87,9 +87,15 @@ def _place(items: list[str]) -> int:
 @RULE.on_module
 def check_csrf_middleware(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
-        problem = missing_middleware(settings, CSRF_MIDDLEWARE, RULE.message, place=_place,
-                                     check="security.W003", applicability=Applicability.UNSAFE,
-                                     reveals=("DJV207",))
+        problem = missing_middleware(
+            settings,
+            CSRF_MIDDLEWARE,
+            RULE.message,
+            place=_place,
+            check="security.W003",
+            applicability=Applicability.UNSAFE,
+            reveals=("DJV207",),
+        )
         if problem is not None:
             yield problem
 

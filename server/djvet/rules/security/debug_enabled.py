@@ -71,13 +71,22 @@ def check_debug(ctx: FileContext) -> Iterator[Diagnostic]:
         if setting is None or not setting.known or not setting.value:
             return
         if setting.from_env:
-            message = (f"`DEBUG` defaults to `True` when `{setting.env_var or 'the variable'}` "
-                       "is unset; production must fail closed")
+            message = (
+                f"`DEBUG` defaults to `True` when `{setting.env_var or 'the variable'}` "
+                "is unset; production must fail closed"
+            )
         else:
             message = RULE.message
         # Keep the variable the deployment already sets.
-        replacement = env_expression(ctx, setting.env_var or "DJANGO_DEBUG", "bool", False)
-        yield SettingProblem(message, setting, replacement=replacement, edits=env_imports(ctx),
-                             django_check="security.W018")
+        replacement = env_expression(
+            ctx, setting.env_var or "DJANGO_DEBUG", "bool", False
+        )
+        yield SettingProblem(
+            message,
+            setting,
+            replacement=replacement,
+            edits=env_imports(ctx),
+            django_check="security.W018",
+        )
 
     yield from settings_diagnostics(RULE, ctx, problems)

@@ -84,27 +84,40 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
     template = template_of(ctx.path, ctx.text)
     masked = masked_text(template)
     for form in _FORM.finditer(masked):
-        attributes = template.text[form.start():form.end()]
-        if not _POST.search(masked[form.start():form.end()]) or _EXTERNAL.search(attributes):
+        attributes = template.text[form.start() : form.end()]
+        if not _POST.search(masked[form.start() : form.end()]) or _EXTERNAL.search(
+            attributes
+        ):
             continue
         close = _CLOSE.search(masked, form.end())
         end = close.start() if close is not None else len(masked)
         if _has_token(ctx, template, form.end(), end, 0):
             continue
         at, text = _insertion(template, form.end(), end)
-        fix = Fix.safe(RULE.fix_title or "", Edit(Span.point(*template.position(at)), text))
+        fix = Fix.safe(
+            RULE.fix_title or "", Edit(Span.point(*template.position(at)), text)
+        )
         yield RULE.diagnostic(ctx, template.span(form.start(), form.end()), fix=fix)
 
 
-def _has_token(ctx: FileContext, template: Template, start: int, end: int, depth: int) -> bool:
+def _has_token(
+    ctx: FileContext, template: Template, start: int, end: int, depth: int
+) -> bool:
     if _TOKEN_INPUT.search(template.text, start, end):
         return True
     for node in template.walk():
         if not isinstance(node, Tag) or not start <= node.start < end:
             continue
-        if node.name in ("csrf_token", "crispy"):  # crispy-forms renders the token itself
+        if node.name in (
+            "csrf_token",
+            "crispy",
+        ):  # crispy-forms renders the token itself
             return True
-        if node.name == "include" and depth < MAX_INCLUDE_DEPTH and _include_has_token(ctx, node, depth):
+        if (
+            node.name == "include"
+            and depth < MAX_INCLUDE_DEPTH
+            and _include_has_token(ctx, node, depth)
+        ):
             return True
     return False
 
@@ -126,11 +139,18 @@ def _insertion(template: Template, at: int, end: int) -> tuple[int, str]:
     rest = template.text[at:end]
     first = rest.split("\n", 1)[0].rstrip("\r")
     if rest.strip() == "" or re.sub(r"{#.*?#}", "", first).strip():
-        return at, "{% csrf_token %}"  # content on the same line (or an empty form): inline
+        return (
+            at,
+            "{% csrf_token %}",
+        )  # content on the same line (or an empty form): inline
     line, _ = template.position(at)
     following = [x for x in rest.split("\n")[1:] if x.strip()]
-    indent = _indent(following[0]) if following else _indent(template.text[template._starts[line]:]) + "  "
-    newline = "\r\n" if template.text[at + len(first):].startswith("\r\n") else "\n"
+    indent = (
+        _indent(following[0])
+        if following
+        else _indent(template.text[template._starts[line] :]) + "  "
+    )
+    newline = "\r\n" if template.text[at + len(first) :].startswith("\r\n") else "\n"
     return at + len(first), f"{newline}{indent}{{% csrf_token %}}"
 
 

@@ -73,31 +73,54 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.MIGRATIONS,
 )
-_NAMES = {"format_html": 0, "format_html_join": 1}  # function -> index of the format string
-_HOW = {"fstring": "an f-string", "percent": "`%`", "format": "`.format()`", "concat": "`+`",
-        "join": "`join()`"}
+_NAMES = {
+    "format_html": 0,
+    "format_html_join": 1,
+}  # function -> index of the format string
+_HOW = {
+    "fstring": "an f-string",
+    "percent": "`%`",
+    "format": "`.format()`",
+    "concat": "`+`",
+    "join": "`join()`",
+}
 
 
 @RULE.on("atom_expr", "power")
 def check_format_html(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     name = _callee(ctx, node)
-    if name is None or peer_suppressed(ctx, node, ("W5150", "format-html-interpolation")):
+    if name is None or peer_suppressed(
+        ctx, node, ("W5150", "format-html-interpolation")
+    ):
         return
     call = node.children[-1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     index = _NAMES[name]
-    template = positional[index] if len(positional) > index else keywords.get("format_string")
+    template = (
+        positional[index] if len(positional) > index else keywords.get("format_string")
+    )
     if template is None:
         return
     built = built_string(template)
-    if built is None or built.kind == "join" or all(
-            h.expr is not None and is_constant(h.expr) for h in built.holes):
+    if (
+        built is None
+        or built.kind == "join"
+        or all(h.expr is not None and is_constant(h.expr) for h in built.holes)
+    ):
         return
     message = f"`{name}()` is given a string built with {_HOW[built.kind]}; its values are not escaped"
     fix = None
     if name == "format_html" and len(positional) == 1 and not keywords:
-        edits = format_html_call(ctx, built, node, code_of(node.children[0]) if len(node.children) == 2
-                                 else "".join(code_of(c) for c in node.children[:-1]))
+        edits = format_html_call(
+            ctx,
+            built,
+            node,
+            code_of(node.children[0])
+            if len(node.children) == 2
+            else "".join(code_of(c) for c in node.children[:-1]),
+        )
         if not isinstance(edits, str):
             fix = Fix.safe(RULE.fix_title or "", *edits)
     yield RULE.diagnostic(ctx, template, message=message, fix=fix)
@@ -105,7 +128,11 @@ def check_format_html(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
 
 def _callee(ctx: FileContext, node: Any) -> str | None:
     children = node.children
-    if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+    if (
+        len(children) < 2
+        or children[-1].type != "trailer"
+        or children[-1].children[0] != "("
+    ):
         return None
     callee = "".join(code_of(c) for c in children[:-1])
     name = callee.rsplit(".", 1)[-1]

@@ -84,11 +84,19 @@ def check_secret_key(ctx: FileContext) -> Iterator[Diagnostic]:
             assert key is not None
             replacement = required_env(ctx, key.env_var or "DJANGO_SECRET_KEY")
             message = _message("SECRET_KEY", key.value, key.env_var, key.from_env)
-            yield SettingProblem(message, key, replacement=replacement,
-                                 edits=env_imports(ctx),
-                                 django_check="security.W009" if is_weak(key.value) else None)
+            yield SettingProblem(
+                message,
+                key,
+                replacement=replacement,
+                edits=env_imports(ctx),
+                django_check="security.W009" if is_weak(key.value) else None,
+            )
         fallbacks = settings.get("SECRET_KEY_FALLBACKS")
-        if fallbacks is not None and fallbacks.known and isinstance(fallbacks.value, (list, tuple)):
+        if (
+            fallbacks is not None
+            and fallbacks.known
+            and isinstance(fallbacks.value, (list, tuple))
+        ):
             yield from _fallback_problems(fallbacks)
 
     yield from settings_diagnostics(RULE, ctx, problems)
@@ -96,8 +104,12 @@ def check_secret_key(ctx: FileContext) -> Iterator[Diagnostic]:
 
 def _hard_coded(setting: Setting | None) -> bool:
     # An empty environment default fails closed: Django refuses an empty key.
-    return (setting is not None and setting.known and isinstance(setting.value, str)
-            and not (setting.from_env and setting.value == ""))
+    return (
+        setting is not None
+        and setting.known
+        and isinstance(setting.value, str)
+        and not (setting.from_env and setting.value == "")
+    )
 
 
 def _fallback_problems(fallbacks: Setting) -> Iterator[SettingProblem]:
@@ -109,8 +121,14 @@ def _fallback_problems(fallbacks: Setting) -> Iterator[SettingProblem]:
         # A string literal in the list is hard-coded even when other items read the environment.
         env_var = fallbacks.env_var if fallbacks.from_env and node is None else None
         yield SettingProblem(
-            _message(f"SECRET_KEY_FALLBACKS[{index}]", key, env_var, fallbacks.from_env and node is None),
-            fallbacks, span=Span.of(node) if node is not None else None,
+            _message(
+                f"SECRET_KEY_FALLBACKS[{index}]",
+                key,
+                env_var,
+                fallbacks.from_env and node is None,
+            ),
+            fallbacks,
+            span=Span.of(node) if node is not None else None,
             django_check="security.W025" if is_weak(key) else None,
         )
 
@@ -121,4 +139,8 @@ def _message(name: str, key: str, env_var: str | None, from_env: bool) -> str:
         return f"`{name}` defaults to a hard-coded{weak} key when `{env_var or 'its variable'}` is unset"
     if weak:
         return f"`{name}` is a hard-coded, weak key; anyone can forge sessions"
-    return RULE.message if name == "SECRET_KEY" else f"`{name}` is hard-coded in the settings"
+    return (
+        RULE.message
+        if name == "SECRET_KEY"
+        else f"`{name}` is hard-coded in the settings"
+    )

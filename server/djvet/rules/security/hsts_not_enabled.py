@@ -74,8 +74,14 @@ RULE = Rule(
     django_checks=("security.W004", "security.W005", "security.W021"),
 )
 _FLAGS = {
-    "SECURE_HSTS_INCLUDE_SUBDOMAINS": ("security.W005", "subdomains can still be reached over HTTP"),
-    "SECURE_HSTS_PRELOAD": ("security.W021", "the site cannot join browsers' HSTS preload list"),
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": (
+        "security.W005",
+        "subdomains can still be reached over HTTP",
+    ),
+    "SECURE_HSTS_PRELOAD": (
+        "security.W021",
+        "the site cannot join browsers' HSTS preload list",
+    ),
 }
 
 
@@ -88,34 +94,55 @@ def check_hsts(ctx: FileContext) -> Iterator[Diagnostic]:
         if seconds is None:
             line = f"SECURE_HSTS_SECONDS = {_seconds(ctx, None)}\n"
             lines, edits = _flag_edits(ctx, settings)
-            yield SettingProblem(RULE.message, insert=line + lines, edits=env_imports(ctx) + edits,
-                                 django_check="security.W004")
+            yield SettingProblem(
+                RULE.message,
+                insert=line + lines,
+                edits=env_imports(ctx) + edits,
+                django_check="security.W004",
+            )
         elif seconds.known and not seconds.value:
             lines, edits = _flag_edits(ctx, settings)
             yield SettingProblem(
-                f"`SECURE_HSTS_SECONDS` {describe(seconds)}; HSTS is off", seconds,
-                replacement=_seconds(ctx, seconds), insert=lines or None,
-                edits=env_imports(ctx) + edits, django_check="security.W004")
+                f"`SECURE_HSTS_SECONDS` {describe(seconds)}; HSTS is off",
+                seconds,
+                replacement=_seconds(ctx, seconds),
+                insert=lines or None,
+                edits=env_imports(ctx) + edits,
+                django_check="security.W004",
+            )
         elif seconds.known:
             yield from _flag_problems(ctx, settings)
 
     yield from settings_diagnostics(RULE, ctx, problems)
 
 
-def _flag_problems(ctx: FileContext, settings: EffectiveSettings) -> Iterator[SettingProblem]:
+def _flag_problems(
+    ctx: FileContext, settings: EffectiveSettings
+) -> Iterator[SettingProblem]:
     for name, (check, consequence) in _FLAGS.items():
         setting = settings.get(name)
         if setting is None:
-            yield SettingProblem(f"`{name}` is not set; {consequence}", insert=f"{name} = True\n",
-                                 fix_title=f"Set `{name} = True`", django_check=check)
+            yield SettingProblem(
+                f"`{name}` is not set; {consequence}",
+                insert=f"{name} = True\n",
+                fix_title=f"Set `{name} = True`",
+                django_check=check,
+            )
         elif setting.known and setting.value is not True:
             replacement, edits = true_value(ctx, setting)
-            yield SettingProblem(f"`{name}` {describe(setting)}; {consequence}", setting,
-                                 replacement=replacement, edits=edits,
-                                 fix_title=f"Set `{name} = True`", django_check=check)
+            yield SettingProblem(
+                f"`{name}` {describe(setting)}; {consequence}",
+                setting,
+                replacement=replacement,
+                edits=edits,
+                fix_title=f"Set `{name} = True`",
+                django_check=check,
+            )
 
 
-def _flag_edits(ctx: FileContext, settings: EffectiveSettings) -> tuple[str, tuple[Edit, ...]]:
+def _flag_edits(
+    ctx: FileContext, settings: EffectiveSettings
+) -> tuple[str, tuple[Edit, ...]]:
     """Turning HSTS on makes Django check the two flags: set them in the same fix."""
     lines, edits = "", []
     for name in _FLAGS:
@@ -129,5 +156,9 @@ def _flag_edits(ctx: FileContext, settings: EffectiveSettings) -> tuple[str, tup
 
 
 def _seconds(ctx: FileContext, seconds: Setting | None) -> str:
-    variable = seconds.env_var if seconds is not None and seconds.env_var else "DJANGO_SECURE_HSTS_SECONDS"
+    variable = (
+        seconds.env_var
+        if seconds is not None and seconds.env_var
+        else "DJANGO_SECURE_HSTS_SECONDS"
+    )
     return env_expression(ctx, variable, "int", 31536000)

@@ -71,13 +71,20 @@ def check_csrf_cookie(ctx: FileContext) -> Iterator[Diagnostic]:
             return  # the token lives in the session (or djvet cannot tell)
         setting = settings.get("CSRF_COOKIE_SECURE")
         if setting is None:
-            yield SettingProblem(RULE.message, insert="CSRF_COOKIE_SECURE = True\n",
-                                 django_check="security.W016")
+            yield SettingProblem(
+                RULE.message,
+                insert="CSRF_COOKIE_SECURE = True\n",
+                django_check="security.W016",
+            )
         elif wrong(setting, lambda value: value is True):
             assert setting is not None
             replacement, edits = true_value(ctx, setting)
-            yield SettingProblem(f"`CSRF_COOKIE_SECURE` {describe(setting)}; the CSRF token leaks over HTTP",
-                                 setting, replacement=replacement, edits=edits,
-                                 django_check="security.W016")
+            yield SettingProblem(
+                f"`CSRF_COOKIE_SECURE` {describe(setting)}; the CSRF token leaks over HTTP",
+                setting,
+                replacement=replacement,
+                edits=edits,
+                django_check="security.W016",
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)

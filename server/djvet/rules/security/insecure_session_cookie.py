@@ -84,16 +84,29 @@ def check_session_cookie(ctx: FileContext) -> Iterator[Diagnostic]:
         if not (app or session_middleware):
             return
         for name, (app_only, middleware_only, both) in _CHECKS.items():
-            check = both if app and session_middleware else app_only if app else middleware_only
+            check = (
+                both
+                if app and session_middleware
+                else app_only
+                if app
+                else middleware_only
+            )
             setting = settings.get(name)
             # HttpOnly is on by default; Secure is off by default.
             if setting is None and name == "SESSION_COOKIE_SECURE":
-                yield SettingProblem(RULE.message, insert=f"{name} = True\n", django_check=check)
+                yield SettingProblem(
+                    RULE.message, insert=f"{name} = True\n", django_check=check
+                )
             elif wrong(setting, lambda value: value is True):
                 assert setting is not None
                 replacement, edits = true_value(ctx, setting)
-                yield SettingProblem(f"`{name}` {describe(setting)}; {_CONSEQUENCE[name]}", setting,
-                                     replacement=replacement, edits=edits,
-                                     fix_title=f"Set `{name} = True`", django_check=check)
+                yield SettingProblem(
+                    f"`{name}` {describe(setting)}; {_CONSEQUENCE[name]}",
+                    setting,
+                    replacement=replacement,
+                    edits=edits,
+                    fix_title=f"Set `{name} = True`",
+                    django_check=check,
+                )
 
     yield from settings_diagnostics(RULE, ctx, problems)

@@ -89,8 +89,11 @@ RULE = Rule(
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 _PEER_CODES = ("S308", "B308", "B703", "W5151", "mark-safe-interpolation")
-_CALLEES = {"mark_safe": "django.utils.safestring", "SafeString": "django.utils.safestring",
-            "SafeText": "django.utils.safestring"}
+_CALLEES = {
+    "mark_safe": "django.utils.safestring",
+    "SafeString": "django.utils.safestring",
+    "SafeText": "django.utils.safestring",
+}
 
 
 @RULE.on("atom_expr", "power")
@@ -99,8 +102,12 @@ def check_mark_safe(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if name is None or peer_suppressed(ctx, node, _PEER_CODES):
         return
     call = node.children[-1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
-    argument = positional[0] if len(positional) == 1 and not keywords else keywords.get("s")
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
+    argument = (
+        positional[0] if len(positional) == 1 and not keywords else keywords.get("s")
+    )
     if argument is None or argument.type == "argument":
         return
     built = built_string(argument)
@@ -110,19 +117,35 @@ def check_mark_safe(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
             yield _interpolated(ctx, node, name, built, unsafe)
         return
     if provenance(ctx, argument) is Provenance.DATA:
-        message = f"`{name}()` of `{_short(argument)}` marks data as HTML without escaping it"
-        yield RULE.diagnostic(ctx, node, message=message, fix=Fix.display_only(
-            "Escape the data with `escape()` or build the markup with `format_html()`"))
+        message = (
+            f"`{name}()` of `{_short(argument)}` marks data as HTML without escaping it"
+        )
+        yield RULE.diagnostic(
+            ctx,
+            node,
+            message=message,
+            fix=Fix.display_only(
+                "Escape the data with `escape()` or build the markup with `format_html()`"
+            ),
+        )
 
 
 def _callee(ctx: FileContext, node: Any) -> str | None:
     children = node.children
-    if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+    if (
+        len(children) < 2
+        or children[-1].type != "trailer"
+        or children[-1].children[0] != "("
+    ):
         return None
     head = children[0]
     if len(children) == 2 and head.type == "name" and head.value in _CALLEES:
         source = imported_from(ctx, head.value)
-        return head.value if source in (None, _CALLEES[head.value], "django.utils.html") else None
+        return (
+            head.value
+            if source in (None, _CALLEES[head.value], "django.utils.html")
+            else None
+        )
     text = "".join(code_of(c) for c in children[:-1])
     for name, module in _CALLEES.items():
         if text in (f"{module}.{name}", f"safestring.{name}"):
@@ -130,18 +153,26 @@ def _callee(ctx: FileContext, node: Any) -> str | None:
     return None
 
 
-def _interpolated(ctx: FileContext, node: Any, name: str, built: Any, unsafe: list[Any]) -> Diagnostic:
+def _interpolated(
+    ctx: FileContext, node: Any, name: str, built: Any, unsafe: list[Any]
+) -> Diagnostic:
     what = code_of(unsafe[0].expr).strip() if unsafe[0].expr is not None else "values"
     message = f"`{name}()` of a string built from `{what}` skips its escaping; use `format_html()`"
     markup = next((h for h in unsafe if _holds_markup(h.expr)), None)
     if markup is not None:
         reason = f"`{code_of(markup.expr).strip()}` is HTML built elsewhere; build it with `format_html()`"
-        return RULE.diagnostic(ctx, node, message=message, fix=Fix.display_only(f"Not fixed: {reason}"))
+        return RULE.diagnostic(
+            ctx, node, message=message, fix=Fix.display_only(f"Not fixed: {reason}")
+        )
     edits = format_html_call(ctx, built, node, "format_html")
     if isinstance(edits, str):
-        return RULE.diagnostic(ctx, node, message=message, fix=Fix.display_only(f"Not fixed: {edits}"))
+        return RULE.diagnostic(
+            ctx, node, message=message, fix=Fix.display_only(f"Not fixed: {edits}")
+        )
     edits += list(import_edits(ctx, "django.utils.html", "format_html"))
-    return RULE.diagnostic(ctx, node, message=message, fix=Fix.unsafe(RULE.fix_title or "", *edits))
+    return RULE.diagnostic(
+        ctx, node, message=message, fix=Fix.unsafe(RULE.fix_title or "", *edits)
+    )
 
 
 def _holds_markup(expr: Any) -> bool:
@@ -149,8 +180,12 @@ def _holds_markup(expr: Any) -> bool:
     holds markup, which `format_html()` would escape."""
     if expr is None or expr.type != "name":
         return expr is not None and built_string(expr) is not None
-    return any(b.kind == "augassign" or (b.value is not None and built_string(b.value) is not None)
-               for b in bindings(expr) if b.name is not expr)
+    return any(
+        b.kind == "augassign"
+        or (b.value is not None and built_string(b.value) is not None)
+        for b in bindings(expr)
+        if b.name is not expr
+    )
 
 
 def _short(node: Any) -> str:

@@ -91,16 +91,24 @@ def _check(ctx: FileContext, children: list[Any]) -> Iterator[Diagnostic]:
     if target is None:
         return
     call = children[-1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     unpacked = [a for a in positional if a.type == "argument" and a.children[0] == "**"]
     for argument in unpacked:
         if is_request_data(argument.children[1]):
             yield _finding(ctx, argument, target, code_of(argument.children[1]))
     defaults = keywords.get("defaults")
-    if defaults is not None and target.endswith("_or_create()") and is_request_data(defaults):
+    if (
+        defaults is not None
+        and target.endswith("_or_create()")
+        and is_request_data(defaults)
+    ):
         yield _finding(ctx, defaults, target, code_of(defaults))
     if target == "__dict__.update()" and positional and is_request_data(positional[0]):
-        yield _finding(ctx, positional[0], "`__dict__.update()`", code_of(positional[0]))
+        yield _finding(
+            ctx, positional[0], "`__dict__.update()`", code_of(positional[0])
+        )
 
 
 @RULE.on("for_stmt")
@@ -112,11 +120,16 @@ def check_setattr_loop(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     key = targets.children[0]
     for leaf in node.children[-1].get_root_node().get_used_names().get("setattr", []):
         statement = leaf.parent
-        if not (statement.start_pos > node.start_pos and statement.end_pos <= node.end_pos):
+        if not (
+            statement.start_pos > node.start_pos and statement.end_pos <= node.end_pos
+        ):
             continue
         trailer = leaf.get_next_sibling()
-        arguments = call_arguments(trailer.children[1] if trailer is not None and len(trailer.children) == 3
-                                   else None)[0]
+        arguments = call_arguments(
+            trailer.children[1]
+            if trailer is not None and len(trailer.children) == 3
+            else None
+        )[0]
         if len(arguments) >= 2 and code_of(arguments[1]) == code_of(key):
             yield _finding(ctx, statement, "`setattr()`", code_of(iterable))
 
@@ -143,5 +156,9 @@ def _target(ctx: FileContext, children: list[Any]) -> str | None:
 def _finding(ctx: FileContext, where: Any, target: str, data: str) -> Diagnostic:
     data = " ".join(data.split())
     shown = data if len(data) <= 30 else data[:29] + "…"
-    return RULE.diagnostic(ctx, where, message=f"Request data `{shown}` sets model fields through "
-                           f"`{target.strip('`')}`: the client picks them; use a form or serializer")
+    return RULE.diagnostic(
+        ctx,
+        where,
+        message=f"Request data `{shown}` sets model fields through "
+        f"`{target.strip('`')}`: the client picks them; use a form or serializer",
+    )

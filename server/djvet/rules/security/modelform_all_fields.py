@@ -84,7 +84,9 @@ RULE = Rule(
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
     requires_text=("__all__", "ALL_FIELDS"),
 )
-_FACTORIES = frozenset({"modelform_factory", "modelformset_factory", "inlineformset_factory"})
+_FACTORIES = frozenset(
+    {"modelform_factory", "modelformset_factory", "inlineformset_factory"}
+)
 _WHAT = {"form": "model form", "serializer": "model serializer", "view": "editing view"}
 
 
@@ -94,33 +96,55 @@ def check_class(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if form is None:
         return
     found = attribute(form.holder, "fields")
-    if found is None or not _all(found[2]) or peer_suppressed(ctx, found[0], ("DJ007",)):
+    if (
+        found is None
+        or not _all(found[2])
+        or peer_suppressed(ctx, found[0], ("DJ007",))
+    ):
         return
     statement, _, value = found
     fix = None
     model = model_of(ctx, form)
     if model is not None:
         names = explicit_fields(model, form.kind)
-        fix = Fix.display_only(RULE.fix_title or "", replace_node(value, _listed(names)))
-    yield RULE.diagnostic(ctx, statement, message=f'`{node.name.value}` ({_WHAT[form.kind]}) exposes '
-                          'every model field with `"__all__"`; list the fields', fix=fix)
+        fix = Fix.display_only(
+            RULE.fix_title or "", replace_node(value, _listed(names))
+        )
+    yield RULE.diagnostic(
+        ctx,
+        statement,
+        message=f"`{node.name.value}` ({_WHAT[form.kind]}) exposes "
+        'every model field with `"__all__"`; list the fields',
+        fix=fix,
+    )
 
 
 @RULE.on("atom_expr", "power")
 def check_factory(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     children = node.children
-    if len(children) != 2 or children[0].type != "name" or children[0].value not in _FACTORIES:
+    if (
+        len(children) != 2
+        or children[0].type != "name"
+        or children[0].value not in _FACTORIES
+    ):
         return
     call = children[1]
     _, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
     value = keywords.get("fields")
     if value is not None and _all(value):
-        yield RULE.diagnostic(ctx, value.parent, message=f'`{children[0].value}(fields="__all__")` '
-                              "exposes every model field; list the fields")
+        yield RULE.diagnostic(
+            ctx,
+            value.parent,
+            message=f'`{children[0].value}(fields="__all__")` '
+            "exposes every model field; list the fields",
+        )
 
 
 def _all(value: Any) -> bool:
-    return literal_value(value) == "__all__" or code_of(value).rsplit(".", 1)[-1] == "ALL_FIELDS"
+    return (
+        literal_value(value) == "__all__"
+        or code_of(value).rsplit(".", 1)[-1] == "ALL_FIELDS"
+    )
 
 
 def _listed(names: list[str]) -> str:

@@ -89,15 +89,30 @@ def check_class(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if form is None or form.kind == "view":
         return
     found = attribute(form.holder, "exclude")
-    if found is None or peer_suppressed(ctx, found[0], ("DJ006", "W5104", "modelform-uses-exclude")):
+    if found is None or peer_suppressed(
+        ctx, found[0], ("DJ006", "W5104", "modelform-uses-exclude")
+    ):
         return
     statement, _, value = found
     fix = None
     excluded = literal_value(value)
     model = model_of(ctx, form)
-    if model is not None and isinstance(excluded, (list, tuple)) and attribute(form.holder, "fields") is None:
+    if (
+        model is not None
+        and isinstance(excluded, (list, tuple))
+        and attribute(form.holder, "fields") is None
+    ):
         names = explicit_fields(model, form.kind, set(excluded))
-        fix = Fix.display_only(RULE.fix_title or "", replace_node(
-            statement, "fields = [" + ", ".join(f'"{n}"' for n in names) + "]"))
-    yield RULE.diagnostic(ctx, statement, message=f"`{node.name.value}` uses `exclude`: every other model "
-                          "field, new ones included, is editable; list `fields`", fix=fix)
+        fix = Fix.display_only(
+            RULE.fix_title or "",
+            replace_node(
+                statement, "fields = [" + ", ".join(f'"{n}"' for n in names) + "]"
+            ),
+        )
+    yield RULE.diagnostic(
+        ctx,
+        statement,
+        message=f"`{node.name.value}` uses `exclude`: every other model "
+        "field, new ones included, is editable; list `fields`",
+        fix=fix,
+    )

@@ -92,9 +92,11 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
-_REDIRECTS = {"redirect": ("django.shortcuts",),
-              "HttpResponseRedirect": ("django.http", "django.http.response"),
-              "HttpResponsePermanentRedirect": ("django.http", "django.http.response")}
+_REDIRECTS = {
+    "redirect": ("django.shortcuts",),
+    "HttpResponseRedirect": ("django.http", "django.http.response"),
+    "HttpResponsePermanentRedirect": ("django.http", "django.http.response"),
+}
 _OPEN_START = re.compile(r"^(/{0,2}|[a-z][a-z0-9+.-]*:/{0,2})$", re.I)
 _VALIDATOR = re.compile(r"safe|allow|valid|trust|permit", re.I)
 _CHECKS = ("url_has_allowed_host_and_scheme", "is_safe_url")
@@ -103,18 +105,32 @@ _CHECKS = ("url_has_allowed_host_and_scheme", "is_safe_url")
 @RULE.on("atom_expr", "power")
 def check_redirect(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     children = node.children
-    if len(children) != 2 or children[0].type != "name" or children[0].value not in _REDIRECTS:
+    if (
+        len(children) != 2
+        or children[0].type != "name"
+        or children[0].value not in _REDIRECTS
+    ):
         return
     if imported_from(ctx, children[0].value) not in _REDIRECTS[children[0].value]:
         return
     call = children[1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
-    target = positional[0] if positional and positional[0].type != "argument" else (
-        keywords.get("to") or keywords.get("redirect_to"))
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
+    target = (
+        positional[0]
+        if positional and positional[0].type != "argument"
+        else (keywords.get("to") or keywords.get("redirect_to"))
+    )
     if target is None or not _controlled(target) or _checked(node, target):
         return
-    yield RULE.diagnostic(ctx, target, message=f"`{children[0].value}()` to `{_short(target)}`, a URL "
-                          "from the request, without checking its host", fix=_fix(ctx, node, target))
+    yield RULE.diagnostic(
+        ctx,
+        target,
+        message=f"`{children[0].value}()` to `{_short(target)}`, a URL "
+        "from the request, without checking its host",
+        fix=_fix(ctx, node, target),
+    )
 
 
 def _controlled(target: Any, depth: int = 0) -> bool:
@@ -125,17 +141,33 @@ def _controlled(target: Any, depth: int = 0) -> bool:
     if target.type == "or_test":
         return _controlled(target.children[0], depth + 1)
     if target.type == "name":
-        return any(b.kind == "assign" and b.value is not None and _controlled(b.value, depth + 1)
-                   for b in reaching(target))
-    if target.type == "test" and len(target.children) == 5 and target.children[1] == "if":
-        return _controlled(target.children[0], depth + 1) or _controlled(target.children[4], depth + 1)
+        return any(
+            b.kind == "assign"
+            and b.value is not None
+            and _controlled(b.value, depth + 1)
+            for b in reaching(target)
+        )
+    if (
+        target.type == "test"
+        and len(target.children) == 5
+        and target.children[1] == "if"
+    ):
+        return _controlled(target.children[0], depth + 1) or _controlled(
+            target.children[4], depth + 1
+        )
     built = built_string(target)
     if built is not None:
         first = built.parts[0] if built.parts else None
         if isinstance(first, Text):
             # A fixed start with a host or a path segment pins the host: `/books/{slug}`.
-            return bool(_OPEN_START.match(first.value.strip())) and is_request_data(target)
-        return first is not None and first.expr is not None and _controlled(first.expr, depth + 1)
+            return bool(_OPEN_START.match(first.value.strip())) and is_request_data(
+                target
+            )
+        return (
+            first is not None
+            and first.expr is not None
+            and _controlled(first.expr, depth + 1)
+        )
     return is_request_data(target)
 
 
@@ -154,29 +186,48 @@ def _checked(node: Any, target: Any) -> bool:
         if last.type != "trailer" or last.children[0] != "(" or len(call.children) < 2:
             continue
         callee = call.children[-2]
-        name = callee.value if callee.type == "name" else (
-            callee.children[1].value if callee.type == "trailer" and callee.children[0] == "." else "")
-        if _VALIDATOR.search(name) and any(code_of(a) == watched for a in _arguments(last)):
+        name = (
+            callee.value
+            if callee.type == "name"
+            else (
+                callee.children[1].value
+                if callee.type == "trailer" and callee.children[0] == "."
+                else ""
+            )
+        )
+        if _VALIDATOR.search(name) and any(
+            code_of(a) == watched for a in _arguments(last)
+        ):
             return True
     return False
 
 
 def _arguments(call: Any) -> list[Any]:
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
     return [*positional, *keywords.values()]
 
 
 def _fix(ctx: FileContext, node: Any, target: Any) -> Fix | None:
-    url, fallback = (target.children[0], code_of(target.children[2])) if (
-        target.type == "or_test" and len(target.children) == 3) else (target, '"/"')
+    url, fallback = (
+        (target.children[0], code_of(target.children[2]))
+        if (target.type == "or_test" and len(target.children) == 3)
+        else (target, '"/"')
+    )
     request = _request(node)
     if request is None or not _plain_read(url) or "\n" in code_of(url):
         return None
     value = code_of(url)
-    check = (f"url_has_allowed_host_and_scheme({value}, allowed_hosts={{{request}.get_host()}}, "
-             f"require_https={request}.is_secure())")
-    return Fix.unsafe(RULE.fix_title or "", replace_node(target, f"{value} if {check} else {fallback}"),
-                      *import_edits(ctx, "django.utils.http", "url_has_allowed_host_and_scheme"))
+    check = (
+        f"url_has_allowed_host_and_scheme({value}, allowed_hosts={{{request}.get_host()}}, "
+        f"require_https={request}.is_secure())"
+    )
+    return Fix.unsafe(
+        RULE.fix_title or "",
+        replace_node(target, f"{value} if {check} else {fallback}"),
+        *import_edits(ctx, "django.utils.http", "url_has_allowed_host_and_scheme"),
+    )
 
 
 def _request(node: Any) -> str | None:
@@ -198,9 +249,14 @@ def _plain_read(node: Any) -> bool:
     head = node.children[0]
     if not (is_request_name(head) or (head.type == "name" and head.value == "self")):
         return False
-    return all(is_literal(literal_value(arg)) for trailer in node.children[1:]
-               if trailer.type == "trailer" and trailer.children[0] == "("
-               for arg in call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)[0])
+    return all(
+        is_literal(literal_value(arg))
+        for trailer in node.children[1:]
+        if trailer.type == "trailer" and trailer.children[0] == "("
+        for arg in call_arguments(
+            trailer.children[1] if len(trailer.children) == 3 else None
+        )[0]
+    )
 
 
 def _short(node: Any) -> str:

@@ -67,13 +67,19 @@ RULE = Rule(
     applies_to=FileRole.SETTINGS,
 )
 _PREFIX = "django.contrib.auth.password_validation."
-_STANDARD = ("UserAttributeSimilarityValidator", "MinimumLengthValidator",
-             "CommonPasswordValidator", "NumericPasswordValidator")
+_STANDARD = (
+    "UserAttributeSimilarityValidator",
+    "MinimumLengthValidator",
+    "CommonPasswordValidator",
+    "NumericPasswordValidator",
+)
 MIN_LENGTH = 8
 
 
 def standard_validators(indent: str = "") -> str:
-    lines = "".join(f'{indent}    {{"NAME": "{_PREFIX}{name}"}},\n' for name in _STANDARD)
+    lines = "".join(
+        f'{indent}    {{"NAME": "{_PREFIX}{name}"}},\n' for name in _STANDARD
+    )
     return f"[\n{lines}{indent}]"
 
 
@@ -84,11 +90,17 @@ def check_password_validators(ctx: FileContext) -> Iterator[Diagnostic]:
             return
         setting = settings.get("AUTH_PASSWORD_VALIDATORS")
         if setting is None:
-            yield SettingProblem(RULE.message, insert=f"AUTH_PASSWORD_VALIDATORS = {standard_validators()}\n")
+            yield SettingProblem(
+                RULE.message,
+                insert=f"AUTH_PASSWORD_VALIDATORS = {standard_validators()}\n",
+            )
         elif setting.known and setting.value in ([], ()):
             indent = " " * setting.name_node.start_pos[1]
-            yield SettingProblem("`AUTH_PASSWORD_VALIDATORS` is empty; users can choose any password",
-                                 setting, replacement=standard_validators(indent))
+            yield SettingProblem(
+                "`AUTH_PASSWORD_VALIDATORS` is empty; users can choose any password",
+                setting,
+                replacement=standard_validators(indent),
+            )
         elif setting.known and isinstance(setting.value, (list, tuple)):
             yield from _short_minimum(setting)
 
@@ -97,7 +109,10 @@ def check_password_validators(ctx: FileContext) -> Iterator[Diagnostic]:
 
 def _short_minimum(setting: Setting) -> Iterator[SettingProblem]:
     for validator in setting.value:
-        if not isinstance(validator, dict) or validator.get("NAME") != _PREFIX + "MinimumLengthValidator":
+        if (
+            not isinstance(validator, dict)
+            or validator.get("NAME") != _PREFIX + "MinimumLengthValidator"
+        ):
             continue
         options = validator.get("OPTIONS")
         length = options.get("min_length") if isinstance(options, dict) else None
@@ -105,9 +120,13 @@ def _short_minimum(setting: Setting) -> Iterator[SettingProblem]:
             node = _min_length_node(setting.value_node, length)
             yield SettingProblem(
                 f"`MinimumLengthValidator` allows {length}-character passwords; require at least 8",
-                setting, span=Span.of(node) if node is not None else None,
-                edits=(replace_node(node, str(MIN_LENGTH)),) if node is not None else (),
-                fix_title=f"Require at least {MIN_LENGTH} characters")
+                setting,
+                span=Span.of(node) if node is not None else None,
+                edits=(replace_node(node, str(MIN_LENGTH)),)
+                if node is not None
+                else (),
+                fix_title=f"Require at least {MIN_LENGTH} characters",
+            )
 
 
 def _min_length_node(value_node: Any, length: int) -> Any:
@@ -115,7 +134,10 @@ def _min_length_node(value_node: Any, length: int) -> Any:
     for node in iter_nodes(value_node, {"dictorsetmaker"}):
         children = node.children
         for index in range(0, len(children) - 2):
-            if literal_value(children[index]) == "min_length" and children[index + 1] == ":" \
-                    and literal_value(children[index + 2]) == length:
+            if (
+                literal_value(children[index]) == "min_length"
+                and children[index + 1] == ":"
+                and literal_value(children[index + 2]) == length
+            ):
                 return children[index + 2]
     return None

@@ -74,7 +74,16 @@ RULE = Rule(
     requires_text=("password",),
 )
 _HASHERS = ("make_password", "set_password", "hash_password")
-_HASH_PREFIXES = ("!", "pbkdf2_", "argon2", "bcrypt", "scrypt", "md5$", "sha1$", "crypt$")
+_HASH_PREFIXES = (
+    "!",
+    "pbkdf2_",
+    "argon2",
+    "bcrypt",
+    "scrypt",
+    "md5$",
+    "sha1$",
+    "crypt$",
+)
 
 
 @RULE.on("expr_stmt")
@@ -83,15 +92,29 @@ def check_assignment(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if len(children) != 3 or children[1] != "=":
         return
     target, value = children[0], children[2]
-    if target.type not in ("atom_expr", "power") or code_of(target.children[-1]) != ".password":
+    if (
+        target.type not in ("atom_expr", "power")
+        or code_of(target.children[-1]) != ".password"
+    ):
         return
-    owner = target.children[0] if len(target.children) == 2 else _Prefix(target.children[:-1])
+    owner = (
+        target.children[0]
+        if len(target.children) == 2
+        else _Prefix(target.children[:-1])
+    )
     if _hashed(value) or not is_user_instance(ctx, owner):
         return
-    fix = Fix.unsafe("Call `set_password()`", replace_node(
-        node, f"{code_of(owner)}.set_password({code_of(value)})"))
-    yield RULE.diagnostic(ctx, node, message=f"`{code_of(target)}` is assigned a raw password; "
-                          "call `set_password()` to hash it", fix=fix)
+    fix = Fix.unsafe(
+        "Call `set_password()`",
+        replace_node(node, f"{code_of(owner)}.set_password({code_of(value)})"),
+    )
+    yield RULE.diagnostic(
+        ctx,
+        node,
+        message=f"`{code_of(target)}` is assigned a raw password; "
+        "call `set_password()` to hash it",
+        fix=fix,
+    )
 
 
 @RULE.on("atom_expr", "power")
@@ -104,16 +127,27 @@ def check_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     value = keywords.get("password")
     if value is None or _hashed(value):
         return
-    what = code_of(node.children[-2]).lstrip(".") if method != "constructor" else code_of(node.children[0])
+    what = (
+        code_of(node.children[-2]).lstrip(".")
+        if method != "constructor"
+        else code_of(node.children[0])
+    )
     if method == "create":
         name = node.children[-2].children[1]
         fix = Fix.unsafe("Call `create_user()`", replace_node(name, "create_user"))
     else:
-        fix = Fix.unsafe("Hash it with `make_password()`", insert_before(value, "make_password("),
-                         insert_after(value, ")"),
-                         *import_edits(ctx, "django.contrib.auth.hashers", "make_password"))
-    yield RULE.diagnostic(ctx, value.parent, message=f"`{what}(password=...)` stores the password "
-                          "unhashed", fix=fix)
+        fix = Fix.unsafe(
+            "Hash it with `make_password()`",
+            insert_before(value, "make_password("),
+            insert_after(value, ")"),
+            *import_edits(ctx, "django.contrib.auth.hashers", "make_password"),
+        )
+    yield RULE.diagnostic(
+        ctx,
+        value.parent,
+        message=f"`{what}(password=...)` stores the password unhashed",
+        fix=fix,
+    )
 
 
 def _hashed(value: Any) -> bool:
@@ -123,8 +157,11 @@ def _hashed(value: Any) -> bool:
     if value.type == "keyword":
         return True  # None: no password
     code = code_of(value)
-    return code.endswith(".password") or any(f"{name}(" in code for name in _HASHERS) \
+    return (
+        code.endswith(".password")
+        or any(f"{name}(" in code for name in _HASHERS)
         or "UNUSABLE_PASSWORD" in code
+    )
 
 
 class _Prefix:
@@ -138,4 +175,3 @@ class _Prefix:
     def get_code(self, include_prefix: bool = True) -> str:
         code = "".join(c.get_code() for c in self.children)
         return code if include_prefix else code.lstrip()
-

@@ -64,7 +64,9 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.MIGRATIONS,
 )
-_ARGUMENTS = frozenset({"select", "where", "params", "tables", "order_by", "select_params"})
+_ARGUMENTS = frozenset(
+    {"select", "where", "params", "tables", "order_by", "select_params"}
+)
 
 
 @RULE.on("atom_expr", "power")
@@ -73,11 +75,24 @@ def check_extra(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     for index in range(2, len(children)):
         trailer = children[index]
         previous = children[index - 1]
-        if not (trailer.type == "trailer" and trailer.children[0] == "(" and previous.type == "trailer"
-                and previous.children[0] == "." and previous.children[1].value == "extra"):
+        if not (
+            trailer.type == "trailer"
+            and trailer.children[0] == "("
+            and previous.type == "trailer"
+            and previous.children[0] == "."
+            and previous.children[1].value == "extra"
+        ):
             continue
-        positional, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
-        if not (positional or keywords) or not set(keywords) <= _ARGUMENTS or len(positional) > 6:
+        positional, keywords = call_arguments(
+            trailer.children[1] if len(trailer.children) == 3 else None
+        )
+        if (
+            not (positional or keywords)
+            or not set(keywords) <= _ARGUMENTS
+            or len(positional) > 6
+        ):
             continue
-        if queryset_chain(children[: index - 1]) and not peer_suppressed(ctx, node, ("S610",)):
+        if queryset_chain(children[: index - 1]) and not peer_suppressed(
+            ctx, node, ("S610",)
+        ):
             yield RULE.diagnostic(ctx, previous.children[1])

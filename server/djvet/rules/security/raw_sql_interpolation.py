@@ -97,8 +97,13 @@ RULE = Rule(
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
 _PEER_CODES = ("S608", "S610", "S611", "B608", "B610", "B611")
-_HOW = {"fstring": "An f-string", "percent": "`%` formatting", "format": "`.format()`",
-        "concat": "`+`", "join": "`join()`"}
+_HOW = {
+    "fstring": "An f-string",
+    "percent": "`%` formatting",
+    "format": "`.format()`",
+    "concat": "`+`",
+    "join": "`join()`",
+}
 
 
 @RULE.on("atom_expr", "power")
@@ -110,7 +115,9 @@ def check_sql_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
             yield from _check_argument(ctx, sink, argument, slot_name)
 
 
-def _check_argument(ctx: FileContext, sink: Sink, argument: Any, slot_name: str) -> Iterator[Diagnostic]:
+def _check_argument(
+    ctx: FileContext, sink: Sink, argument: Any, slot_name: str
+) -> Iterator[Diagnostic]:
     builds = _builds(argument)
     for built, binding in builds:
         if not _is_sql(sink, built):
@@ -118,16 +125,26 @@ def _check_argument(ctx: FileContext, sink: Sink, argument: Any, slot_name: str)
         found = slots(built)
         bad = [s for s in found if s.bad]
         if bad:
-            yield _diagnostic(ctx, sink, slot_name, argument, built, binding, found, bad)
+            yield _diagnostic(
+                ctx, sink, slot_name, argument, built, binding, found, bad
+            )
         for nested in _nested(built, found):
             nested_bad = [s for s in slots(nested) if s.bad]
             if nested_bad:
-                message = (f"{_HOW[nested.kind]} builds SQL for `{sink.label}` from "
-                           f"`{code_of(nested_bad[0].hole.expr)}`; pass it as a query parameter")
-                yield RULE.diagnostic(ctx, nested.node, message=message,
-                                      fix=Fix.display_only("Move the values into the query parameters"))
+                message = (
+                    f"{_HOW[nested.kind]} builds SQL for `{sink.label}` from "
+                    f"`{code_of(nested_bad[0].hole.expr)}`; pass it as a query parameter"
+                )
+                yield RULE.diagnostic(
+                    ctx,
+                    nested.node,
+                    message=message,
+                    fix=Fix.display_only("Move the values into the query parameters"),
+                )
     if not builds and is_request_data(argument) and _takes_sql(sink):
-        yield RULE.diagnostic(ctx, argument, message=f"Request data is run as SQL by `{sink.label}`")
+        yield RULE.diagnostic(
+            ctx, argument, message=f"Request data is run as SQL by `{sink.label}`"
+        )
 
 
 def _builds(argument: Any) -> list[tuple[Built, Binding | None]]:
@@ -137,13 +154,23 @@ def _builds(argument: Any) -> list[tuple[Built, Binding | None]]:
         return [(built, None)]
     if argument.type != "name":
         return []
-    found = [b for b in bindings(argument) if b.name.start_pos < argument.start_pos
-             and b.kind in ("assign", "augassign") and b.value is not None]
+    found = [
+        b
+        for b in bindings(argument)
+        if b.name.start_pos < argument.start_pos
+        and b.kind in ("assign", "augassign")
+        and b.value is not None
+    ]
     result = []
     for binding in found:
         value = built_string(binding.value)
         if value is not None:
-            result.append((value, binding if len(found) == 1 else replace(binding, kind="several")))
+            result.append(
+                (
+                    value,
+                    binding if len(found) == 1 else replace(binding, kind="several"),
+                )
+            )
     return result
 
 
@@ -151,7 +178,12 @@ def _nested(built: Built, found: list[Any]) -> Iterator[Built]:
     """Strings built in a variable and spliced in as a clause (`WHERE {condition}`)."""
     for slot in found:
         expr = slot.hole.expr
-        if slot.position == "identifier" and not slot.trusted and expr is not None and expr.type == "name":
+        if (
+            slot.position == "identifier"
+            and not slot.trusted
+            and expr is not None
+            and expr.type == "name"
+        ):
             for inner, _ in _builds(expr):
                 yield inner
 
@@ -161,7 +193,11 @@ def _is_sql(sink: Sink, built: Built) -> bool:
         receiver = sink.node.children[: sink.node.children.index(sink.call) - 1]
         return is_cursor(receiver) or looks_like_sql(built)
     if sink.kind == "raw":
-        return looks_like_sql(built) or ".objects" in sink.label or "manager" in sink.label.lower()
+        return (
+            looks_like_sql(built)
+            or ".objects" in sink.label
+            or "manager" in sink.label.lower()
+        )
     return True
 
 
@@ -171,8 +207,16 @@ def _takes_sql(sink: Sink) -> bool:
     return True
 
 
-def _diagnostic(ctx: FileContext, sink: Sink, slot_name: str, argument: Any, built: Built,
-                binding: Binding | None, found: list[Any], bad: list[Any]) -> Diagnostic:
+def _diagnostic(
+    ctx: FileContext,
+    sink: Sink,
+    slot_name: str,
+    argument: Any,
+    built: Built,
+    binding: Binding | None,
+    found: list[Any],
+    bad: list[Any],
+) -> Diagnostic:
     worst = next((s for s in bad if s.tainted), bad[0])
     expr = worst.hole.expr
     what = f"`{code_of(expr).strip()}`" if expr is not None else "values"

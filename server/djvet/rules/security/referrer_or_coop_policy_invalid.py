@@ -65,8 +65,14 @@ RULE = Rule(
     django_checks=("security.W022", "security.E023", "security.E024"),
 )
 REFERRER_POLICIES = (
-    "no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
-    "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url",
+    "no-referrer",
+    "no-referrer-when-downgrade",
+    "origin",
+    "origin-when-cross-origin",
+    "same-origin",
+    "strict-origin",
+    "strict-origin-when-cross-origin",
+    "unsafe-url",
 )
 OPENER_POLICIES = ("same-origin", "same-origin-allow-popups", "unsafe-none")
 
@@ -79,23 +85,47 @@ def check_policies(ctx: FileContext) -> Iterator[Diagnostic]:
         referrer = settings.get("SECURE_REFERRER_POLICY")
         if referrer is not None and referrer.known:
             if referrer.value is None:
-                yield _problem(referrer, "is `None`: no `Referrer-Policy` header is sent",
-                               '"same-origin"', "security.W022")
+                yield _problem(
+                    referrer,
+                    "is `None`: no `Referrer-Policy` header is sent",
+                    '"same-origin"',
+                    "security.W022",
+                )
             elif not _valid_referrer(referrer.value):
-                yield _problem(referrer, f"has an invalid value {_shown(referrer.value)}",
-                               _repair_referrer(referrer.value), "security.E023")
+                yield _problem(
+                    referrer,
+                    f"has an invalid value {_shown(referrer.value)}",
+                    _repair_referrer(referrer.value),
+                    "security.E023",
+                )
         opener = settings.get("SECURE_CROSS_ORIGIN_OPENER_POLICY")
-        if opener is not None and opener.known and opener.value is not None and opener.value not in OPENER_POLICIES:
-            yield _problem(opener, f"has an invalid value {_shown(opener.value)}",
-                           _quoted(_closest(opener.value, OPENER_POLICIES)), "security.E024")
+        if (
+            opener is not None
+            and opener.known
+            and opener.value is not None
+            and opener.value not in OPENER_POLICIES
+        ):
+            yield _problem(
+                opener,
+                f"has an invalid value {_shown(opener.value)}",
+                _quoted(_closest(opener.value, OPENER_POLICIES)),
+                "security.E024",
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)
 
 
-def _problem(setting: Setting, what: str, replacement: str, check: str) -> SettingProblem:
-    return SettingProblem(f"`{setting.name}` {what}", setting, replacement=replacement,
-                          applicability=Applicability.SAFE, django_check=check,
-                          fix_title=f"Set `{setting.name} = {replacement}`")
+def _problem(
+    setting: Setting, what: str, replacement: str, check: str
+) -> SettingProblem:
+    return SettingProblem(
+        f"`{setting.name}` {what}",
+        setting,
+        replacement=replacement,
+        applicability=Applicability.SAFE,
+        django_check=check,
+        fix_title=f"Set `{setting.name} = {replacement}`",
+    )
 
 
 def _values(value: Any) -> list[Any] | None:
@@ -115,7 +145,10 @@ def _valid_referrer(value: Any) -> bool:
 def _repair_referrer(value: Any) -> str:
     """Each misspelt policy by its closest valid one, in the value's own shape."""
     values = _values(value) or []
-    repaired = [_closest(v, REFERRER_POLICIES) if isinstance(v, str) else "same-origin" for v in values]
+    repaired = [
+        _closest(v, REFERRER_POLICIES) if isinstance(v, str) else "same-origin"
+        for v in values
+    ]
     repaired = list(dict.fromkeys(repaired)) or ["same-origin"]
     if isinstance(value, (list, tuple)) and len(repaired) > 1:
         inner = ", ".join(_quoted(v) for v in repaired)

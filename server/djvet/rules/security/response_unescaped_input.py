@@ -79,8 +79,16 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS,
 )
-RESPONSES = frozenset({"HttpResponse", "HttpResponseBadRequest", "HttpResponseNotFound",
-                       "HttpResponseForbidden", "HttpResponseGone", "HttpResponseServerError"})
+RESPONSES = frozenset(
+    {
+        "HttpResponse",
+        "HttpResponseBadRequest",
+        "HttpResponseNotFound",
+        "HttpResponseForbidden",
+        "HttpResponseGone",
+        "HttpResponseServerError",
+    }
+)
 
 
 @RULE.on("atom_expr", "power")
@@ -89,9 +97,17 @@ def check_response(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if name is None:
         return
     call = node.children[-1]
-    positional, keywords = call_arguments(call.children[1] if len(call.children) == 3 else None)
-    content = positional[0] if positional and positional[0].type != "argument" else keywords.get("content")
-    if content is None or not _html(keywords.get("content_type") or (positional[1] if len(positional) > 1 else None)):
+    positional, keywords = call_arguments(
+        call.children[1] if len(call.children) == 3 else None
+    )
+    content = (
+        positional[0]
+        if positional and positional[0].type != "argument"
+        else keywords.get("content")
+    )
+    if content is None or not _html(
+        keywords.get("content_type") or (positional[1] if len(positional) > 1 else None)
+    ):
         return
     built = built_string(content)
     if built is not None:
@@ -100,26 +116,46 @@ def check_response(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
         if reflected or (data and "<" in built.text()):
             yield _built(ctx, name, content, built, (reflected or data)[0])
     elif is_request_data(content):
-        edits = [insert_before(content, "escape("), insert_after(content, ")"),
-                 *import_edits(ctx, "django.utils.html", "escape")]
-        yield RULE.diagnostic(ctx, content, message=f"`{name}` sends request data `{_short(content)}` "
-                              "as HTML without escaping it", fix=Fix.unsafe("Wrap it in `escape()`", *edits))
+        edits = [
+            insert_before(content, "escape("),
+            insert_after(content, ")"),
+            *import_edits(ctx, "django.utils.html", "escape"),
+        ]
+        yield RULE.diagnostic(
+            ctx,
+            content,
+            message=f"`{name}` sends request data `{_short(content)}` "
+            "as HTML without escaping it",
+            fix=Fix.unsafe("Wrap it in `escape()`", *edits),
+        )
 
 
-def _built(ctx: FileContext, name: str, content: Any, built: Any, hole: Any) -> Diagnostic:
+def _built(
+    ctx: FileContext, name: str, content: Any, built: Any, hole: Any
+) -> Diagnostic:
     what = "request data" if is_request_data(hole.expr) else "data"
     message = f"`{name}` sends HTML built from {what} `{_short(hole.expr)}` without escaping it"
     edits = format_html_call(ctx, built, content, "format_html")
     if isinstance(edits, str):
-        return RULE.diagnostic(ctx, content, message=message, fix=Fix.display_only(f"Not fixed: {edits}"))
+        return RULE.diagnostic(
+            ctx, content, message=message, fix=Fix.display_only(f"Not fixed: {edits}")
+        )
     edits += list(import_edits(ctx, "django.utils.html", "format_html"))
-    return RULE.diagnostic(ctx, content, message=message,
-                           fix=Fix.unsafe("Build the HTML with `format_html()`", *edits))
+    return RULE.diagnostic(
+        ctx,
+        content,
+        message=message,
+        fix=Fix.unsafe("Build the HTML with `format_html()`", *edits),
+    )
 
 
 def _response_class(ctx: FileContext, node: Any) -> str | None:
     children = node.children
-    if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+    if (
+        len(children) < 2
+        or children[-1].type != "trailer"
+        or children[-1].children[0] != "("
+    ):
         return None
     callee = "".join(code_of(c) for c in children[:-1])
     name = callee.rsplit(".", 1)[-1]
@@ -127,7 +163,11 @@ def _response_class(ctx: FileContext, node: Any) -> str | None:
         return None
     if "." in callee:
         return name if callee.startswith(("http.", "django.http.")) else None
-    return name if imported_from(ctx, name) in ("django.http", "django.http.response") else None
+    return (
+        name
+        if imported_from(ctx, name) in ("django.http", "django.http.response")
+        else None
+    )
 
 
 def _html(content_type: Any) -> bool:

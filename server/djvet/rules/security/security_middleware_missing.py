@@ -74,9 +74,14 @@ RULE = Rule(
 @RULE.on_module
 def check_security_middleware(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
-        problem = missing_middleware(settings, SECURITY_MIDDLEWARE, RULE.message,
-                                     place=lambda items: 0, check="security.W001",
-                                     reveals=("DJV204", "DJV205", "DJV211", "DJV212"))
+        problem = missing_middleware(
+            settings,
+            SECURITY_MIDDLEWARE,
+            RULE.message,
+            place=lambda items: 0,
+            check="security.W001",
+            reveals=("DJV204", "DJV205", "DJV211", "DJV212"),
+        )
         if problem is not None:
             yield problem
 

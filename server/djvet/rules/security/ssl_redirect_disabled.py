@@ -78,14 +78,26 @@ def check_ssl_redirect(ctx: FileContext) -> Iterator[Diagnostic]:
         if not security_middleware_active(settings):
             return
         setting = settings.get("SECURE_SSL_REDIRECT")
-        variable = setting.env_var if setting is not None and setting.env_var else "DJANGO_SECURE_SSL_REDIRECT"
+        variable = (
+            setting.env_var
+            if setting is not None and setting.env_var
+            else "DJANGO_SECURE_SSL_REDIRECT"
+        )
         expression = env_expression(ctx, variable, "bool", True)
         if setting is None:
-            yield SettingProblem(RULE.message, insert=f"SECURE_SSL_REDIRECT = {expression}\n",
-                                 edits=env_imports(ctx), django_check="security.W008")
+            yield SettingProblem(
+                RULE.message,
+                insert=f"SECURE_SSL_REDIRECT = {expression}\n",
+                edits=env_imports(ctx),
+                django_check="security.W008",
+            )
         elif wrong(setting, lambda value: value is True):
-            yield SettingProblem(f"`SECURE_SSL_REDIRECT` {describe(setting)}; pages are served over HTTP",
-                                 setting, replacement=expression, edits=env_imports(ctx),
-                                 django_check="security.W008")
+            yield SettingProblem(
+                f"`SECURE_SSL_REDIRECT` {describe(setting)}; pages are served over HTTP",
+                setting,
+                replacement=expression,
+                edits=env_imports(ctx),
+                django_check="security.W008",
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)

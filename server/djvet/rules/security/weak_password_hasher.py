@@ -62,10 +62,16 @@ RULE = Rule(
     applies_to=FileRole.SETTINGS,
 )
 _HASHERS = "django.contrib.auth.hashers."
-WEAK = {f"{_HASHERS}{name}" for name in (
-    "MD5PasswordHasher", "SHA1PasswordHasher", "UnsaltedMD5PasswordHasher",
-    "UnsaltedSHA1PasswordHasher", "CryptPasswordHasher",
-)}
+WEAK = {
+    f"{_HASHERS}{name}"
+    for name in (
+        "MD5PasswordHasher",
+        "SHA1PasswordHasher",
+        "UnsaltedMD5PasswordHasher",
+        "UnsaltedSHA1PasswordHasher",
+        "CryptPasswordHasher",
+    )
+}
 STRONG = f"{_HASHERS}PBKDF2PasswordHasher"
 
 
@@ -73,7 +79,11 @@ STRONG = f"{_HASHERS}PBKDF2PasswordHasher"
 def check_hashers(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         setting = settings.get("PASSWORD_HASHERS")
-        if setting is None or not setting.known or not isinstance(setting.value, (list, tuple)):
+        if (
+            setting is None
+            or not setting.known
+            or not isinstance(setting.value, (list, tuple))
+        ):
             return
         if not setting.value or setting.value[0] not in WEAK:
             return
@@ -82,9 +92,13 @@ def check_hashers(ctx: FileContext) -> Iterator[Diagnostic]:
         message = f"`PASSWORD_HASHERS` stores new passwords with `{short}`; leaked hashes crack fast"
         items = string_items(setting) or []
         if not items or items[0][1] != weak:
-            yield SettingProblem(message, setting)  # the list was built elsewhere: no fix
+            yield SettingProblem(
+                message, setting
+            )  # the list was built elsewhere: no fix
             return
-        yield SettingProblem(message, setting, span=Span.of(items[0][0]), edits=_promote(setting, items))
+        yield SettingProblem(
+            message, setting, span=Span.of(items[0][0]), edits=_promote(setting, items)
+        )
 
     yield from settings_diagnostics(RULE, ctx, problems)
 
@@ -95,7 +109,10 @@ def _promote(setting: Setting, items: list) -> tuple[Edit, ...]:
     quote = first_node.value.lstrip("rRbBuU")[0]
     for node, value in items[1:]:
         if value.startswith(_HASHERS) and value not in WEAK:
-            return (replace_node(first_node, node.value), replace_node(node, first_node.value))
+            return (
+                replace_node(first_node, node.value),
+                replace_node(node, first_node.value),
+            )
     multiline = first_node.start_pos[0] != setting.value_node.start_pos[0]
     separator = ",\n" + " " * first_node.start_pos[1] if multiline else ", "
     return (insert_before(first_node, f"{quote}{STRONG}{quote}{separator}"),)

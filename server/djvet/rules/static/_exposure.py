@@ -47,7 +47,11 @@ class ModelWriter:
 def _writers_in(path: str, tree: Any) -> list[ModelWriter]:
     found = []
     for cls in tree.iter_classdefs():
-        bases = cls.children[3].get_code() if len(cls.children) > 4 and cls.children[2] == "(" else ""
+        bases = (
+            cls.children[3].get_code()
+            if len(cls.children) > 4 and cls.children[2] == "("
+            else ""
+        )
         if not _BASES.search(bases) or _NOT_WRITING.search(bases):
             continue
         meta = next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None)
@@ -57,9 +61,16 @@ def _writers_in(path: str, tree: Any) -> list[ModelWriter]:
         model = values.get("model")
         if model is None or model.type not in ("name", "atom_expr", "power"):
             continue
-        found.append(ModelWriter(path, model.get_code(include_prefix=False).strip(),
-                                 _names(values.get("fields"), tree), _names(values.get("exclude"), tree) or [],
-                                 _names(values.get("read_only_fields"), tree) or [], set(_assignments(cls))))
+        found.append(
+            ModelWriter(
+                path,
+                model.get_code(include_prefix=False).strip(),
+                _names(values.get("fields"), tree),
+                _names(values.get("exclude"), tree) or [],
+                _names(values.get("read_only_fields"), tree) or [],
+                set(_assignments(cls)),
+            )
+        )
     return found
 
 
@@ -88,7 +99,9 @@ def _names(node: Any | None, tree: Any, depth: int = 0) -> list[str] | str | Non
     text = string_value(node)
     if text is not None:
         return text
-    if node.type in ("arith_expr", "expr") and all(op in ("+", "|") for op in node.children[1::2]):
+    if node.type in ("arith_expr", "expr") and all(
+        op in ("+", "|") for op in node.children[1::2]
+    ):
         parts = [_names(part, tree, depth + 1) for part in node.children[::2]]
         if any(not isinstance(part, list) for part in parts):
             return None
@@ -103,7 +116,9 @@ def _names(node: Any | None, tree: Any, depth: int = 0) -> list[str] | str | Non
     names = []
     for item in items:
         name = string_value(item)
-        if name is None and _USER_FIELD.search(item.get_code(include_prefix=False).strip()):
+        if name is None and _USER_FIELD.search(
+            item.get_code(include_prefix=False).strip()
+        ):
             name = item.get_code(include_prefix=False).strip()
         if name is None:
             return None
@@ -114,7 +129,12 @@ def _names(node: Any | None, tree: Any, depth: int = 0) -> list[str] | str | Non
 def _collection_items(node: Any) -> list[Any] | None:
     """Items of a list, tuple or set literal."""
     items = list_items(node)
-    if items is not None or node.type != "atom" or node.children[0] != "{" or len(node.children) != 3:
+    if (
+        items is not None
+        or node.type != "atom"
+        or node.children[0] != "{"
+        or len(node.children) != 3
+    ):
         return items
     inner = node.children[1]
     if inner.type != "dictorsetmaker":
@@ -137,10 +157,18 @@ def _module_constant(tree: Any, name: str) -> Any | None:
 def _meta_names(node: Any, tree: Any, depth: int) -> list[str] | str | None:
     """`OtherForm.Meta.fields` for a form class of the same module."""
     parts = node.get_code(include_prefix=False).strip().split(".")
-    if len(parts) != 3 or parts[1] != "Meta" or not all(p.isidentifier() for p in parts):
+    if (
+        len(parts) != 3
+        or parts[1] != "Meta"
+        or not all(p.isidentifier() for p in parts)
+    ):
         return None
     cls = next((c for c in tree.iter_classdefs() if c.name.value == parts[0]), None)
-    meta = next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None) if cls else None
+    meta = (
+        next((c for c in cls.iter_classdefs() if c.name.value == "Meta"), None)
+        if cls
+        else None
+    )
     return _names(_assignments(meta).get(parts[2]), tree, depth + 1) if meta else None
 
 
@@ -174,7 +202,9 @@ def exposed(project: ProjectIndex, label: str, name: str) -> bool:
         if not writer.writes(name):
             continue
         tree = tree_of(project, writer.path)
-        model = graph.resolve(writer.path, tree, writer.model) if tree is not None else None
+        model = (
+            graph.resolve(writer.path, tree, writer.model) if tree is not None else None
+        )
         if model is not None and model.label == label:
             return True
     return False

@@ -14,7 +14,10 @@ from djvet.project.settings import UNKNOWN, EffectiveSettings, Setting
 from djvet.rules.caching._settings_helpers import nested_value
 
 STATICFILES_ALIAS, DEFAULT_ALIAS = "staticfiles", "default"
-OLD_SETTINGS = {"STATICFILES_STORAGE": STATICFILES_ALIAS, "DEFAULT_FILE_STORAGE": DEFAULT_ALIAS}
+OLD_SETTINGS = {
+    "STATICFILES_STORAGE": STATICFILES_ALIAS,
+    "DEFAULT_FILE_STORAGE": DEFAULT_ALIAS,
+}
 DEFAULT_BACKENDS = {
     STATICFILES_ALIAS: "django.contrib.staticfiles.storage.StaticFilesStorage",
     DEFAULT_ALIAS: "django.core.files.storage.FileSystemStorage",
@@ -33,7 +36,9 @@ class Backend:
     old: bool = False  # read from STATICFILES_STORAGE / DEFAULT_FILE_STORAGE
 
 
-def backend(settings: EffectiveSettings, alias: str, version: tuple[int, ...]) -> Backend:
+def backend(
+    settings: EffectiveSettings, alias: str, version: tuple[int, ...]
+) -> Backend:
     old_name = next(name for name, a in OLD_SETTINGS.items() if a == alias)
     storages = settings.get("STORAGES") if version >= (4, 2) else None
     old = settings.get(old_name) if version < (5, 1) else None

@@ -48,8 +48,16 @@ def _collect(statements: list[Any], conditional: bool, found: list[Assignment]) 
             for small in statement.children:
                 for leaf, value in assignment_pairs(small):
                     if leaf.value in STORAGE_NAMES:
-                        found.append(Assignment(leaf.value, leaf, value, statement, conditional))
-        elif statement.type in ("if_stmt", "try_stmt", "for_stmt", "while_stmt", "with_stmt"):
+                        found.append(
+                            Assignment(leaf.value, leaf, value, statement, conditional)
+                        )
+        elif statement.type in (
+            "if_stmt",
+            "try_stmt",
+            "for_stmt",
+            "while_stmt",
+            "with_stmt",
+        ):
             for block in statement.children:
                 if block.type == "suite":
                     _collect(block.children, True, found)
@@ -57,8 +65,9 @@ def _collect(statements: list[Any], conditional: bool, found: list[Assignment]) 
                     _collect([block], True, found)
 
 
-def storages_fix(ctx: FileContext, target: Assignment, assignments: list[Assignment],
-                 title: str) -> Fix | None:
+def storages_fix(
+    ctx: FileContext, target: Assignment, assignments: list[Assignment], title: str
+) -> Fix | None:
     """The rewrite of `target` (an old storage setting), or None when djvet cannot make
     it correct."""
     if not _only_statement(target) or _old_names_read_here(ctx, assignments):
@@ -74,7 +83,9 @@ def storages_fix(ctx: FileContext, target: Assignment, assignments: list[Assignm
     inherited, descendants_touch, app_reads = family
     if "STORAGES" in inherited or any(a.name == "STORAGES" for a in before):
         text = f"STORAGES = {{**STORAGES, {_entry(alias, target.value)}}}"
-        return Fix.make(title, [Edit(_statement_span(target), text)], Applicability.UNSAFE)
+        return Fix.make(
+            title, [Edit(_statement_span(target), text)], Applicability.UNSAFE
+        )
     found = _other_alias(target, assignments, inherited)
     if found is None:
         return None
@@ -82,26 +93,51 @@ def storages_fix(ctx: FileContext, target: Assignment, assignments: list[Assignm
     unsafe = unsafe or descendants_touch or app_reads or _has_comment(target)
     values = {OLD_SETTINGS[place.name]: code_of(place.value)}
     values[OLD_SETTINGS[next(n for n in OLD_SETTINGS if n != place.name)]] = (
-        code_of(target.value) if place is not target else other_value)
+        code_of(target.value) if place is not target else other_value
+    )
     indent = " " * place.leaf.start_pos[1]
-    body = "".join(f'{indent}    "{a}": {{"BACKEND": {values[a]}}},\n' for a in ("default", "staticfiles"))
+    body = "".join(
+        f'{indent}    "{a}": {{"BACKEND": {values[a]}}},\n'
+        for a in ("default", "staticfiles")
+    )
     edits.append(Edit(_statement_span(place), f"STORAGES = {{\n{body}{indent}}}"))
-    return Fix.make(title, edits, Applicability.UNSAFE if unsafe else Applicability.SAFE)
+    return Fix.make(
+        title, edits, Applicability.UNSAFE if unsafe else Applicability.SAFE
+    )
 
 
-def _other_alias(target: Assignment, assignments: list[Assignment], inherited: dict[str, str | None],
-                 ) -> tuple[str, Assignment, list[Edit], bool] | None:
+def _other_alias(
+    target: Assignment,
+    assignments: list[Assignment],
+    inherited: dict[str, str | None],
+) -> tuple[str, Assignment, list[Edit], bool] | None:
     """(the other alias's backend source, the assignment STORAGES replaces, edits removing
     the other old setting, whether that makes the fix unsafe)."""
-    other_name = next(n for n, a in OLD_SETTINGS.items() if a != OLD_SETTINGS[target.name])
+    other_name = next(
+        n for n, a in OLD_SETTINGS.items() if a != OLD_SETTINGS[target.name]
+    )
     others = [a for a in assignments if a.name == other_name]
     if others:
         other = others[0]
-        if len(others) > 1 or other.conditional or target.conditional or not _only_statement(other):
+        if (
+            len(others) > 1
+            or other.conditional
+            or target.conditional
+            or not _only_statement(other)
+        ):
             return None
         # STORAGES goes where the later of the two was: both values' names exist there.
-        place, earlier = (other, target) if other.leaf.start_pos > target.leaf.start_pos else (target, other)
-        return code_of(other.value), place, [Edit(_line_span(earlier.statement), "")], _has_comment(other)
+        place, earlier = (
+            (other, target)
+            if other.leaf.start_pos > target.leaf.start_pos
+            else (target, other)
+        )
+        return (
+            code_of(other.value),
+            place,
+            [Edit(_line_span(earlier.statement), "")],
+            _has_comment(other),
+        )
     if other_name in inherited:
         literal = inherited[other_name]
         return None if literal is None else (f'"{literal}"', target, [], True)
@@ -140,7 +176,9 @@ def _old_names_read_here(ctx: FileContext, assignments: list[Assignment]) -> boo
     """A read of an old name (`COMPRESS_STORAGE = STATICFILES_STORAGE`) would break."""
     uses = ctx.tree.get_used_names()
     defined = {id(a.leaf) for a in assignments}
-    return any(id(leaf) not in defined for name in OLD_SETTINGS for leaf in uses.get(name, []))
+    return any(
+        id(leaf) not in defined for name in OLD_SETTINGS for leaf in uses.get(name, [])
+    )
 
 
 def _family(ctx: FileContext) -> tuple[dict[str, str | None], bool, bool] | None:
@@ -165,10 +203,16 @@ def _read_family(ctx: FileContext) -> tuple[dict[str, str | None], bool, bool] |
         for name in STORAGE_NAMES:
             setting = index.result(ancestor).names.get(name)
             if setting is not None:
-                inherited[name] = setting.value if isinstance(setting.value, str) else None
-    touched = any(re.search(r"\b(STATICFILES_STORAGE|DEFAULT_FILE_STORAGE|STORAGES)\b",
-                            ctx.project.read(d) or "")
-                  for d in _descendants(index.children, path))
+                inherited[name] = (
+                    setting.value if isinstance(setting.value, str) else None
+                )
+    touched = any(
+        re.search(
+            r"\b(STATICFILES_STORAGE|DEFAULT_FILE_STORAGE|STORAGES)\b",
+            ctx.project.read(d) or "",
+        )
+        for d in _descendants(index.children, path)
+    )
     return inherited, touched, _app_reads_old_settings(ctx)
 
 
@@ -188,7 +232,10 @@ def _app_reads_old_settings(ctx: FileContext) -> bool:
     default (4.2–5.0) or fails (5.1+) once the setting is gone."""
     for path in ctx.project.python_files():
         text = ctx.project.read(path) or ""
-        if "_STORAGE" in text and _READS_OLD.search(text) \
-                and not ctx.project.roles(path, text) & FileRole.SETTINGS:
+        if (
+            "_STORAGE" in text
+            and _READS_OLD.search(text)
+            and not ctx.project.roles(path, text) & FileRole.SETTINGS
+        ):
             return True
     return False

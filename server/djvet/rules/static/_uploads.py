@@ -18,16 +18,25 @@ def add_keyword(call: Any, text: str) -> Edit:
     if len(trailer.children) != 3:
         return Edit(Span.of(closing), text + ")")
     inner = trailer.children[1]
-    args = [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
+    args = (
+        [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
+    )
     last = args[-1]
     after_last = last.get_next_leaf()
     if closing.start_pos[0] != last.end_pos[0]:
         indent = "\n" + " " * last.start_pos[1]
         if after_last == ",":
-            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f"{indent}{text},")
-        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f",{indent}{text}")
+            return Edit(
+                Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]),
+                f"{indent}{text},",
+            )
+        return Edit(
+            Span.point(last.end_pos[0] - 1, last.end_pos[1]), f",{indent}{text}"
+        )
     if after_last == ",":
-        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {text}")
+        return Edit(
+            Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {text}"
+        )
     return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {text}")
 
 
@@ -39,8 +48,9 @@ def _build_validated(project: ProjectIndex) -> frozenset[str]:
     names: set[str] = set()
     for path in project.python_files():
         text = project.read(path) or ""
-        if ("def clean_" in text or "def validate_" in text) and \
-                not project.roles(path, text) & (FileRole.TESTS | FileRole.MIGRATIONS):
+        if ("def clean_" in text or "def validate_" in text) and not project.roles(
+            path, text
+        ) & (FileRole.TESTS | FileRole.MIGRATIONS):
             names.update(_VALIDATOR_DEF.findall(text))
     return frozenset(names)
 

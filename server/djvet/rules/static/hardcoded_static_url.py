@@ -74,7 +74,15 @@ RULE = Rule(
 
 _ATTRIBUTE = re.compile(r"""\b(?:src|href)\s*=\s*(["'])(?P<url>[^"'<>]*)\1""", re.I)
 _STATIC_VAR = re.compile(r"""\{\{\s*STATIC_URL\s*\}\}""")
-_SKIPPED = {"node_modules", "site-packages", "__pycache__", ".git", ".tox", ".venv", "venv"}
+_SKIPPED = {
+    "node_modules",
+    "site-packages",
+    "__pycache__",
+    ".git",
+    ".tox",
+    ".venv",
+    "venv",
+}
 
 
 @RULE.on_module
@@ -89,26 +97,40 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
         url = match.group("url")
         variable = _STATIC_VAR.match(url)
         if variable:
-            path = url[variable.end():]
-            if masked[end - len(path):end] != path:  # in an HTML comment or a script
+            path = url[variable.end() :]
+            if masked[end - len(path) : end] != path:  # in an HTML comment or a script
                 continue
         else:
             prefix = next((p for p in prefixes if url.startswith(p)), None)
-            if prefix is None or masked[start:end] != url:  # template syntax inside: not a literal
+            if (
+                prefix is None or masked[start:end] != url
+            ):  # template syntax inside: not a literal
                 continue
-            path = url[len(prefix):]
+            path = url[len(prefix) :]
         if "{" in path or not path or path.endswith("/"):
             continue
-        yield RULE.diagnostic(ctx, template.span(start, end), fix=_fix(ctx, template, start, end, path,
-                                                                      match.group(1)))
+        yield RULE.diagnostic(
+            ctx,
+            template.span(start, end),
+            fix=_fix(ctx, template, start, end, path, match.group(1)),
+        )
 
 
-def _fix(ctx: FileContext, template: Template, start: int, end: int, path: str, quote: str) -> Fix:
-    cut = min([i for i in (path.find("?"), path.find("#")) if i >= 0], default=len(path))
+def _fix(
+    ctx: FileContext, template: Template, start: int, end: int, path: str, quote: str
+) -> Fix:
+    cut = min(
+        [i for i in (path.find("?"), path.find("#")) if i >= 0], default=len(path)
+    )
     file, suffix = path[:cut], path[cut:]  # `?v=2` and `#icon` stay after the tag
     inner = "'" if quote == '"' else '"'
-    edits = [Edit(template.span(start, end), f"{{% static {inner}{file}{inner} %}}{suffix}")]
-    if "static" not in template.loaded_libraries() and "staticfiles" not in template.loaded_libraries():
+    edits = [
+        Edit(template.span(start, end), f"{{% static {inner}{file}{inner} %}}{suffix}")
+    ]
+    if (
+        "static" not in template.loaded_libraries()
+        and "staticfiles" not in template.loaded_libraries()
+    ):
         edits.append(_load_edit(template))
     level = Applicability.SAFE if _exists(ctx.project, file) else Applicability.UNSAFE
     return Fix.make(f"Use `{{% static '{file}' %}}`", edits, level)
@@ -118,7 +140,9 @@ def _load_edit(template: Template) -> Edit:
     extends = template.extends
     if extends is None:
         return Edit(Span.point(0, 0), "{% load static %}\n")
-    return Edit(Span.point(*template.position(extends.token.end)), "\n{% load static %}")
+    return Edit(
+        Span.point(*template.position(extends.token.end)), "\n{% load static %}"
+    )
 
 
 def static_prefixes(project: ProjectIndex) -> list[str]:
@@ -128,13 +152,17 @@ def static_prefixes(project: ProjectIndex) -> list[str]:
         value = effective_settings(project, module).value("STATIC_URL")
         if isinstance(value, str) and value:
             if not value.startswith(("/", "http://", "https://", "//")):
-                value = "/" + value  # Django prefixes a relative STATIC_URL with SCRIPT_NAME
+                value = (
+                    "/" + value
+                )  # Django prefixes a relative STATIC_URL with SCRIPT_NAME
             prefixes.add(value if value.endswith("/") else value + "/")
     return sorted(prefixes, key=len, reverse=True)
 
 
 def _exists(project: ProjectIndex, file: str) -> bool:
-    return any(os.path.isfile(os.path.join(folder, file)) for folder in static_folders(project))
+    return any(
+        os.path.isfile(os.path.join(folder, file)) for folder in static_folders(project)
+    )
 
 
 def _static_folders(project: ProjectIndex) -> list[str]:

@@ -65,7 +65,7 @@ RULE = Rule(
     family=Family.STATIC,
     message="`STATIC_ROOT` is not set; `collectstatic` cannot gather static files for production",
     fix=FixAvailability.SOMETIMES,
-    fix_title="Collect static files into `BASE_DIR / \"staticfiles\"`",
+    fix_title='Collect static files into `BASE_DIR / "staticfiles"`',
     applies_to=FileRole.SETTINGS,
 )
 
@@ -75,7 +75,9 @@ def check_static_root(ctx: FileContext) -> Iterator[Diagnostic]:
     def problems(settings: EffectiveSettings) -> Iterator[SettingProblem]:
         if installed(settings, "django.contrib.staticfiles") is not True:
             return
-        if not is_local(backend(settings, STATICFILES_ALIAS, version(ctx.project)).value):
+        if not is_local(
+            backend(settings, STATICFILES_ALIAS, version(ctx.project)).value
+        ):
             return  # uploaded to object storage by collectstatic: no local folder
         root = settings.get("STATIC_ROOT")
         value, edits = _root(ctx, settings)
@@ -83,8 +85,12 @@ def check_static_root(ctx: FileContext) -> Iterator[Diagnostic]:
             insert = f"STATIC_ROOT = {value}\n" if value else None
             yield SettingProblem(RULE.message, insert=insert, edits=edits)
         elif root.known and root.value is None:
-            yield SettingProblem("`STATIC_ROOT` is `None`; `collectstatic` cannot gather static files",
-                                 root, replacement=value, edits=edits if value else ())
+            yield SettingProblem(
+                "`STATIC_ROOT` is `None`; `collectstatic` cannot gather static files",
+                root,
+                replacement=value,
+                edits=edits if value else (),
+            )
 
     yield from settings_diagnostics(RULE, ctx, problems)
 

@@ -78,7 +78,9 @@ _ROUTES = {"path", "re_path", "url"}
 
 @RULE.on_module
 def check_urlpatterns(ctx: FileContext) -> Iterator[Diagnostic]:
-    if "urlpatterns" not in ctx.text or ("static" not in ctx.text and "serve" not in ctx.text):
+    if "urlpatterns" not in ctx.text or (
+        "static" not in ctx.text and "serve" not in ctx.text
+    ):
         return
     if _test_urlconf(ctx):
         return
@@ -89,9 +91,11 @@ def check_urlpatterns(ctx: FileContext) -> Iterator[Diagnostic]:
         target = imported_module(ctx.tree, name, ctx.path)
         if target in HELPERS and _in_urlpatterns(node):
             yield RULE.diagnostic(
-                ctx, Span.of(node),
+                ctx,
+                Span.of(node),
                 message=f"{HELPERS[target]} outside a `DEBUG` guard serves nothing in production; "
-                        "use WhiteNoise or the web server")
+                "use WhiteNoise or the web server",
+            )
         elif name in _ROUTES:
             view = _view_argument(node)
             if view is not None and _qualified(ctx, view) == SERVE:
@@ -101,8 +105,12 @@ def check_urlpatterns(ctx: FileContext) -> Iterator[Diagnostic]:
 def _called(node: Any) -> str | None:
     """`static` for `static(...)`: a plain name called once."""
     children = node.children
-    if len(children) == 2 and children[0].type == "name" and children[1].type == "trailer" \
-            and children[1].children[0] == "(":
+    if (
+        len(children) == 2
+        and children[0].type == "name"
+        and children[1].type == "trailer"
+        and children[1].children[0] == "("
+    ):
         return children[0].value
     return None
 
@@ -119,14 +127,20 @@ def _qualified(ctx: FileContext, node: Any) -> str | None:
 
 def _view_argument(node: Any) -> Any | None:
     trailer = node.children[1]
-    positional, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+    positional, keywords = call_arguments(
+        trailer.children[1] if len(trailer.children) == 3 else None
+    )
     return keywords.get("view") or (positional[1] if len(positional) > 1 else None)
 
 
 def _guarded(node: Any) -> bool:
     """Under an `if`, or in a conditional expression (`... if settings.DEBUG else []`)."""
     parent = node.parent
-    while parent is not None and parent.type not in ("funcdef", "classdef", "file_input"):
+    while parent is not None and parent.type not in (
+        "funcdef",
+        "classdef",
+        "file_input",
+    ):
         if parent.type in ("if_stmt", "test"):
             return True
         parent = parent.parent
@@ -137,7 +151,11 @@ def _in_urlpatterns(node: Any) -> bool:
     """Part of the statement that builds `urlpatterns` (`urlpatterns = [...] + static(...)`,
     `urlpatterns += static(...)`, `urlpatterns.extend(static(...))`)."""
     statement = node.parent
-    while statement is not None and statement.type not in ("expr_stmt", "simple_stmt", "file_input"):
+    while statement is not None and statement.type not in (
+        "expr_stmt",
+        "simple_stmt",
+        "file_input",
+    ):
         statement = statement.parent
     if statement is None or statement.type == "file_input":
         return False

@@ -85,8 +85,7 @@ RULE = Rule(
     applies_to=FileRole.SETTINGS,
 )
 HASHED = {
-    "django.contrib.staticfiles.storage.StaticFilesStorage":
-        "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
+    "django.contrib.staticfiles.storage.StaticFilesStorage": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage",
     "whitenoise.storage.CompressedStaticFilesStorage": "whitenoise.storage.CompressedManifestStaticFilesStorage",
     "storages.backends.s3boto3.S3StaticStorage": "storages.backends.s3boto3.S3ManifestStaticStorage",
     "storages.backends.s3.S3StaticStorage": "storages.backends.s3.S3ManifestStaticStorage",
@@ -108,39 +107,62 @@ def check_static_storage(ctx: FileContext) -> Iterator[Diagnostic]:
             return
         ignored = settings.get("STATICFILES_STORAGE")
         if running >= (5, 1) and ignored is not None:
-            yield SettingProblem("`STATICFILES_STORAGE` is ignored since Django 5.1, so static files "
-                                 "get no hashed names", ignored, span=Span.of(ignored.name_node))
+            yield SettingProblem(
+                "`STATICFILES_STORAGE` is ignored since Django 5.1, so static files "
+                "get no hashed names",
+                ignored,
+                span=Span.of(ignored.name_node),
+            )
             return
         yield _problem(ctx, settings, found, running)
 
     yield from settings_diagnostics(RULE, ctx, problems)
 
 
-def _problem(ctx: FileContext, settings: EffectiveSettings, found: Backend,
-             running: tuple[int, ...]) -> SettingProblem:
+def _problem(
+    ctx: FileContext,
+    settings: EffectiveSettings,
+    found: Backend,
+    running: tuple[int, ...],
+) -> SettingProblem:
     target = HASHED[found.value]
-    if found.value == DEFAULT_BACKENDS[STATICFILES_ALIAS] and middleware(settings, WHITENOISE):
+    if found.value == DEFAULT_BACKENDS[STATICFILES_ALIAS] and middleware(
+        settings, WHITENOISE
+    ):
         target = "whitenoise.storage.CompressedManifestStaticFilesStorage"
     if found.setting is None:
         return SettingProblem(RULE.message, insert=_insert(settings, target, running))
-    node = found.setting.value_node if found.old else nested_node(
-        found.setting.value_node, STATICFILES_ALIAS, "BACKEND")
+    node = (
+        found.setting.value_node
+        if found.old
+        else nested_node(found.setting.value_node, STATICFILES_ALIAS, "BACKEND")
+    )
     if node is None or not hasattr(node, "type") or string_value(node) is None:
-        return SettingProblem(RULE.message, found.setting)  # built in a way the fix cannot edit
+        return SettingProblem(
+            RULE.message, found.setting
+        )  # built in a way the fix cannot edit
     quote = node.value.lstrip("rRuU")[0]
     short = found.value.rsplit(".", 1)[-1]
-    return SettingProblem(f"`{short}` stores static files without hashed names; browsers may keep "
-                          "stale files", found.setting, span=Span.of(node),
-                          edits=(Edit(Span.of(node), f"{quote}{target}{quote}"),))
+    return SettingProblem(
+        f"`{short}` stores static files without hashed names; browsers may keep "
+        "stale files",
+        found.setting,
+        span=Span.of(node),
+        edits=(Edit(Span.of(node), f"{quote}{target}{quote}"),),
+    )
 
 
-def _insert(settings: EffectiveSettings, target: str, running: tuple[int, ...]) -> str | None:
+def _insert(
+    settings: EffectiveSettings, target: str, running: tuple[int, ...]
+) -> str | None:
     if running < (4, 2):
         return f'STATICFILES_STORAGE = "{target}"\n'
     if settings.get("DEFAULT_FILE_STORAGE") is not None and running < (5, 1):
         return None  # STORAGES next to DEFAULT_FILE_STORAGE is an error before 5.1 (DJV503)
     default = DEFAULT_BACKENDS["default"]
-    return ("STORAGES = {\n"
-            f'    "default": {{"BACKEND": "{default}"}},\n'
-            f'    "staticfiles": {{"BACKEND": "{target}"}},\n'
-            "}\n")
+    return (
+        "STORAGES = {\n"
+        f'    "default": {{"BACKEND": "{default}"}},\n'
+        f'    "staticfiles": {{"BACKEND": "{target}"}},\n'
+        "}\n"
+    )

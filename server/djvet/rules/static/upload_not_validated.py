@@ -93,8 +93,12 @@ RULE = Rule(
 )
 FILE_FIELD = "django.db.models.FileField"
 _GUESSES = (
-    (re.compile(r"image|photo|picture|avatar|logo|icon|banner|thumbnail|cover|portrait"),
-     ["jpg", "jpeg", "png", "gif", "webp"]),
+    (
+        re.compile(
+            r"image|photo|picture|avatar|logo|icon|banner|thumbnail|cover|portrait"
+        ),
+        ["jpg", "jpeg", "png", "gif", "webp"],
+    ),
     (re.compile(r"csv"), ["csv"]),
     (re.compile(r"pdf|invoice|receipt"), ["pdf"]),
     (re.compile(r"audio|sound|podcast|mp3"), ["mp3", "ogg", "wav"]),
@@ -109,15 +113,23 @@ def check_file_field(ctx: FileContext, stmt: Any) -> Iterator[Diagnostic]:
     if len(children) != 3 or children[0].type != "name" or children[1] != "=":
         return
     call = children[2]
-    if call.type not in ("atom_expr", "power") or call.children[-1].type != "trailer" \
-            or call.children[-1].children[0] != "(" or not _in_class_body(stmt):
+    if (
+        call.type not in ("atom_expr", "power")
+        or call.children[-1].type != "trailer"
+        or call.children[-1].children[0] != "("
+        or not _in_class_body(stmt)
+    ):
         return
     if _qualified(ctx, call.children[:-1]) != FILE_FIELD:
         return
     trailer = call.children[-1]
-    _, keywords = call_arguments(trailer.children[1] if len(trailer.children) == 3 else None)
+    _, keywords = call_arguments(
+        trailer.children[1] if len(trailer.children) == 3 else None
+    )
     editable = keywords.get("editable")
-    if "validators" in keywords or (editable is not None and code_of(editable) == "False"):
+    if "validators" in keywords or (
+        editable is not None and code_of(editable) == "False"
+    ):
         return
     name = children[0].value
     if name in validated_names(ctx.project) or _model_clean_reads(stmt, name):
@@ -127,14 +139,19 @@ def check_file_field(ctx: FileContext, stmt: Any) -> Iterator[Diagnostic]:
     extensions = _guess(name, keywords.get("upload_to"))
     listed = ", ".join(f'"{e}"' for e in extensions)
     text = f"validators=[FileExtensionValidator(allowed_extensions=[{listed}])]"
-    edits = [add_keyword(call, text), *import_edits(ctx, "django.core.validators", "FileExtensionValidator")]
+    edits = [
+        add_keyword(call, text),
+        *import_edits(ctx, "django.core.validators", "FileExtensionValidator"),
+    ]
     title = f"Only accept {', '.join(f'`{e}`' for e in extensions)} uploads"
     yield RULE.diagnostic(ctx, Span.of(call), fix=Fix.unsafe(title, *edits))
 
 
 def _qualified(ctx: FileContext, head: list[Any]) -> str | None:
     """`django.db.models.FileField` for `models.FileField` or `FileField`."""
-    if head[0].type != "name" or any(t.type != "trailer" or t.children[0] != "." for t in head[1:]):
+    if head[0].type != "name" or any(
+        t.type != "trailer" or t.children[0] != "." for t in head[1:]
+    ):
         return None
     first = head[0].value
     rest = ".".join(t.children[1].value for t in head[1:])
@@ -150,7 +167,11 @@ def _uploaded_through_forms(ctx: FileContext, stmt: Any, name: str) -> bool:
     cls = stmt.parent
     while cls is not None and cls.type != "classdef":
         cls = cls.parent
-    model = model_graph(ctx.project).resolve(ctx.path, ctx.tree, cls.name.value) if cls else None
+    model = (
+        model_graph(ctx.project).resolve(ctx.path, ctx.tree, cls.name.value)
+        if cls
+        else None
+    )
     return model is not None and exposed(ctx.project, model.label, name)
 
 
@@ -169,8 +190,9 @@ def _model_clean_reads(stmt: Any, name: str) -> bool:
     if cls is None:
         return False
     for function in cls.iter_funcdefs():
-        if function.name.value in ("clean", "full_clean", "clean_fields") and \
-                re.search(rf"\bself\.{re.escape(name)}\b", function.get_code()):
+        if function.name.value in ("clean", "full_clean", "clean_fields") and re.search(
+            rf"\bself\.{re.escape(name)}\b", function.get_code()
+        ):
             return True
     return False
 

@@ -68,10 +68,18 @@ def check_upload_limits(ctx: FileContext) -> Iterator[Diagnostic]:
                 continue
             value = setting.value
             if value is None:
-                yield SettingProblem(f"`{name}` {describe(setting)}; {consequence}", setting)
-            elif name == "DATA_UPLOAD_MAX_MEMORY_SIZE" and isinstance(value, int) and value > HUGE:
+                yield SettingProblem(
+                    f"`{name}` {describe(setting)}; {consequence}", setting
+                )
+            elif (
+                name == "DATA_UPLOAD_MAX_MEMORY_SIZE"
+                and isinstance(value, int)
+                and value > HUGE
+            ):
                 size = f"{value / 1024 / 1024:,.0f} MB"
-                yield SettingProblem(f"`{name}` allows {size} request bodies in memory; {consequence}",
-                                     setting)
+                yield SettingProblem(
+                    f"`{name}` allows {size} request bodies in memory; {consequence}",
+                    setting,
+                )
 
     yield from settings_diagnostics(RULE, ctx, problems)

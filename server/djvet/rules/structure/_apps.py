@@ -28,13 +28,19 @@ class AppFacts:
 
     def anchor(self, app: AppInfo) -> str | None:
         """The file app-level findings go to: its models module."""
-        files = sorted(app.models_files, key=lambda p: (os.path.basename(p) != "__init__.py", p))
+        files = sorted(
+            app.models_files, key=lambda p: (os.path.basename(p) != "__init__.py", p)
+        )
         return files[0] if files else None
 
 
 def workspace_apps(graph: ModelGraph, project: ProjectIndex) -> list[AppInfo]:
     root = str(project.root).rstrip(os.sep) + os.sep
-    return [a for a in graph.apps if a.path and a.path.startswith(root) and "site-packages" not in a.path]
+    return [
+        a
+        for a in graph.apps
+        if a.path and a.path.startswith(root) and "site-packages" not in a.path
+    ]
 
 
 def _module_imports(project: ProjectIndex, path: str) -> set[str]:
@@ -65,10 +71,14 @@ def _build(project: ProjectIndex) -> AppFacts:
     imports: dict[str, set[str]] = {a.name: set() for a in apps}
     for path in project.python_files():
         app = _app_of(path, owner)
-        if app is None or project.roles(path, "") & (FileRole.TESTS | FileRole.MIGRATIONS):
+        if app is None or project.roles(path, "") & (
+            FileRole.TESTS | FileRole.MIGRATIONS
+        ):
             continue
         for module in _module_imports(project, path):
-            other = next((n for n in names if module == n or module.startswith(n + ".")), None)
+            other = next(
+                (n for n in names if module == n or module.startswith(n + ".")), None
+            )
             if other is not None and other != app:
                 imports[app].add(other)
     return AppFacts(apps, imports)
@@ -127,8 +137,11 @@ def cycles(imports: dict[str, set[str]]) -> Iterator[list[str]]:
 
 def model_clusters(graph: ModelGraph, app: AppInfo) -> list[list[str]]:
     """The app's concrete models, grouped by relations among themselves (largest first)."""
-    labels = {m.label for m in graph.models.values()
-              if m.app_label == app.label and not m.abstract and not m.proxy}
+    labels = {
+        m.label
+        for m in graph.models.values()
+        if m.app_label == app.label and not m.abstract and not m.proxy
+    }
     parent = {label: label for label in labels}
 
     def find(label: str) -> str:
@@ -141,7 +154,9 @@ def model_clusters(graph: ModelGraph, app: AppInfo) -> list[list[str]]:
         model = graph.get(label)
         if model is None:
             continue
-        related = [f.target for f in model.fields.values() if f.is_relation and f.target] + model.parents
+        related = [
+            f.target for f in model.fields.values() if f.is_relation and f.target
+        ] + model.parents
         for other in related:
             match = graph.get(other)
             if match is not None and match.label in labels:
@@ -150,4 +165,3 @@ def model_clusters(graph: ModelGraph, app: AppInfo) -> list[list[str]]:
     for label in labels:
         groups.setdefault(find(label), []).append(label)
     return sorted((sorted(g) for g in groups.values()), key=lambda g: (-len(g), g))
-

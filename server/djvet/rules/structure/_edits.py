@@ -15,8 +15,12 @@ def keyword_argument(call: Any, name: str) -> Any:
     inner = trailer.children[1]
     items = inner.children if inner.type == "arglist" else [inner]
     for item in items:
-        if item.type == "argument" and item.children[0].type == "name" \
-                and item.children[0].value == name and item.children[1] == "=":
+        if (
+            item.type == "argument"
+            and item.children[0].type == "name"
+            and item.children[0].value == name
+            and item.children[1] == "="
+        ):
             return item
     return None
 
@@ -26,7 +30,9 @@ def arguments(call: Any) -> list[Any]:
     if len(trailer.children) != 3:
         return []
     inner = trailer.children[1]
-    return [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
+    return (
+        [c for c in inner.children if c != ","] if inner.type == "arglist" else [inner]
+    )
 
 
 def remove_argument(call: Any, argument: Any) -> Edit:
@@ -38,13 +44,27 @@ def remove_argument(call: Any, argument: Any) -> Edit:
     index = children.index(argument)
     following = children[index + 2] if index + 2 < len(children) else None
     if index + 1 < len(children) and following is not None:
-        return Edit(Span(argument.start_pos[0] - 1, argument.start_pos[1],
-                         following.start_pos[0] - 1, following.start_pos[1]), "")
+        return Edit(
+            Span(
+                argument.start_pos[0] - 1,
+                argument.start_pos[1],
+                following.start_pos[0] - 1,
+                following.start_pos[1],
+            ),
+            "",
+        )
     if index + 1 < len(children):  # the last argument, followed by a trailing comma
         return Edit(Span.between(argument, children[index + 1]), "")
     previous = children[index - 1]
-    return Edit(Span(previous.start_pos[0] - 1, previous.start_pos[1],
-                     argument.end_pos[0] - 1, argument.end_pos[1]), "")
+    return Edit(
+        Span(
+            previous.start_pos[0] - 1,
+            previous.start_pos[1],
+            argument.end_pos[0] - 1,
+            argument.end_pos[1],
+        ),
+        "",
+    )
 
 
 def add_keywords(call: Any, *texts: str) -> Edit:
@@ -58,17 +78,26 @@ def add_keywords(call: Any, *texts: str) -> Edit:
         return Edit(Span.of(closing), ", ".join(texts) + ")")
     last = args[-1]
     after_last = last.get_next_leaf()
-    one_per_line = len(args) > 1 and args[0].start_pos[0] != last.start_pos[0] or (
-        len(args) == 1 and last.start_pos[0] != trailer.start_pos[0]
+    one_per_line = (
+        len(args) > 1
+        and args[0].start_pos[0] != last.start_pos[0]
+        or (len(args) == 1 and last.start_pos[0] != trailer.start_pos[0])
     )
     if one_per_line and closing.start_pos[0] != last.end_pos[0]:
         indent = "\n" + " " * last.start_pos[1]
         if after_last == ",":
             text = "".join(f"{indent}{t}," for t in texts)
-            return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), text)
-        return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), "".join(f",{indent}{t}" for t in texts))
+            return Edit(
+                Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), text
+            )
+        return Edit(
+            Span.point(last.end_pos[0] - 1, last.end_pos[1]),
+            "".join(f",{indent}{t}" for t in texts),
+        )
     # Arguments on one line (maybe inside a parenthesised block): append to that line.
     joined = ", ".join(texts)
     if after_last == ",":
-        return Edit(Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {joined}")
+        return Edit(
+            Span.point(after_last.end_pos[0] - 1, after_last.end_pos[1]), f" {joined}"
+        )
     return Edit(Span.point(last.end_pos[0] - 1, last.end_pos[1]), f", {joined}")

@@ -61,11 +61,20 @@ def top_level_import_line(ctx: FileContext, prefer: str = "django") -> int:
             continue
         if first.type not in ("import_from", "import_name"):
             break
-        names = [n.value for n in first.get_from_names()] if first.type == "import_from" else []
+        names = (
+            [n.value for n in first.get_from_names()]
+            if first.type == "import_from"
+            else []
+        )
         if names == ["__future__"]:
             after_header = _line_after(child)
             continue
-        if first.type == "import_from" and names and names[0] == prefer and not first.level:
+        if (
+            first.type == "import_from"
+            and names
+            and names[0] == prefer
+            and not first.level
+        ):
             return child.start_pos[0] - 1
         last_import_end = _line_after(child)
     return last_import_end if last_import_end is not None else after_header
@@ -83,9 +92,12 @@ def add_import(ctx: FileContext, statement: str) -> Edit:
     module = statement.split()[1]
     for child in ctx.tree.children:
         first = child.children[0] if child.type == "simple_stmt" else None
-        if first is not None and first.type == "import_from" and not first.level and ".".join(
-            n.value for n in first.get_from_names()
-        ) == module:
+        if (
+            first is not None
+            and first.type == "import_from"
+            and not first.level
+            and ".".join(n.value for n in first.get_from_names()) == module
+        ):
             return insert_at(_line_after(child), 0, statement + "\n")
     return insert_at(top_level_import_line(ctx), 0, statement + "\n")
 
@@ -106,13 +118,29 @@ def remove_name(import_from: Any, item: Any) -> Edit | None:
     if index + 1 < len(children) and children[index + 1] == ",":
         following = children[index + 2] if index + 2 < len(children) else None
         if following is not None:
-            return Edit(Span(item.start_pos[0] - 1, item.start_pos[1],
-                             following.start_pos[0] - 1, following.start_pos[1]), "")
+            return Edit(
+                Span(
+                    item.start_pos[0] - 1,
+                    item.start_pos[1],
+                    following.start_pos[0] - 1,
+                    following.start_pos[1],
+                ),
+                "",
+            )
         comma = children[index + 1]
-        return Edit(Span.between(item, comma), "")  # the last item, with a trailing comma
+        return Edit(
+            Span.between(item, comma), ""
+        )  # the last item, with a trailing comma
     previous = children[index - 1]  # the comma before the last item
-    return Edit(Span(previous.start_pos[0] - 1, previous.start_pos[1],
-                     item.end_pos[0] - 1, item.end_pos[1]), "")
+    return Edit(
+        Span(
+            previous.start_pos[0] - 1,
+            previous.start_pos[1],
+            item.end_pos[0] - 1,
+            item.end_pos[1],
+        ),
+        "",
+    )
 
 
 def statement_of(node: Any) -> Any:
@@ -127,8 +155,10 @@ def end_of_import_block(statement: Any) -> Any:
     simple_stmt) in its suite."""
     last = statement
     sibling = statement.get_next_sibling()
-    while sibling is not None and sibling.type == "simple_stmt" and sibling.children[0].type in (
-        "import_from", "import_name"
+    while (
+        sibling is not None
+        and sibling.type == "simple_stmt"
+        and sibling.children[0].type in ("import_from", "import_name")
     ):
         last = sibling
         sibling = sibling.get_next_sibling()

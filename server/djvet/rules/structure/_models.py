@@ -45,8 +45,13 @@ class ModelClass:
         """Forward fields declared in this class body (not inherited)."""
         start, end = self.node.start_pos[0] - 1, self.node.end_pos[0] - 1
         for info in self.info.fields.values():
-            if info.path == self.info.path and info.span is not None and not info.reverse \
-                    and start <= info.span.start_line <= end and info.model == self.info.label:
+            if (
+                info.path == self.info.path
+                and info.span is not None
+                and not info.reverse
+                and start <= info.span.start_line <= end
+                and info.model == self.info.label
+            ):
                 yield info
 
 
@@ -91,7 +96,11 @@ def field_call(ctx: FileContext, info: FieldInfo) -> Any:
     if info.span is None:
         return None
     node = node_at(ctx, info.span, ("atom_expr", "power"))
-    if node is None or node.children[-1].type != "trailer" or node.children[-1].children[0] != "(":
+    if (
+        node is None
+        or node.children[-1].type != "trailer"
+        or node.children[-1].children[0] != "("
+    ):
         return None
     return node
 
@@ -99,8 +108,14 @@ def field_call(ctx: FileContext, info: FieldInfo) -> Any:
 def snake_case(name: str) -> str:
     out = []
     for index, char in enumerate(name):
-        if char.isupper() and index and (not name[index - 1].isupper() or (
-                index + 1 < len(name) and name[index + 1].islower())):
+        if (
+            char.isupper()
+            and index
+            and (
+                not name[index - 1].isupper()
+                or (index + 1 < len(name) and name[index + 1].islower())
+            )
+        ):
             out.append("_")
         out.append(char.lower())
     return "".join(out)

@@ -85,7 +85,9 @@ def _build(project: ProjectIndex) -> dict[str, list[Use]]:
         for word, offsets in words.items():
             for offset in offsets:
                 line = _line_of(starts, offset)
-                uses.setdefault(word, []).append(Use(path, line, offset - starts[line], template))
+                uses.setdefault(word, []).append(
+                    Use(path, line, offset - starts[line], template)
+                )
     return uses
 
 
@@ -107,8 +109,15 @@ def accessor_uses(project: ProjectIndex, accessor: str) -> list[Use]:
     return project.fact("structure.set_accessors", _build).get(accessor, [])
 
 
-def rename_uses(project: ProjectIndex, own: str, own_tree: Any, accessor: str, new: str,
-                target: str, unique: bool) -> Rename:
+def rename_uses(
+    project: ProjectIndex,
+    own: str,
+    own_tree: Any,
+    accessor: str,
+    new: str,
+    target: str,
+    unique: bool,
+) -> Rename:
     """Edits renaming every use of `accessor` to `new`. When other models have an
     accessor of the same name (`unique` False), only uses on an instance of `target`
     are renamed, and any use that cannot be told apart makes the rename ambiguous."""
@@ -118,11 +127,21 @@ def rename_uses(project: ProjectIndex, own: str, own_tree: Any, accessor: str, n
         if use.template:
             if not unique:
                 return Rename((), True)
-            edits.append(Edit(Span(use.line, use.column, use.line, use.column + len(accessor)), new, path))
+            edits.append(
+                Edit(
+                    Span(use.line, use.column, use.line, use.column + len(accessor)),
+                    new,
+                    path,
+                )
+            )
             continue
         tree = own_tree if path is None else tree_of(project, use.path)
         # one column in: parso gives the leaf ending at a position before the one starting there
-        leaf = tree.get_leaf_for_position((use.line + 1, use.column + 1)) if tree is not None else None
+        leaf = (
+            tree.get_leaf_for_position((use.line + 1, use.column + 1))
+            if tree is not None
+            else None
+        )
         if leaf is None:
             continue
         verdict = _python_use(project, use.path, tree, leaf, accessor, target, unique)
@@ -133,8 +152,15 @@ def rename_uses(project: ProjectIndex, own: str, own_tree: Any, accessor: str, n
     return Rename(tuple(edits), False)
 
 
-def _python_use(project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor: str,
-                target: str, unique: bool) -> bool | None:
+def _python_use(
+    project: ProjectIndex,
+    path: str,
+    tree: Any,
+    leaf: Any,
+    accessor: str,
+    target: str,
+    unique: bool,
+) -> bool | None:
     """True: rename; False: not this relation; None: cannot tell."""
     if leaf.type == "name":
         if leaf.value != accessor:
@@ -146,7 +172,9 @@ def _python_use(project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor
     if leaf.type == "string" and _SEGMENT(accessor).search(leaf.value):
         if _api_name(leaf):
             return None
-        return True if unique else _lookup_is(project, path, tree, leaf, accessor, target)
+        return (
+            True if unique else _lookup_is(project, path, tree, leaf, accessor, target)
+        )
     return False
 
 
@@ -169,7 +197,11 @@ def _bare_name(leaf: Any) -> bool | None:
     class attribute (a GraphQL type's or serializer's field named after the accessor)
     may stand for it, and renaming it would rename an API field: cannot tell (None)."""
     following = leaf.get_next_leaf()
-    if leaf.parent.type == "argument" and following is not None and following.value == "=":
+    if (
+        leaf.parent.type == "argument"
+        and following is not None
+        and following.value == "="
+    ):
         return None
     scope = leaf.search_ancestor("classdef", "funcdef", "lambdef")
     if scope is not None and scope.type == "classdef" and leaf.is_definition():
@@ -177,7 +209,9 @@ def _bare_name(leaf: Any) -> bool | None:
     return False
 
 
-def _receiver_is(project: ProjectIndex, path: str, tree: Any, leaf: Any, target: str) -> bool | None:
+def _receiver_is(
+    project: ProjectIndex, path: str, tree: Any, leaf: Any, target: str
+) -> bool | None:
     """Whether `x` in `x.book_set` is an instance of `target` (None: cannot tell)."""
     trailer = leaf.parent
     chain = trailer.parent if trailer.type == "trailer" else None
@@ -187,24 +221,37 @@ def _receiver_is(project: ProjectIndex, path: str, tree: Any, leaf: Any, target:
     value = evaluator.prefix_value(chain, chain.children.index(trailer) - 1)
     if isinstance(value, SelfOf):
         model = evaluator.graph.resolve(path, tree, value.classdef.name.value)
-        return _same_model(model.label, model.parents, target) if model is not None else None
+        return (
+            _same_model(model.label, model.parents, target)
+            if model is not None
+            else None
+        )
     if isinstance(value, Instance):
         model = evaluator.graph.get(value.model)
         return _same_model(value.model, model.parents if model else [], target)
     return None
 
 
-def _lookup_is(project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor: str,
-               target: str) -> bool | None:
+def _lookup_is(
+    project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor: str, target: str
+) -> bool | None:
     """`qs.prefetch_related("book_set__tags")`: whether the lookup starts on `target`."""
     if not leaf.value.strip("\"'").startswith(accessor):
         return None
     call = leaf.search_ancestor("trailer")
-    while call is not None and call.children[0] == "(" and call.parent.type in ("atom_expr", "power"):
+    while (
+        call is not None
+        and call.children[0] == "("
+        and call.parent.type in ("atom_expr", "power")
+    ):
         chain = call.parent
         index = chain.children.index(call)
         method = chain.children[index - 1]
-        if method.type != "trailer" or method.children[0] != "." or method.children[1].value not in _LOOKUP_METHODS:
+        if (
+            method.type != "trailer"
+            or method.children[0] != "."
+            or method.children[1].value not in _LOOKUP_METHODS
+        ):
             return None
         # `prefetch_related` returns a queryset of the model it is called on
         evaluator = Evaluator(project, path, tree)
@@ -212,11 +259,16 @@ def _lookup_is(project: ProjectIndex, path: str, tree: Any, leaf: Any, accessor:
         if isinstance(value, QuerySetValue):
             return value.model.lower() == target.lower()
         head = chain.children[0]
-        if head.type == "name":  # `Publisher.objects...` inside models.py, beside the class
+        if (
+            head.type == "name"
+        ):  # `Publisher.objects...` inside models.py, beside the class
             model = evaluator.graph.resolve(path, tree, head.value)
             manager = chain.children[1].children[-1]
-            if model is not None and head.value in {m.name for m in evaluator.graph.models_in(path)} \
-                    and getattr(manager, "value", None) in model.managers:
+            if (
+                model is not None
+                and head.value in {m.name for m in evaluator.graph.models_in(path)}
+                and getattr(manager, "value", None) in model.managers
+            ):
                 return model.label.lower() == target.lower()
         return None
     return None
@@ -230,7 +282,9 @@ def _same_model(label: str, parents: list[str], target: str) -> bool:
 
 
 def _SEGMENT(accessor: str) -> re.Pattern[str]:  # noqa: N802  # reads as a constant pattern
-    return re.compile(rf"(?:(?<=__)|(?<=\.)|(?<=[\"']))({re.escape(accessor)})(?=__|\.|[\"'])")
+    return re.compile(
+        rf"(?:(?<=__)|(?<=\.)|(?<=[\"']))({re.escape(accessor)})(?=__|\.|[\"'])"
+    )
 
 
 def _rename_leaf(leaf: Any, accessor: str, new: str, path: str | None) -> list[Edit]:

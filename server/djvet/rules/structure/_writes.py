@@ -20,32 +20,79 @@ from djvet.project.querysets import (
     RelatedManager,
 )
 
-QUERYSET_WRITES = frozenset({
-    "create", "bulk_create", "bulk_update", "update", "delete", "get_or_create",
-    "update_or_create", "acreate", "abulk_create", "aupdate", "adelete", "aget_or_create",
-    "aupdate_or_create",
-})
+QUERYSET_WRITES = frozenset(
+    {
+        "create",
+        "bulk_create",
+        "bulk_update",
+        "update",
+        "delete",
+        "get_or_create",
+        "update_or_create",
+        "acreate",
+        "abulk_create",
+        "aupdate",
+        "adelete",
+        "aget_or_create",
+        "aupdate_or_create",
+    }
+)
 INSTANCE_WRITES = frozenset({"save", "delete", "asave", "adelete"})
-RELATED_WRITES = frozenset({"add", "remove", "set", "clear", "create", "aadd", "aremove", "aset",
-                            "aclear", "acreate"})
-HANDLERS = frozenset({
-    "get", "post", "put", "patch", "delete", "dispatch", "form_valid", "perform_create",
-    "perform_update", "perform_destroy", "create", "update", "partial_update", "destroy",
-    "delete_model", "save_model",
-})
+RELATED_WRITES = frozenset(
+    {
+        "add",
+        "remove",
+        "set",
+        "clear",
+        "create",
+        "aadd",
+        "aremove",
+        "aset",
+        "aclear",
+        "acreate",
+    }
+)
+HANDLERS = frozenset(
+    {
+        "get",
+        "post",
+        "put",
+        "patch",
+        "delete",
+        "dispatch",
+        "form_valid",
+        "perform_create",
+        "perform_update",
+        "perform_destroy",
+        "create",
+        "update",
+        "partial_update",
+        "destroy",
+        "delete_model",
+        "save_model",
+    }
+)
 
 
 def view_functions(ctx: FileContext) -> Iterator[Any]:
     """Functions taking `request`, and request-handling methods of classes."""
     for function in iter_nodes(ctx.tree, {"funcdef"}):
         scope = function.parent
-        while scope is not None and scope.type not in ("funcdef", "classdef", "file_input"):
+        while scope is not None and scope.type not in (
+            "funcdef",
+            "classdef",
+            "file_input",
+        ):
             scope = scope.parent
         params = [p.name.value for p in function.get_params()]
         if scope is None or scope.type == "funcdef":
             continue  # nested helpers count towards the view that holds them
-        handler = params[:1] == ["self"] and (function.name.value in HANDLERS or params[1:2] == ["request"])
-        if (scope.type == "file_input" and params[:1] == ["request"]) or (scope.type == "classdef" and handler):
+        handler = params[:1] == ["self"] and (
+            function.name.value in HANDLERS or params[1:2] == ["request"]
+        )
+        if (scope.type == "file_input" and params[:1] == ["request"]) or (
+            scope.type == "classdef" and handler
+        ):
             yield function
 
 
@@ -57,16 +104,24 @@ def orm_writes(ctx: FileContext, function: Any) -> list[tuple[str, Any]]:
         children = chain.children
         for index in range(1, len(children) - 1):
             trailer, call = children[index], children[index + 1]
-            if trailer.type != "trailer" or trailer.children[0] != "." or call.type != "trailer" \
-                    or call.children[0] != "(":
+            if (
+                trailer.type != "trailer"
+                or trailer.children[0] != "."
+                or call.type != "trailer"
+                or call.children[0] != "("
+            ):
                 continue
-            model = _written_model(evaluator, function, chain, index, trailer.children[1].value)
+            model = _written_model(
+                evaluator, function, chain, index, trailer.children[1].value
+            )
             if model is not None:
                 writes.append((model, trailer))
     return writes
 
 
-def _written_model(evaluator: Evaluator, function: Any, chain: Any, index: int, method: str) -> str | None:
+def _written_model(
+    evaluator: Evaluator, function: Any, chain: Any, index: int, method: str
+) -> str | None:
     if method not in QUERYSET_WRITES | INSTANCE_WRITES | RELATED_WRITES:
         return None
     value = evaluator.prefix_value(chain, index - 1)
@@ -83,7 +138,9 @@ def _written_model(evaluator: Evaluator, function: Any, chain: Any, index: int, 
     return None
 
 
-def _fallback(evaluator: Evaluator, function: Any, chain: Any, index: int, method: str) -> str | None:
+def _fallback(
+    evaluator: Evaluator, function: Any, chain: Any, index: int, method: str
+) -> str | None:
     """`Order.objects.create(...)` with the model beside the view, and `order = Order(...)`
     then `order.save()`: what the queryset analysis leaves unknown."""
     head = chain.children[0]

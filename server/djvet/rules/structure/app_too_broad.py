@@ -118,14 +118,22 @@ def check_app(ctx: FileContext) -> Iterator[Diagnostic]:
     for group in cycles(facts.imports):
         if app.name in group:
             others = [f"`{name}`" for name in group if name != app.name]
-            yield RULE.diagnostic(ctx, _import_of(ctx, group, app.name), message=_cycle_message(app.name, others))
+            yield RULE.diagnostic(
+                ctx,
+                _import_of(ctx, group, app.name),
+                message=_cycle_message(app.name, others),
+            )
 
 
 def _domains(ctx: FileContext, app: AppInfo) -> str | None:
     graph = model_graph(ctx.project)
     groups = model_clusters(graph, app)
     total = sum(len(g) for g in groups)
-    if any(m.presumed or m.partial for m in graph.models.values() if m.app_label == app.label):
+    if any(
+        m.presumed or m.partial
+        for m in graph.models.values()
+        if m.app_label == app.label
+    ):
         return None  # a base djvet cannot read may hold the relations
     if total < MIN_MODELS or len(groups) < MIN_GROUPS or len(groups[0]) * 2 >= total:
         return None
@@ -159,6 +167,8 @@ def _import_of(ctx: FileContext, group: list[str], own: str) -> Span:
             continue
         for path in statement.get_paths():
             dotted = ".".join(n.value for n in path)
-            if any(dotted == n or dotted.startswith(n + ".") for n in group if n != own):
+            if any(
+                dotted == n or dotted.startswith(n + ".") for n in group if n != own
+            ):
                 return Span.of(statement)
     return Span(0, 0, 0, 0)

@@ -112,7 +112,9 @@ def _is_auth_user(ctx: FileContext, target: Any) -> bool:
 def _fix(ctx: FileContext, target: Any) -> Fix | None:
     edits: list[Edit] = [replace_node(target, "settings.AUTH_USER_MODEL")]
     if not binds(ctx, "settings", "django.conf.settings"):
-        if imported_module(ctx.tree, "settings", ctx.path) is not None or _shadowed(ctx, target):
+        if imported_module(ctx.tree, "settings", ctx.path) is not None or _shadowed(
+            ctx, target
+        ):
             return None  # `settings` means something else here
         edits.append(add_import(ctx, "from django.conf import settings"))
     swapped = model_graph(ctx.project).user_model.lower() != "auth.user"

@@ -89,7 +89,12 @@ _SWAPPED = "`User` imported from `django.contrib.auth.models` is swapped out by 
 
 @RULE.on("import_from")
 def check_import(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
-    if node.level or [n.value for n in node.get_from_names()] != ["django", "contrib", "auth", "models"]:
+    if node.level or [n.value for n in node.get_from_names()] != [
+        "django",
+        "contrib",
+        "auth",
+        "models",
+    ]:
         return
     if in_type_checking_block(node):
         return
@@ -105,7 +110,9 @@ def _names(node: Any) -> Iterator[tuple[Any, str, str]]:
     """(node to remove, imported name, bound name) per imported name."""
     for leaf in node.get_defined_names():
         item = leaf.parent if leaf.parent.type == "import_as_name" else leaf
-        original = item.children[0].value if item.type == "import_as_name" else leaf.value
+        original = (
+            item.children[0].value if item.type == "import_as_name" else leaf.value
+        )
         yield item, original, leaf.value
 
 
@@ -117,7 +124,8 @@ def _subclassed(ctx: FileContext, bound: str) -> bool:
     for classdef in iter_nodes(ctx.tree, {"classdef"}):
         bases = classdef.get_super_arglist()
         if bases is not None and any(
-            leaf.type == "name" and leaf.value == bound for leaf in iter_nodes(bases, {"name"})
+            leaf.type == "name" and leaf.value == bound
+            for leaf in iter_nodes(bases, {"name"})
         ):
             return True
     return False
@@ -130,7 +138,9 @@ def _fix(ctx: FileContext, node: Any, item: Any, bound: str) -> Fix | None:
     indent = " " * statement.start_pos[1]
     has_function = binds(ctx, "get_user_model", "django.contrib.auth.get_user_model")
     if not has_function and "get_user_model" in ctx.tree.get_used_names():
-        return None  # the module has a `get_user_model` of its own (oscar's compat module)
+        return (
+            None  # the module has a `get_user_model` of its own (oscar's compat module)
+        )
     edits: list[Edit] = []
     removal = remove_name(node, item)
     if removal is None:  # `User` is the only name: the statement goes
@@ -138,13 +148,21 @@ def _fix(ctx: FileContext, node: Any, item: Any, bound: str) -> Fix | None:
             line = statement.start_pos[0] - 1
             edits.append(Edit(Span(line, 0, line_after(statement), 0), ""))
         else:
-            edits.append(replace_node(node, "from django.contrib.auth import get_user_model"))
+            edits.append(
+                replace_node(node, "from django.contrib.auth import get_user_model")
+            )
     else:
         edits.append(removal)
         if not has_function:
             line = statement.start_pos[0] - 1
-            edits.append(insert_at(line, 0, f"{indent}from django.contrib.auth import get_user_model\n"))
+            edits.append(
+                insert_at(
+                    line, 0, f"{indent}from django.contrib.auth import get_user_model\n"
+                )
+            )
     last = end_of_import_block(statement)
     blank = "\n" if statement.parent.type == "file_input" else ""
-    edits.append(insert_at(line_after(last), 0, f"{blank}{indent}{bound} = get_user_model()\n"))
+    edits.append(
+        insert_at(line_after(last), 0, f"{blank}{indent}{bound} = get_user_model()\n")
+    )
     return Fix.unsafe(RULE.fix_title or "", *edits)

@@ -90,7 +90,11 @@ def check_views(ctx: FileContext) -> Iterator[Diagnostic]:
         models = sorted({model for model, _ in writes})
         if len(writes) < MIN_WRITES or len(models) < MIN_MODELS:
             continue
-        yield RULE.diagnostic(ctx, function.name, message=_message(function.name.value, len(writes), models))
+        yield RULE.diagnostic(
+            ctx,
+            function.name,
+            message=_message(function.name.value, len(writes), models),
+        )
 
 
 def _message(view: str, writes: int, models: list[str]) -> str:
@@ -102,4 +106,3 @@ def _message(view: str, writes: int, models: list[str]) -> str:
         if len(message) <= 100:
             return message
     return RULE.message
-

@@ -84,16 +84,27 @@ def check_response(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
         return
     positional, keywords = call_arguments(parts[1])
     content = keywords.get("content") or (positional[0] if positional else None)
-    dumps = call_parts(content) if content is not None and content.type in ("atom_expr", "power") else None
+    dumps = (
+        call_parts(content)
+        if content is not None and content.type in ("atom_expr", "power")
+        else None
+    )
     if dumps is None or resolve_dotted(ctx, dumps[0]) != "json.dumps":
         return
     yield RULE.diagnostic(ctx, node, fix=_fix(ctx, node, parts[0], parts[1], dumps[1]))
 
 
-def _fix(ctx: FileContext, node: Any, callee: str, args: Any, dumps_args: Any) -> Fix | None:
+def _fix(
+    ctx: FileContext, node: Any, callee: str, args: Any, dumps_args: Any
+) -> Fix | None:
     positional, keywords = call_arguments(args)
     data_args, options = call_arguments(dumps_args)
-    if len(positional) > 1 or len(data_args) != 1 or _starred(args) or _starred(dumps_args):
+    if (
+        len(positional) > 1
+        or len(data_args) != 1
+        or _starred(args)
+        or _starred(dumps_args)
+    ):
         return None
     data = data_args[0]
     pieces = [code_of(data)]
@@ -106,7 +117,10 @@ def _fix(ctx: FileContext, node: Any, callee: str, args: Any, dumps_args: Any) -
         params = ", ".join(f'"{k}": {code_of(v)}' for k, v in options.items())
         pieces.append(f"json_dumps_params={{{params}}}")
     content_type = keywords.pop("content_type", None)
-    declared = content_type is not None and (string_value(content_type) or "").lower() in _JSON_TYPES
+    declared = (
+        content_type is not None
+        and (string_value(content_type) or "").lower() in _JSON_TYPES
+    )
     if content_type is not None and not declared:
         keywords["content_type"] = content_type  # another type: keep what the view said
     keywords.pop("content", None)
@@ -133,7 +147,9 @@ def _is_dict(atom: Any) -> bool:
     if len(atom.children) == 2:
         return True
     inner = atom.children[1]
-    return inner.type == "dictorsetmaker" and any(c == ":" or c == "**" for c in inner.children)
+    return inner.type == "dictorsetmaker" and any(
+        c == ":" or c == "**" for c in inner.children
+    )
 
 
 def _json_response(ctx: FileContext, callee: str) -> tuple[str | None, list[Edit]]:
@@ -141,7 +157,10 @@ def _json_response(ctx: FileContext, callee: str) -> tuple[str | None, list[Edit
     if "." in callee:  # `http.HttpResponse`: use the same module
         module = callee.rsplit(".", 1)[0]
         return f"{module}.JsonResponse", []
-    if resolve_dotted(ctx, "JsonResponse") in ("django.http.JsonResponse", "django.http.response.JsonResponse"):
+    if resolve_dotted(ctx, "JsonResponse") in (
+        "django.http.JsonResponse",
+        "django.http.response.JsonResponse",
+    ):
         return "JsonResponse", []
     if resolve_dotted(ctx, "JsonResponse") is not None:
         return None, []  # the name means something else here

@@ -77,7 +77,9 @@ _CONTEXT_POSITION = {
     "django.template.response.TemplateResponse": 2,
     "django.template.loader.render_to_string": 1,
 }
-_ALIASES = {"django.template.TemplateResponse": "django.template.response.TemplateResponse"}
+_ALIASES = {
+    "django.template.TemplateResponse": "django.template.response.TemplateResponse"
+}
 
 
 @RULE.on("atom_expr")
@@ -90,8 +92,13 @@ def check_render(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if position is None:
         return
     positional, keywords = call_arguments(parts[1])
-    context = keywords.get("context") or (positional[position] if len(positional) > position else None)
-    if context is None or context.get_code(include_prefix=False).replace(" ", "") != "locals()":
+    context = keywords.get("context") or (
+        positional[position] if len(positional) > position else None
+    )
+    if (
+        context is None
+        or context.get_code(include_prefix=False).replace(" ", "") != "locals()"
+    ):
         return
     yield RULE.diagnostic(ctx, context, fix=_fix(context))
 
@@ -118,14 +125,29 @@ def _bound_before(function: Any, use: Any) -> list[str] | None:
     for node in iter_nodes(function.children[-1]):
         if node.type in ("del_stmt", "global_stmt", "nonlocal_stmt"):
             return None
-        if node.type != "name" or node.start_pos >= use.start_pos or not node.is_definition():
+        if (
+            node.type != "name"
+            or node.start_pos >= use.start_pos
+            or not node.is_definition()
+        ):
             continue
-        scope = node.search_ancestor("funcdef", "lambdef", "classdef", "comp_for", "sync_comp_for")
-        if scope is function and node.value not in names and not _except_target(node) \
-                and not _assigned_by(node, use):
+        scope = node.search_ancestor(
+            "funcdef", "lambdef", "classdef", "comp_for", "sync_comp_for"
+        )
+        if (
+            scope is function
+            and node.value not in names
+            and not _except_target(node)
+            and not _assigned_by(node, use)
+        ):
             names.append(node.value)
-        elif scope is not None and scope.type in ("funcdef", "classdef") and scope.name is node \
-                and scope.parent.search_ancestor("funcdef") is function and node.value not in names:
+        elif (
+            scope is not None
+            and scope.type in ("funcdef", "classdef")
+            and scope.name is node
+            and scope.parent.search_ancestor("funcdef") is function
+            and node.value not in names
+        ):
             names.append(node.value)  # a nested def or class binds its name here
     return names
 
@@ -133,10 +155,17 @@ def _bound_before(function: Any, use: Any) -> list[str] | None:
 def _assigned_by(name: Any, use: Any) -> bool:
     """`html = render_to_string(..., locals())`: `html` is bound after the call."""
     statement = name.search_ancestor("expr_stmt", "namedexpr_test")
-    return statement is not None and statement.start_pos <= use.start_pos < statement.end_pos
+    return (
+        statement is not None
+        and statement.start_pos <= use.start_pos < statement.end_pos
+    )
 
 
 def _except_target(name: Any) -> bool:
     """`except E as e`: Python deletes `e` when the handler ends."""
     previous = name.get_previous_leaf()
-    return previous is not None and previous.value == "as" and previous.parent.type == "except_clause"
+    return (
+        previous is not None
+        and previous.value == "as"
+        and previous.parent.type == "except_clause"
+    )

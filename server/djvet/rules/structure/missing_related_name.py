@@ -102,21 +102,41 @@ RULE = Rule(
 @RULE.on_module
 def check_relations(ctx: FileContext) -> Iterator[Diagnostic]:
     for model in model_classes(ctx):
-        if not model.concrete or model.info.meta.get("default_related_name") is not None:
+        if (
+            not model.concrete
+            or model.info.meta.get("default_related_name") is not None
+        ):
             continue
         for info in model.declared_fields():
-            if info.kind not in ("fk", "m2m") or info.parent_link or "related_name" in info.options:
+            if (
+                info.kind not in ("fk", "m2m")
+                or info.parent_link
+                or "related_name" in info.options
+            ):
                 continue
             reverse = _reverse(model.graph, info)
             call = field_call(ctx, info)
-            if reverse is None or call is None or any(a.type == "argument" and a.children[0] == "**"
-                                                      for a in arguments(call)):
+            if (
+                reverse is None
+                or call is None
+                or any(
+                    a.type == "argument" and a.children[0] == "**"
+                    for a in arguments(call)
+                )
+            ):
                 continue
             owner = model.graph.get(info.target or "")
             where = owner.name if owner is not None else "the target"
-            message = f"`{model.info.name}.{info.name}` has no `related_name`; `{where}` reaches it " \
-                      f"as `{reverse.name}`"
-            yield RULE.diagnostic(ctx, call.children[0], message=message, fix=_fix(ctx, model, info, reverse, call))
+            message = (
+                f"`{model.info.name}.{info.name}` has no `related_name`; `{where}` reaches it "
+                f"as `{reverse.name}`"
+            )
+            yield RULE.diagnostic(
+                ctx,
+                call.children[0],
+                message=message,
+                fix=_fix(ctx, model, info, reverse, call),
+            )
 
 
 def _reverse(graph: ModelGraph, info: FieldInfo) -> FieldInfo | None:
@@ -125,35 +145,61 @@ def _reverse(graph: ModelGraph, info: FieldInfo) -> FieldInfo | None:
     if target is None:
         return None
     for reverse in target.fields.values():
-        if reverse.reverse and reverse.remote_field == info.name and reverse.target == info.model \
-                and reverse.name.endswith("_set"):
+        if (
+            reverse.reverse
+            and reverse.remote_field == info.name
+            and reverse.target == info.model
+            and reverse.name.endswith("_set")
+        ):
             return reverse
     return None
 
 
-def _fix(ctx: FileContext, model: ModelClass, info: FieldInfo, reverse: FieldInfo, call: object) -> Fix | None:
+def _fix(
+    ctx: FileContext,
+    model: ModelClass,
+    info: FieldInfo,
+    reverse: FieldInfo,
+    call: object,
+) -> Fix | None:
     graph = model.graph
     if info.target is None or info.target.lower() == info.model.lower():
         return None  # self-relations: `children`, `mentees`... need a human
     name = _new_name(graph, model, info)
     if name is None:
         return None
-    unique = sum(1 for m in graph.models.values() if not m.abstract and reverse.name in m.fields) == 1
-    rename = rename_uses(ctx.project, ctx.path, ctx.tree, reverse.name, name, info.target, unique)
+    unique = (
+        sum(
+            1
+            for m in graph.models.values()
+            if not m.abstract and reverse.name in m.fields
+        )
+        == 1
+    )
+    rename = rename_uses(
+        ctx.project, ctx.path, ctx.tree, reverse.name, name, info.target, unique
+    )
     if rename.ambiguous:
         return None
     texts = [f'related_name="{name}"']
     if "related_query_name" not in info.options:
         texts.append(f'related_query_name="{model.info.model_name}"')
     edits: list[Edit] = [add_keywords(call, *texts), *rename.edits]
-    return Fix.unsafe(f"Add `related_name=\"{name}\"` and rename `{reverse.name}`", *edits)
+    return Fix.unsafe(
+        f'Add `related_name="{name}"` and rename `{reverse.name}`', *edits
+    )
 
 
 def _new_name(graph: ModelGraph, model: ModelClass, info: FieldInfo) -> str | None:
     target = graph.get(info.target or "")
     if target is None or target.presumed or target.partial:
         return None  # names on a base djvet cannot read might clash
-    taken = set(target.fields) | set(target.methods) | target.properties | set(target.managers)
+    taken = (
+        set(target.fields)
+        | set(target.methods)
+        | target.properties
+        | set(target.managers)
+    )
     base = plural(snake_case(model.info.name))
     for candidate in (base, f"{info.name}_{base}"):
         if candidate not in taken and candidate.isidentifier():

@@ -84,12 +84,31 @@ RULE = Rule(
 
 FIELD, MANAGER, META, DUNDER, SAVE, URL, METHOD = range(7)
 # What the member is, and what a group of members of its kind is called.
-_MEMBER = {FIELD: "Field `{}`", MANAGER: "Manager `{}`", META: "`class Meta`", DUNDER: "`{}`",
-           SAVE: "`save()`", URL: "`get_absolute_url()`", METHOD: "Method `{}`"}
-_GROUP = {FIELD: "the fields", MANAGER: "the managers", META: "`class Meta`",
-          DUNDER: "the dunder methods", SAVE: "`save()`", URL: "`get_absolute_url()`",
-          METHOD: "the custom methods"}
-_FIELD_SUFFIXES = ("Field", "ForeignKey", "ManyToManyField", "GenericRelation", "TaggableManager")
+_MEMBER = {
+    FIELD: "Field `{}`",
+    MANAGER: "Manager `{}`",
+    META: "`class Meta`",
+    DUNDER: "`{}`",
+    SAVE: "`save()`",
+    URL: "`get_absolute_url()`",
+    METHOD: "Method `{}`",
+}
+_GROUP = {
+    FIELD: "the fields",
+    MANAGER: "the managers",
+    META: "`class Meta`",
+    DUNDER: "the dunder methods",
+    SAVE: "`save()`",
+    URL: "`get_absolute_url()`",
+    METHOD: "the custom methods",
+}
+_FIELD_SUFFIXES = (
+    "Field",
+    "ForeignKey",
+    "ManyToManyField",
+    "GenericRelation",
+    "TaggableManager",
+)
 
 
 @RULE.on_module
@@ -107,7 +126,9 @@ def check_member_order(ctx: FileContext) -> Iterator[Diagnostic]:
             previous = kind
             if highest is not None and kind < highest:
                 member = _MEMBER[kind].format(name.value)
-                yield RULE.diagnostic(ctx, name, message=f"{member} should come before {_GROUP[highest]}")
+                yield RULE.diagnostic(
+                    ctx, name, message=f"{member} should come before {_GROUP[highest]}"
+                )
             else:
                 highest = kind
 
@@ -135,8 +156,12 @@ def _kind(model: ModelClass, statement: Any) -> tuple[int, Any] | None:
 
 def _attribute_kind(model: ModelClass, name: str, value: Any) -> int | None:
     field = model.info.fields.get(name)
-    if field is not None and not field.reverse and field.span is not None \
-            and field.path == model.info.path:
+    if (
+        field is not None
+        and not field.reverse
+        and field.span is not None
+        and field.path == model.info.path
+    ):
         return FIELD
     manager = model.info.managers.get(name)
     if manager is not None and (manager.span is not None or name == "objects"):

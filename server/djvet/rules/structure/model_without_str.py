@@ -70,13 +70,21 @@ RULE = Rule(
 def check_models(ctx: FileContext) -> Iterator[Diagnostic]:
     for model in model_classes(ctx):
         info = model.info
-        if not model.concrete or info.presumed or info.partial or "__str__" in info.methods:
+        if (
+            not model.concrete
+            or info.presumed
+            or info.partial
+            or "__str__" in info.methods
+        ):
             continue
         if any(_concrete_base(model, label) for label in info.parents):
             continue  # multi-table child: reported on the parent, which it inherits from
-        yield RULE.diagnostic(ctx, model.node.name,
-                              message=f"Model `{info.name}` has no `__str__`; the admin and logs "
-                                      f"show `{info.name} object (1)`")
+        yield RULE.diagnostic(
+            ctx,
+            model.node.name,
+            message=f"Model `{info.name}` has no `__str__`; the admin and logs "
+            f"show `{info.name} object (1)`",
+        )
 
 
 def _concrete_base(model: ModelClass, label: str) -> bool:

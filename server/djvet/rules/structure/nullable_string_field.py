@@ -72,17 +72,29 @@ RULE = Rule(
     excludes=FileRole.MIGRATIONS,
 )
 
-STRING_FIELDS = frozenset({
-    "CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField",
-    "CICharField", "CITextField", "CIEmailField",
-})
+STRING_FIELDS = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "SlugField",
+        "EmailField",
+        "URLField",
+        "FilePathField",
+        "CICharField",
+        "CITextField",
+        "CIEmailField",
+    }
+)
 
 
 @RULE.on_module
 def check_string_fields(ctx: FileContext) -> Iterator[Diagnostic]:
     for model in model_classes(ctx):
         for info in model.declared_fields():
-            if info.field_class not in STRING_FIELDS or info.options.get("null") is not True:
+            if (
+                info.field_class not in STRING_FIELDS
+                or info.options.get("null") is not True
+            ):
                 continue
             if info.options.get("unique") is True and info.options.get("blank") is True:
                 continue  # Django's documented exception
@@ -90,14 +102,26 @@ def check_string_fields(ctx: FileContext) -> Iterator[Diagnostic]:
             argument = keyword_argument(call, "null") if call is not None else None
             if argument is None:
                 continue
-            message = f"`null=True` on `{info.field_class}` `{info.name}` gives it two empty values; " \
-                      "use `blank=True`"
-            yield RULE.diagnostic(ctx, argument, message=message, fix=_fix(info, call, argument))
+            message = (
+                f"`null=True` on `{info.field_class}` `{info.name}` gives it two empty values; "
+                "use `blank=True`"
+            )
+            yield RULE.diagnostic(
+                ctx, argument, message=message, fix=_fix(info, call, argument)
+            )
 
 
 def _fix(info: FieldInfo, call: object, argument: object) -> Fix | None:
     if info.options.get("unique") is True:
         return None  # blank values would collide under the unique constraint
     if "blank" in info.options:
-        return Fix.make("Remove `null=True`", [remove_argument(call, argument)], Applicability.UNSAFE)
-    return Fix.make(RULE.fix_title or "", [replace_node(argument, "blank=True")], Applicability.UNSAFE)
+        return Fix.make(
+            "Remove `null=True`",
+            [remove_argument(call, argument)],
+            Applicability.UNSAFE,
+        )
+    return Fix.make(
+        RULE.fix_title or "",
+        [replace_node(argument, "blank=True")],
+        Applicability.UNSAFE,
+    )

@@ -97,7 +97,9 @@ def check_decorators(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     flags = [_is_receiver(ctx, d) for d in decorators]
     fix = None
     previous_receiver = False
-    for index, (decorator, is_receiver) in enumerate(zip(decorators, flags, strict=True)):
+    for index, (decorator, is_receiver) in enumerate(
+        zip(decorators, flags, strict=True)
+    ):
         if is_receiver and index > 0 and not previous_receiver:
             fix = fix or _reorder(decorators, flags)
             yield RULE.diagnostic(ctx, decorator.children[1], fix=fix)
@@ -115,10 +117,13 @@ def _reorder(decorators: list[Any], flags: list[bool]) -> Fix:
     ]
     indent = " " * decorators[0].start_pos[1]
     text = "".join(
-        ("" if i == 0 else indent) + d.get_code(include_prefix=False) for i, d in enumerate(ordered)
+        ("" if i == 0 else indent) + d.get_code(include_prefix=False)
+        for i, d in enumerate(ordered)
     )
     first, last = decorators[0], decorators[-1]
-    span = Span(first.start_pos[0] - 1, first.start_pos[1], last.end_pos[0] - 1, last.end_pos[1])
+    span = Span(
+        first.start_pos[0] - 1, first.start_pos[1], last.end_pos[0] - 1, last.end_pos[1]
+    )
     # A comment on a decorator's own line moves with it; one on a line of its own between
     # decorators is in the next decorator's prefix, and would be left behind.
     commented = any("#" in d.get_first_leaf().prefix for d in decorators[1:])

@@ -98,9 +98,13 @@ def check_root_urlconf(ctx: FileContext) -> Iterator[Diagnostic]:
     if anchor is None or sum(per_app.values()) < MIN_ROUTES or len(per_app) < MIN_APPS:
         return
     listed = ", ".join(f"`{a}`" for a in sorted(per_app)[:4])
-    message = f"Root URLconf routes {sum(per_app.values())} views of {len(per_app)} apps ({listed}) " \
-              "without `include()`"
-    yield RULE.diagnostic(ctx, anchor, message=message if len(message) <= 100 else RULE.message)
+    message = (
+        f"Root URLconf routes {sum(per_app.values())} views of {len(per_app)} apps ({listed}) "
+        "without `include()`"
+    )
+    yield RULE.diagnostic(
+        ctx, anchor, message=message if len(message) <= 100 else RULE.message
+    )
 
 
 def _is_root(ctx: FileContext) -> bool:
@@ -116,8 +120,15 @@ def _is_root(ctx: FileContext) -> bool:
 
 def _workspace_apps(ctx: FileContext) -> list[str]:
     root = str(ctx.project.root)
-    return sorted((a.name for a in model_graph(ctx.project).apps if a.path and a.path.startswith(root)),
-                  key=len, reverse=True)
+    return sorted(
+        (
+            a.name
+            for a in model_graph(ctx.project).apps
+            if a.path and a.path.startswith(root)
+        ),
+        key=len,
+        reverse=True,
+    )
 
 
 def _urlpatterns(ctx: FileContext) -> Iterator[tuple[Any, Any]]:
@@ -128,7 +139,11 @@ def _urlpatterns(ctx: FileContext) -> Iterator[tuple[Any, Any]]:
             continue
         for node in child.children:
             target = node.children[0] if node.type == "expr_stmt" else None
-            if target is not None and target.type == "name" and target.value == "urlpatterns":
+            if (
+                target is not None
+                and target.type == "name"
+                and target.value == "urlpatterns"
+            ):
                 yield target, node.children[-1]
 
 
@@ -142,7 +157,11 @@ def _route_app(ctx: FileContext, node: Any, apps: list[str]) -> str | None:
     if view is None:
         return None
     code = view.get_code(include_prefix=False)
-    if "include(" in code or code.endswith(".urls") or code.strip().startswith(("[", "(")):
+    if (
+        "include(" in code
+        or code.endswith(".urls")
+        or code.strip().startswith(("[", "("))
+    ):
         return None
     head = view.children[0] if view.type in ("atom_expr", "power") else view
     if head.type != "name":
@@ -150,4 +169,6 @@ def _route_app(ctx: FileContext, node: Any, apps: list[str]) -> str | None:
     module = imported_module(ctx.tree, head.value, ctx.path)
     if module is None:
         return None
-    return next((app for app in apps if module == app or module.startswith(app + ".")), None)
+    return next(
+        (app for app in apps if module == app or module.startswith(app + ".")), None
+    )

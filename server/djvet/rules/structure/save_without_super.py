@@ -87,14 +87,19 @@ RULE = Rule(
 def check_save(ctx: FileContext) -> Iterator[Diagnostic]:
     for model in model_classes(ctx):
         for statement in model.body():
-            function = statement.children[-1] if statement.type == "decorated" else statement
+            function = (
+                statement.children[-1] if statement.type == "decorated" else statement
+            )
             if function.type == "async_stmt":
                 function = function.children[-1]
             if function.type != "funcdef" or function.name.value != "save":
                 continue
             if _calls_parent_save(function) or _only_raises(function):
                 continue
-            if any(_calls_parent_save(helper) for helper in _helpers(model.info.methods, function)):
+            if any(
+                _calls_parent_save(helper)
+                for helper in _helpers(model.info.methods, function)
+            ):
                 continue  # `save()` delegates to a method that calls the parent's save
             yield RULE.diagnostic(ctx, function.name)
 
@@ -107,7 +112,11 @@ def _calls_parent_save(function: Any) -> bool:
         children = node.children
         for index in range(len(children) - 2):
             trailer, call = children[index + 1], children[index + 2]
-            if trailer.type != "trailer" or trailer.children[0] != "." or trailer.children[1].value != "save":
+            if (
+                trailer.type != "trailer"
+                or trailer.children[0] != "."
+                or trailer.children[1].value != "save"
+            ):
                 continue
             if call.type != "trailer" or call.children[0] != "(":
                 continue
@@ -123,9 +132,15 @@ def _helpers(methods: Any, function: Any) -> Iterator[Any]:
     """Methods of the model that `save()` calls as `self.name(...)`."""
     for node in iter_nodes(function, {"atom_expr", "power"}):
         children = node.children
-        if len(children) >= 3 and children[0].type == "name" and children[0].value == "self" \
-                and children[1].type == "trailer" and children[1].children[0] == "." \
-                and children[2].type == "trailer" and children[2].children[0] == "(":
+        if (
+            len(children) >= 3
+            and children[0].type == "name"
+            and children[0].value == "self"
+            and children[1].type == "trailer"
+            and children[1].children[0] == "."
+            and children[2].type == "trailer"
+            and children[2].children[0] == "("
+        ):
             name = children[1].children[1].value
             helper = methods.get(name) if name != "save" else None
             if helper is not None and helper.type == "funcdef":
@@ -142,9 +157,16 @@ def _first_argument(call: Any) -> str | None:
 
 def _only_raises(function: Any) -> bool:
     suite = function.children[-1]
-    statements = [c for c in suite.children if c.type not in ("newline", "indent", "dedent")] \
-        if suite.type == "suite" else [suite]
-    real = [s for s in statements if not (s.type == "simple_stmt" and s.children[0].type == "string")]
+    statements = (
+        [c for c in suite.children if c.type not in ("newline", "indent", "dedent")]
+        if suite.type == "suite"
+        else [suite]
+    )
+    real = [
+        s
+        for s in statements
+        if not (s.type == "simple_stmt" and s.children[0].type == "string")
+    ]
     return bool(real) and all(
         s.type == "simple_stmt" and s.children[0].type == "raise_stmt" for s in real
     )

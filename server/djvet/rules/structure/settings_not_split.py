@@ -106,6 +106,9 @@ def _lone_module(index: SettingsIndex, module: SettingsModule) -> bool:
     others = [m for p, m in index.modules.items() if p != module.path]
     if any(m.environment in _DEPLOYMENT_ENVIRONMENTS for m in others):
         return False
-    if any(index.modules[c].environment != "test" for c in index.children.get(module.path, ())):
+    if any(
+        index.modules[c].environment != "test"
+        for c in index.children.get(module.path, ())
+    ):
         return False
     return len(index.chain(module.path)) == 1

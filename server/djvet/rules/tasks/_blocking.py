@@ -17,16 +17,31 @@ from djvet.core.parso_utils import code_of
 from djvet.project.modules import imported_module
 
 _KINDS = [
-    ("email", re.compile(r"^django\.core\.mail\.(send_mail|send_mass_mail|mail_admins|mail_managers)$"
-                         r"|^django\.core\.mail\.(message\.)?(EmailMessage|EmailMultiAlternatives)\(\)\.send$"
-                         r"|\.email_user$")),
-    ("http", re.compile(r"^requests\.(get|post|put|patch|delete|head|options|request)$"
-                        r"|^requests\.(api\.\w+|Session\(\)\.(get|post|put|patch|delete|head|request))$"
-                        r"|^urllib\.request\.urlopen$|^urllib2\.urlopen$"
-                        r"|^httpx\.(get|post|put|patch|delete|head|options|request|stream)$")),
+    (
+        "email",
+        re.compile(
+            r"^django\.core\.mail\.(send_mail|send_mass_mail|mail_admins|mail_managers)$"
+            r"|^django\.core\.mail\.(message\.)?(EmailMessage|EmailMultiAlternatives)\(\)\.send$"
+            r"|\.email_user$"
+        ),
+    ),
+    (
+        "http",
+        re.compile(
+            r"^requests\.(get|post|put|patch|delete|head|options|request)$"
+            r"|^requests\.(api\.\w+|Session\(\)\.(get|post|put|patch|delete|head|request))$"
+            r"|^urllib\.request\.urlopen$|^urllib2\.urlopen$"
+            r"|^httpx\.(get|post|put|patch|delete|head|options|request|stream)$"
+        ),
+    ),
     ("sleep", re.compile(r"^time\.sleep$")),
-    ("pdf", re.compile(r"^weasyprint\.HTML\(\)\.write_pdf$|^pdfkit\.from_(string|url|file)$"
-                       r"|^xhtml2pdf\.pisa\.(CreatePDF|pisaDocument)$")),
+    (
+        "pdf",
+        re.compile(
+            r"^weasyprint\.HTML\(\)\.write_pdf$|^pdfkit\.from_(string|url|file)$"
+            r"|^xhtml2pdf\.pisa\.(CreatePDF|pisaDocument)$"
+        ),
+    ),
 ]
 
 
@@ -46,10 +61,16 @@ def qualified(tree: Any, path: str, node: Any, depth: int = 0) -> str | None:
     return names[-1][0]
 
 
-def call_targets(tree: Any, path: str, node: Any, depth: int = 0) -> list[tuple[str, int]]:
+def call_targets(
+    tree: Any, path: str, node: Any, depth: int = 0
+) -> list[tuple[str, int]]:
     """(qualified target, trailer index) of every call along a chain:
     `requests.get(url).json()` -> [("requests.get", 2), ("requests.get().json", 4)]."""
-    if depth > 5 or node.type not in ("atom_expr", "power") or node.children[0].type != "name":
+    if (
+        depth > 5
+        or node.type not in ("atom_expr", "power")
+        or node.children[0].type != "name"
+    ):
         return []
     children = node.children
     head = _head(tree, path, children[0], depth)
@@ -77,7 +98,9 @@ def _head(tree: Any, path: str, leaf: Any, depth: int) -> str | None:
     if value is not None:
         inner = qualified(tree, path, value, depth + 1)
         return f"{inner}()" if inner else None
-    return None  # a local name (`requests = FriendRequest.objects...`) is not the module
+    return (
+        None  # a local name (`requests = FriendRequest.objects...`) is not the module
+    )
 
 
 def _assigned_call(leaf: Any) -> Any | None:
@@ -93,12 +116,22 @@ def _assigned_call(leaf: Any) -> Any | None:
         if not function.start_pos < candidate.start_pos < leaf.start_pos:
             continue
         statement = candidate.get_definition() if candidate.is_definition() else None
-        if (statement is not None and statement.type == "expr_stmt"
-                and not statement.start_pos <= leaf.start_pos < statement.end_pos  # `r = r.json()`
-                and statement.children[0] is candidate and len(statement.children) == 3):
+        if (
+            statement is not None
+            and statement.type == "expr_stmt"
+            and not statement.start_pos
+            <= leaf.start_pos
+            < statement.end_pos  # `r = r.json()`
+            and statement.children[0] is candidate
+            and len(statement.children) == 3
+        ):
             best = statement.children[2]
-    if best is not None and best.type in ("atom_expr", "power") and best.children[-1].type == "trailer" \
-            and best.children[-1].children[0] == "(":
+    if (
+        best is not None
+        and best.type in ("atom_expr", "power")
+        and best.children[-1].type == "trailer"
+        and best.children[-1].children[0] == "("
+    ):
         return best
     return None
 
@@ -116,7 +149,11 @@ def blocking_call(tree: Any, path: str, node: Any) -> Blocking | None:
 
 def _method(node: Any) -> str | None:
     children = node.children
-    if len(children) >= 3 and children[-2].type == "trailer" and children[-2].children[0] == ".":
+    if (
+        len(children) >= 3
+        and children[-2].type == "trailer"
+        and children[-2].children[0] == "."
+    ):
         return children[-2].children[1].value
     return None
 
@@ -127,17 +164,30 @@ def _shown(node: Any, index: int) -> str:
     text = "".join(code_of(c) for c in children)
     if "(" in text or len(text) > 40:
         last = children[-1]
-        text = last.children[1].value if last.type == "trailer" else code_of(children[0])
+        text = (
+            last.children[1].value if last.type == "trailer" else code_of(children[0])
+        )
     return f"{text}()"
 
 
 def direct_calls(function: Any) -> list[Any]:
     """Calls in `function`'s own body (not in nested functions, lambdas or classes)."""
     found = []
-    stack = list(function.children[-1].children) if function.children[-1].type == "suite" else [function.children[-1]]
+    stack = (
+        list(function.children[-1].children)
+        if function.children[-1].type == "suite"
+        else [function.children[-1]]
+    )
     while stack:
         node = stack.pop()
-        if node.type in ("funcdef", "lambdef", "classdef", "async_stmt", "async_funcdef", "decorated"):
+        if node.type in (
+            "funcdef",
+            "lambdef",
+            "classdef",
+            "async_stmt",
+            "async_funcdef",
+            "decorated",
+        ):
             if node.type == "async_stmt" and node.children[1].type != "funcdef":
                 stack.extend(node.children)
             continue

@@ -28,7 +28,9 @@ class TaskCall:
     task: CeleryTask
     method: str  # a DIRECT/PACKED member; "call" for `task(a)`
     call: Any  # the "(...)" trailer
-    skip: int = 0  # leading positionals that are not the task's (`partial(task.delay, a)`)
+    skip: int = (
+        0  # leading positionals that are not the task's (`partial(task.delay, a)`)
+    )
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,15 @@ class Passed:
     """An argument a call hands to the task."""
 
     node: Any
-    position: int | None  # index among the task's own parameters (None: by keyword or unknown)
+    position: (
+        int | None
+    )  # index among the task's own parameters (None: by keyword or unknown)
     keyword: Any = None  # the keyword's name leaf, or the string key of a `kwargs` dict
 
 
-def task_call(project: ProjectIndex, path: str, tree: Any, node: Any) -> TaskCall | None:
+def task_call(
+    project: ProjectIndex, path: str, tree: Any, node: Any
+) -> TaskCall | None:
     """The Celery call an `atom_expr` makes: `send.delay(order)`, `tasks.send.apply_async(...)`."""
     children = node.children
     if children[0].type != "name" or children[0].value == "await":
@@ -57,11 +63,19 @@ def task_call(project: ProjectIndex, path: str, tree: Any, node: Any) -> TaskCal
             if index > 1 and children[index - 1].children[0] == ".":
                 method = children[index - 1].children[1].value
                 if method in DIRECT | PACKED:
-                    owner = _receiver(children[:index - 1])
-                    task = task_for(project, path, tree, owner) if owner is not None else None
+                    owner = _receiver(children[: index - 1])
+                    task = (
+                        task_for(project, path, tree, owner)
+                        if owner is not None
+                        else None
+                    )
                     if task is not None:
                         return TaskCall(task, method, trailer)
-            task = task_for(project, path, tree, receiver) if receiver is not None else None
+            task = (
+                task_for(project, path, tree, receiver)
+                if receiver is not None
+                else None
+            )
             return TaskCall(task, "call", trailer) if task is not None else None
         if trailer.children[0] != ".":
             return None
@@ -73,18 +87,33 @@ def _partial(project: ProjectIndex, path: str, tree: Any, node: Any) -> TaskCall
     children = node.children
     head = "".join(code_of(c) for c in children[:-1])
     call = children[-1]
-    if head not in ("partial", "functools.partial") or call.children[0] != "(" or len(call.children) != 3:
+    if (
+        head not in ("partial", "functools.partial")
+        or call.children[0] != "("
+        or len(call.children) != 3
+    ):
         return None
     positional, _ = call_arguments(call.children[1])
     target = positional[0] if positional else None
-    if target is None or target.type not in ("atom_expr", "power") or target.children[-1].type != "trailer":
+    if (
+        target is None
+        or target.type not in ("atom_expr", "power")
+        or target.children[-1].type != "trailer"
+    ):
         return None
     attribute = target.children[-1]
-    if attribute.children[0] != "." or attribute.children[1].value not in DIRECT | PACKED:
+    if (
+        attribute.children[0] != "."
+        or attribute.children[1].value not in DIRECT | PACKED
+    ):
         return None
     owner = _receiver(target.children[:-1])
     task = task_for(project, path, tree, owner) if owner is not None else None
-    return TaskCall(task, attribute.children[1].value, call, skip=1) if task is not None else None
+    return (
+        TaskCall(task, attribute.children[1].value, call, skip=1)
+        if task is not None
+        else None
+    )
 
 
 def _receiver(children: list[Any]) -> Any | str | None:
@@ -100,12 +129,14 @@ def passed(call: TaskCall) -> list[Passed] | None:
     `args=some_list`)."""
     args = call.call.children[1] if len(call.call.children) == 3 else None
     positional, keywords = call_arguments(args)
-    positional = positional[call.skip:]
+    positional = positional[call.skip :]
     if any(_starred(p) for p in positional) or _has_double_star(args):
         return None
     if call.method in PACKED:
         return _packed(positional, keywords)
-    uncertain = call.method == "s"  # a chain prepends the previous result to `.s()` args
+    uncertain = (
+        call.method == "s"
+    )  # a chain prepends the previous result to `.s()` args
     result = [Passed(n, None if uncertain else i) for i, n in enumerate(positional)]
     result += [Passed(value, None, _keyword_leaf(value)) for value in keywords.values()]
     return result
@@ -149,8 +180,11 @@ def _starred(node: Any) -> bool:
 
 
 def _has_double_star(args: Any) -> bool:
-    return args is not None and any(code_of(c).startswith("**") for c in getattr(args, "children", [args])
-                                    if c.type == "argument")
+    return args is not None and any(
+        code_of(c).startswith("**")
+        for c in getattr(args, "children", [args])
+        if c.type == "argument"
+    )
 
 
 def _keyword_leaf(value: Any) -> Any:
@@ -187,7 +221,11 @@ def _name_instance(evaluator: Evaluator, leaf: Any) -> str | None:
         if isinstance(iterable, QuerySetValue) and not iterable.values:
             return iterable.model
         return None
-    if statement.type == "expr_stmt" and statement.children[0] is definition and len(statement.children) == 3:
+    if (
+        statement.type == "expr_stmt"
+        and statement.children[0] is definition
+        and len(statement.children) == 3
+    ):
         return _shortcut_instance(evaluator, statement.children[2])
     if statement.type == "param":
         return _signal_instance(evaluator, definition)
@@ -197,7 +235,10 @@ def _name_instance(evaluator: Evaluator, leaf: Any) -> str | None:
 def _shortcut_instance(evaluator: Evaluator, node: Any) -> str | None:
     """`get_object_or_404(Model, ...)` / `get_object_or_404(Model.objects.filter(...))`."""
     parts = call_parts(node) if node.type in ("atom_expr", "power") else None
-    if parts is None or parts[0].rsplit(".", 1)[-1] not in ("get_object_or_404", "aget_object_or_404"):
+    if parts is None or parts[0].rsplit(".", 1)[-1] not in (
+        "get_object_or_404",
+        "aget_object_or_404",
+    ):
         return None
     positional, _ = call_arguments(parts[1])
     if not positional:
@@ -221,7 +262,9 @@ def _signal_instance(evaluator: Evaluator, name: Any) -> str | None:
     if decorated is None or decorated.type != "decorated":
         return None
     decorators = decorated.children[0]
-    for item in decorators.children if decorators.type == "decorators" else [decorators]:
+    for item in (
+        decorators.children if decorators.type == "decorators" else [decorators]
+    ):
         parts = call_parts(item.children[1])
         if parts is None or parts[0].rsplit(".", 1)[-1] != "receiver":
             continue

@@ -31,21 +31,41 @@ def queued_call(ctx: FileContext, node: Any) -> tuple[str, str] | None:
     if len(children) < 3 or children[0].type != "name" or children[0].value == "await":
         return None
     call, attribute = children[-1], children[-2]
-    if call.type != "trailer" or call.children[0] != "(" or attribute.type != "trailer" \
-            or attribute.children[0] != "." or attribute.children[1].value not in _METHODS:
+    if (
+        call.type != "trailer"
+        or call.children[0] != "("
+        or attribute.type != "trailer"
+        or attribute.children[0] != "."
+        or attribute.children[1].value not in _METHODS
+    ):
         return None
     head = children[:-2]
     if any(t.type != "trailer" or t.children[0] != "." for t in head[1:]):
         return None
     receiver = "".join(code_of(c) for c in head)
     target = head[0] if len(head) == 1 else receiver
-    if task_index(ctx.project).tasks and task_for(ctx.project, ctx.path, ctx.tree, target) is not None:
+    if (
+        task_index(ctx.project).tasks
+        and task_for(ctx.project, ctx.path, ctx.tree, target) is not None
+    ):
         return receiver, attribute.children[1].value
     # A task of a library: the name comes from an import (a local object's `delay` does not).
     definition = ctx.tree.get_used_names().get(head[0].value, [])
-    if any(leaf.is_definition() and leaf.parent.type in ("import_from", "import_as_name", "import_as_names",
-                                                         "dotted_as_name", "import_name")
-           for leaf in definition) and attribute.children[1].value == "apply_async":
+    if (
+        any(
+            leaf.is_definition()
+            and leaf.parent.type
+            in (
+                "import_from",
+                "import_as_name",
+                "import_as_names",
+                "dotted_as_name",
+                "import_name",
+            )
+            for leaf in definition
+        )
+        and attribute.children[1].value == "apply_async"
+    ):
         return receiver, "apply_async"
     return None
 
@@ -61,7 +81,9 @@ def open_transaction(ctx: FileContext, node: Any) -> str | None:
         return None
     if atomic_decorated(function):
         return "in an `@atomic` function" if writes_before(function, node) else None
-    if not is_request_handler(function) or "non_atomic_requests" in " ".join(decorator_names(function)):
+    if not is_request_handler(function) or "non_atomic_requests" in " ".join(
+        decorator_names(function)
+    ):
         return None
     if "tasks.atomic_requests" not in ctx.cache:
         ctx.cache["tasks.atomic_requests"] = atomic_requests(ctx.project)
@@ -70,7 +92,9 @@ def open_transaction(ctx: FileContext, node: Any) -> str | None:
     return None
 
 
-def on_commit_fix(ctx: FileContext, node: Any, receiver: str, method: str, title: str) -> Fix | None:
+def on_commit_fix(
+    ctx: FileContext, node: Any, receiver: str, method: str, title: str
+) -> Fix | None:
     statement = node.parent
     if statement.type != "simple_stmt" or statement.children[0] is not node:
         return None  # the call's result (an AsyncResult) is used
@@ -99,7 +123,11 @@ def on_commit_fix(ctx: FileContext, node: Any, receiver: str, method: str, title
 
 
 def _passes_instances(ctx: FileContext, node: Any) -> bool:
-    call = task_call(ctx.project, ctx.path, ctx.tree, node) if task_index(ctx.project).tasks else None
+    call = (
+        task_call(ctx.project, ctx.path, ctx.tree, node)
+        if task_index(ctx.project).tasks
+        else None
+    )
     arguments = passed(call) if call is not None else None
     if not arguments:
         return False
@@ -109,9 +137,14 @@ def _passes_instances(ctx: FileContext, node: Any) -> bool:
 
 def _imports(tree: Any, module: str, name: str) -> bool:
     return any(
-        node.type == "import_from" and ".".join(n.value for n in node.get_from_names()) == module
-        and any(original.value == name and alias is None for original, alias in node._as_name_tuples())
-        for node in tree.iter_imports())
+        node.type == "import_from"
+        and ".".join(n.value for n in node.get_from_names()) == module
+        and any(
+            original.value == name and alias is None
+            for original, alias in node._as_name_tuples()
+        )
+        for node in tree.iter_imports()
+    )
 
 
 def _using(node: Any) -> str:
@@ -121,7 +154,10 @@ def _using(node: Any) -> str:
         return ""
     for item in block.children[1:-2]:
         target = item.children[0] if item.type == "with_item" else item
-        if target.type in ("atom_expr", "power") and target.children[-1].type == "trailer":
+        if (
+            target.type in ("atom_expr", "power")
+            and target.children[-1].type == "trailer"
+        ):
             trailer = target.children[-1]
             args = trailer.children[1] if len(trailer.children) == 3 else None
             positional, keywords = call_arguments(args)

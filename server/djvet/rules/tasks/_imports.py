@@ -22,7 +22,9 @@ def add_import(tree: Any, module: str, name: str, path: str | None = None) -> Ed
         if first is not None:
             following = _top_module(first)
             gap = "" if following in sys.stdlib_module_names else "\n"
-            return insert_at(first.start_pos[0] - 1, 0, f"{statement}\n{gap}", path=path)
+            return insert_at(
+                first.start_pos[0] - 1, 0, f"{statement}\n{gap}", path=path
+            )
     if module.split(".")[0] == "django":
         last = _last_import_of(tree, "django")
         if last is not None:
@@ -34,21 +36,30 @@ def _last_import_of(tree: Any, top: str) -> Any | None:
     """The last leading top-level import of package `top` (where a sibling goes)."""
     found = None
     for child in tree.children:
-        if child.type == "simple_stmt" and child.children[0].type in ("import_name", "import_from"):
+        if child.type == "simple_stmt" and child.children[0].type in (
+            "import_name",
+            "import_from",
+        ):
             if _top_module(child) == top:
                 found = child
-        elif child.type != "newline" and not (child.type == "simple_stmt" and child.children[0].type == "string"):
+        elif child.type != "newline" and not (
+            child.type == "simple_stmt" and child.children[0].type == "string"
+        ):
             break
     return found
 
 
 def _first_import(tree: Any) -> Any | None:
     for child in tree.children:
-        if child.type == "simple_stmt" and child.children[0].type in ("import_name", "import_from"):
+        if child.type == "simple_stmt" and child.children[0].type in (
+            "import_name",
+            "import_from",
+        ):
             if _top_module(child) != "__future__":
                 return child
         elif child.type not in ("newline",) and not (
-                child.type == "simple_stmt" and child.children[0].type == "string"):
+            child.type == "simple_stmt" and child.children[0].type == "string"
+        ):
             return None
     return None
 
@@ -94,7 +105,11 @@ def _module_level(leaf: Any) -> bool:
 def _extend_import(tree: Any, module: str, name: str, path: str | None) -> Edit | None:
     """`, Name` appended to an existing one-line `from module import A`."""
     for node in tree.iter_imports():
-        if node.type != "import_from" or node.children[-1] == ")" or node.is_star_import():
+        if (
+            node.type != "import_from"
+            or node.children[-1] == ")"
+            or node.is_star_import()
+        ):
             continue
         source = "." * node.level + ".".join(n.value for n in node.get_from_names())
         if source == module and node.parent.parent.type == "file_input":

@@ -15,10 +15,23 @@ from djvet.project.settings import effective_settings, settings_index
 
 # Methods of class-based views and DRF views that run inside a request without taking it.
 _VIEW_HOOKS = {
-    "form_valid", "form_invalid", "get_context_data", "get_object", "get_queryset",
-    "perform_create", "perform_update", "perform_destroy", "get_success_url",
+    "form_valid",
+    "form_invalid",
+    "get_context_data",
+    "get_object",
+    "get_queryset",
+    "perform_create",
+    "perform_update",
+    "perform_destroy",
+    "get_success_url",
 }
-_REQUEST_ANNOTATIONS = ("HttpRequest", "Request", "WSGIRequest", "ASGIRequest", "AuthenticatedHttpRequest")
+_REQUEST_ANNOTATIONS = (
+    "HttpRequest",
+    "Request",
+    "WSGIRequest",
+    "ASGIRequest",
+    "AuthenticatedHttpRequest",
+)
 
 
 def enclosing_function(node: Any) -> Any | None:
@@ -34,7 +47,10 @@ def enclosing_function(node: Any) -> Any | None:
 
 
 def is_async(function: Any) -> bool:
-    return function.parent is not None and function.parent.type in ("async_stmt", "async_funcdef")
+    return function.parent is not None and function.parent.type in (
+        "async_stmt",
+        "async_funcdef",
+    )
 
 
 def request_param(function: Any) -> str | None:
@@ -48,8 +64,11 @@ def request_param(function: Any) -> str | None:
     if first.name.value in ("request", "req"):
         return first.name.value
     annotation = first.annotation
-    if annotation is not None and annotation.get_code(include_prefix=False).split(".")[-1].strip(
-            "\"'") in _REQUEST_ANNOTATIONS:
+    if (
+        annotation is not None
+        and annotation.get_code(include_prefix=False).split(".")[-1].strip("\"'")
+        in _REQUEST_ANNOTATIONS
+    ):
         return first.name.value
     return None
 
@@ -83,7 +102,12 @@ def handler_of(node: Any) -> Any | None:
 
 
 # -- transactions ----------------------------------------------------------------------
-_ATOMIC = {"transaction.atomic", "atomic", "db.transaction.atomic", "django.db.transaction.atomic"}
+_ATOMIC = {
+    "transaction.atomic",
+    "atomic",
+    "db.transaction.atomic",
+    "django.db.transaction.atomic",
+}
 
 
 def is_atomic_expression(node: Any) -> bool:
@@ -103,7 +127,12 @@ def atomic_decorated(function: Any) -> bool:
 def inside_atomic_block(node: Any) -> Any | None:
     """The `with transaction.atomic():` statement around `node` in the same function."""
     current = node.parent
-    while current is not None and current.type not in ("funcdef", "lambdef", "classdef", "file_input"):
+    while current is not None and current.type not in (
+        "funcdef",
+        "lambdef",
+        "classdef",
+        "file_input",
+    ):
         if current.type == "with_stmt":
             for item in current.children[1:-2]:
                 target = item.children[0] if item.type == "with_item" else item
@@ -145,7 +174,15 @@ def atomic_requests(project: ProjectIndex) -> bool:
     return False
 
 
-_WRITES = {"save", "create", "delete", "bulk_create", "bulk_update", "get_or_create", "update_or_create"}
+_WRITES = {
+    "save",
+    "create",
+    "delete",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+}
 # `.update()` is a write on a queryset, not on a dict: only after a manager or a filter.
 _QUERYSET_UPDATE = ("objects", "filter(", "exclude(", "all(")
 
@@ -159,13 +196,20 @@ def writes_before(scope: Any, node: Any) -> bool:
             continue
         method = trailer.children[1].value
         following = trailer.get_next_sibling()
-        if following is None or following.type != "trailer" or following.children[0] != "(":
+        if (
+            following is None
+            or following.type != "trailer"
+            or following.children[0] != "("
+        ):
             continue
         if method in _WRITES:
             return True
         if method == "update":
             chain = trailer.parent
-            before = "".join(c.get_code(include_prefix=False) for c in chain.children[:chain.children.index(trailer)])
+            before = "".join(
+                c.get_code(include_prefix=False)
+                for c in chain.children[: chain.children.index(trailer)]
+            )
             if any(marker in before for marker in _QUERYSET_UPDATE):
                 return True
     return False

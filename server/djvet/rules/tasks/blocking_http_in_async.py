@@ -69,4 +69,6 @@ def check_async_function(ctx: FileContext, function: Any) -> Iterator[Diagnostic
         found = blocking_call(ctx.tree, ctx.path, node)
         if found is not None and found.kind == "http":
             message = f"`{found.name}` blocks the event loop; use `httpx.AsyncClient` and `await`"
-            yield RULE.diagnostic(ctx, node, message=message if len(message) <= 100 else RULE.message)
+            yield RULE.diagnostic(
+                ctx, node, message=message if len(message) <= 100 else RULE.message
+            )

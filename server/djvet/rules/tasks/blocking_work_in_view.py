@@ -103,15 +103,23 @@ def check_view(ctx: FileContext, function: Any) -> Iterator[Diagnostic]:
         if via is None:
             message = f"`{found.name}` {_WHAT[found.kind]} while the request waits; use a background task"
         else:
-            message = (f"`{via}()` {_WHAT[found.kind]} (`{found.name}`) while the request waits; "
-                       "use a background task")
-        yield RULE.diagnostic(ctx, node, message=message if len(message) <= 100 else RULE.message)
+            message = (
+                f"`{via}()` {_WHAT[found.kind]} (`{found.name}`) while the request waits; "
+                "use a background task"
+            )
+        yield RULE.diagnostic(
+            ctx, node, message=message if len(message) <= 100 else RULE.message
+        )
 
 
 def _through_helper(ctx: FileContext, node: Any) -> tuple[Blocking | None, str | None]:
     """A call of a workspace function (this module's, or imported) that blocks itself."""
     children = node.children
-    if len(children) != 2 or children[0].type != "name" or children[1].children[0] != "(":
+    if (
+        len(children) != 2
+        or children[0].type != "name"
+        or children[1].children[0] != "("
+    ):
         return None, None
     name = children[0].value
     path, tree = ctx.path, ctx.tree
@@ -131,7 +139,13 @@ def _through_helper(ctx: FileContext, node: Any) -> tuple[Blocking | None, str |
 def _queued_email(ctx: FileContext) -> bool:
     if "tasks.queued_email" not in ctx.cache:
         ctx.cache["tasks.queued_email"] = any(
-            isinstance(backend := effective_settings(ctx.project, module).value("EMAIL_BACKEND"), str)
+            isinstance(
+                backend := effective_settings(ctx.project, module).value(
+                    "EMAIL_BACKEND"
+                ),
+                str,
+            )
             and backend.startswith(_QUEUED_EMAIL)
-            for module in settings_index(ctx.project).production_views())
+            for module in settings_index(ctx.project).production_views()
+        )
     return ctx.cache["tasks.queued_email"]

@@ -100,7 +100,9 @@ def check_task_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
         return
     evaluator = ctx.cache.get("tasks.evaluator")
     if evaluator is None:
-        evaluator = ctx.cache["tasks.evaluator"] = Evaluator(ctx.project, ctx.path, ctx.tree)
+        evaluator = ctx.cache["tasks.evaluator"] = Evaluator(
+            ctx.project, ctx.path, ctx.tree
+        )
     for argument in arguments:
         label = instance_label(evaluator, argument.node)
         if label is None:
@@ -109,7 +111,9 @@ def check_task_call(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
         keyword = None
         if argument.keyword is not None:
             keyword = code_of(argument.keyword).strip("\"'")
-        fix = pass_pk_fix(ctx.project, ctx.path, call.task, argument.position, keyword, label)
+        fix = pass_pk_fix(
+            ctx.project, ctx.path, call.task, argument.position, keyword, label
+        )
         text = code_of(argument.node)
         shown = f" `{text}`" if len(text) <= 30 else ""
         message = f"Model instance{shown} (`{model}`) passed to task `{call.task.name}`; pass its `pk`"

@@ -88,9 +88,17 @@ def check_async_function(ctx: FileContext, function: Any) -> Iterator[Diagnostic
     evaluator = Evaluator(ctx.project, ctx.path, ctx.tree)
     for use in orm_uses(evaluator, function):
         message = f"`{use.shown}` in async code raises `SynchronousOnlyOperation`"
-        span = Span.of(use.node.children[0]) if use.kind in ("loop", "comprehension") else Span.of(use.node)
-        yield RULE.diagnostic(ctx, span, message=message if len(message) <= 100 else RULE.message,
-                              fix=_fix(ctx, use))
+        span = (
+            Span.of(use.node.children[0])
+            if use.kind in ("loop", "comprehension")
+            else Span.of(use.node)
+        )
+        yield RULE.diagnostic(
+            ctx,
+            span,
+            message=message if len(message) <= 100 else RULE.message,
+            fix=_fix(ctx, use),
+        )
 
 
 def _fix(ctx: FileContext, use: OrmUse) -> Fix | None:
@@ -108,7 +116,9 @@ def _fix(ctx: FileContext, use: OrmUse) -> Fix | None:
         title = "Run it with `await sync_to_async(...)`"
         return Fix.make(title, edits, Applicability.UNSAFE)
     safe = version.source not in _GUESSED
-    return Fix.make(_title(use), edits, Applicability.SAFE if safe else Applicability.UNSAFE)
+    return Fix.make(
+        _title(use), edits, Applicability.SAFE if safe else Applicability.UNSAFE
+    )
 
 
 def _shortcut_import(ctx: FileContext, leaf: Any) -> list[Edit]:
@@ -117,7 +127,11 @@ def _shortcut_import(ctx: FileContext, leaf: Any) -> list[Edit]:
     if name in module_names(ctx.tree):
         return []
     leaves = ctx.tree.get_used_names().get(leaf.value, [])
-    imported = [n for n in leaves if n.is_definition() and n.parent.type in ("import_from", "import_as_names")]
+    imported = [
+        n
+        for n in leaves
+        if n.is_definition() and n.parent.type in ("import_from", "import_as_names")
+    ]
     if len(leaves) == 2 and len(imported) == 1:
         return [Edit(Span.of(imported[0]), name)]
     return [add_import(ctx.tree, "django.shortcuts", name)]
@@ -129,4 +143,8 @@ def _title(use: OrmUse) -> str:
     if use.kind == "builtin":
         return "Collect the rows with `async for`"
     name = use.anchor.value if use.kind == "shortcut" else use.anchor.children[1].value
-    return f"Use `await ...a{name}()`" if use.kind == "method" else f"Use `await a{name}()`"
+    return (
+        f"Use `await ...a{name}()`"
+        if use.kind == "method"
+        else f"Use `await a{name}()`"
+    )

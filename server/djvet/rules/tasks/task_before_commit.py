@@ -96,5 +96,9 @@ def check_queued_task(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
         return
     name = f"{receiver}.{method}()"
     message = f"`{name}` {where} may run before the transaction commits"
-    yield RULE.diagnostic(ctx, node, message=message if len(message) <= 100 else RULE.message,
-                          fix=on_commit_fix(ctx, node, receiver, method, RULE.fix_title or ""))
+    yield RULE.diagnostic(
+        ctx,
+        node,
+        message=message if len(message) <= 100 else RULE.message,
+        fix=on_commit_fix(ctx, node, receiver, method, RULE.fix_title or ""),
+    )

@@ -18,8 +18,18 @@ from djvet.project.index import ProjectIndex
 from djvet.project.modules import dotted_name
 
 _MODELS = re.compile(r"^class\s+(\w+)\s*\([^)]*Model\b", re.M)
-_VIEWS = re.compile(r"^(async\s+)?def\s+\w+\s*\(\s*request\b|^class\s+\w+\s*\([^)]*View", re.M)
-_TEST_DIRS = {"tests", "test", "testing", "testapp", "testapps", "test_project", "testproject"}
+_VIEWS = re.compile(
+    r"^(async\s+)?def\s+\w+\s*\(\s*request\b|^class\s+\w+\s*\([^)]*View", re.M
+)
+_TEST_DIRS = {
+    "tests",
+    "test",
+    "testing",
+    "testapp",
+    "testapps",
+    "test_project",
+    "testproject",
+}
 
 
 @dataclass
@@ -29,7 +39,9 @@ class App:
     label: str
     report: str  # the file the finding goes to: models.py, else views.py
     kinds: list[str] = field(default_factory=list)  # "models", "views"
-    models: set[str] = field(default_factory=set)  # names of the model classes it defines
+    models: set[str] = field(
+        default_factory=set
+    )  # names of the model classes it defines
 
 
 @dataclass
@@ -45,20 +57,35 @@ def _apps(project: ProjectIndex) -> dict[str, App]:
         if name not in ("models.py", "views.py"):
             continue
         folder = os.path.dirname(path)
-        parts = {p.lower() for p in project.config.relative(folder).replace("\\", "/").split("/")}
-        if parts & _TEST_DIRS or "migrations" in parts or not os.path.exists(os.path.join(folder, "__init__.py")):
+        parts = {
+            p.lower()
+            for p in project.config.relative(folder).replace("\\", "/").split("/")
+        }
+        if (
+            parts & _TEST_DIRS
+            or "migrations" in parts
+            or not os.path.exists(os.path.join(folder, "__init__.py"))
+        ):
             continue
         kind = name[:-3]
         if project.per_file("testing.app-module", path, _app_module):
             found.setdefault(folder, {})[kind] = path
     apps = {}
     for folder, files in found.items():
-        if "models" not in files and not os.path.exists(os.path.join(folder, "apps.py")):
+        if "models" not in files and not os.path.exists(
+            os.path.join(folder, "apps.py")
+        ):
             continue  # a views module of a sub-package (`core/api/views.py`), not an app
         dotted = dotted_name(os.path.join(folder, "__init__.py"))
         report = files.get("models") or files["views"]
-        models = set(_MODELS.findall(project.read(files["models"]) or "")) if "models" in files else set()
-        apps[report] = App(folder, dotted, dotted.rsplit(".", 1)[-1], report, sorted(files), models)
+        models = (
+            set(_MODELS.findall(project.read(files["models"]) or ""))
+            if "models" in files
+            else set()
+        )
+        apps[report] = App(
+            folder, dotted, dotted.rsplit(".", 1)[-1], report, sorted(files), models
+        )
     return apps
 
 
@@ -72,8 +99,11 @@ def _app_module(path: str, text: str) -> frozenset[str] | bool:
 
 def _build(project: ProjectIndex) -> AppTests:
     apps = _apps(project)
-    tests = [(p, project.read(p) or "") for p in project.python_files()
-             if project.roles(p, "") & FileRole.TESTS or _test_named(p)]
+    tests = [
+        (p, project.read(p) or "")
+        for p in project.python_files()
+        if project.roles(p, "") & FileRole.TESTS or _test_named(p)
+    ]
     tested: set[str] = set()
     imported = [_imported_names(text) for _, text in tests]
     unique = _unique_models(apps)
@@ -84,8 +114,13 @@ def _build(project: ProjectIndex) -> AppTests:
         named = _test_module_names(app.label)
         models = app.models & unique
         for (path, text), names in zip(tests, imported, strict=True):
-            if path.startswith(inside) or os.path.basename(path) in named or imports.search(text) \
-                    or mentions.search(text) or models & names:
+            if (
+                path.startswith(inside)
+                or os.path.basename(path) in named
+                or imports.search(text)
+                or mentions.search(text)
+                or models & names
+            ):
                 tested.add(app.folder)
                 break
     return AppTests(apps, tested)
@@ -93,7 +128,12 @@ def _build(project: ProjectIndex) -> AppTests:
 
 def _test_module_names(label: str) -> set[str]:
     """`test_feedback.py` tests the `feedback` app wherever it lives (`tests/integration/`)."""
-    return {f"test_{label}.py", f"test_{label}s.py", f"tests_{label}.py", f"{label}_tests.py"}
+    return {
+        f"test_{label}.py",
+        f"test_{label}s.py",
+        f"tests_{label}.py",
+        f"{label}_tests.py",
+    }
 
 
 def _unique_models(apps: dict[str, App]) -> set[str]:
@@ -120,7 +160,9 @@ def _imported_names(text: str) -> set[str]:
 
 def _test_named(path: str) -> bool:
     name = os.path.basename(path)
-    return name.startswith("test") or name.endswith("_tests.py") or name == "conftest.py"
+    return (
+        name.startswith("test") or name.endswith("_tests.py") or name == "conftest.py"
+    )
 
 
 def _mention_pattern(app: App) -> re.Pattern[str]:
@@ -129,7 +171,9 @@ def _mention_pattern(app: App) -> re.Pattern[str]:
     (`reverse("catalog-list")`), its dotted path
     (`get_class("shop.catalog.models", ...)`) or a URL path segment (`"/catalog/"`)."""
     label, dotted = re.escape(app.label), re.escape(app.dotted)
-    return re.compile(rf"""["']({label}[:.]|{label}["']|{label}-(list|detail)\b|(\w+\.)*{dotted}\b|[^"'\s]*/{label}/)""")
+    return re.compile(
+        rf"""["']({label}[:.]|{label}["']|{label}-(list|detail)\b|(\w+\.)*{dotted}\b|[^"'\s]*/{label}/)"""
+    )
 
 
 def _import_pattern(dotted: str) -> re.Pattern[str]:
@@ -147,7 +191,9 @@ def _inputs(project: ProjectIndex) -> tuple:
     modules, tests = [], []
     for path in project.python_files():
         if os.path.basename(path) in ("models.py", "views.py"):
-            modules.append((path, project.per_file("testing.app-module", path, _app_module)))
+            modules.append(
+                (path, project.per_file("testing.app-module", path, _app_module))
+            )
         if project.roles(path, "") & FileRole.TESTS or _test_named(path):
             tests.append((path, hash(project.read(path))))
     return tuple(modules), tuple(tests), len(project.files())

@@ -12,8 +12,9 @@ def _build(project: ProjectIndex) -> bool:
         if not path.endswith(".py"):
             continue
         text = project.read(path) or ""
-        if ("PASSWORD_HASHERS" in text or "MD5PasswordHasher" in text) and \
-                project.roles(path, text) & FileRole.TESTS:
+        if (
+            "PASSWORD_HASHERS" in text or "MD5PasswordHasher" in text
+        ) and project.roles(path, text) & FileRole.TESTS:
             return True
     return False
 

@@ -28,13 +28,27 @@ from djvet.rules.testing._testcase import (
 _SUPER_SETUP = re.compile(r"super\(\s*(\w+\s*,\s*self\s*)?\)\s*\.\s*setUp\(\s*\)")
 _HARMLESS = re.compile(
     r"(self\.(client|factory|api_client|request_factory)\s*=\s*(\w+\.)?(API)?(Client|RequestFactory)\(\s*\)"
-    r"|(\w+\.)?cache\.clear\(\s*\)|self\.maxDiff\s*=\s*[\w.]+)")
+    r"|(\w+\.)?cache\.clear\(\s*\)|self\.maxDiff\s*=\s*[\w.]+)"
+)
 
 
 _ORM_READ = re.compile(r"\.(objects|_default_manager)\.")
 _FILES = re.compile(r"\w*[Ff]ile\w*\s*\(|\bfile\w*\s*=[^=]")
-_QUERY_COUNTS = re.compile(r"assertNumQueries|CaptureQueriesContext|django_assert_num_queries")
-_PURE_CALLS = {"reverse", "reverse_lazy", "str", "int", "dict", "list", "tuple", "set", "len", "Decimal"}
+_QUERY_COUNTS = re.compile(
+    r"assertNumQueries|CaptureQueriesContext|django_assert_num_queries"
+)
+_PURE_CALLS = {
+    "reverse",
+    "reverse_lazy",
+    "str",
+    "int",
+    "dict",
+    "list",
+    "tuple",
+    "set",
+    "len",
+    "Decimal",
+}
 
 
 def _inert(statement: Any) -> bool:
@@ -75,19 +89,30 @@ def plan(cls: Any, setup: Any) -> Plan | None:
     own = methods(cls)
     if statements is None or decorators_of(setup) or not _setup_class_calls_super(own):
         return None
-    known = _class_attributes(cls, own) | _test_data_attributes(own.get("setUpTestData"))
+    known = _class_attributes(cls, own) | _test_data_attributes(
+        own.get("setUpTestData")
+    )
     moved, kept = [], []
     moved_locals: set[str] = set()
     kept_locals: set[str] = set()
     blocked = False
     for statement in statements:
         code = statement.get_code(include_prefix=False).strip()
-        if _is_docstring(statement) or _is_super_setup(statement) or _HARMLESS.fullmatch(code):
-            kept.append(statement)  # per-test resets stay, and their order does not matter
+        if (
+            _is_docstring(statement)
+            or _is_super_setup(statement)
+            or _HARMLESS.fullmatch(code)
+        ):
+            kept.append(
+                statement
+            )  # per-test resets stay, and their order does not matter
             continue
         uses = uses_of(statement)
-        if not blocked and _kind_moves(statement, uses, known, moved_locals) \
-                and _movable(statement, uses, known, kept_locals):
+        if (
+            not blocked
+            and _kind_moves(statement, uses, known, moved_locals)
+            and _movable(statement, uses, known, kept_locals)
+        ):
             moved.append(statement)
             known |= uses.writes
             moved_locals |= uses.local_writes
@@ -108,7 +133,9 @@ def plan(cls: Any, setup: Any) -> Plan | None:
     return Plan(moved, kept)
 
 
-def _kind_moves(statement: Any, uses: Any, known: set[str], moved_locals: set[str]) -> bool:
+def _kind_moves(
+    statement: Any, uses: Any, known: set[str], moved_locals: set[str]
+) -> bool:
     """Rows created, data assigned, or a call on an object created before (`self.book.tags
     .add(tag)`); other calls (`translation.activate("fr")`) are per-test set-up."""
     if creates_rows(statement):
@@ -126,25 +153,53 @@ def _kind_moves(statement: Any, uses: Any, known: set[str], moved_locals: set[st
         return False
     if head.value == "self":
         trailer = small.children[1]
-        return trailer.type == "trailer" and trailer.children[0] == "." and trailer.children[1].value in known
+        return (
+            trailer.type == "trailer"
+            and trailer.children[0] == "."
+            and trailer.children[1].value in known
+        )
     return head.value in moved_locals
 
 
 def _movable(statement: Any, uses: Any, known: set[str], kept_locals: set[str]) -> bool:
-    if statement.type == "simple_stmt" and len([c for c in statement.children if c.type != "newline"]) != 1:
+    if (
+        statement.type == "simple_stmt"
+        and len([c for c in statement.children if c.type != "newline"]) != 1
+    ):
         return False  # `a = 1; b = 2`
-    if any(True for _ in iter_nodes(statement, {"return_stmt", "yield_expr", "await", "global_stmt",
-                                                "nonlocal_stmt", "lambdef", "funcdef", "classdef"})):
+    if any(
+        True
+        for _ in iter_nodes(
+            statement,
+            {
+                "return_stmt",
+                "yield_expr",
+                "await",
+                "global_stmt",
+                "nonlocal_stmt",
+                "lambdef",
+                "funcdef",
+                "classdef",
+            },
+        )
+    ):
         return False
-    return not uses.bare_self and uses.unresolved_reads() <= known and not (uses.local_reads & kept_locals)
+    return (
+        not uses.bare_self
+        and uses.unresolved_reads() <= known
+        and not (uses.local_reads & kept_locals)
+    )
 
 
 def _class_attributes(cls: Any, own: dict[str, Any]) -> set[str]:
     """Class-body names `cls.X` can read: attributes, classmethods, staticmethods."""
     names = set()
     for statement in getattr(cls.children[-1], "children", []):
-        if statement.type == "simple_stmt" and statement.children[0].type == "expr_stmt" \
-                and statement.children[0].children[0].type == "name":
+        if (
+            statement.type == "simple_stmt"
+            and statement.children[0].type == "expr_stmt"
+            and statement.children[0].children[0].type == "name"
+        ):
             names.add(statement.children[0].children[0].value)
     for name, function in own.items():
         if {"classmethod", "staticmethod"} & set(decorators_of(function)):
@@ -170,8 +225,13 @@ def _setup_class_calls_super(own: dict[str, Any]) -> bool:
     if setup_class is None:
         return True
     statements = [s for s in body(setup_class) or [] if not _is_docstring(s)]
-    calls = [i for i, s in enumerate(statements) if re.search(r"super\(.*\)\s*\.\s*setUpClass\(",
-                                                              s.get_code(include_prefix=False), re.S)]
+    calls = [
+        i
+        for i, s in enumerate(statements)
+        if re.search(
+            r"super\(.*\)\s*\.\s*setUpClass\(", s.get_code(include_prefix=False), re.S
+        )
+    ]
     return bool(calls) and calls[-1] == len(statements) - 1
 
 
@@ -183,7 +243,11 @@ def inherited_setup_has_effects(project_bases: list[Any]) -> bool:
         setup = methods(base).get("setUp")
         for statement in (body(setup) or []) if setup is not None else []:
             code = statement.get_code(include_prefix=False).strip()
-            if not (_is_docstring(statement) or _is_super_setup(statement) or _HARMLESS.fullmatch(code)):
+            if not (
+                _is_docstring(statement)
+                or _is_super_setup(statement)
+                or _HARMLESS.fullmatch(code)
+            ):
                 return True
     return False
 
@@ -194,7 +258,8 @@ def _is_docstring(statement: Any) -> bool:
 
 def _is_super_setup(statement: Any) -> bool:
     return statement.type == "simple_stmt" and bool(
-        _SUPER_SETUP.fullmatch(statement.get_code(include_prefix=False).strip()))
+        _SUPER_SETUP.fullmatch(statement.get_code(include_prefix=False).strip())
+    )
 
 
 def overridden_below(tree: Any, cls: Any) -> bool:
@@ -205,7 +270,10 @@ def overridden_below(tree: Any, cls: Any) -> bool:
         if name not in bases(other):
             continue
         for method, function in methods(other).items():
-            if method in ("setUp", "setUpTestData") and "super(" not in function.get_code():
+            if (
+                method in ("setUp", "setUpTestData")
+                and "super(" not in function.get_code()
+            ):
                 return True
     return False
 
@@ -219,24 +287,40 @@ def edits(lines: list[str], cls: Any, setup: Any, move: Plan) -> list[Edit]:
     if existing is not None:
         params = existing.get_params()
         target = params[0].name.value if params else "cls"
-    moved_text = "".join(_moved_text(lines, s, indent + "    ", target) for s in move.moved)
+    moved_text = "".join(
+        _moved_text(lines, s, indent + "    ", target) for s in move.moved
+    )
     result: list[Edit] = []
     if existing is not None:
-        line = existing.end_pos[0] - 1 if existing.end_pos[1] == 0 else existing.end_pos[0]
+        line = (
+            existing.end_pos[0] - 1 if existing.end_pos[1] == 0 else existing.end_pos[0]
+        )
         result.append(insert_at(line, 0, moved_text))
         method_text = ""
     else:
         # A docstring of a `setUp` that disappears describes the data: it moves along.
-        docstring = next((s for s in move.kept if _is_docstring(s)), None) if move.removes_setup else None
-        doc_text = f"{indent}    {docstring.get_code(include_prefix=False).strip()}\n" if docstring else ""
-        method_text = (f"{indent}@classmethod\n{indent}def setUpTestData(cls):\n{doc_text}"
-                       f"{indent}    super().setUpTestData()\n{moved_text}")
+        docstring = (
+            next((s for s in move.kept if _is_docstring(s)), None)
+            if move.removes_setup
+            else None
+        )
+        doc_text = (
+            f"{indent}    {docstring.get_code(include_prefix=False).strip()}\n"
+            if docstring
+            else ""
+        )
+        method_text = (
+            f"{indent}@classmethod\n{indent}def setUpTestData(cls):\n{doc_text}"
+            f"{indent}    super().setUpTestData()\n{moved_text}"
+        )
     start = _first_leaf(setup).start_pos[0] - 1
     if move.removes_setup:
         end = setup.end_pos[0] - 1 if setup.end_pos[1] == 0 else setup.end_pos[0]
         first = _first_leaf(setup)
         if not method_text and not first.prefix.strip():
-            start = first.get_start_pos_of_prefix()[0] - 1  # and the blank lines above it
+            start = (
+                first.get_start_pos_of_prefix()[0] - 1
+            )  # and the blank lines above it
         result.append(Edit(Span(start, 0, end, 0), method_text))
         return result
     if method_text:
@@ -269,7 +353,11 @@ def _removed_spans(lines: list[str], setup: Any, moved: list[Any]) -> list[Span]
 def _first_leaf(function: Any) -> Any:
     """The first decorator or the `def` keyword."""
     parent = function.parent
-    return parent.get_first_leaf() if parent.type == "decorated" else function.get_first_leaf()
+    return (
+        parent.get_first_leaf()
+        if parent.type == "decorated"
+        else function.get_first_leaf()
+    )
 
 
 def _statement_lines(statement: Any) -> Span:
@@ -298,14 +386,18 @@ def _moved_text(lines: list[str], statement: Any, indent: str, target: str) -> s
     end_line, end_column = statement.end_pos
     end = end_line - 1 if end_column == 0 else end_line
     text_lines = [list(line) for line in lines[start:end]]
-    for leaf in sorted(iter_nodes(statement, {"name"}), key=lambda n: n.start_pos, reverse=True):
+    for leaf in sorted(
+        iter_nodes(statement, {"name"}), key=lambda n: n.start_pos, reverse=True
+    ):
         if leaf.value == "self":
             row, column = leaf.start_pos[0] - 1 - start, leaf.start_pos[1]
-            text_lines[row][column:column + 4] = list(target)
+            text_lines[row][column : column + 4] = list(target)
     old_indent = " " * statement.start_pos[1]
     result = []
     for chars in text_lines:
         line = "".join(chars)
-        body_line = line[len(old_indent):] if line.startswith(old_indent) else line.lstrip()
+        body_line = (
+            line[len(old_indent) :] if line.startswith(old_indent) else line.lstrip()
+        )
         result.append(indent + body_line if line.strip() else line)
     return "\n".join(result) + "\n"

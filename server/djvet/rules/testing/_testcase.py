@@ -17,14 +17,21 @@ from djvet.core.parso_utils import iter_nodes
 from djvet.project.modules import imported_module, imported_symbol, module_map, tree_of
 
 TESTCASES = {
-    "django.test.TestCase", "django.test.testcases.TestCase", "rest_framework.test.APITestCase",
+    "django.test.TestCase",
+    "django.test.testcases.TestCase",
+    "rest_framework.test.APITestCase",
     "django.contrib.gis.test.TestCase",
 }
 NOT_TESTCASES = {
-    "django.test.TransactionTestCase", "django.test.SimpleTestCase", "django.test.LiveServerTestCase",
-    "django.contrib.staticfiles.testing.StaticLiveServerTestCase", "unittest.TestCase",
-    "rest_framework.test.APITransactionTestCase", "rest_framework.test.APISimpleTestCase",
-    "rest_framework.test.APILiveServerTestCase", "django.test.testcases.TransactionTestCase",
+    "django.test.TransactionTestCase",
+    "django.test.SimpleTestCase",
+    "django.test.LiveServerTestCase",
+    "django.contrib.staticfiles.testing.StaticLiveServerTestCase",
+    "unittest.TestCase",
+    "rest_framework.test.APITransactionTestCase",
+    "rest_framework.test.APISimpleTestCase",
+    "rest_framework.test.APILiveServerTestCase",
+    "django.test.testcases.TransactionTestCase",
 }
 MAX_DEPTH = 4
 
@@ -34,7 +41,8 @@ CREATES_ROWS = re.compile(
     r"create_user|create_superuser)\(|\bcreate_(user|superuser)\(|"
     # factory_boy factories, not Django's and DRF's request factories
     r"\b(?!(Async)?(API)?RequestFactory\b)[A-Z]\w*Factory(\.(create|create_batch))?\(|"
-    r"\b(baker|mommy)\.make(_recipe)?\(|\bmixer\.blend\(")
+    r"\b(baker|mommy)\.make(_recipe)?\(|\bmixer\.blend\("
+)
 
 
 def is_django_testcase(ctx: FileContext, cls: Any) -> bool:
@@ -66,7 +74,9 @@ def bases(cls: Any) -> list[str]:
     return names
 
 
-def _base_is_testcase(project: Any, path: str, tree: Any, base: str, depth: int) -> bool | None:
+def _base_is_testcase(
+    project: Any, path: str, tree: Any, base: str, depth: int
+) -> bool | None:
     head, _, rest = base.partition(".")
     local = _local_class(tree, head) if not rest else None
     if local is not None:
@@ -83,7 +93,9 @@ def _base_is_testcase(project: Any, path: str, tree: Any, base: str, depth: int)
     return _derives(project, *imported, depth + 1) if imported is not None else None
 
 
-def project_bases(project: Any, path: str, tree: Any, cls: Any, depth: int = 0) -> list[Any]:
+def project_bases(
+    project: Any, path: str, tree: Any, cls: Any, depth: int = 0
+) -> list[Any]:
     """The class definitions of `cls`'s bases found in the project, transitively
     (`DojoTestCase`, `BaseTestCase`); library bases are left out."""
     if depth > MAX_DEPTH:
@@ -94,11 +106,15 @@ def project_bases(project: Any, path: str, tree: Any, cls: Any, depth: int = 0) 
         if resolved is not None:
             base_path, base_tree, definition = resolved
             found.append(definition)
-            found.extend(project_bases(project, base_path, base_tree, definition, depth + 1))
+            found.extend(
+                project_bases(project, base_path, base_tree, definition, depth + 1)
+            )
     return found
 
 
-def _resolve_base(project: Any, path: str, tree: Any, base: str) -> tuple[str, Any, Any] | None:
+def _resolve_base(
+    project: Any, path: str, tree: Any, base: str
+) -> tuple[str, Any, Any] | None:
     head, _, rest = base.partition(".")
     if not rest:
         local = _local_class(tree, head)
@@ -107,7 +123,9 @@ def _resolve_base(project: Any, path: str, tree: Any, base: str) -> tuple[str, A
     return _imported_class(project, path, tree, base)
 
 
-def _imported_class(project: Any, path: str, tree: Any, base: str) -> tuple[str, Any, Any] | None:
+def _imported_class(
+    project: Any, path: str, tree: Any, base: str
+) -> tuple[str, Any, Any] | None:
     """(path, tree, classdef) of a base imported by name from a workspace module."""
     head, _, rest = base.partition(".")
     symbol = imported_symbol(tree, head, path) if not rest else None
@@ -153,8 +171,13 @@ class Uses:
 
     def unresolved_reads(self) -> set[str]:
         """`self.X` reads that no earlier statement of this one provides."""
-        return {name for name, positions in self.read_positions.items()
-                if name not in self.write_ends or any(p < self.write_ends[name] for p in positions)}
+        return {
+            name
+            for name, positions in self.read_positions.items()
+            if name not in self.write_ends
+            or any(p < self.write_ends[name] for p in positions)
+        }
+
     bare_self: bool = False  # `self` used otherwise (passed along, `self[...]`)
     local_reads: set[str] = field(default_factory=set)
     local_writes: set[str] = field(default_factory=set)
@@ -181,9 +204,13 @@ def _self_use(leaf: Any, uses: Uses) -> None:
         return
     attribute = trailer.children[1].value
     chain = leaf.parent
-    is_target = (chain.type in ("atom_expr", "power") and len(chain.children) == 2
-                 and chain.parent.type == "expr_stmt" and chain.parent.children[1] == "="
-                 and chain in chain.parent.children[:-1:2])
+    is_target = (
+        chain.type in ("atom_expr", "power")
+        and len(chain.children) == 2
+        and chain.parent.type == "expr_stmt"
+        and chain.parent.children[1] == "="
+        and chain in chain.parent.children[:-1:2]
+    )
     if is_target:
         uses.writes.add(attribute)
         end = chain.parent.end_pos
@@ -195,10 +222,18 @@ def _self_use(leaf: Any, uses: Uses) -> None:
 
 def _is_attribute_name(leaf: Any) -> bool:
     previous = leaf.get_previous_leaf()
-    return previous is not None and previous.value == "." and previous.parent.type == "trailer"
+    return (
+        previous is not None
+        and previous.value == "."
+        and previous.parent.type == "trailer"
+    )
 
 
 def _is_keyword_name(leaf: Any) -> bool:
     """The `name` of `f(name=value)`."""
-    return leaf.parent.type == "argument" and leaf.parent.children[0] is leaf and \
-        len(leaf.parent.children) == 3 and leaf.parent.children[1] == "="
+    return (
+        leaf.parent.type == "argument"
+        and leaf.parent.children[0] is leaf
+        and len(leaf.parent.children) == 3
+        and leaf.parent.children[1] == "="
+    )

@@ -72,7 +72,9 @@ def check_app(ctx: FileContext) -> Iterator[Diagnostic]:
         return
     what = " and ".join(app.kinds)
     where = _first_definition(ctx.tree)
-    yield RULE.diagnostic(ctx, where, message=f"App `{app.label}` has {what} but no tests touch it")
+    yield RULE.diagnostic(
+        ctx, where, message=f"App `{app.label}` has {what} but no tests touch it"
+    )
 
 
 def _first_definition(tree: Any) -> Span:

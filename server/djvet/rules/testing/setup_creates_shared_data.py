@@ -114,7 +114,12 @@ def check_setup(ctx: FileContext, cls: Any) -> Iterator[Diagnostic]:
         return
     fix = None
     move = plan(cls, setup)
-    if move is not None and not overridden_below(ctx.tree, cls) and not inherited_setup_has_effects(
-            project_bases(ctx.project, ctx.path, ctx.tree, cls)):
+    if (
+        move is not None
+        and not overridden_below(ctx.tree, cls)
+        and not inherited_setup_has_effects(
+            project_bases(ctx.project, ctx.path, ctx.tree, cls)
+        )
+    ):
         fix = Fix.unsafe(RULE.fix_title, *edits(ctx.document.lines, cls, setup, move))
     yield RULE.diagnostic(ctx, Span.of(setup.name), fix=fix)

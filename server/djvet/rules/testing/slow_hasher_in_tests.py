@@ -73,11 +73,17 @@ RULE = Rule(
     applies_to=FileRole.SETTINGS,
 )
 _HASHERS = "django.contrib.auth.hashers."
-SLOW = {f"{_HASHERS}{name}": short for name, short in (
-    ("PBKDF2PasswordHasher", "PBKDF2"), ("PBKDF2SHA1PasswordHasher", "PBKDF2"),
-    ("Argon2PasswordHasher", "Argon2"), ("BCryptSHA256PasswordHasher", "bcrypt"),
-    ("BCryptPasswordHasher", "bcrypt"), ("ScryptPasswordHasher", "scrypt"),
-)}
+SLOW = {
+    f"{_HASHERS}{name}": short
+    for name, short in (
+        ("PBKDF2PasswordHasher", "PBKDF2"),
+        ("PBKDF2SHA1PasswordHasher", "PBKDF2"),
+        ("Argon2PasswordHasher", "Argon2"),
+        ("BCryptSHA256PasswordHasher", "bcrypt"),
+        ("BCryptPasswordHasher", "bcrypt"),
+        ("ScryptPasswordHasher", "scrypt"),
+    )
+}
 FAST = f"{_HASHERS}MD5PasswordHasher"
 
 
@@ -85,51 +91,86 @@ FAST = f"{_HASHERS}MD5PasswordHasher"
 def check_test_hashers(ctx: FileContext) -> Iterator[Diagnostic]:
     index = settings_index(ctx.project)
     module = index.modules.get(os.path.abspath(ctx.path))
-    if module is None or module.environment != TEST or not _runs_tests(ctx, module.dotted):
+    if (
+        module is None
+        or module.environment != TEST
+        or not _runs_tests(ctx, module.dotted)
+    ):
         return
     settings = effective_settings(ctx.project, module)
     if not settings.complete or installed(settings, "django.contrib.auth") is not True:
         return
     setting = settings.get("PASSWORD_HASHERS")
-    if setting is not None and (not setting.known or not isinstance(setting.value, (list, tuple))):
+    if setting is not None and (
+        not setting.known or not isinstance(setting.value, (list, tuple))
+    ):
         return
-    first = setting.value[0] if setting is not None and setting.value else f"{_HASHERS}PBKDF2PasswordHasher"
+    first = (
+        setting.value[0]
+        if setting is not None and setting.value
+        else f"{_HASHERS}PBKDF2PasswordHasher"
+    )
     if first not in SLOW or hashers_switched_in_tests(ctx.project):
         return
     message = f"Test settings hash passwords with {SLOW[first]}; use `MD5PasswordHasher` to speed up tests"
     if setting is not None and setting.path == ctx.path and not setting.conditional:
         items = list_items(setting.value_node)
         if items:  # MD5 first; the others still verify hashes made with them (fixtures)
-            edit = insert_before(items[0], f'"{FAST}",{_separator(setting.value_node, items)}')
+            edit = insert_before(
+                items[0], f'"{FAST}",{_separator(setting.value_node, items)}'
+            )
         else:
             edit = replace_node(setting.value_node, f'["{FAST}"]')
-        yield RULE.diagnostic(ctx, Span.of(setting.value_node), message=message,
-                              fix=Fix.safe(RULE.fix_title, edit))
+        yield RULE.diagnostic(
+            ctx,
+            Span.of(setting.value_node),
+            message=message,
+            fix=Fix.safe(RULE.fix_title, edit),
+        )
         return
     if setting is not None:
         line = f'PASSWORD_HASHERS = ["{FAST}", *PASSWORD_HASHERS]\n'
         edits = [append_edit(ctx, line)]
     else:
         line = f'PASSWORD_HASHERS = ["{FAST}", *global_settings.PASSWORD_HASHERS]\n'
-        edits = [append_edit(ctx, line), *import_edits(ctx, "django.conf", "global_settings")]
-    yield RULE.diagnostic(ctx, last_statement_span(ctx), message=message, fix=Fix.safe(RULE.fix_title, *edits))
+        edits = [
+            append_edit(ctx, line),
+            *import_edits(ctx, "django.conf", "global_settings"),
+        ]
+    yield RULE.diagnostic(
+        ctx,
+        last_statement_span(ctx),
+        message=message,
+        fix=Fix.safe(RULE.fix_title, *edits),
+    )
 
 
 _TEST_WORDS = {"test", "tests", "testing", "pytest", "unittest"}
-_RUNNER_FILES = ("pytest.ini", "setup.cfg", "tox.ini", "pyproject.toml", "Makefile", "conftest.py")
+_RUNNER_FILES = (
+    "pytest.ini",
+    "setup.cfg",
+    "tox.ini",
+    "pyproject.toml",
+    "Makefile",
+    "conftest.py",
+)
 
 
 def _runs_tests(ctx: FileContext, dotted: str) -> bool:
     """The module is what the test runner uses: named or placed as test settings
     (`settings/test.py`, `tests/settings.py`, `test_settings.py`), configured as such,
     or named by a runner's configuration. A `ci.py` may configure anything else."""
-    if any(dotted == n or dotted.endswith("." + n) for n in ctx.project.config.settings_modules.get(TEST, ())):
+    if any(
+        dotted == n or dotted.endswith("." + n)
+        for n in ctx.project.config.settings_modules.get(TEST, ())
+    ):
         return True
     relative = ctx.relative_path.replace("\\", "/").lower()
     if set(re.split(r"[/_.\-]", relative.removesuffix(".py"))) & _TEST_WORDS:
         return True
     for path in [str(ctx.project.root / name) for name in _RUNNER_FILES[:-1]] + [
-            p for p in ctx.project.python_files() if p.endswith("conftest.py")]:
+        p for p in ctx.project.python_files() if p.endswith("conftest.py")
+    ]:
         if os.path.isfile(path) and dotted in (ctx.project.read(path) or ""):
             return True
     return False

@@ -11,7 +11,9 @@ from djvet.project.settings import effective_settings, settings_index
 _POSTGRES = re.compile(r"postgres|postgis|psycopg", re.I)
 _PSYCOPG = re.compile(r"^\s*[\"']?psycopg", re.I | re.M)
 
-register_fact("tooling.postgres", FileRole.SETTINGS | FileRole.REQUIREMENTS | FileRole.PYPROJECT)
+register_fact(
+    "tooling.postgres", FileRole.SETTINGS | FileRole.REQUIREMENTS | FileRole.PYPROJECT
+)
 
 
 def uses_postgres(project: ProjectIndex, text: str = "") -> bool:
@@ -27,7 +29,9 @@ def _build(project: ProjectIndex) -> bool | None:
     if verdict is not None:
         return verdict
     for path in project.files():
-        if project.roles(path, "") & FileRole.REQUIREMENTS and _PSYCOPG.search(project.read(path) or ""):
+        if project.roles(path, "") & FileRole.REQUIREMENTS and _PSYCOPG.search(
+            project.read(path) or ""
+        ):
             return True
     return None
 
@@ -39,8 +43,11 @@ def _from_settings(project: ProjectIndex) -> bool | None:
         if setting is None:
             continue
         if isinstance(setting.value, dict):
-            engines += [db.get("ENGINE") for db in setting.value.values() if isinstance(db, dict)
-                        and isinstance(db.get("ENGINE"), str)]
+            engines += [
+                db.get("ENGINE")
+                for db in setting.value.values()
+                if isinstance(db, dict) and isinstance(db.get("ENGINE"), str)
+            ]
         if _POSTGRES.search(setting.value_node.get_code(include_prefix=False)):
             return True
     if any(_POSTGRES.search(engine) for engine in engines):

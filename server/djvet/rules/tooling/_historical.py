@@ -27,7 +27,9 @@ class ImportedModel:
 def imported_models(ctx: FileContext) -> list[ImportedModel]:
     found = []
     migration_functions = _migration_functions(ctx.tree)
-    for statement in iter_nodes(ctx.tree, {"import_from"}):  # also imports inside functions
+    for statement in iter_nodes(
+        ctx.tree, {"import_from"}
+    ):  # also imports inside functions
         if statement.is_star_import():
             continue
         module = ".".join(n.value for n in statement.get_from_names())
@@ -57,27 +59,43 @@ def imported_models(ctx: FileContext) -> list[ImportedModel]:
 def _migration_functions(tree: Any) -> set[int]:
     """Functions `migrations.RunPython(...)` runs, and the module's functions they call."""
     functions = {f.name.value: f for f in tree.iter_funcdefs()}
-    pending = [node.value for node in iter_nodes(tree, {"name"}) if node.value in functions
-               and _inside_run_python(node)]
+    pending = [
+        node.value
+        for node in iter_nodes(tree, {"name"})
+        if node.value in functions and _inside_run_python(node)
+    ]
     found: dict[str, Any] = {}
     while pending:
         name = pending.pop()
         if name in found:
             continue
         found[name] = functions[name]
-        pending += [leaf.value for leaf in iter_nodes(functions[name].children[-1], {"name"})
-                    if leaf.value in functions and leaf.value not in found]
+        pending += [
+            leaf.value
+            for leaf in iter_nodes(functions[name].children[-1], {"name"})
+            if leaf.value in functions and leaf.value not in found
+        ]
     return {id(f) for f in found.values()}
 
 
 def _inside_run_python(leaf: Any) -> bool:
     node = leaf.parent
     while node is not None and node.type not in ("funcdef", "classdef", "file_input"):
-        if node.type in ("atom_expr", "power") and node.children[0].type == "name" and any(
-                c.type == "trailer" and c.children[0] == "." and c.children[1].value == "RunPython"
-                for c in node.children) or (node.type in ("atom_expr", "power")
-                                            and node.children[0].type == "name"
-                                            and node.children[0].value == "RunPython"):
+        if (
+            node.type in ("atom_expr", "power")
+            and node.children[0].type == "name"
+            and any(
+                c.type == "trailer"
+                and c.children[0] == "."
+                and c.children[1].value == "RunPython"
+                for c in node.children
+            )
+            or (
+                node.type in ("atom_expr", "power")
+                and node.children[0].type == "name"
+                and node.children[0].value == "RunPython"
+            )
+        ):
             return True
         node = node.parent
     return False
@@ -124,19 +142,28 @@ def _in_annotation(leaf: Any) -> bool:
     node = leaf
     while node.parent is not None and node.parent.type not in ("funcdef", "file_input"):
         parent = node.parent
-        if parent.type == "tname" or (parent.type == "param" and getattr(parent, "annotation", None) is node):
+        if parent.type == "tname" or (
+            parent.type == "param" and getattr(parent, "annotation", None) is node
+        ):
             return True
         node = parent
     function = node.parent
-    return (function is not None and function.type == "funcdef" and function.children[-3] is node
-            and function.children[-4] == "->")
+    return (
+        function is not None
+        and function.type == "funcdef"
+        and function.children[-3] is node
+        and function.children[-4] == "->"
+    )
 
 
 def _historical_suffices(uses: list[Any], model: ModelInfo) -> bool:
     """The historical model has fields and managers only: no fix when a function reads
     other class attributes, or calls methods the model defines (an overridden `save()`)."""
     allowed = _managers(model) | _EXCEPTIONS | {"()"}
-    if any((attribute := _attribute(leaf)) is not None and attribute not in allowed for leaf in uses):
+    if any(
+        (attribute := _attribute(leaf)) is not None and attribute not in allowed
+        for leaf in uses
+    ):
         return False
     custom = {name for name in model.methods if not name.startswith("__")}
     for function in {id(f): f for f in (_function_of(u) for u in uses)}.values():
@@ -152,7 +179,12 @@ def _model(ctx: FileContext, module: str, name: str) -> ModelInfo | str | None:
     model = model_graph(ctx.project).model_named(module, name)
     if model is not None:
         return None if model.abstract else model
-    if _readable(ctx, module) or not module.endswith("models") or not name[:1].isupper() or name.isupper():
+    if (
+        _readable(ctx, module)
+        or not module.endswith("models")
+        or not name[:1].isupper()
+        or name.isupper()
+    ):
         return None
     parts = module.split(".")
     return f'"{parts[-2] if len(parts) > 1 else parts[0]}", "{name}"'
@@ -162,9 +194,11 @@ def _readable(ctx: FileContext, module: str) -> bool:
     if module_map(ctx.project).path_of(module) is not None:
         return True
     relative = module.replace(".", os.sep)
-    return any(os.path.exists(os.path.join(folder, relative + ".py"))
-               or os.path.exists(os.path.join(folder, relative, "__init__.py"))
-               for folder in python_environment(ctx.project).paths)
+    return any(
+        os.path.exists(os.path.join(folder, relative + ".py"))
+        or os.path.exists(os.path.join(folder, relative, "__init__.py"))
+        for folder in python_environment(ctx.project).paths
+    )
 
 
 def _function_uses(tree: Any, local: Any) -> list[Any]:
@@ -172,8 +206,11 @@ def _function_uses(tree: Any, local: Any) -> list[Any]:
     A function that binds the name itself (`ContentType = apps.get_model(...)`) uses its
     own variable, not the import."""
     leaves = tree.get_used_names().get(local.value, [])
-    rebinding = {id(_function_of(leaf)) for leaf in leaves
-                 if leaf is not local and leaf.is_definition() and _function_of(leaf) is not None}
+    rebinding = {
+        id(_function_of(leaf))
+        for leaf in leaves
+        if leaf is not local and leaf.is_definition() and _function_of(leaf) is not None
+    }
     uses = []
     for leaf in leaves:
         if leaf is local or leaf.is_definition():
@@ -193,13 +230,19 @@ def _imports_here(function: Any, local: Any) -> bool:
 
 def _function_of(node: Any) -> Any | None:
     current = node.parent
-    while current is not None and current.type not in ("funcdef", "file_input", "classdef"):
+    while current is not None and current.type not in (
+        "funcdef",
+        "file_input",
+        "classdef",
+    ):
         current = current.parent
     return current if current is not None and current.type == "funcdef" else None
 
 
 # -- edits -----------------------------------------------------------------------------
-def _edits(ctx: FileContext, statement: Any, local: Any, uses: list[Any], args: str) -> list[Edit]:
+def _edits(
+    ctx: FileContext, statement: Any, local: Any, uses: list[Any], args: str
+) -> list[Edit]:
     functions = {id(f): f for f in (_function_of(u) for u in uses)}.values()
     inside = _function_of(statement)
     edits: list[Edit] = []
@@ -218,14 +261,19 @@ def _edits(ctx: FileContext, statement: Any, local: Any, uses: list[Any], args: 
         apps = _apps_param(inside)
         if apps is None or len(statement.get_defined_names()) != 1:
             return []
-        return [*edits, Edit(Span.of(statement), f"{local.value} = {apps}.get_model({args})")]
+        return [
+            *edits,
+            Edit(Span.of(statement), f"{local.value} = {apps}.get_model({args})"),
+        ]
     removal = _remove_name(ctx, statement, local)
     return [*edits, removal] if removal is not None else []
 
 
 def _apps_param(function: Any) -> str | None:
     params = function.get_params()
-    return params[0].name.value if len(params) >= 1 and params[0].star_count == 0 else None
+    return (
+        params[0].name.value if len(params) >= 1 and params[0].star_count == 0 else None
+    )
 
 
 def _insert_first(function: Any, line: str) -> Edit | None:
@@ -236,9 +284,14 @@ def _insert_first(function: Any, line: str) -> Edit | None:
     first = statements[0]
     if first.type == "simple_stmt" and first.children[0].type == "string":
         if len(statements) == 1:
-            return Edit(Span.point(first.end_pos[0] - 1, 0), f"{' ' * first.start_pos[1]}{line}\n")
+            return Edit(
+                Span.point(first.end_pos[0] - 1, 0),
+                f"{' ' * first.start_pos[1]}{line}\n",
+            )
         first = statements[1]
-    return Edit(Span.point(first.start_pos[0] - 1, 0), f"{' ' * first.start_pos[1]}{line}\n")
+    return Edit(
+        Span.point(first.start_pos[0] - 1, 0), f"{' ' * first.start_pos[1]}{line}\n"
+    )
 
 
 def _remove_name(ctx: FileContext, statement: Any, local: Any) -> Edit | None:
@@ -249,7 +302,12 @@ def _remove_name(ctx: FileContext, statement: Any, local: Any) -> Edit | None:
             return None  # `import x; y = 1`: leave it
         line, end = simple.start_pos[0] - 1, simple.end_pos[0] - 1
         lines = ctx.document.lines
-        if line > 0 and end < len(lines) and not lines[line - 1].strip() and not lines[end].strip():
+        if (
+            line > 0
+            and end < len(lines)
+            and not lines[line - 1].strip()
+            and not lines[end].strip()
+        ):
             line -= 1  # the import was a block of its own: drop one of the blank lines around it
         return Edit(Span(line, 0, end, 0), "")
     unit = local.parent if local.parent.type == "import_as_name" else local
@@ -258,8 +316,15 @@ def _remove_name(ctx: FileContext, statement: Any, local: Any) -> Edit | None:
     index = siblings.index(unit)
     if index + 2 < len(siblings):
         following = siblings[index + 2]
-        return Edit(Span(unit.start_pos[0] - 1, unit.start_pos[1],
-                         following.start_pos[0] - 1, following.start_pos[1]), "")
+        return Edit(
+            Span(
+                unit.start_pos[0] - 1,
+                unit.start_pos[1],
+                following.start_pos[0] - 1,
+                following.start_pos[1],
+            ),
+            "",
+        )
     if index + 1 < len(siblings):  # a trailing comma: `(a, X,)`
         return Edit(Span.between(unit, siblings[index + 1]), "")
     comma = siblings[index - 1]
@@ -276,8 +341,13 @@ def user_model_calls(ctx: FileContext) -> list[tuple[Any, list[Edit]]]:
         trailer = chain.children[1]
         source = imported_symbol(ctx.tree, "get_user_model", ctx.path)
         function = _function_of(chain)
-        if trailer.type != "trailer" or trailer.children[0] != "(" or len(trailer.children) != 2 \
-                or function is None or source != ("django.contrib.auth", "get_user_model"):
+        if (
+            trailer.type != "trailer"
+            or trailer.children[0] != "("
+            or len(trailer.children) != 2
+            or function is None
+            or source != ("django.contrib.auth", "get_user_model")
+        ):
             continue
         call = Span.between(leaf, trailer)
         apps = _apps_param(function)
@@ -295,9 +365,17 @@ def _drop_last_use(ctx: FileContext, leaf: Any) -> list[Edit]:
     """Remove `from django.contrib.auth import get_user_model` with its only use."""
     leaves = ctx.tree.get_used_names().get("get_user_model", [])
     uses = [u for u in leaves if not u.is_definition()]
-    imports = [u for u in leaves if u.is_definition() and u.parent.type in ("import_from", "import_as_names")]
+    imports = [
+        u
+        for u in leaves
+        if u.is_definition() and u.parent.type in ("import_from", "import_as_names")
+    ]
     if uses != [leaf] or len(imports) != 1:
         return []
-    statement = imports[0].parent if imports[0].parent.type == "import_from" else imports[0].parent.parent
+    statement = (
+        imports[0].parent
+        if imports[0].parent.type == "import_from"
+        else imports[0].parent.parent
+    )
     removal = _remove_name(ctx, statement, imports[0])
     return [removal] if removal is not None else []

@@ -29,14 +29,28 @@ def _from_sequence(node: Any, siblings: list[Any]) -> Edit | None:
         return whole
     if index + 2 < len(siblings):
         following = siblings[index + 2]
-        return Edit(Span(node.start_pos[0] - 1, node.start_pos[1],
-                         following.start_pos[0] - 1, following.start_pos[1]), "")
+        return Edit(
+            Span(
+                node.start_pos[0] - 1,
+                node.start_pos[1],
+                following.start_pos[0] - 1,
+                following.start_pos[1],
+            ),
+            "",
+        )
     if index + 1 < len(siblings):  # the last item, followed by a trailing comma
         previous = siblings[index - 1] if index > 0 else None
         if previous is None:
             return None
-        return Edit(Span(previous.end_pos[0] - 1, previous.end_pos[1],
-                         siblings[index + 1].end_pos[0] - 1, siblings[index + 1].end_pos[1]), "")
+        return Edit(
+            Span(
+                previous.end_pos[0] - 1,
+                previous.end_pos[1],
+                siblings[index + 1].end_pos[0] - 1,
+                siblings[index + 1].end_pos[1],
+            ),
+            "",
+        )
     comma = siblings[index - 1]
     return Edit(Span.between(comma, node), "")
 
@@ -44,7 +58,9 @@ def _from_sequence(node: Any, siblings: list[Any]) -> Edit | None:
 def _own_lines(node: Any, siblings: list[Any], index: int) -> Edit | None:
     """One item per line (`    "a",  # note`): delete its lines, comment included."""
     comma = siblings[index + 1] if index + 1 < len(siblings) else None
-    last = comma if comma is not None and comma.start_pos[0] == node.end_pos[0] else node
+    last = (
+        comma if comma is not None and comma.start_pos[0] == node.end_pos[0] else node
+    )
     before = node.get_previous_leaf()
     after = last.get_next_leaf()
     if before is None or after is None or before.end_pos[0] == node.start_pos[0]:
@@ -59,7 +75,12 @@ def _own_lines(node: Any, siblings: list[Any], index: int) -> Edit | None:
 def _statement(node: Any) -> Any | None:
     """The `X += ["a"]` / `X.append("a")` statement whose only item is `node`."""
     current = node.parent
-    if current.type == "atom" and current.children[0] == "[" and len(current.children) == 3 or current.type == "trailer":
+    if (
+        current.type == "atom"
+        and current.children[0] == "["
+        and len(current.children) == 3
+        or current.type == "trailer"
+    ):
         current = current.parent
     else:
         return None
@@ -67,6 +88,9 @@ def _statement(node: Any) -> Any | None:
         return None
     if current.type == "expr_stmt" and current.children[1] == "+=":
         return current
-    if current.type in ("atom_expr", "power") and current.children[-2].children[-1] in ("append", "insert"):
+    if current.type in ("atom_expr", "power") and current.children[-2].children[-1] in (
+        "append",
+        "insert",
+    ):
         return current
     return None

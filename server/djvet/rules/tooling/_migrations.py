@@ -16,8 +16,11 @@ from djvet.core.parso_utils import (
 )
 from djvet.rules.tasks._blocking import qualified
 
-_PACKAGES = ("django.db.migrations.", "django.db.migrations.operations.",
-             "django.contrib.postgres.operations.")
+_PACKAGES = (
+    "django.db.migrations.",
+    "django.db.migrations.operations.",
+    "django.contrib.postgres.operations.",
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,11 @@ class Operation:
 def operation(tree: Any, path: str, node: Any, names: set[str]) -> Operation | None:
     """The migration operation `node` calls, when its name is one of `names`."""
     children = node.children
-    if len(children) < 2 or children[-1].type != "trailer" or children[-1].children[0] != "(":
+    if (
+        len(children) < 2
+        or children[-1].type != "trailer"
+        or children[-1].children[0] != "("
+    ):
         return None
     callee = "".join(code_of(c) for c in children[:-1])
     if callee.rsplit(".", 1)[-1] not in names and "." in callee:
@@ -71,7 +78,11 @@ def is_initial(tree: Any) -> bool:
         return False
     for statement in iter_nodes(cls, {"expr_stmt"}):
         children = statement.children
-        if children[0].type == "name" and children[0].value == "initial" and code_of(children[-1]) == "True":
+        if (
+            children[0].type == "name"
+            and children[0].value == "initial"
+            and code_of(children[-1]) == "True"
+        ):
             return True
     return False
 

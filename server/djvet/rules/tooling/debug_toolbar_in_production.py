@@ -64,15 +64,23 @@ RULE = Rule(
     fix_title="Move django-debug-toolbar to the development settings",
     applies_to=FileRole.SETTINGS,
 )
-ITEMS = (("INSTALLED_APPS", "debug_toolbar"), ("MIDDLEWARE", "debug_toolbar.middleware.DebugToolbarMiddleware"))
+ITEMS = (
+    ("INSTALLED_APPS", "debug_toolbar"),
+    ("MIDDLEWARE", "debug_toolbar.middleware.DebugToolbarMiddleware"),
+)
 
 
 @RULE.on_module
 def check_toolbar(ctx: FileContext) -> Iterator[Diagnostic]:
     views = production_settings_for(ctx.project, ctx.path)
-    found = [(name, item, node) for name, item in ITEMS
-             if any((s := v.get(name)) is not None and s.contains(item) is True for v in views)
-             for node in _unconditional(ctx, name, item)]
+    found = [
+        (name, item, node)
+        for name, item in ITEMS
+        if any(
+            (s := v.get(name)) is not None and s.contains(item) is True for v in views
+        )
+        for node in _unconditional(ctx, name, item)
+    ]
     fix = _fix(ctx, found) if found else None
     for name, item, node in found:
         message = f"`{item.rsplit('.', 1)[-1]}` is in the `{name}` production runs"
@@ -94,21 +102,36 @@ def _fix(ctx: FileContext, found: list[tuple[str, str, Any]]) -> Fix | None:
     entries = {(name, item): node for name, item, node in found}
     lines = [_addition(name, item, node) for (name, item), node in entries.items()]
     index = settings_index(ctx.project)
-    developments = sorted(m.path for m in index.modules.values()
-                          if m.environment == DEVELOPMENT and ctx.path in index.chain(m.path))
+    developments = sorted(
+        m.path
+        for m in index.modules.values()
+        if m.environment == DEVELOPMENT and ctx.path in index.chain(m.path)
+    )
     if developments:
         development = index.modules[developments[0]]
         # What development inherits from here goes away with the fix: only its own entries stay.
         own = ctx.project.read(development.path) or ""
-        missing = [line for line, (_name, item) in zip(lines, entries, strict=True) if f'"{item}"' not in own
-                   and f"'{item}'" not in own]
+        missing = [
+            line
+            for line, (_name, item) in zip(lines, entries, strict=True)
+            if f'"{item}"' not in own and f"'{item}'" not in own
+        ]
         if missing:
-            edits.append(_append(ctx, development.path, "".join(f"{line}\n" for line in missing)))
+            edits.append(
+                _append(ctx, development.path, "".join(f"{line}\n" for line in missing))
+            )
         return Fix.unsafe(RULE.fix_title or "", *edits)
-    if not any(v.module.path == ctx.path for v in production_settings_for(ctx.project, ctx.path)):
+    if not any(
+        v.module.path == ctx.path
+        for v in production_settings_for(ctx.project, ctx.path)
+    ):
         return None  # a base module without development settings: nowhere to move it
     guarded = "\nif DEBUG:\n" + "".join(f"    {line}\n" for line in lines)
-    return Fix.unsafe("Install django-debug-toolbar only when `DEBUG` is on", *edits, append_edit(ctx, guarded))
+    return Fix.unsafe(
+        "Install django-debug-toolbar only when `DEBUG` is on",
+        *edits,
+        append_edit(ctx, guarded),
+    )
 
 
 def _addition(name: str, item: str, node: Any) -> str:

@@ -77,12 +77,23 @@ RULE = Rule(
 @RULE.on_module
 def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
     for found in imported_models(ctx):
-        message = (f"`{found.name}` is today's model, not the historical one; "
-                   f"use `apps.get_model({found.get_model_args})`")
+        message = (
+            f"`{found.name}` is today's model, not the historical one; "
+            f"use `apps.get_model({found.get_model_args})`"
+        )
         fix = Fix.unsafe(RULE.fix_title or "", *found.edits) if found.edits else None
-        yield RULE.diagnostic(ctx, found.leaf, message=message if len(message) <= 100 else RULE.message,
-                              fix=fix)
+        yield RULE.diagnostic(
+            ctx,
+            found.leaf,
+            message=message if len(message) <= 100 else RULE.message,
+            fix=fix,
+        )
     for call, edits in user_model_calls(ctx):
         fix = Fix.unsafe(RULE.fix_title or "", *edits) if edits else None
-        yield RULE.diagnostic(ctx, call, message="`get_user_model()` is today's user model; "
-                                                 "use `apps.get_model(settings.AUTH_USER_MODEL)`", fix=fix)
+        yield RULE.diagnostic(
+            ctx,
+            call,
+            message="`get_user_model()` is today's user model; "
+            "use `apps.get_model(settings.AUTH_USER_MODEL)`",
+            fix=fix,
+        )

@@ -85,6 +85,8 @@ RULE = Rule(
     applies_to=FileRole.MIGRATIONS,
 )
 _OPERATIONS = {"AddIndex", "AddField", "RunSQL"}
+
+
 @RULE.on_module
 def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
     if is_initial(ctx.tree) or not uses_postgres(ctx.project, ctx.text):
@@ -92,7 +94,9 @@ def check_migration(ctx: FileContext) -> Iterator[Diagnostic]:
     created = fresh_tables(ctx.tree, ctx.path, ctx.project)
     for node in iter_nodes(ctx.tree, {"atom_expr", "power"}):
         found = operation(ctx.tree, ctx.path, node, _OPERATIONS)
-        if found is None or (found.name != "RunSQL" and model_name_of(found) in created):
+        if found is None or (
+            found.name != "RunSQL" and model_name_of(found) in created
+        ):
             continue
         if not for_postgres(node):
             continue  # under `if connection.vendor == "sqlite":`
@@ -115,18 +119,38 @@ def _problems(found: Operation) -> Iterator[str]:
 
 def _concurrently(ctx: FileContext, found: Operation) -> Fix | None:
     cls = migration_class(ctx.tree)
-    if cls is None or "AddIndexConcurrently" in module_names(ctx.tree) and "AddIndexConcurrently" not in \
-            _imported(ctx):
+    if (
+        cls is None
+        or "AddIndexConcurrently" in module_names(ctx.tree)
+        and "AddIndexConcurrently" not in _imported(ctx)
+    ):
         return None
-    edits: list[Edit] = [Edit(Span.between(found.node.children[0], found.node.children[-2]),
-                              "AddIndexConcurrently")]
+    edits: list[Edit] = [
+        Edit(
+            Span.between(found.node.children[0], found.node.children[-2]),
+            "AddIndexConcurrently",
+        )
+    ]
     if "AddIndexConcurrently" not in _imported(ctx):
-        edits.append(add_import(ctx.tree, "django.contrib.postgres.operations", "AddIndexConcurrently"))
+        edits.append(
+            add_import(
+                ctx.tree, "django.contrib.postgres.operations", "AddIndexConcurrently"
+            )
+        )
     if "atomic = False" not in code_of(cls):
         first = [c for c in cls.children[-1].children if c.type != "newline"][0]
-        edits.append(Edit(Span.point(first.start_pos[0] - 1, 0), f"{' ' * first.start_pos[1]}atomic = False\n"))
+        edits.append(
+            Edit(
+                Span.point(first.start_pos[0] - 1, 0),
+                f"{' ' * first.start_pos[1]}atomic = False\n",
+            )
+        )
     return Fix.display_only(RULE.fix_title or "", *edits)
 
 
 def _imported(ctx: FileContext) -> set[str]:
-    return {name.value for node in ctx.tree.iter_imports() for name in node.get_defined_names()}
+    return {
+        name.value
+        for node in ctx.tree.iter_imports()
+        for name in node.get_defined_names()
+    }

@@ -76,7 +76,10 @@ def check_run_python(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     found = operation(ctx.tree, ctx.path, node, {"RunPython"})
     if found is None or found.argument(1, "reverse_code") is not None:
         return
-    if any(code.startswith("*") for code in (a.get_code(include_prefix=False) for a in found.positional)):
+    if any(
+        code.startswith("*")
+        for code in (a.get_code(include_prefix=False) for a in found.positional)
+    ):
         return  # `RunPython(*operations)`: the arguments are not visible
     noop = f"{found.callee}.noop"
     if found.positional:
@@ -86,7 +89,9 @@ def check_run_python(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
         if last == ",":
             # One argument per line, ending with a comma: add one more line like them.
             argument = last.get_previous_sibling()
-            edit = insert_after(last, f"\n{' ' * argument.start_pos[1]}reverse_code={noop},")
+            edit = insert_after(
+                last, f"\n{' ' * argument.start_pos[1]}reverse_code={noop},"
+            )
         else:
             edit = insert_after(last, f", reverse_code={noop}")
     else:

@@ -70,17 +70,45 @@ RULE = Rule(
 )
 _NAME = r"(?P<name>[\w.\"]+)"
 _REVERSES = [
-    (re.compile(rf"^create\s+(unique\s+)?index\s+(?P<c>concurrently\s+)?(if\s+not\s+exists\s+)?{_NAME}\s+on\s", re.I),
-     "DROP INDEX {c}IF EXISTS {name}"),
-    (re.compile(rf"^create\s+extension\s+(if\s+not\s+exists\s+)?{_NAME}", re.I), "DROP EXTENSION IF EXISTS {name}"),
-    (re.compile(rf"^create\s+(or\s+replace\s+)?(?P<m>materialized\s+)?view\s+{_NAME}", re.I),
-     "DROP {m}VIEW IF EXISTS {name}"),
-    (re.compile(rf"^create\s+table\s+(if\s+not\s+exists\s+)?{_NAME}", re.I), "DROP TABLE IF EXISTS {name}"),
-    (re.compile(rf"^create\s+sequence\s+(if\s+not\s+exists\s+)?{_NAME}", re.I), "DROP SEQUENCE IF EXISTS {name}"),
-    (re.compile(rf"^create\s+(or\s+replace\s+)?trigger\s+{_NAME}\s.*?\son\s+(?P<table>[\w.\"]+)", re.I | re.S),
-     "DROP TRIGGER IF EXISTS {name} ON {table}"),
-    (re.compile(rf"^alter\s+table\s+(?P<table>[\w.\"]+)\s+add\s+column\s+(if\s+not\s+exists\s+)?{_NAME}", re.I),
-     "ALTER TABLE {table} DROP COLUMN IF EXISTS {name}"),
+    (
+        re.compile(
+            rf"^create\s+(unique\s+)?index\s+(?P<c>concurrently\s+)?(if\s+not\s+exists\s+)?{_NAME}\s+on\s",
+            re.I,
+        ),
+        "DROP INDEX {c}IF EXISTS {name}",
+    ),
+    (
+        re.compile(rf"^create\s+extension\s+(if\s+not\s+exists\s+)?{_NAME}", re.I),
+        "DROP EXTENSION IF EXISTS {name}",
+    ),
+    (
+        re.compile(
+            rf"^create\s+(or\s+replace\s+)?(?P<m>materialized\s+)?view\s+{_NAME}", re.I
+        ),
+        "DROP {m}VIEW IF EXISTS {name}",
+    ),
+    (
+        re.compile(rf"^create\s+table\s+(if\s+not\s+exists\s+)?{_NAME}", re.I),
+        "DROP TABLE IF EXISTS {name}",
+    ),
+    (
+        re.compile(rf"^create\s+sequence\s+(if\s+not\s+exists\s+)?{_NAME}", re.I),
+        "DROP SEQUENCE IF EXISTS {name}",
+    ),
+    (
+        re.compile(
+            rf"^create\s+(or\s+replace\s+)?trigger\s+{_NAME}\s.*?\son\s+(?P<table>[\w.\"]+)",
+            re.I | re.S,
+        ),
+        "DROP TRIGGER IF EXISTS {name} ON {table}",
+    ),
+    (
+        re.compile(
+            rf"^alter\s+table\s+(?P<table>[\w.\"]+)\s+add\s+column\s+(if\s+not\s+exists\s+)?{_NAME}",
+            re.I,
+        ),
+        "ALTER TABLE {table} DROP COLUMN IF EXISTS {name}",
+    ),
 ]
 
 
@@ -98,8 +126,10 @@ def check_run_sql(ctx: FileContext, node: Any) -> Iterator[Diagnostic]:
     if reverse is not None:
         quote = "'" if '"' in reverse else '"'
         anchor = sql_node if "sql" not in found.keywords else sql_node.parent
-        fix = Fix.display_only(f"Add `reverse_sql` ({reverse.split(' IF ')[0]} ...)",
-                               insert_after(anchor, f", reverse_sql={quote}{reverse}{quote}"))
+        fix = Fix.display_only(
+            f"Add `reverse_sql` ({reverse.split(' IF ')[0]} ...)",
+            insert_after(anchor, f", reverse_sql={quote}{reverse}{quote}"),
+        )
     yield RULE.diagnostic(ctx, callee, fix=fix)
 
 
