@@ -29,6 +29,7 @@ import os
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from djvet.core.model import Span
@@ -176,6 +177,26 @@ class _Scope:
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 
 
+# Per node class, the fields that may hold nodes worth visiting: `ast.iter_child_nodes`
+# also yields every `Load()`/`Store()` context (a third of a module's nodes) and looks up
+# each field by name on every call.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> Iterator[ast.AST]:
+    fields = _CHILD_FIELDS.get(type(node))
+    if fields is None:
+        fields = _CHILD_FIELDS[type(node)] = tuple(
+            f for f in node._fields if f != "ctx"
+        )
+    for name in fields:
+        value = getattr(node, name, None)
+        if isinstance(value, ast.AST):
+            yield value
+        elif isinstance(value, list):
+            yield from (item for item in value if isinstance(item, ast.AST))
+
+
 class _Scanner:
     """One walk of a module's `ast`: imports, then every scope's assignments and calls."""
 
@@ -210,7 +231,7 @@ class _Scanner:
                 )
             if isinstance(node, ast.ClassDef):
                 self.scan.classes.add(node.name)
-            stack.extend((child, scope) for child in ast.iter_child_nodes(node))
+            stack.extend((child, scope) for child in _children(node))
         for scope in scopes:  # parents come before their children
             self._variables(scope)
             done: set[int] = set()
