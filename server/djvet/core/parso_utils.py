@@ -12,6 +12,17 @@ from djvet.core.document import tree_stamp
 
 _NOT_A_LITERAL = object()
 
+# What reading a half-typed tree can raise (a node missing the children a complete one
+# has, a cycle of names): analyses catch these and know nothing, never crash.
+HALF_TYPED_CODE_ERRORS = (
+    AttributeError,
+    IndexError,
+    KeyError,
+    TypeError,
+    ValueError,
+    RecursionError,
+)
+
 
 def top_level_assignments(module: Any) -> Iterator[tuple[Any, Any]]:
     """`NAME = value` statements at module level, including inside top-level `if`/`try`."""

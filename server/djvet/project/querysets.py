@@ -16,7 +16,12 @@ from typing import Any
 
 from parso.tree import search_ancestor
 
-from djvet.core.parso_utils import call_arguments, code_of, string_value
+from djvet.core.parso_utils import (
+    HALF_TYPED_CODE_ERRORS,
+    call_arguments,
+    code_of,
+    string_value,
+)
 from djvet.core.roles import FileRole
 from djvet.project import jedi_adapter
 from djvet.project.index import ProjectIndex, register_fact
@@ -236,14 +241,7 @@ class Evaluator:
         self._active.add(key)
         try:
             return self._value(node, depth)
-        except (
-            AttributeError,
-            IndexError,
-            KeyError,
-            TypeError,
-            ValueError,
-            RecursionError,
-        ):
+        except HALF_TYPED_CODE_ERRORS:
             return None  # half-typed code: unknown, never a crash
         finally:
             self._active.discard(key)
@@ -496,14 +494,7 @@ class Evaluator:
         """The value of a chain's head and its first `trailer_count` trailers."""
         try:
             return self._chain(node, 0, limit=trailer_count)
-        except (
-            AttributeError,
-            IndexError,
-            KeyError,
-            TypeError,
-            ValueError,
-            RecursionError,
-        ):
+        except HALF_TYPED_CODE_ERRORS:
             return None
 
     def _chain(self, node: Any, depth: int, limit: int | None = None) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from djvet.core.parso_utils import iter_nodes
+from djvet.core.parso_utils import HALF_TYPED_CODE_ERRORS, iter_nodes
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, normalize, register_fact
 from djvet.project.modules import tree_of
@@ -35,14 +35,7 @@ def renders_in(project: ProjectIndex, path: str, tree: Any) -> list[Render]:
                 render = class_view(project, path, tree, node)
             else:
                 render = render_call(project, path, tree, node)
-        except (
-            AttributeError,
-            IndexError,
-            KeyError,
-            TypeError,
-            ValueError,
-            RecursionError,
-        ):
+        except HALF_TYPED_CODE_ERRORS:
             render = None  # half-typed code: no render, never a crash
         if render is not None:
             found.append(render)
