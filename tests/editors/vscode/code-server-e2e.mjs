@@ -100,7 +100,8 @@ const problems = () => page.evaluate(() => [...document.querySelectorAll('.marke
 
 /** Open the command palette. A Markdown preview is a webview: while it has the focus,
  * F1 may never reach the workbench (seen on a loaded CI machine), so a palette that does
- * not open is retried after moving the focus to the active tab. */
+ * not open is retried after moving the focus to a Python editor's tab (clicking the
+ * preview's own tab hands the focus back to the webview). */
 async function openPalette() {
   for (let attempt = 1; ; attempt++) {
     await page.keyboard.press('F1');
@@ -109,9 +110,9 @@ async function openPalette() {
       return;
     } catch (error) {
       if (attempt === 3) throw error;
-      log(`command palette not open after F1 (attempt ${attempt}); focusing the active tab and retrying`);
+      log(`command palette not open after F1 (attempt ${attempt}); focusing a Python editor and retrying`);
       await page.keyboard.press('Escape');
-      await page.locator('.tab.active').first().click().catch(() => {});
+      await page.locator('.tab', { hasText: '.py' }).first().click().catch(() => {});
       await page.waitForTimeout(500);
     }
   }
@@ -264,6 +265,9 @@ try {
   const preview = await waitFor('the rule docs preview', () => page.evaluate(() =>
     [...document.querySelectorAll('.tab .label-name')].map((e) => e.innerText).find((t) => t.startsWith('Preview'))), 20000);
   log(`rule docs opened: tab "${preview}"`);
+  // back to the code, as a user reading the docs beside it does (the preview is a webview
+  // that keeps keyboard shortcuts to itself)
+  await page.locator('.tab', { hasText: 'services.py' }).first().click();
 
   // 8. a settings change reaches the running server (no restart): DJV104 becomes an error
   const djv104Errors = () => page.evaluate(() => [...document.querySelectorAll('.markers-panel .monaco-list-row')]
