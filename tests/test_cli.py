@@ -103,9 +103,8 @@ def test_a_folder_outside_the_project_is_walked_too(
     (other / "site").mkdir()
     (other / "site/settings.py").write_text('SECRET_KEY = "x"\nDEBUG = True\n')
     (other / "site/.venv").mkdir()
-    (other / "site/.venv/settings.py").write_text(
-        "DEBUG = True\n"
-    )  # excluded by default
+    # excluded by default
+    (other / "site/.venv/settings.py").write_text("DEBUG = True\n")
     index = ProjectIndex(project, load_config(project))
     assert collect_files(index, ["shop", str(other)]) == [
         str(other / "site/settings.py"),
@@ -176,9 +175,8 @@ def _sarif_schema() -> dict:
 
 
 def test_sarif_is_valid_against_the_official_schema(project: Path, capsys) -> None:
-    (project / "shop/legacy.py").write_bytes(
-        b"x = '\xff'\n"
-    )  # a warning becomes a notification
+    # a warning becomes a notification
+    (project / "shop/legacy.py").write_bytes(b"x = '\xff'\n")
     code, out, _ = run(capsys, "check", *ONLY, "--output-format", "sarif")
     assert code == 1
     document = json.loads(out)
@@ -315,9 +313,8 @@ def test_stdin_is_checked_as_the_named_file(project: Path, capsys, monkeypatch) 
         capsys, "check", *ONLY, "-", "--stdin-filename", "mysite/settings.py"
     )
     assert code == 1 and out.startswith("mysite/settings.py:2:9: DJV201")
-    assert (
-        settings_text(project) == SETTINGS
-    )  # the file on disk is neither read nor written
+    # the file on disk is neither read nor written
+    assert settings_text(project) == SETTINGS
 
 
 def test_stdin_filename_alone_implies_stdin(project: Path, capsys, monkeypatch) -> None:
@@ -395,9 +392,8 @@ def test_unknown_code_is_a_usage_error_listing_valid_prefixes(
 
 def test_ignore_and_extend_select(project: Path, capsys) -> None:
     assert run(capsys, "check", *ONLY, "--ignore", "DJV201")[0] == 0
-    assert (
-        run(capsys, "check", *ONLY, "--ignore", "DJV2")[0] == 1
-    )  # the more specific wins
+    # the more specific wins
+    assert run(capsys, "check", *ONLY, "--ignore", "DJV2")[0] == 1
     assert (
         "DJV201"
         not in run(
@@ -430,9 +426,8 @@ def test_pyproject_configuration_and_flags_over_it(project: Path, capsys) -> Non
         '[tool.djvet]\nselect = ["DJV201"]\nignore = ["DJV201"]\n'
     )
     assert run(capsys, "check") == (0, "All checks passed!\n", "")
-    assert (
-        run(capsys, "check", "--select", "DJV201")[0] == 1
-    )  # --select starts afresh, as in ruff
+    # --select starts afresh, as in ruff
+    assert run(capsys, "check", "--select", "DJV201")[0] == 1
     assert run(capsys, "check", "--extend-select", "DJV201")[0] == 1
 
 
@@ -490,9 +485,8 @@ def test_excluded_files_are_skipped_in_folders_and_with_force_exclude(
         str(project / name)
         for name in ("manage.py", "pyproject.toml", "shop/__init__.py", "shop/views.py")
     ]
-    assert collect_files(index, ["mysite/settings.py"]) == [
-        named
-    ]  # named explicitly: checked
+    # named explicitly: checked
+    assert collect_files(index, ["mysite/settings.py"]) == [named]
     assert collect_files(index, ["mysite/settings.py"], force_exclude=True) == []
     code, _, err = run(capsys, "check", *ONLY, "--force-exclude", "mysite/settings.py")
     assert code == 0 and "no files to check" in err

@@ -130,6 +130,5 @@ def test_a_module_that_renders_nothing_leaves_the_templates_cached(tmp_path):
         .replace("Book.objects.all()", "Book.objects.select_related('author')")
     )
     rendering, findings = run(root)
-    assert (
-        rendering.files_checked - rendering.cache_hits >= 2
-    )  # the view and its template
+    # the view and its template
+    assert rendering.files_checked - rendering.cache_hits >= 2

@@ -40,9 +40,8 @@ class FixLoopError(RuntimeError):
 @dataclass
 class Result:
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    fixed: dict[str, tuple[str, str]] = field(
-        default_factory=dict
-    )  # path -> (before, after)
+    # path -> (before, after)
+    fixed: dict[str, tuple[str, str]] = field(default_factory=dict)
     fixes_applied: int = 0
     fixed_by_code: Counter[str] = field(default_factory=Counter)
     files_checked: int = 0
@@ -202,9 +201,8 @@ def _from_cache(
         result.warnings.extend(hit[1])
         result.files_checked += 1
         result.cache_hits += 1
-    if (
-        not misses
-    ):  # nothing was analysed: the project-wide warnings come from the cache
+    # nothing was analysed: the project-wide warnings come from the cache
+    if not misses:
         stored = cache.get("", deps.facts)
         result.warnings.extend(stored[1] if stored else [])
     elif progress:

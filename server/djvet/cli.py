@@ -147,9 +147,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
         args = parser.parse_args(argv)
-    except (
-        SystemExit
-    ) as exit_:  # argparse exits 2 on bad usage, 0 after --help/--version
+    except SystemExit as exit_:
+        # argparse exits 2 on bad usage, 0 after --help/--version
         return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     _configure_logging(getattr(args, "verbose", False))
     if args.command is None:
@@ -215,9 +214,8 @@ def _config(args: argparse.Namespace, paths: list[str]) -> Config:
         first = paths[0] if paths[0] != "-" else (args.stdin_filename or ".")
         start = Path(first)
         while not start.exists() and start != start.parent:
-            start = (
-                start.parent
-            )  # a missing path still finds its project's configuration
+            # a missing path still finds its project's configuration
+            start = start.parent
         config = load_config(find_project_root(start if start.exists() else Path.cwd()))
     select = _codes(args.select, "--select")
     extend = _codes(args.extend_select, "--extend-select") or ()

@@ -121,9 +121,8 @@ def bench_model_graph(corpus: Path) -> None:
 
     import djvet.project.models as models_module
 
-    logging.getLogger("djvet").setLevel(
-        logging.ERROR
-    )  # missing third-party apps: said once above
+    # missing third-party apps: said once above
+    logging.getLogger("djvet").setLevel(logging.ERROR)
 
     print(f"Model graph of {corpus.name}")
     config = load_config(corpus)

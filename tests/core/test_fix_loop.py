@@ -288,9 +288,8 @@ def test_without_writing_the_fixed_text_stays_in_memory(make_project: Make) -> N
 
         project = make_project({"app/a.py": "A = 1\r\n"}, select=("DJV991",))
         _fix(project, "app/a.py")
-        assert (
-            Path(path).read_bytes() == b"A = 2\r\n"
-        )  # line endings survive a real write
+        # line endings survive a real write
+        assert Path(path).read_bytes() == b"A = 2\r\n"
 
 
 def test_the_real_djv201_fix(make_project: Make) -> None:

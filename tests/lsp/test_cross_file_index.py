@@ -80,9 +80,8 @@ async def test_finding_on_the_field_follows_the_other_module_and_is_fixed(
         views,
         VIEWS + "\n\ndef by_email(email):\n    return Order.objects.get(email=email)\n",
     )
-    version = editor.change(
-        models, MODELS + "\n"
-    )  # the editor re-checks the model file
+    # the editor re-checks the model file
+    version = editor.change(models, MODELS + "\n")
     found = await editor.diagnostics(models, version=version)
     assert sorted(d.range.start.line for d in found) == [5, 6]
 

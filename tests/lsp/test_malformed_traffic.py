@@ -19,9 +19,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.asyncio(loop_scope="module")]
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
     root = make_project(tmp_path_factory.mktemp("malformed"))
-    (root / "loop").symlink_to(
-        root, target_is_directory=True
-    )  # a symlink loop in the workspace
+    # a symlink loop in the workspace
+    (root / "loop").symlink_to(root, target_is_directory=True)
     return root
 
 
@@ -73,9 +72,8 @@ async def test_requests_about_unknown_documents_and_positions(editor: Editor, pr
             )
         ),
     ):
-        with contextlib.suppress(
-            Exception
-        ):  # an error answer is fine; a dead server is not
+        # an error answer is fine; a dead server is not
+        with contextlib.suppress(Exception):
             await request
     uri = editor.open(write_settings(project, "m_positions"))
     await editor.diagnostics(uri, version=1)

@@ -61,9 +61,8 @@ async def test_invalid_initialization_options_fall_back_with_a_message(
     assert shown.type == lsp.MessageType.Warning
     for key in ("`select`", "`severity`", "`djangoVersion`"):
         assert key in shown.message
-    assert (
-        "someOtherTool" not in shown.message
-    )  # other tools' keys are not ours to judge
+    # other tools' keys are not ours to judge
+    assert "someOtherTool" not in shown.message
 
 
 async def test_workspace_configuration_overrides_defaults(

@@ -129,9 +129,8 @@ async def test_quick_fix_applies_and_clears_the_diagnostic(editor: Editor, proje
         uri, diagnostics, only=[lsp.CodeActionKind.QuickFix]
     )
     fix = next(a for a in actions if a.title.startswith("DJV201: Read `DEBUG`"))
-    assert (
-        fix.kind == lsp.CodeActionKind.QuickFix and not fix.is_preferred
-    )  # UNSAFE fix
+    # UNSAFE fix
+    assert fix.kind == lsp.CodeActionKind.QuickFix and not fix.is_preferred
     [version] = editor.apply(fix.edit).values()
     assert (
         'DEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"' in editor.texts[uri]
@@ -240,9 +239,8 @@ async def test_non_ascii_line_keeps_utf16_columns(editor: Editor, project):
     uri = editor.open(write_settings(project, "t_emoji", text))
     [diagnostic] = await editor.diagnostics(uri, version=1)
     start = column(text, 1, "True", "utf-16")
-    assert (
-        start == len('SITE = "🛒 shop"; DEBUG = ') + 1
-    )  # the emoji is two UTF-16 units
+    # the emoji is two UTF-16 units
+    assert start == len('SITE = "🛒 shop"; DEBUG = ') + 1
     assert (diagnostic.range.start.character, diagnostic.range.end.character) == (
         start,
         start + 4,
@@ -269,10 +267,11 @@ async def test_settings_change_rechecks_other_open_documents(editor: Editor, pro
     production = write_settings(
         project, "t_split/settings", "from .base import *\n", name="production.py"
     )
+    # created after start-up: the editor's watcher says so
     for path in (
         base,
         production,
-    ):  # created after start-up: the editor's watcher says so
+    ):
         _notify_changed(editor, path, lsp.FileChangeType.Created)
     base_uri = editor.open(base)
     [inherited] = await editor.diagnostics(base_uri, version=1)

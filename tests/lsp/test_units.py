@@ -31,13 +31,13 @@ def test_positions_round_trip_through_each_encoding(codec: PositionCodec, units:
     position = to_position(lines, 0, 9, codec)  # `b`, after the emoji
     assert position == lsp.Position(line=0, character=8 + units)
     assert from_position(lines, position, codec) == (0, 9)
-    assert to_position(lines, 1, 0, codec) == lsp.Position(
-        line=1, character=0
-    )  # CRLF is one end
+    # CRLF is one end
+    assert to_position(lines, 1, 0, codec) == lsp.Position(line=1, character=0)
+    # clamped
     assert from_position(lines, lsp.Position(line=9, character=0), codec) == (
         2,
         0,
-    )  # clamped
+    )
 
 
 def test_minimal_edit_replaces_only_the_changed_middle():

@@ -200,9 +200,8 @@ def test_hidden_symmetrical_and_interpolated_reverse_names(tmp_path):
     )
     graph = model_graph(project)
     node = relations(graph, "net.Node")
-    assert (
-        "peers" in node and "node_set" in node
-    )  # `named`: to='Node' is not symmetrical
+    # `named`: to='Node' is not symmetrical
+    assert "peers" in node and "node_set" in node
     assert node["idols"] == ("reverse_m2m", "net.Node")
     assert not any(name.endswith("+") for name in node)
     assert node["entry_entries"] == ("reverse_fk", "net.Entry")
@@ -333,9 +332,8 @@ def test_generic_relations(tmp_path):
     assert item.kind == "generic_fk" and item.single and item.target is None
     tags = graph.field("tags.Post", "tags")
     assert tags.kind == "generic_relation" and tags.many and tags.target == "tags.Tag"
-    assert (
-        "post" not in graph.get("tags.Tag").fields
-    )  # no attribute, a lookup name only
+    # no attribute, a lookup name only
+    assert "post" not in graph.get("tags.Tag").fields
     assert graph.get("tags.Tag").query_only["post"].target == "tags.Post"
 
 
@@ -377,9 +375,8 @@ def test_through_models_and_taggit_style_fields(tmp_path):
     assert relations(graph, "lib.Author")["book_set"] == ("reverse_m2m", "lib.Book")
     labels = graph.field("lib.Book", "labels")
     assert (labels.kind, labels.target) == ("m2m", "lib.Label")
-    assert (
-        "book_set" not in graph.get("lib.Label").fields
-    )  # taggit's reverse side is its own
+    # taggit's reverse side is its own
+    assert "book_set" not in graph.get("lib.Label").fields
 
 
 # -- managers, methods ----------------------------------------------------------------------
@@ -727,9 +724,8 @@ def test_half_typed_buffers_keep_the_rest_of_the_file(tmp_path):
     project.set_overlay(
         path, text.replace("class Animal(models.Model):", "class Animal(models.Model")
     )
-    assert (
-        model_graph(project).get("zoo.Keeper") is not None
-    )  # a broken header loses its class only
+    # a broken header loses its class only
+    assert model_graph(project).get("zoo.Keeper") is not None
     broken = [
         text.replace("max_length=9)", "max_length=9"),
         text + "\nclass Half(models.Model):\n",
@@ -994,9 +990,8 @@ def test_apps_on_an_extra_sys_path_folder_are_found(tmp_path):
             "apps/polls/models.py": "from django.db import models\n\nclass Poll(models.Model):\n    pass\n",
         },
     )
-    (
-        tmp_path / "apps/__init__.py"
-    ).unlink()  # a plain folder on sys.path, not a package
+    # a plain folder on sys.path, not a package
+    (tmp_path / "apps/__init__.py").unlink()
     graph = model_graph(project)
     assert (
         graph.get("polls.Poll") is not None

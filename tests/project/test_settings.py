@@ -222,9 +222,8 @@ def test_unreadable_star_import_makes_gaps_unknown(tmp_path):
         tmp_path, APPS + "if False:\n    from some_package.defaults import *\n"
     ).complete
     assert not view(tmp_path, APPS + "globals().update(load())\n").complete
-    assert not view(
-        tmp_path, "DATABASES = {}\nROOT_URLCONF = 'x'\n"
-    ).complete  # a fragment
+    # a fragment
+    assert not view(tmp_path, "DATABASES = {}\nROOT_URLCONF = 'x'\n").complete
 
 
 def test_import_cycle_does_not_hang(tmp_path):

@@ -77,9 +77,8 @@ def test_an_edited_buffer_is_analysed_as_a_fresh_one(case, tmp_path):
     if not root.exists():
         shutil.copytree(BOOKSHOP, root)
     path = str(root / relative)
-    editor = ProjectIndex(
-        root, Config(root=root)
-    )  # the server's index, one version after another
+    # the server's index, one version after another
+    editor = ProjectIndex(root, Config(root=root))
     try:
         opened = Document.for_path(
             path, (BOOKSHOP / relative).read_text(encoding="utf-8"), incremental=True

@@ -23,9 +23,8 @@ if TYPE_CHECKING:
     from djvet.lsp.server import DjvetServer
 
 log = logging.getLogger(__name__)
-FIX_ALL_KIND = (
-    f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"  # source.fixAll.djvet
-)
+# source.fixAll.djvet
+FIX_ALL_KIND = f"{lsp.CodeActionKind.SourceFixAll.value}.{SOURCE}"
 SUGGESTION = " (suggestion)"
 
 

@@ -52,9 +52,8 @@ class Analysis:
     diagnostics: tuple[lsp.Diagnostic, ...]
     result_id: str
     verified: bool  # fixes checked by the engine; unverified fixes are not sent
-    generation: (
-        int  # the project's generation it was computed at (any file change bumps it)
-    )
+    # the project's generation it was computed at (any file change bumps it)
+    generation: int
 
     @property
     def uri(self) -> str:
@@ -95,9 +94,8 @@ def analyse(
     ):
         return previous
     findings: tuple[Diagnostic, ...] = ()
-    if (
-        language_for_path(snapshot.path) is not None
-    ):  # an editor may attach djvet anywhere
+    # an editor may attach djvet anywhere
+    if language_for_path(snapshot.path) is not None:
         # An open buffer (it has a version) is re-parsed from its previous tree: 2-30 ms
         # instead of 300-500 ms for a 5,000-line module. The analysis thread is the only
         # user of these trees, one version after the other.

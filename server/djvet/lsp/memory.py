@@ -53,9 +53,8 @@ class Collector:
             self._submit(collect_and_freeze)
         if self._idle is not None:
             self._idle.cancel()
-        with contextlib.suppress(
-            RuntimeError
-        ):  # no running loop (tests calling directly)
+        # no running loop (tests calling directly)
+        with contextlib.suppress(RuntimeError):
             self._idle = asyncio.get_running_loop().create_task(self._when_quiet())
 
     async def _when_quiet(self) -> None:

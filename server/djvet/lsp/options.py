@@ -228,9 +228,8 @@ def parse_settings(raw: Any) -> EditorSettings:
 
 def merge(base: Any, override: Any) -> Any:
     """`workspace/configuration` values on top of `initializationOptions`."""
-    base, override = (
-        None if v == [] else v for v in (base, override)
-    )  # Lua's empty `{}`
+    # Lua's empty `{}`
+    base, override = (None if v == [] else v for v in (base, override))
     if isinstance(base, Mapping) and isinstance(override, Mapping):
         if set(base) == {SECTION}:
             base = base[SECTION]

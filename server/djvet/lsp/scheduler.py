@@ -34,14 +34,12 @@ _REFRESH = "<refresh>"
 class DiagnosticScheduler:
     def __init__(self, server: DjvetServer) -> None:
         self.server = server
-        self.results: dict[
-            str, Analysis
-        ] = {}  # uri -> latest analysis of its latest version
+        # uri -> latest analysis of its latest version
+        self.results: dict[str, Analysis] = {}
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._changed = asyncio.Event()  # replaced after each change: wakes long polls
-        self.changes = (
-            0  # counts changes, so a long poll sees one made while it computed
-        )
+        # counts changes, so a long poll sees one made while it computed
+        self.changes = 0
 
     @property
     def push(self) -> bool:

@@ -44,9 +44,8 @@ class DjvetServer(LanguageServer):
         )
         self.workspaces = Workspaces()
         self.scheduler = DiagnosticScheduler(self)
-        self.workspace_diagnostics = WorkspaceDiagnostics(
-            self
-        )  # diagnosticMode "workspace"
+        # diagnosticMode "workspace"
+        self.workspace_diagnostics = WorkspaceDiagnostics(self)
         self.ready = asyncio.Event()  # set once the project indexes are warm
         self.pull_diagnostics = False
         self.initialization_options: Any = None

@@ -45,9 +45,8 @@ async def load_editor_settings(ls: DjvetServer) -> None:
                     items=items or [lsp.ConfigurationItem(section=SECTION)]
                 )
             )
-        except (
-            Exception
-        ) as error:  # a client may refuse; its initializationOptions still count
+        except Exception as error:
+            # a client may refuse; its initializationOptions still count
             log.info("workspace/configuration failed: %s", error)
     answers = list(answers or [])
     ls.workspaces.default_settings = parse_settings(

@@ -59,12 +59,10 @@ class WorkspaceDiagnostics:
     def __init__(self, server: DjvetServer) -> None:
         self.server = server
         self.epoch = 0
-        self._cache: dict[
-            str, _Cached
-        ] = {}  # path -> result; used on the analysis thread
-        self._published: dict[
-            str, str
-        ] = {}  # uri -> result id pushed for a closed file
+        # path -> result; used on the analysis thread
+        self._cache: dict[str, _Cached] = {}
+        # uri -> result id pushed for a closed file
+        self._published: dict[str, str] = {}
         self._pass: asyncio.Task[None] | None = None
 
     # -- what to check --------------------------------------------------------------------
@@ -193,9 +191,8 @@ class WorkspaceDiagnostics:
     def _publish(
         self, uri: str, result_id: str, diagnostics: tuple[lsp.Diagnostic, ...]
     ) -> None:
-        if (
-            self.server.open_document(uri) is not None
-        ):  # the scheduler reports open files
+        # the scheduler reports open files
+        if self.server.open_document(uri) is not None:
             return
         self.server.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=list(diagnostics))
@@ -253,9 +250,8 @@ class _Progress:
             token = f"djvet-workspace-{uuid.uuid4().hex[:8]}"
             try:
                 await server.work_done_progress.create_async(token)
-            except (
-                Exception
-            ) as error:  # the client said no: check without a progress bar
+            except Exception as error:
+                # the client said no: check without a progress bar
                 log.info("window/workDoneProgress/create failed: %s", error)
                 return None
         server.work_done_progress.begin(

@@ -59,13 +59,11 @@ class Dependencies:
     imports: dict[str, set[str]]
     importers: dict[str, set[str]] = field(default_factory=dict)
     facts: str = ""  # settings and models files together
-    python: str = (
-        ""  # the modules that may render templates, and their imports (for templates)
-    )
+    # the modules that may render templates, and their imports (for templates)
+    python: str = ""
     templates: str = ""  # every template together (for templates and rendering modules)
-    renders: set[str] = field(
-        default_factory=set
-    )  # Python files that may render templates
+    # Python files that may render templates
+    renders: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True)
@@ -228,9 +226,8 @@ def file_key(
         )
     near = set(deps.imports.get(path, ()))
     for module in list(near):
-        near |= deps.imports.get(
-            module, set()
-        )  # helpers of helpers (summaries go 2 deep)
+        # helpers of helpers (summaries go 2 deep)
+        near |= deps.imports.get(module, set())
     near |= deps.importers.get(path, set())
     neighbours = sorted(f"{p}:{deps.hashes.get(p, '')}" for p in near)
     rendered = deps.templates if path in deps.renders else ""
@@ -278,9 +275,8 @@ class FindingsCache:
     ) -> None:
         if key is None:
             return
-        plain = [
-            d.replace(extra={}) for d in diagnostics
-        ]  # `extra` may hold parse trees
+        # `extra` may hold parse trees
+        plain = [d.replace(extra={}) for d in diagnostics]
         self.entries[path] = (key, plain, list(warnings))
         self.dirty = True
 

@@ -129,9 +129,8 @@ class ClassRef:
 
 @dataclass
 class Lineage:
-    chain: list[
-        ClassRef
-    ]  # workspace classes, the class first (depth-first, left to right)
+    # workspace classes, the class first (depth-first, left to right)
+    chain: list[ClassRef]
     external: set[str]  # dotted names of the bases outside the workspace
 
     def roots(self, prefix: str = DRF) -> set[str]:
@@ -358,9 +357,8 @@ class InstanceScan:
 def _read_kind(access: Access) -> str | None:
     if access.kind in (SELECT, PREFETCH, BYPASSED):
         return access.kind
-    return (
-        None  # `fk.id` reads no row when the FK is loaded; deferred columns: not here
-    )
+    # `fk.id` reads no row when the FK is loaded; deferred columns: not here
+    return None
 
 
 # -- serializers ----------------------------------------------------------------------
@@ -462,9 +460,8 @@ class SerializerReads:
                 if target.type != "name" or len(statement.children) != 3:
                     continue
                 if value.type == "keyword" and value.value == "None":
-                    declared.pop(
-                        target.value, None
-                    )  # `field = None` removes an inherited field
+                    # `field = None` removes an inherited field
+                    declared.pop(target.value, None)
                 elif (
                     value.type in ("atom_expr", "power")
                     and value.children[-1].type == "trailer"
@@ -862,9 +859,8 @@ class _Call:
 class ViewUse:
     """One serializer class a DRF view serializes its queryset with."""
 
-    view: (
-        ClassRef | None
-    )  # None: an explicit `BookSerializer(queryset, many=True)` call
+    # None: an explicit `BookSerializer(queryset, many=True)` call
+    view: ClassRef | None
     serializer: ClassRef
     listing: bool  # serializes many rows (a list action); else one object
     queryset: QuerySetValue
@@ -1174,9 +1170,8 @@ def _seeded_chain(evaluator: Evaluator, node: Any, base: Base) -> QuerySetValue 
         return None
     if value is None:
         return None
-    if (
-        value.origin is None
-    ):  # the admin's default queryset: edit after `super()...(request)`
+    # the admin's default queryset: edit after `super()...(request)`
+    if value.origin is None:
         call = children[start - 1]
         origin = Origin(
             evaluator.path,
@@ -1233,9 +1228,8 @@ def _build_users(project: ProjectIndex) -> dict[tuple[str, str], list[tuple[str,
         if project.roles(path) & (FileRole.TESTS | FileRole.MIGRATIONS):
             continue
         text = project.read(path) or ""
-        if (
-            "serializer_class" not in text
-        ):  # a DRF view names its serializer (or a base does)
+        # a DRF view names its serializer (or a base does)
+        if "serializer_class" not in text:
             continue
         tree = tree_of(project, path)
         for node in tree.iter_classdefs() if tree is not None else ():

@@ -38,9 +38,8 @@ class PythonEnvironment:
 
     executable: str | None
     source: str  # "config", "running", "venv" or "none"
-    paths: tuple[
-        str, ...
-    ]  # import folders outside the standard library, in `sys.path` order
+    # import folders outside the standard library, in `sys.path` order
+    paths: tuple[str, ...]
 
     @property
     def django_path(self) -> str | None:

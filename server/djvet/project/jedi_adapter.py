@@ -29,9 +29,8 @@ def _time_boxed(work: Callable[[], T], timeout: float) -> T | None:
     def run() -> None:
         try:
             result.append(work())
-        except (
-            Exception
-        ) as error:  # jedi raises many kinds of errors for bad interpreters
+        except Exception as error:
+            # jedi raises many kinds of errors for bad interpreters
             log.info("jedi: %s", error)
 
     thread = threading.Thread(target=run, name="djvet-jedi", daemon=True)

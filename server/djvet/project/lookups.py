@@ -96,18 +96,16 @@ class RawSite:
     head: Head
     method: str
     lookups: tuple[RawLookup, ...]
-    together: frozenset[
-        str
-    ]  # every lookup filtered in the same chain (composite indexes)
+    # every lookup filtered in the same chain (composite indexes)
+    together: frozenset[str]
 
 
 @dataclass
 class FileScan:
     path: str
     dotted: str
-    imports: dict[str, tuple[str, str]] = field(
-        default_factory=dict
-    )  # name -> (module, name)
+    # name -> (module, name)
+    imports: dict[str, tuple[str, str]] = field(default_factory=dict)
     modules: dict[str, str] = field(default_factory=dict)  # `import a.b as c`: c -> a.b
     sites: list[RawSite] = field(default_factory=list)
     classes: set[str] = field(default_factory=set)
@@ -512,9 +510,8 @@ class Site:
 
 @dataclass
 class LookupIndex:
-    by_field: dict[tuple[str, str], list[Site]] = field(
-        default_factory=dict
-    )  # (label, field)
+    # (label, field)
+    by_field: dict[tuple[str, str], list[Site]] = field(default_factory=dict)
 
     def sites(self, label: str, name: str) -> list[Site]:
         return self.by_field.get((label, name), [])
@@ -594,9 +591,8 @@ def _field_of(
             or following is None
             or _query_field(nested, following) is None
         ):
-            return (
-                None  # `author=x`, `author__in=...`: the FK column, indexed by Django
-            )
+            # `author=x`, `author__in=...`: the FK column, indexed by Django
+            return None
         current = nested
     return None
 
@@ -653,9 +649,8 @@ def lookup_index(project: ProjectIndex) -> LookupIndex:
 @dataclass(frozen=True)
 class LookupVocabulary:
     names: frozenset[str]  # custom lookup and transform names registered somewhere
-    redefined: frozenset[
-        str
-    ]  # field classes the workspace defines (a `CharField` of its own)
+    # field classes the workspace defines (a `CharField` of its own)
+    redefined: frozenset[str]
 
 
 def _app_files(project: ProjectIndex, graph: ModelGraph) -> list[str]:

@@ -86,31 +86,25 @@ class Expr(str):
 class FieldInfo:
     name: str
     kind: str  # "field", or a RelationKind
-    target: (
-        str | None
-    )  # "app_label.ModelName" of the related model; None for plain/unknown
-    model: (
-        str  # label of the model holding the attribute (the parent for MTI-inherited)
-    )
+    # "app_label.ModelName" of the related model; None for plain/unknown
+    target: str | None
+    # label of the model holding the attribute (the parent for MTI-inherited)
+    model: str
     field_class: str  # "ForeignKey", "CharField", ... ("" for reverse accessors)
     null: bool = False
     attname: str | None = None  # "author_id" for fk/o2o
-    related_name: str | None = (
-        None  # as declared (fk/o2o/m2m), after %(class)s interpolation
-    )
+    # as declared (fk/o2o/m2m), after %(class)s interpolation
+    related_name: str | None = None
     related_query_name: str | None = None
-    query_name: str | None = (
-        None  # the name used in lookups (`filter(books__title=...)`)
-    )
+    # the name used in lookups (`filter(books__title=...)`)
+    query_name: str | None = None
     options: dict[str, object] = field(default_factory=dict)
     path: str | None = None
     span: Span | None = None
-    remote_field: str | None = (
-        None  # reverse accessors: the forward field's name on `target`
-    )
-    parent_link: bool = (
-        False  # MTI pointer (`*_ptr`, or `parent_link=True`), and its reverse
-    )
+    # reverse accessors: the forward field's name on `target`
+    remote_field: str | None = None
+    # MTI pointer (`*_ptr`, or `parent_link=True`), and its reverse
+    parent_link: bool = False
     auto_created: bool = False  # implicit `id` and `*_ptr` fields
 
     @property
@@ -137,9 +131,8 @@ class ManagerInfo:
     methods: dict[str, Any]  # manager and queryset methods (parso funcdefs), by name
     manager_only: set[str]  # defined on the manager class only, not on its queryset
     path: str | None
-    manager_class: str | None = (
-        None  # "library.models.BookManager"; None for `Manager()`
-    )
+    # "library.models.BookManager"; None for `Manager()`
+    manager_class: str | None = None
     known: bool = True  # False when the manager class could not be read (not installed)
     span: Span | None = None
     # queryset methods the manager does not offer: its `get_queryset()` returns a custom
@@ -154,9 +147,8 @@ class ModelInfo:
     app_label: str
     module: str
     path: str
-    class_node: Any = field(
-        repr=False, compare=False
-    )  # parso classdef, parsed on first read
+    # parso classdef, parsed on first read
+    class_node: Any = field(repr=False, compare=False)
     abstract: bool = False
     proxy: bool = False
     concrete_label: str = ""
@@ -167,9 +159,8 @@ class ModelInfo:
     methods: dict[str, Any] = field(default_factory=dict)
     properties: set[str] = field(default_factory=set)
     parents: list[str] = field(default_factory=list)  # MTI parents (concrete labels)
-    query_only: dict[str, FieldInfo] = field(
-        default_factory=dict
-    )  # GenericRelation reverses
+    # GenericRelation reverses
+    query_only: dict[str, FieldInfo] = field(default_factory=dict)
     presumed: bool = False  # a base could not be read: fields may be missing
     # Some class in the MRO has a base djvet cannot read (`taggit.models.TagBase` when
     # taggit is not installed): fields and methods may be missing even if not presumed.
@@ -1555,9 +1546,8 @@ class _Builder:
         self.states[id(spec)] = state
 
     def _app_of(self, module: str) -> str | None:
-        for (
-            app
-        ) in self.apps:  # longest name first, as Django's get_containing_app_config
+        # longest name first, as Django's get_containing_app_config
+        for app in self.apps:
             if module == app.name or module.startswith(app.name + "."):
                 return app.label
         return None
@@ -1582,9 +1572,8 @@ class _Builder:
 
     def _declared_meta(self, spec: _ClassSpec, depth: int) -> dict[str, object]:
         options = self._meta(spec, depth)
-        options.pop(
-            "abstract", None
-        )  # Django resets `abstract` on an abstract model's Meta
+        # Django resets `abstract` on an abstract model's Meta
+        options.pop("abstract", None)
         return options
 
     def _link_states(self) -> None:
@@ -1792,10 +1781,11 @@ class _Builder:
                     for c in self.resolver.mro(symbol)
                     for b in self.resolver.bases(c)
                 ):
+                    # a readable class that is no field
                     self._kinds[key] = (
                         "none",
                         False,
-                    )  # a readable class that is no field
+                    )
         return self._kinds[key]
 
     def _is_symmetrical(self, spec: _FieldSpec, owner: _State) -> bool:

@@ -64,9 +64,8 @@ class Access:
     via: str | None = None  # "Book.__str__" when found through a method or helper
     method: str | None = None  # related-manager method for bypass accesses
     id_span: Span | None = None  # `.author.id` → the part a DJV109 fix rewrites
-    source: QuerySetValue | None = (
-        None  # for accesses outside loops: what loaded the instance
-    )
+    # for accesses outside loops: what loaded the instance
+    source: QuerySetValue | None = None
 
     @property
     def queryset(self) -> QuerySetValue | None:

@@ -230,9 +230,8 @@ def _append_args(call_trailer: Any, args: str, path: str) -> Edit:
         return Edit(Span.point(line - 1, column), args, path)
     last = call_trailer.children[1]
     line, column = last.end_pos
-    if (
-        last.get_code(include_prefix=False).rstrip().endswith(",")
-    ):  # keep a magic trailing comma
+    # keep a magic trailing comma
+    if last.get_code(include_prefix=False).rstrip().endswith(","):
         return Edit(Span.point(line - 1, column), f" {args},", path)
     return Edit(Span.point(line - 1, column), f", {args}", path)
 
@@ -248,9 +247,8 @@ def applicability(queryset: QuerySetValue, loop_scope: Any) -> Applicability:
     if origin is None or not origin.editable:
         return Applicability.DISPLAY_ONLY
     if queryset.has_union:
-        return (
-            Applicability.DISPLAY_ONLY
-        )  # select_related on one side of a UNION breaks it
+        # select_related on one side of a UNION breaks it
+        return Applicability.DISPLAY_ONLY
     if origin.scope is loop_scope:
         return Applicability.SAFE
     return Applicability.UNSAFE

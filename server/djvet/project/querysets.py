@@ -121,14 +121,12 @@ class Origin:
 
     path: str
     chain: Any  # the atom_expr holding the manager (or the call returning the queryset)
-    insert_after: (
-        Any | None
-    )  # trailer after which `.select_related(...)` goes; None: at the end
+    # trailer after which `.select_related(...)` goes; None: at the end
+    insert_after: Any | None
     editable: bool = True
     scope: Any = None  # the function or class holding `chain`
-    kind: str = (
-        "chain"  # "class_model": a CBV's `model = X`; the fix adds `queryset = ...`
-    )
+    # "class_model": a CBV's `model = X`; the fix adds `queryset = ...`
+    kind: str = "chain"
 
     @property
     def line(self) -> int:
@@ -154,18 +152,16 @@ class QuerySetValue:
     origin: Origin | None = None
     select_calls: tuple[Any, ...] = ()  # `select_related(...)` trailers along the chain
     prefetch_calls: tuple[Any, ...] = ()
-    iterator_call: Any = (
-        None  # a bare `.iterator()` trailer (needs chunk_size with prefetch)
-    )
+    # a bare `.iterator()` trailer (needs chunk_size with prefetch)
+    iterator_call: Any = None
     only: frozenset[str] | None = None  # `only("title")`: every other field is deferred
     only_call: Any = None
     deferred: frozenset[str] | None = None  # `defer("body")`
     has_union: bool = False
     raw: bool = False  # a RawQuerySet: no select_related, so no fix
     evaluated: bool = False  # list(qs): the rows are already in memory
-    related_from: Instance | None = (
-        None  # `b.chapters.all()`: rows of a relation of an instance
-    )
+    # `b.chapters.all()`: rows of a relation of an instance
+    related_from: Instance | None = None
     relation: str | None = None
 
 
@@ -188,9 +184,8 @@ class Instance:
     model: str
     loop: Loop | None = None
     path: tuple[str, ...] = ()  # relation attributes from the loop's root queryset
-    source: QuerySetValue | None = (
-        None  # `qs.get()` / `qs.first()` / `qs[0]`: what loaded it
-    )
+    # `qs.get()` / `qs.first()` / `qs[0]`: what loaded it
+    source: QuerySetValue | None = None
 
 
 @dataclass(frozen=True)
@@ -220,9 +215,8 @@ class Evaluator:
     path: str
     tree: Any
     graph: ModelGraph = field(init=False)
-    bindings: dict[int, Any] = field(
-        default_factory=dict
-    )  # id(name leaf) -> forced value
+    # id(name leaf) -> forced value
+    bindings: dict[int, Any] = field(default_factory=dict)
     _active: set[int] = field(default_factory=set)
     _definition_cache: dict[tuple[int, str], list[tuple[Any, Any]]] = field(
         default_factory=dict
@@ -353,9 +347,8 @@ class Evaluator:
         )
         if passed is not None:
             return passed
-        return (
-            annotated  # collections stay uncertain: callers found above decide instead
-        )
+        # collections stay uncertain: callers found above decide instead
+        return annotated
 
     def _from_call_sites(
         self, function: Any, param: Any, depth: int, workspace: bool = False
@@ -517,9 +510,8 @@ class Evaluator:
             result = self.trailer(
                 value, trailers[position], trailers, position, node, depth
             )
-            if isinstance(
-                result, _Skip
-            ):  # an attribute and its call, consumed together
+            # an attribute and its call, consumed together
+            if isinstance(result, _Skip):
                 value, position = result.value, position + 2
             else:
                 value, position = result, position + 1

@@ -101,9 +101,8 @@ class SettingsModule:
     path: str
     dotted: str
     environment: str
-    star_imports: list[str] = field(
-        default_factory=list
-    )  # every `from X import ...` target
+    # every `from X import ...` target
+    star_imports: list[str] = field(default_factory=list)
     tree: Any = None
     dynamic: bool = False  # globals()/exec/django-split-settings: names we cannot see
 
@@ -118,9 +117,8 @@ class EffectiveSettings:
     # An unconditional import of a module djvet cannot read, or dynamic definitions:
     # a setting that looks missing may be defined there.
     incomplete: bool = False
-    inherits_view: bool = (
-        False  # builds on another production view (which reports gaps)
-    )
+    # builds on another production view (which reports gaps)
+    inherits_view: bool = False
 
     def get(self, name: str) -> Setting | None:
         return self.values.get(name)

@@ -77,9 +77,8 @@ class Setting:
             "maybe_added": list(self.maybe_added),
             "maybe_removed": list(self.maybe_removed),
         }
-        return replace(
-            self, **{**fresh, **changes}
-        )  # a change given by the caller wins
+        # a change given by the caller wins
+        return replace(self, **{**fresh, **changes})
 
 
 @dataclass
@@ -127,9 +126,8 @@ class Scope:
     """Names visible to an expression: settings and module variables, env schemes, helpers."""
 
     names: dict[str, Setting] = field(default_factory=dict)
-    scheme: dict[str, tuple[str, Any]] = field(
-        default_factory=dict
-    )  # var -> (cast, default)
+    # var -> (cast, default)
+    scheme: dict[str, tuple[str, Any]] = field(default_factory=dict)
     helpers: dict[str, str] = field(default_factory=dict)  # envbool -> "bool"
 
 

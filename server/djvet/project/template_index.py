@@ -58,9 +58,8 @@ class RenderIndex:
     def __init__(self, project: ProjectIndex) -> None:
         self.project = project
         self.files = template_files(project)
-        self._words: dict[
-            str, set[str]
-        ] = {}  # identifier -> rendering modules holding it
+        # identifier -> rendering modules holding it
+        self._words: dict[str, set[str]] = {}
         self._words_folded: dict[str, set[str]] = {}  # the same, lower-cased
         self._mentions: dict[str, set[str]] | None = None
         self._users: dict[str, set[str]] | None = None  # template -> templates using it

@@ -406,9 +406,8 @@ class _Walker:
                 previous = self.expr(template, parse_expr(text, bit.start), env)
             else:
                 if text not in _KEYWORDS and text not in _OPERATORS:
-                    self.expr(
-                        template, parse_expr(text, bit.start), env
-                    )  # filter arguments
+                    # filter arguments
+                    self.expr(template, parse_expr(text, bit.start), env)
                 previous = None
         return bound
 
@@ -448,9 +447,8 @@ class _Walker:
         if isinstance(value, Entry):
             key = id(value)
             if key not in self.values:
-                self.values[key] = (
-                    None  # a context value that refers to itself: unknown
-                )
+                # a context value that refers to itself: unknown
+                self.values[key] = None
                 self.values[key] = self.evaluators.value(value)
             return self.values[key]
         return value

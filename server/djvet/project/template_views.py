@@ -71,9 +71,8 @@ class Render:
     names: tuple[str, ...]  # template names, in the order Django tries them
     anchor: Any  # where to report in the view when the queryset is built elsewhere
     context: dict[str, Entry] = field(default_factory=dict)
-    memo: dict[str, Any] = field(
-        default_factory=dict
-    )  # analyses of this render, computed once
+    # analyses of this render, computed once
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -126,9 +125,8 @@ def _callee(node: Any) -> tuple[str, Any] | None:
     elif before.type == "trailer" and before.children[0] == ".":
         name = before.children[1].value
         if code_of(children[0]) == "self":
-            return (
-                None  # `self.render_to_response(ctx)`: the class decides the template
-            )
+            # `self.render_to_response(ctx)`: the class decides the template
+            return None
     else:
         return None
     return (name, last) if name in RENDER_CALLS else None

@@ -49,9 +49,8 @@ class DjangoVersion:
     """The version djvet assumes, and where it read it (for logs and messages)."""
 
     version: Version | None
-    source: (
-        str  # "config", "interpreter", a file name, "djvet's interpreter" or "unknown"
-    )
+    # "config", "interpreter", a file name, "djvet's interpreter" or "unknown"
+    source: str
     exact: bool = True  # False for the lower bound of a range (`django>=4.2`)
 
     def at_least(self, *wanted: int) -> bool | None:

@@ -57,9 +57,8 @@ def test_finding_is_on_the_field_with_the_query_as_related_information(tmp_path)
     )
     [related] = finding.related
     assert related.path.endswith("shop/views.py") and related.span.start_line == 3
-    assert (
-        finding.fix.edits[0].new_text == "db_index=True"
-    )  # `EmailField()` had no arguments
+    # `EmailField()` had no arguments
+    assert finding.fix.edits[0].new_text == "db_index=True"
 
 
 def test_composite_index_serves_its_prefix_only(tmp_path):

@@ -40,9 +40,8 @@ def test_runpython_from_an_import_alias(tmp_path):
     """
     files = fixed(tmp_path, {MIGRATION: source}, MIGRATION, "DJV902")
     assert "Run(forwards, Run.noop)" in files[MIGRATION]
-    assert (
-        "migrations.RunPython(*[forwards])" in files[MIGRATION]
-    )  # arguments out of sight
+    # arguments out of sight
+    assert "migrations.RunPython(*[forwards])" in files[MIGRATION]
 
 
 def test_model_used_only_for_its_constants_is_fine(tmp_path):

@@ -61,9 +61,8 @@ async def did_change_watched_files(
             continue
         if os.path.basename(path) == "pyproject.toml":
             roots.add(root) if os.path.dirname(path) == root else None
-        elif (
-            ls.open_document(change.uri) is None
-        ):  # open buffers are ours, not the disk's
+        elif ls.open_document(change.uri) is None:
+            # open buffers are ours, not the disk's
             facts_changed |= await ls.run(
                 _file_changed, ls.workspaces.indexes[root], path
             )

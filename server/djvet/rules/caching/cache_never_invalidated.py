@@ -92,9 +92,8 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.TESTS | FileRole.MIGRATIONS | FileRole.SETTINGS,
 )
-SHORT_EXPIRY = (
-    300  # seconds (Django's default timeout): such entries refresh by expiring
-)
+# seconds (Django's default timeout): such entries refresh by expiring
+SHORT_EXPIRY = 300
 
 
 def _long_lived(timeout: object) -> bool:

@@ -205,9 +205,8 @@ def _definition(project: ProjectIndex, path: str, tree: Any, view: Any) -> Any |
             if symbol[0].startswith(HEALTH_PACKAGES):
                 return tree  # a health package's view: counts as a database check
             source_path, name = module_map(project).path_of(symbol[0]), symbol[1]
-    for _ in range(
-        3
-    ):  # follow re-exports (`from .admin.status import ping` in views/__init__.py)
+    # follow re-exports (`from .admin.status import ping` in views/__init__.py)
+    for _ in range(3):
         if not source_path:
             return None
         source_tree = tree if source_path == path else tree_of(project, source_path)

@@ -21,12 +21,10 @@ _INDEX_OPTIONS = ("primary_key", "unique", "db_index")
 
 @dataclass
 class Indexes:
-    columns: list[tuple[str, ...]] = field(
-        default_factory=list
-    )  # each index's fields, in order
-    touched: set[str] = field(
-        default_factory=set
-    )  # fields in functional or partial indexes
+    # each index's fields, in order
+    columns: list[tuple[str, ...]] = field(default_factory=list)
+    # fields in functional or partial indexes
+    touched: set[str] = field(default_factory=set)
     unknown: bool = False  # some Meta option djvet cannot read
 
     def serves(self, name: str, filtered: frozenset[str]) -> bool:

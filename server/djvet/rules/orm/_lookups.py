@@ -155,9 +155,8 @@ class PathChecker:
             if current.presumed or current.partial:
                 return None  # a base djvet cannot read may define the name
             if part == "pk" or _is_attname(current, part):
-                return (
-                    None  # the primary key or an FK column: its class is not known here
-                )
+                # the primary key or an FK column: its class is not known here
+                return None
             info = query_field(current, part)
             if info is None:
                 return self._unknown(current, parts, index, names)

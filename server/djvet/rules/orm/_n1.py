@@ -48,9 +48,8 @@ def missing(
         # A query on the relation (`.filter()`) bypasses any prefetch: always one per row.
         queryset = access.queryset
         if queryset is None:
-            if (
-                access.kind == FK_ID
-            ):  # an instance of unknown origin: nothing is selected
+            # an instance of unknown origin: nothing is selected
+            if access.kind == FK_ID:
                 yield access, QuerySetValue(access.relation.model)
             continue
         if access.kind in (BYPASSED, DEFERRED) or not loaded(

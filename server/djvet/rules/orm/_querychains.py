@@ -109,9 +109,8 @@ class ChainStep:
     method: str
     call: Any  # the `(...)` trailer
     names: Names
-    own: frozenset[str] = field(
-        default_factory=frozenset
-    )  # keywords of this annotate()
+    # keywords of this annotate()
+    own: frozenset[str] = field(default_factory=frozenset)
 
     @property
     def arguments(self) -> tuple[list[Any], dict[str, Any]]:

@@ -134,9 +134,8 @@ def _problem(
     current = model
     for position, name in enumerate(lookup.split("__")):
         info = graph.get(current)
-        if (
-            info is None or info.presumed
-        ):  # a base djvet cannot read may define the name
+        # a base djvet cannot read may define the name
+        if info is None or info.presumed:
             return None
         if position == 0 and name in to_attrs:
             return None

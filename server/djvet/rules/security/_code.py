@@ -97,9 +97,8 @@ def is_request_data(node: Any, depth: int = 0) -> bool:
 
 def _operands(node: Any) -> Iterator[Any]:
     if node.type == "test" and len(node.children) == 5 and node.children[1] == "if":
-        yield node.children[
-            0
-        ]  # `a if condition else b`: the condition is not the value
+        # `a if condition else b`: the condition is not the value
+        yield node.children[0]
         yield node.children[4]
         return
     if node.type == "fstring":
@@ -135,9 +134,8 @@ def _chain_is_request(node: Any, depth: int) -> bool:
         and len(trailers) == 2
         and attr_name(trailers[0]) in _CARRIERS
     ):
-        return any(
-            is_request_data(arg, depth + 1) for arg in call_args(trailers[1])
-        )  # json.loads
+        # json.loads
+        return any(is_request_data(arg, depth + 1) for arg in call_args(trailers[1]))
     if head.type == "name":
         # A method called on tainted data stays tainted (`name.strip()`); a function is a
         # boundary unless it only converts to text.

@@ -149,9 +149,8 @@ def provenance(
     if is_constant(node) or _escaped(node):
         return Provenance.SAFE
     kind = node.type
-    if (
-        kind == "name"
-    ):  # before the request check: `q = request.GET.copy(); q.urlencode()`
+    # before the request check: `q = request.GET.copy(); q.urlencode()`
+    if kind == "name":
         return _name(ctx, node, depth, active)
     if is_request_data(node):
         return Provenance.DATA

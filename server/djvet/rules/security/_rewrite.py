@@ -119,9 +119,8 @@ def _whole(built: Built, parts: list[NewPart], braces: bool) -> list[Edit] | Non
     return None if text is None else [replace_node(built.node, text)]
 
 
-_MARK = (
-    0xE000  # private-use characters stand for tokens and kept fields while rendering
-)
+# private-use characters stand for tokens and kept fields while rendering
+_MARK = 0xE000
 
 
 def _literal_text(
@@ -141,9 +140,8 @@ def _literal_text(
             chunks.append(chr(_MARK + len(inserts)))
             inserts.append(part.value if isinstance(part, Token) else part.source)
     prefix = literal.prefix
-    if (
-        fields
-    ):  # `u` cannot prefix an f-string; a raw f-string is rendered escaped instead
+    # `u` cannot prefix an f-string; a raw f-string is rendered escaped instead
+    if fields:
         prefix = prefix.replace("r", "").replace("u", "")
     rendered = render_literal("".join(chunks), quote=quote, prefix=prefix)
     for number, insert in enumerate(inserts):

@@ -38,9 +38,8 @@ class SettingProblem:
     insert: str | None = None  # statements to append to the file of the finding
     fix_title: str | None = None
     applicability: Applicability = Applicability.UNSAFE
-    span: Span | None = (
-        None  # a narrower place than the whole value (e.g. one list item)
-    )
+    # a narrower place than the whole value (e.g. one list item)
+    span: Span | None = None
     edits: tuple[Edit, ...] = ()  # edits beyond replacement/insert (e.g. `import os`)
     django_check: str | None = None  # the Django system check this problem mirrors
     # Codes the fix may uncover without causing them (they are gated on what it adds).
@@ -352,9 +351,8 @@ def import_edit(ctx: FileContext, module: str) -> tuple[Edit, ...]:
         )
         if not (is_docstring or is_future):
             break
-        end_line, end_column = (
-            child.end_pos
-        )  # 1-based line; column 0 once past the newline
+        # 1-based line; column 0 once past the newline
+        end_line, end_column = child.end_pos
         line = end_line - 1 if end_column == 0 else end_line
     return (insert_at(line, 0, f"import {module}\n"),)
 

@@ -92,9 +92,8 @@ class Sink:
     label: str  # how messages name it
     node: Any  # the atom_expr holding the call
     call: Any  # the call trailer
-    sql: list[
-        tuple[Any, str]
-    ]  # (expression, slot): slot is sql, where, select, tables, order_by
+    # (expression, slot): slot is sql, where, select, tables, order_by
+    sql: list[tuple[Any, str]]
     params: dict[str, Any] = field(default_factory=dict)  # slot -> params argument node
     django: bool = True  # `%s` placeholders (Django's cursor wrapper or a Django API)
     starred: bool = False  # `*args` / `**kwargs`: arguments cannot be told apart
@@ -400,9 +399,8 @@ def trusted_sql(
         and expr.children[0].type == "name"
         and all(t.type == "trailer" and t.children[0] == "[" for t in expr.children[1:])
     ):
-        return trusted_sql(
-            expr.children[0], depth + 1, active
-        )  # `compiled[0]` of a trusted tuple
+        # `compiled[0]` of a trusted tuple
+        return trusted_sql(expr.children[0], depth + 1, active)
     if expr.type in ("atom_expr", "power"):
         names = [
             c.children[1].value

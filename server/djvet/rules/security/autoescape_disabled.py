@@ -125,9 +125,8 @@ def _safe_filters(
         if item.name in _SAFE and not any(
             f.name in _ESCAPING for f in expr.filters[:index]
         ):
-            shown = template.text[
-                expr.start : item.start - 1
-            ].strip()  # the value `|safe` receives
+            # the value `|safe` receives
+            shown = template.text[expr.start : item.start - 1].strip()
             yield RULE.diagnostic(
                 ctx,
                 template.span(item.start, item.start + len(item.name)),

@@ -108,10 +108,11 @@ def _has_token(
     for node in template.walk():
         if not isinstance(node, Tag) or not start <= node.start < end:
             continue
+        # crispy-forms renders the token itself
         if node.name in (
             "csrf_token",
             "crispy",
-        ):  # crispy-forms renders the token itself
+        ):
             return True
         if (
             node.name == "include"
@@ -139,10 +140,11 @@ def _insertion(template: Template, at: int, end: int) -> tuple[int, str]:
     rest = template.text[at:end]
     first = rest.split("\n", 1)[0].rstrip("\r")
     if rest.strip() == "" or re.sub(r"{#.*?#}", "", first).strip():
+        # content on the same line (or an empty form): inline
         return (
             at,
             "{% csrf_token %}",
-        )  # content on the same line (or an empty form): inline
+        )
     line, _ = template.position(at)
     following = [x for x in rest.split("\n")[1:] if x.strip()]
     indent = (

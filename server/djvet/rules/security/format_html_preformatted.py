@@ -73,10 +73,11 @@ RULE = Rule(
     applies_to=FileRole.PYTHON,
     excludes=FileRole.MIGRATIONS,
 )
+# function -> index of the format string
 _NAMES = {
     "format_html": 0,
     "format_html_join": 1,
-}  # function -> index of the format string
+}
 _HOW = {
     "fstring": "an f-string",
     "percent": "`%`",

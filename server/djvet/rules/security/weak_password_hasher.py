@@ -92,9 +92,8 @@ def check_hashers(ctx: FileContext) -> Iterator[Diagnostic]:
         message = f"`PASSWORD_HASHERS` stores new passwords with `{short}`; leaked hashes crack fast"
         items = string_items(setting) or []
         if not items or items[0][1] != weak:
-            yield SettingProblem(
-                message, setting
-            )  # the list was built elsewhere: no fix
+            # the list was built elsewhere: no fix
+            yield SettingProblem(message, setting)
             return
         yield SettingProblem(
             message, setting, span=Span.of(items[0][0]), edits=_promote(setting, items)

@@ -102,9 +102,8 @@ def check(ctx: FileContext) -> Iterator[Diagnostic]:
                 continue
         else:
             prefix = next((p for p in prefixes if url.startswith(p)), None)
-            if (
-                prefix is None or masked[start:end] != url
-            ):  # template syntax inside: not a literal
+            # template syntax inside: not a literal
+            if prefix is None or masked[start:end] != url:
                 continue
             path = url[len(prefix) :]
         if "{" in path or not path or path.endswith("/"):
@@ -152,9 +151,8 @@ def static_prefixes(project: ProjectIndex) -> list[str]:
         value = effective_settings(project, module).value("STATIC_URL")
         if isinstance(value, str) and value:
             if not value.startswith(("/", "http://", "https://", "//")):
-                value = (
-                    "/" + value
-                )  # Django prefixes a relative STATIC_URL with SCRIPT_NAME
+                # Django prefixes a relative STATIC_URL with SCRIPT_NAME
+                value = "/" + value
             prefixes.add(value if value.endswith("/") else value + "/")
     return sorted(prefixes, key=len, reverse=True)
 

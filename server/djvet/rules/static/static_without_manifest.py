@@ -138,9 +138,8 @@ def _problem(
         else nested_node(found.setting.value_node, STATICFILES_ALIAS, "BACKEND")
     )
     if node is None or not hasattr(node, "type") or string_value(node) is None:
-        return SettingProblem(
-            RULE.message, found.setting
-        )  # built in a way the fix cannot edit
+        # built in a way the fix cannot edit
+        return SettingProblem(RULE.message, found.setting)
     quote = node.value.lstrip("rRuU")[0]
     short = found.value.rsplit(".", 1)[-1]
     return SettingProblem(

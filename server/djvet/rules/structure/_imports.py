@@ -128,9 +128,8 @@ def remove_name(import_from: Any, item: Any) -> Edit | None:
                 "",
             )
         comma = children[index + 1]
-        return Edit(
-            Span.between(item, comma), ""
-        )  # the last item, with a trailing comma
+        # the last item, with a trailing comma
+        return Edit(Span.between(item, comma), "")
     previous = children[index - 1]  # the comma before the last item
     return Edit(
         Span(

@@ -259,9 +259,8 @@ def _lookup_is(
         if isinstance(value, QuerySetValue):
             return value.model.lower() == target.lower()
         head = chain.children[0]
-        if (
-            head.type == "name"
-        ):  # `Publisher.objects...` inside models.py, beside the class
+        # `Publisher.objects...` inside models.py, beside the class
+        if head.type == "name":
             model = evaluator.graph.resolve(path, tree, head.value)
             manager = chain.children[1].children[-1]
             if (

@@ -138,9 +138,8 @@ def _fix(ctx: FileContext, node: Any, item: Any, bound: str) -> Fix | None:
     indent = " " * statement.start_pos[1]
     has_function = binds(ctx, "get_user_model", "django.contrib.auth.get_user_model")
     if not has_function and "get_user_model" in ctx.tree.get_used_names():
-        return (
-            None  # the module has a `get_user_model` of its own (oscar's compat module)
-        )
+        # the module has a `get_user_model` of its own (oscar's compat module)
+        return None
     edits: list[Edit] = []
     removal = remove_name(node, item)
     if removal is None:  # `User` is the only name: the statement goes

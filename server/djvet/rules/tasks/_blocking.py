@@ -98,9 +98,8 @@ def _head(tree: Any, path: str, leaf: Any, depth: int) -> str | None:
     if value is not None:
         inner = qualified(tree, path, value, depth + 1)
         return f"{inner}()" if inner else None
-    return (
-        None  # a local name (`requests = FriendRequest.objects...`) is not the module
-    )
+    # a local name (`requests = FriendRequest.objects...`) is not the module
+    return None
 
 
 def _assigned_call(leaf: Any) -> Any | None:

@@ -28,9 +28,8 @@ class TaskCall:
     task: CeleryTask
     method: str  # a DIRECT/PACKED member; "call" for `task(a)`
     call: Any  # the "(...)" trailer
-    skip: int = (
-        0  # leading positionals that are not the task's (`partial(task.delay, a)`)
-    )
+    # leading positionals that are not the task's (`partial(task.delay, a)`)
+    skip: int = 0
 
 
 @dataclass(frozen=True)
@@ -38,9 +37,8 @@ class Passed:
     """An argument a call hands to the task."""
 
     node: Any
-    position: (
-        int | None
-    )  # index among the task's own parameters (None: by keyword or unknown)
+    # index among the task's own parameters (None: by keyword or unknown)
+    position: int | None
     keyword: Any = None  # the keyword's name leaf, or the string key of a `kwargs` dict
 
 
@@ -134,9 +132,8 @@ def passed(call: TaskCall) -> list[Passed] | None:
         return None
     if call.method in PACKED:
         return _packed(positional, keywords)
-    uncertain = (
-        call.method == "s"
-    )  # a chain prepends the previous result to `.s()` args
+    # a chain prepends the previous result to `.s()` args
+    uncertain = call.method == "s"
     result = [Passed(n, None if uncertain else i) for i, n in enumerate(positional)]
     result += [Passed(value, None, _keyword_leaf(value)) for value in keywords.values()]
     return result

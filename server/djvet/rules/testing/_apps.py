@@ -39,9 +39,8 @@ class App:
     label: str
     report: str  # the file the finding goes to: models.py, else views.py
     kinds: list[str] = field(default_factory=list)  # "models", "views"
-    models: set[str] = field(
-        default_factory=set
-    )  # names of the model classes it defines
+    # names of the model classes it defines
+    models: set[str] = field(default_factory=set)
 
 
 @dataclass

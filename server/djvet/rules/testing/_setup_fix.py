@@ -103,9 +103,8 @@ def plan(cls: Any, setup: Any) -> Plan | None:
             or _is_super_setup(statement)
             or _HARMLESS.fullmatch(code)
         ):
-            kept.append(
-                statement
-            )  # per-test resets stay, and their order does not matter
+            # per-test resets stay, and their order does not matter
+            kept.append(statement)
             continue
         uses = uses_of(statement)
         if (
@@ -318,9 +317,8 @@ def edits(lines: list[str], cls: Any, setup: Any, move: Plan) -> list[Edit]:
         end = setup.end_pos[0] - 1 if setup.end_pos[1] == 0 else setup.end_pos[0]
         first = _first_leaf(setup)
         if not method_text and not first.prefix.strip():
-            start = (
-                first.get_start_pos_of_prefix()[0] - 1
-            )  # and the blank lines above it
+            # and the blank lines above it
+            start = first.get_start_pos_of_prefix()[0] - 1
         result.append(Edit(Span(start, 0, end, 0), method_text))
         return result
     if method_text:

@@ -27,9 +27,8 @@ class ImportedModel:
 def imported_models(ctx: FileContext) -> list[ImportedModel]:
     found = []
     migration_functions = _migration_functions(ctx.tree)
-    for statement in iter_nodes(
-        ctx.tree, {"import_from"}
-    ):  # also imports inside functions
+    # also imports inside functions
+    for statement in iter_nodes(ctx.tree, {"import_from"}):
         if statement.is_star_import():
             continue
         module = ".".join(n.value for n in statement.get_from_names())

@@ -30,9 +30,8 @@ def for_postgres(node: Any) -> bool:
             if any(
                 "vendor" in code_of(t) or "engine" in code_of(t).lower() for t in tests
             ):
-                index = children.index(
-                    current
-                )  # a suite: `if test :` or `else :` before it
+                # a suite: `if test :` or `else :` before it
+                index = children.index(current)
                 test = (
                     children[index - 2]
                     if index >= 3 and children[index - 3] in ("if", "elif")
