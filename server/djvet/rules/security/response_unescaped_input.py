@@ -61,7 +61,7 @@ from typing import Any
 from djvet.core.context import FileContext
 from djvet.core.edits import insert_after, insert_before
 from djvet.core.model import Diagnostic, Fix, Severity
-from djvet.core.parso_utils import call_arguments, code_of, literal_value
+from djvet.core.parso_utils import call_arguments, call_parts, code_of, literal_value
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.rules.security._code import import_edits, imported_from, is_request_data
@@ -150,14 +150,10 @@ def _built(
 
 
 def _response_class(ctx: FileContext, node: Any) -> str | None:
-    children = node.children
-    if (
-        len(children) < 2
-        or children[-1].type != "trailer"
-        or children[-1].children[0] != "("
-    ):
+    parts = call_parts(node)
+    if parts is None:
         return None
-    callee = "".join(code_of(c) for c in children[:-1])
+    callee = parts[0]
     name = callee.rsplit(".", 1)[-1]
     if name not in RESPONSES:
         return None

@@ -9,6 +9,7 @@ from typing import Any
 from djvet.core.document import parse_python
 from djvet.core.parso_utils import (
     call_arguments,
+    call_parts,
     code_of,
     iter_nodes,
     list_items,
@@ -43,14 +44,10 @@ class Operation:
 
 def operation(tree: Any, path: str, node: Any, names: set[str]) -> Operation | None:
     """The migration operation `node` calls, when its name is one of `names`."""
-    children = node.children
-    if (
-        len(children) < 2
-        or children[-1].type != "trailer"
-        or children[-1].children[0] != "("
-    ):
+    parts = call_parts(node)
+    if parts is None:
         return None
-    callee = "".join(code_of(c) for c in children[:-1])
+    callee, args = parts
     if callee.rsplit(".", 1)[-1] not in names and "." in callee:
         return None
     target = qualified(tree, path, node)  # also sees `from ... import RunPython as Run`
@@ -59,7 +56,6 @@ def operation(tree: Any, path: str, node: Any, names: set[str]) -> Operation | N
     name = target.rsplit(".", 1)[-1]
     if name not in names:
         return None
-    args = children[-1].children[1] if len(children[-1].children) == 3 else None
     positional, keywords = call_arguments(args)
     return Operation(name, callee, node, positional, keywords)
 
