@@ -80,9 +80,27 @@ def parse_shared(text: str) -> Any:
     tree = parse_python(text)
     with _SHARED_LOCK:
         _SHARED[text] = tree
-        while len(_SHARED) > _SHARED_LIMIT:
-            _SHARED.popitem(last=False)
+        _trim_shared()
     return tree
+
+
+def set_shared_limit(limit: int) -> int:
+    """Keep up to `limit` shared trees; return the previous limit.
+
+    A batch check widens it: its files are read for each other's sake (a view for its
+    templates, a form's base class), and a bounded cache evicted and re-parsed a quarter
+    of NetBox. The server keeps the default: its process lives for days.
+    """
+    global _SHARED_LIMIT
+    with _SHARED_LOCK:
+        previous, _SHARED_LIMIT = _SHARED_LIMIT, limit
+        _trim_shared()
+    return previous
+
+
+def _trim_shared() -> None:
+    while len(_SHARED) > _SHARED_LIMIT:
+        _SHARED.popitem(last=False)
 
 
 # parso's diff parser updates the previous tree of a path *in place* and returns the
