@@ -29,7 +29,6 @@ import os
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from djvet.core.model import Span
@@ -173,26 +172,24 @@ class _Scope:
 
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_SCOPE_TYPES = frozenset(_SCOPES)
 
 
 # Per node class, the fields that may hold nodes worth visiting: `ast.iter_child_nodes`
 # also yields every `Load()`/`Store()` context (a third of a module's nodes) and looks up
-# each field by name on every call.
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+# each field by name on every call. Names and constants hold nothing to visit, and
+# annotations no lookup.
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {ast.Name: (), ast.Constant: ()}
+_NOT_VISITED = frozenset({"ctx", "annotation", "returns", "type_comment"})
 
 
-def _children(node: ast.AST) -> Iterator[ast.AST]:
-    fields = _CHILD_FIELDS.get(type(node))
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(kind)
     if fields is None:
-        fields = _CHILD_FIELDS[type(node)] = tuple(
-            f for f in node._fields if f != "ctx"
+        fields = _CHILD_FIELDS[kind] = tuple(
+            f for f in kind._fields if f not in _NOT_VISITED
         )
-    for name in fields:
-        value = getattr(node, name, None)
-        if isinstance(value, ast.AST):
-            yield value
-        elif isinstance(value, list):
-            yield from (item for item in value if isinstance(item, ast.AST))
+    return fields
 
 
 class _Scanner:
@@ -207,29 +204,38 @@ class _Scanner:
         stack: list[tuple[ast.AST, _Scope]] = [
             (child, scopes[0]) for child in ast.iter_child_nodes(tree)
         ]
+        push, pop, node_type = stack.append, stack.pop, ast.AST
+        # The walk visits every node of every scanned module (half of the lookup index's
+        # cost): one dispatch on the exact class, children pushed without a generator.
         while stack:
-            node, scope = stack.pop()
-            if isinstance(node, _SCOPES):
-                head = (
-                    _class_head(node)
-                    if isinstance(node, ast.ClassDef)
-                    else scope.class_head
-                )
+            node, scope = pop()
+            kind = type(node)
+            if kind in _SCOPE_TYPES:
+                if kind is ast.ClassDef:
+                    self.scan.classes.add(node.name)
+                    head = _class_head(node)
+                else:
+                    head = scope.class_head
                 scope = _Scope(node, scope, head)
                 scopes.append(scope)
-            elif isinstance(node, ast.Assign):
-                scope.assignments.append(node)
-            elif isinstance(node, ast.Call):
+            elif kind is ast.Call:
                 scope.calls.append(node)
-            elif isinstance(node, ast.ImportFrom):
+            elif kind is ast.Assign:
+                scope.assignments.append(node)
+            elif kind is ast.ImportFrom:
                 self._import_from(node)
-            elif isinstance(node, ast.Import):
+            elif kind is ast.Import:
                 self.scan.modules.update(
                     {a.asname: a.name for a in node.names if a.asname}
                 )
-            if isinstance(node, ast.ClassDef):
-                self.scan.classes.add(node.name)
-            stack.extend((child, scope) for child in _children(node))
+            for name in _child_fields(kind):
+                value = getattr(node, name, None)
+                if type(value) is list:
+                    for item in value:
+                        if isinstance(item, node_type):
+                            push((item, scope))
+                elif isinstance(value, node_type):
+                    push((value, scope))
         for scope in scopes:  # parents come before their children
             self._variables(scope)
             done: set[int] = set()
@@ -463,6 +469,12 @@ def _q_keywords(node: ast.AST) -> list[ast.keyword]:
     return []
 
 
+# A file without one of these holds no lookup: it is not read into `ast` (most files
+# are not). `get(` counts only with a keyword, `**` or `Q(` after it: `dict.get("x")`
+# is in nearly every module.
+_MAY_LOOK_UP = re.compile(
+    r"(?:filter|exclude|order_by|_or_create|_or_404)\(|lookup|\ba?get\(\s*(?:\w+\s*=|\*\*|Q\()"
+)
 _SCANS: OrderedDict[str, tuple[bytes, FileScan]] = OrderedDict()
 _SCANS_LIMIT = 8000
 _LOCK = threading.Lock()
@@ -479,9 +491,7 @@ def scan_file(path: str, text: str) -> FileScan:
             _SCANS.move_to_end(path)
             return cached[1]
     scan = FileScan(path, dotted_name(path))
-    if any(
-        word in text for word in ("filter(", "exclude(", "get(", "order_by(", "lookup")
-    ):
+    if _MAY_LOOK_UP.search(text):
         try:
             _Scanner(scan, text).module(parse_ast(text))
         except (MemoryError, RecursionError):

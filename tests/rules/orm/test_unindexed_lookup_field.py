@@ -199,3 +199,29 @@ def test_a_manager_that_filters_narrows_the_query(tmp_path):
         models=models,
     )
     assert found == []
+
+
+def test_every_lookup_method_is_scanned_even_alone_in_a_file(tmp_path):
+    """The text filter that spares most files the `ast` walk lets each of these through
+    on its own (it once needed `filter(`, `get(`, ... and missed `get_or_create`)."""
+    calls = {
+        "Customer.objects.get_or_create(email=e)": "email",
+        "Customer.objects.update_or_create(email=e, defaults={})": "email",
+        "get_object_or_404(Customer, email=e)": "email",
+        "get_list_or_404(Customer, country=e)": "country",
+        "Customer.objects.get(\n    region=e,\n)": "region",
+        "Customer.objects.get(Q(email=e))": "email",
+        "Customer.objects.exclude(active=e)": "active",
+        "Customer.objects.order_by('country')": "country",
+    }
+    for call, field in calls.items():
+        text = (
+            "from django.db.models import Q\n"
+            "from django.shortcuts import get_object_or_404, get_list_or_404\n"
+            f"from shop.models import Customer\n\n\ndef view(e):\n    return {call}\n"
+        )
+        scan = scan_file(str(tmp_path / "views.py"), text)
+        paths = [lookup.path for site in scan.sites for lookup in site.lookups]
+        assert field in paths, call
+    plain = "def view(data):\n    return data.get('email'), {}.get(1)\n"
+    assert scan_file(str(tmp_path / "plain.py"), plain).sites == []
