@@ -11,6 +11,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from djvet.core.config import Config
@@ -18,6 +19,7 @@ from djvet.core.context import FileContext
 from djvet.core.document import Document, error_nodes, parse_python
 from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
 from djvet.core.model import Diagnostic, Language
+from djvet.core.parso_utils import iter_nodes
 from djvet.core.roles import FileRole
 from djvet.core.rule import Rule, discover
 from djvet.project.index import ProjectIndex, normalize
@@ -43,6 +45,10 @@ class Statistics:
 class _Plan:
     node_handlers: dict[str, list[tuple[Rule, Any]]]
     module_handlers: list[tuple[Rule, Any]]
+
+    @cached_property
+    def node_types(self) -> frozenset[str]:
+        return frozenset(self.node_handlers)
 
 
 def enabled_rules(
@@ -127,15 +133,13 @@ def _run(
 def _walk(
     ctx: FileContext, plan: _Plan, out: list[Diagnostic], stats: Statistics | None
 ) -> None:
+    """Every node of a handled type, in document order, to its handlers. The nodes come
+    from the module's index by type (`iter_nodes`), shared with the rules that ask for
+    the same types, instead of a walk of every node."""
     handlers = plan.node_handlers
-    stack = [ctx.tree]
-    while stack:
-        node = stack.pop()
-        for rule, handler in handlers.get(node.type, ()):
+    for node in iter_nodes(ctx.tree, plan.node_types):
+        for rule, handler in handlers[node.type]:
             _run(rule, handler, (ctx, node), ctx, out, stats)
-        children = getattr(node, "children", None)
-        if children:
-            stack.extend(reversed(children))
 
 
 def check_document(

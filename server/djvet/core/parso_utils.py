@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import ast
+import itertools
 import threading
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -226,12 +228,34 @@ def iter_nodes(
 
 
 # Nodes of a module by the types asked for, by tree (`tree_stamp`: an open buffer's tree
-# changes in place). Several rules ask a module for the same types (every loop).
+# changes in place). Several rules ask a module for the same types (every loop), and
+# the engine dispatches on a few types: one walk per tree version files every inner node
+# under its type with its position in the walk, and each question merges the buckets.
 _FOUND: OrderedDict[
     tuple[int, frozenset[str]], tuple[Any, tuple[int, int], list[Any]]
 ] = OrderedDict()
+_BUCKETS: OrderedDict[
+    int, tuple[Any, tuple[int, int], dict[str, list[tuple[int, Any]]]]
+] = OrderedDict()
 _FOUND_LOCK = threading.Lock()
 _FOUND_LIMIT = 64
+_BUCKETS_LIMIT = 8
+# Leaves are most of a tree and, but for names, rarely asked for: they are not filed (a
+# question about them walks the tree).
+_UNFILED_LEAVES = frozenset(
+    {
+        "keyword",
+        "operator",
+        "number",
+        "string",
+        "newline",
+        "endmarker",
+        "error_leaf",
+        "fstring_start",
+        "fstring_string",
+        "fstring_end",
+    }
+)
 
 
 def _indexed(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
@@ -242,6 +266,21 @@ def _indexed(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
         if cached is not None and cached[0] is module and cached[1] == stamp:
             _FOUND.move_to_end(key)
             return cached[2]
+    if key[1] & _UNFILED_LEAVES:
+        found = _walk_for(module, types)
+    else:
+        buckets = _buckets(module, stamp)
+        runs = [buckets.get(t, ()) for t in key[1]]
+        merged = runs[0] if len(runs) == 1 else sorted(itertools.chain(*runs))
+        found = [node for _, node in merged]
+    with _FOUND_LOCK:
+        _FOUND[key] = (module, stamp, found)
+        while len(_FOUND) > _FOUND_LIMIT:
+            _FOUND.popitem(last=False)
+    return found
+
+
+def _walk_for(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
     found = []
     stack = [module]
     while stack:
@@ -251,11 +290,62 @@ def _indexed(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
         children = getattr(current, "children", None)
         if children:
             stack.extend(reversed(children))
-    with _FOUND_LOCK:
-        _FOUND[key] = (module, stamp, found)
-        while len(_FOUND) > _FOUND_LIMIT:
-            _FOUND.popitem(last=False)
     return found
+
+
+def _buckets(module: Any, stamp: tuple[int, int]) -> dict[str, list[tuple[int, Any]]]:
+    with _FOUND_LOCK:
+        cached = _BUCKETS.get(id(module))
+        if cached is not None and cached[0] is module and cached[1] == stamp:
+            _BUCKETS.move_to_end(id(module))
+            return cached[2]
+    buckets: dict[str, list[tuple[int, Any]]] = {}
+    stack = [module]
+    position = 0
+    while stack:
+        current = stack.pop()
+        kind = current.type
+        children = getattr(current, "children", None)
+        if children is None and kind != "name":
+            continue
+        bucket = buckets.get(kind)
+        if bucket is None:
+            bucket = buckets[kind] = []
+        bucket.append((position, current))
+        position += 1
+        if children:
+            stack.extend(reversed(children))
+    with _FOUND_LOCK:
+        _BUCKETS[id(module)] = (module, stamp, buckets)
+        while len(_BUCKETS) > _BUCKETS_LIMIT:
+            _BUCKETS.popitem(last=False)
+    return buckets
+
+
+def uses_between(
+    node: Any, name: str, after: tuple[int, int], before: tuple[int, int]
+) -> list[Any]:
+    """The uses of `name` in `node`'s module that start strictly between two positions.
+
+    A module's uses of a name are in document order: a binary search finds those of one
+    function without visiting every `self` and `request` of a 5,000-line view module.
+    """
+    uses = node.get_root_node().get_used_names().get(name, [])
+    first = bisect_right(uses, after, key=_start_of)
+    last = bisect_left(uses, before, lo=first, key=_start_of)
+    return uses[first:last]
+
+
+def uses_in(scope: Any, name: str) -> list[Any]:
+    """The uses of `name` inside `scope` (a function, class or module), by position."""
+    if scope.type == "file_input":
+        return list(scope.get_used_names().get(name, []))
+    start = scope.start_pos
+    return uses_between(scope, name, (start[0], start[1] - 1), scope.end_pos)
+
+
+def _start_of(leaf: Any) -> tuple[int, int]:
+    return leaf.start_pos
 
 
 def first_statement_line(module: Any) -> int:

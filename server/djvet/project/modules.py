@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,14 +32,21 @@ def dotted_name(path: str) -> str:
 @dataclass
 class ModuleMap:
     by_dotted: dict[str, str]
+    # Suffix matches, found and missed: each is a pass over every module, and the same
+    # imports (`django.db.models`, a project's `utilities.forms`) are resolved again for
+    # every class and call that names them.
+    _suffixed: dict[str, str | None] = field(default_factory=dict)
 
     def path_of(self, dotted: str) -> str | None:
         if dotted in self.by_dotted:
             return self.by_dotted[dotted]
-        # Source roots differ between projects (src/ layouts): accept a unique suffix match.
-        suffix = "." + dotted
-        matches = [p for d, p in self.by_dotted.items() if d.endswith(suffix)]
-        return matches[0] if len(matches) == 1 else None
+        if dotted not in self._suffixed:
+            # Source roots differ between projects (src/ layouts): accept a unique
+            # suffix match.
+            suffix = "." + dotted
+            matches = [p for d, p in self.by_dotted.items() if d.endswith(suffix)]
+            self._suffixed[dotted] = matches[0] if len(matches) == 1 else None
+        return self._suffixed[dotted]
 
 
 def _build(project: ProjectIndex) -> ModuleMap:

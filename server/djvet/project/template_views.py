@@ -25,6 +25,7 @@ from djvet.core.parso_utils import (
     code_of,
     list_items,
     string_value,
+    uses_between,
 )
 from djvet.project.index import ProjectIndex
 from djvet.project.modules import imported_symbol, module_map, tree_of
@@ -291,9 +292,7 @@ def _dict_variable(
         if value is not None
         else {}
     )
-    for leaf in function.get_root_node().get_used_names().get(name, []):
-        if not function.start_pos < leaf.start_pos < call.start_pos:
-            continue
+    for leaf in uses_between(function, name, function.start_pos, call.start_pos):
         chain = leaf.parent
         if (
             chain.type not in ("atom_expr", "power")

@@ -16,7 +16,7 @@ from typing import Any
 
 from parso.tree import search_ancestor
 
-from djvet.core.parso_utils import iter_nodes
+from djvet.core.parso_utils import iter_nodes, uses_in
 from djvet.project.qsfix import loaded
 from djvet.project.querysets import Evaluator, Instance, Loop, QuerySetValue
 
@@ -146,9 +146,15 @@ def _definitions(leaf: Any) -> list[Any]:
     scope = search_ancestor(leaf, *_SCOPES)
     return [
         n
-        for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
+        for n in _uses_in(leaf, scope)
         if n.is_definition() and search_ancestor(n, *_SCOPES) is scope
     ]
+
+
+def _uses_in(leaf: Any, scope: Any | None) -> list[Any]:
+    if scope is None:
+        return leaf.get_root_node().get_used_names().get(leaf.value, [])
+    return uses_in(scope, leaf.value)
 
 
 def _builds_a_query(evaluator: Evaluator, chain: Any) -> bool:
@@ -167,11 +173,7 @@ def _private_variable(leaf: Any) -> bool:
     scope = search_ancestor(leaf, *_SCOPES)
     if scope is None or scope.type != "funcdef":
         return False
-    names = [
-        n
-        for n in leaf.get_root_node().get_used_names().get(leaf.value, [])
-        if search_ancestor(n, *_SCOPES) is scope
-    ]
+    names = [n for n in _uses_in(leaf, scope) if search_ancestor(n, *_SCOPES) is scope]
     definitions = [n for n in names if n.is_definition()]
     if not definitions or any(not _plain_assignment(n) for n in definitions):
         return False

@@ -12,6 +12,7 @@ from typing import Any
 
 from parso.tree import search_ancestor
 
+from djvet.core.parso_utils import uses_in
 from djvet.project.querysets import Evaluator, ModelClass
 
 KEEPS = frozenset(
@@ -93,7 +94,12 @@ def _variable(evaluator: Evaluator, leaf: Any, depth: int) -> str:
     """Every plain assignment to the name in its function must agree."""
     scope = search_ancestor(leaf, "funcdef", "classdef", "file_input")
     states = set()
-    for name in leaf.get_root_node().get_used_names().get(leaf.value, []):
+    uses = (
+        uses_in(scope, leaf.value)
+        if scope is not None
+        else leaf.get_root_node().get_used_names().get(leaf.value, [])
+    )
+    for name in uses:
         if (
             not name.is_definition()
             or search_ancestor(name, "funcdef", "classdef", "file_input") is not scope

@@ -44,7 +44,7 @@ from typing import Any
 
 from djvet.core.context import FileContext
 from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
-from djvet.core.parso_utils import call_arguments, string_value
+from djvet.core.parso_utils import call_arguments, iter_nodes, string_value
 from djvet.core.roles import FileRole
 from djvet.core.rule import Family, FixAvailability, Rule
 from djvet.project.models import ModelGraph, model_graph
@@ -107,25 +107,20 @@ def check_lookups(ctx: FileContext) -> Iterator[Diagnostic]:
 
 
 def _calls(tree: Any) -> Iterator[tuple[Any, int, str]]:
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        if node.type in ("atom_expr", "power"):
-            trailers = (
-                node.children[1:] if node.children[0] != "await" else node.children[2:]
-            )
-            for index, trailer in enumerate(trailers[:-1]):
-                # `2**x.y` is a power node too: its `**` is no trailer.
-                if (
-                    trailer.type == "trailer"
-                    and trailer.children[0] == "."
-                    and trailer.children[1].value
-                    in ("select_related", "prefetch_related")
-                    and trailers[index + 1].type == "trailer"
-                    and trailers[index + 1].children[0] == "("
-                ):
-                    yield node, index, trailer.children[1].value
-        stack.extend(getattr(node, "children", ()))
+    for node in iter_nodes(tree, {"atom_expr", "power"}):
+        trailers = (
+            node.children[1:] if node.children[0] != "await" else node.children[2:]
+        )
+        for index, trailer in enumerate(trailers[:-1]):
+            # `2**x.y` is a power node too: its `**` is no trailer.
+            if (
+                trailer.type == "trailer"
+                and trailer.children[0] == "."
+                and trailer.children[1].value in ("select_related", "prefetch_related")
+                and trailers[index + 1].type == "trailer"
+                and trailers[index + 1].children[0] == "("
+            ):
+                yield node, index, trailer.children[1].value
 
 
 def _problem(

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from djvet.core.parso_utils import code_of
+from djvet.core.parso_utils import code_of, uses_between
 from djvet.project.modules import imported_module
 
 _KINDS = [
@@ -110,10 +110,10 @@ def _assigned_call(leaf: Any) -> Any | None:
     if function is None or function.type != "funcdef":
         return None
     best = None
-    for candidate in leaf.get_root_node().get_used_names().get(leaf.value, []):
-        # Positions first: a common name is used all over a large module.
-        if not function.start_pos < candidate.start_pos < leaf.start_pos:
-            continue
+    # The uses of the name strictly inside the function and before `leaf` (a module's
+    # uses are in document order): `self` and `request` are used thousands of times in
+    # a large view module, and every call chain starting with one asked this.
+    for candidate in uses_between(leaf, leaf.value, function.start_pos, leaf.start_pos):
         statement = candidate.get_definition() if candidate.is_definition() else None
         if (
             statement is not None
