@@ -224,7 +224,7 @@ class Document:
     @functools.cached_property
     def suppressions(self) -> Suppressions:
         if self.language is Language.PYTHON:
-            return scan_python(self.tree)
+            return scan_python(self.tree, self.text)
         return scan_lines(self.text)
 
     @functools.cached_property

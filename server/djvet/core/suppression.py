@@ -76,9 +76,15 @@ class Suppressions:
         return set(self.by_line.get(line, ()))
 
 
-def scan_python(tree: object) -> Suppressions:
+# Every suppression comment holds one of these words.
+_MARKER = re.compile("noqa|djvet", re.IGNORECASE)
+
+
+def scan_python(tree: Any, text: str | None = None) -> Suppressions:
     """Collect suppressions from the comments of a parso tree (never from strings)."""
     result = Suppressions()
+    if not _MARKER.search(tree.get_code() if text is None else text):
+        return result  # no comment can suppress anything: no walk of every leaf
     # A depth-first walk, not `get_next_leaf()`: that looks the leaf up in its parent's
     # children each time, quadratic in a module of ten thousand top-level statements.
     stack = [tree]

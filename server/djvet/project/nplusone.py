@@ -16,6 +16,7 @@ from typing import Any
 from parso.tree import search_ancestor
 
 from djvet.core.model import Span
+from djvet.core.parso_utils import iter_nodes
 from djvet.project.index import ProjectIndex
 from djvet.project.models import FieldInfo
 from djvet.project.modules import imported_symbol, in_workspace, module_map, tree_of
@@ -198,13 +199,10 @@ def _fk_ids_outside_loops(
 # -- loops -----------------------------------------------------------------------------
 def _walk(tree: Any) -> tuple[list[Any], list[Any]]:
     """One pass over the tree: loops, and chains ending in `.id`/`.pk` (for DJV109)."""
-    loops, id_chains, stack = [], [], [tree]
-    while stack:
-        node = stack.pop()
-        kind = node.type
-        if kind in ("for_stmt", "sync_comp_for"):
-            loops.append(node)
-        elif kind in ("atom_expr", "power") and len(node.children) >= 3:
+    loops = list(iter_nodes(tree, {"for_stmt", "sync_comp_for"}))
+    id_chains = []
+    for node in iter_nodes(tree, {"atom_expr", "power"}):
+        if len(node.children) >= 3:
             last = node.children[-1]
             if (
                 last.type == "trailer"
@@ -212,9 +210,6 @@ def _walk(tree: Any) -> tuple[list[Any], list[Any]]:
                 or len(node.children) > 3
             ):
                 id_chains.append(node)
-        children = getattr(node, "children", None)
-        if children:
-            stack.extend(reversed(children))
     return loops, id_chains
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from djvet.core.parso_utils import call_arguments, code_of, list_items
+from djvet.core.parso_utils import call_arguments, code_of, iter_nodes, list_items
 from djvet.project.models import ModelGraph
 from djvet.project.querysets import Evaluator, ModelClass, QuerySetValue
 
@@ -106,13 +106,7 @@ def keyed_queries(evaluator: Evaluator, tree: Any) -> list[Query]:
 
 
 def _loops(tree: Any) -> list[Any]:
-    found, stack = [], [tree]
-    while stack:
-        node = stack.pop()
-        if node.type in ("for_stmt", "sync_comp_for"):
-            found.append(node)
-        stack.extend(getattr(node, "children", ()))
-    return sorted(found, key=lambda n: n.start_pos)
+    return list(iter_nodes(tree, {"for_stmt", "sync_comp_for"}))  # document order
 
 
 def _body(loop: Any) -> list[Any]:

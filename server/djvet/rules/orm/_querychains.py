@@ -16,7 +16,7 @@ from typing import Any
 from parso.tree import search_ancestor
 
 from djvet.core.context import FileContext
-from djvet.core.parso_utils import call_arguments, string_value
+from djvet.core.parso_utils import call_arguments, iter_nodes, string_value
 from djvet.project.models import ModelGraph, model_graph
 from djvet.project.querysets import Evaluator, ModelClass, QuerySetValue, RelatedManager
 from djvet.rules.orm._lookups import ADDING, PLAIN, Names, manager_names, step_names
@@ -130,17 +130,14 @@ class ChainStep:
 def chain_steps(ctx: FileContext, methods: frozenset[str]) -> Iterator[ChainStep]:
     evaluator = Evaluator(ctx.project, ctx.path, ctx.tree)
     walker = _Walker(evaluator, model_graph(ctx.project))
-    stack = [ctx.tree]
-    while stack:
-        node = stack.pop()
-        if node.type in ("atom_expr", "power") and any(
+    for node in iter_nodes(ctx.tree, {"atom_expr", "power"}):
+        if any(
             t.type == "trailer"
             and t.children[0] == "."
             and t.children[1].value in methods
             for t in node.children[1:]
         ):
             yield from walker.steps(node, methods)
-        stack.extend(getattr(node, "children", ()))
 
 
 @dataclass
