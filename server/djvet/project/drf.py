@@ -37,7 +37,13 @@ from djvet.core.parso_utils import (
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, register_fact
 from djvet.project.models import model_graph
-from djvet.project.modules import imported_module, imported_symbol, module_map, tree_of
+from djvet.project.modules import (
+    imported_module,
+    imported_symbol,
+    module_map,
+    top_level_class,
+    tree_of,
+)
 from djvet.project.nplusone import (
     BYPASSED,
     PREFETCH,
@@ -172,7 +178,7 @@ class Classes:
     ) -> ClassRef | str | None:
         head, _, rest = dotted.partition(".")
         if not rest:
-            own = top_class(tree, head)
+            own = top_level_class(tree, head)
             if own is not None:
                 return ClassRef(path, own)
         source = imported_symbol(tree, head, path)
@@ -191,7 +197,7 @@ class Classes:
         tree = tree_of(self.project, target)
         if tree is None:
             return None
-        own = top_class(tree, name)
+        own = top_level_class(tree, name)
         if own is not None:
             return ClassRef(target, own)
         source = imported_symbol(tree, name, target)
@@ -218,13 +224,6 @@ class Classes:
             else:
                 external.add("?")  # unreadable base: it may define anything
         return Lineage(mro, external)
-
-
-def top_class(tree: Any, name: str) -> Any | None:
-    for node in tree.iter_classdefs():
-        if node.name.value == name:
-            return node
-    return None
 
 
 def class_bases(classdef: Any) -> list[Any]:
@@ -1255,6 +1254,5 @@ __all__ = [
     "override_queryset",
     "serializer_calls",
     "serializer_users",
-    "top_class",
     "view_uses",
 ]

@@ -9,9 +9,10 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from djvet.core.document import parse_shared, tree_stamp
 from djvet.core.roles import FileRole
@@ -80,16 +81,51 @@ def resolve_relative(current_path: str, level: int, module: str) -> str:
 
 def imported_symbol(tree: Any, name: str, current_path: str) -> tuple[str, str] | None:
     """Where a top-level name of a module comes from: (dotted module, name there)."""
+    return _per_tree("symbols", tree, current_path, _build_symbols).get(name)
+
+
+def _build_symbols(tree: Any, current_path: str) -> dict[str, tuple[str, str]]:
+    symbols: dict[str, tuple[str, str]] = {}
     for node in tree.iter_imports():
         if node.type != "import_from":
             continue
         for original, alias in _from_names(node):
-            if (alias or original) == name:
-                module = ".".join(n.value for n in node.get_from_names())
-                if node.level:
-                    module = resolve_relative(current_path, node.level, module)
-                return module, original
-    return None
+            module = ".".join(n.value for n in node.get_from_names())
+            if node.level:
+                module = resolve_relative(current_path, node.level, module)
+            symbols.setdefault(alias or original, (module, original))  # the first wins
+    return symbols
+
+
+def class_named(
+    project: ProjectIndex, path: str, tree: Any, name: str
+) -> tuple[str, Any, Any] | None:
+    """The workspace class a plain name denotes in a module: defined at its top level or
+    imported from another module. (path, tree, classdef) of where it is defined."""
+    if "." in name:
+        return None
+    found = top_level_class(tree, name)
+    if found is not None:
+        return path, tree, found
+    source = imported_symbol(tree, name, path)
+    target = module_map(project).path_of(source[0]) if source is not None else None
+    other = tree_of(project, target) if target else None
+    if source is None or other is None:
+        return None
+    found = top_level_class(other, source[1])
+    return (target, other, found) if found is not None else None
+
+
+def top_level_class(tree: Any, name: str) -> Any | None:
+    """The first top-level `class name` of a module."""
+    return _per_tree("classes", tree, "", _build_classes).get(name)
+
+
+def _build_classes(tree: Any, current_path: str) -> dict[str, Any]:
+    classes: dict[str, Any] = {}
+    for node in tree.iter_classdefs():
+        classes.setdefault(node.name.value, node)
+    return classes
 
 
 def _from_names(node: Any) -> list[tuple[str, str | None]]:
@@ -105,26 +141,35 @@ def imported_module(tree: Any, name: str, current_path: str) -> str | None:
     return import_table(tree, current_path).get(name)
 
 
-# Import tables by tree (rules ask about names of the same module thousands of times;
-# each question used to walk every import statement). Keyed by `tree_stamp`, since an
-# open buffer's tree is updated in place.
-_TABLES: OrderedDict[tuple[int, int, str], tuple[Any, dict[str, str]]] = OrderedDict()
-_TABLES_LOCK = threading.Lock()
-
-
 def import_table(tree: Any, current_path: str) -> dict[str, str]:
     """Every name the module's imports bind, to the dotted module or object it names."""
-    key = (*tree_stamp(tree), current_path)
-    with _TABLES_LOCK:
-        cached = _TABLES.get(key)
+    return _per_tree("imports", tree, current_path, _build_import_table)
+
+
+# Tables of a module's top level by tree: rules ask about names of the same module
+# thousands of times (every class of a large view module resolves its bases), and each
+# question used to walk every import statement or class. Keyed by `tree_stamp`, since an
+# open buffer's tree is updated in place.
+_PER_TREE: OrderedDict[tuple[str, int, int, str], tuple[Any, Any]] = OrderedDict()
+_PER_TREE_LOCK = threading.Lock()
+_PER_TREE_LIMIT = 192
+T = TypeVar("T")
+
+
+def _per_tree(
+    kind: str, tree: Any, current_path: str, build: Callable[[Any, str], T]
+) -> T:
+    key = (kind, *tree_stamp(tree), current_path)
+    with _PER_TREE_LOCK:
+        cached = _PER_TREE.get(key)
         if cached is not None and cached[0] is tree:
-            _TABLES.move_to_end(key)
+            _PER_TREE.move_to_end(key)
             return cached[1]
-    table = _build_import_table(tree, current_path)
-    with _TABLES_LOCK:
-        _TABLES[key] = (tree, table)
-        while len(_TABLES) > 64:
-            _TABLES.popitem(last=False)
+    table = build(tree, current_path)
+    with _PER_TREE_LOCK:
+        _PER_TREE[key] = (tree, table)
+        while len(_PER_TREE) > _PER_TREE_LIMIT:
+            _PER_TREE.popitem(last=False)
     return table
 
 

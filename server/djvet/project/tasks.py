@@ -152,8 +152,9 @@ def _is_celery_app(name: str, tree: Any, path: str, project: ProjectIndex) -> bo
 
 
 def _tasks_in(project: ProjectIndex, path: str) -> list[CeleryTask]:
-    text = project.read(path)
-    if not text or not _DECORATOR_TEXT.search(text):
+    # Whether a file may define tasks is remembered per text: the index is rebuilt
+    # after every edit to any Python file, and the search of every file was most of it.
+    if not project.per_file("task-decorators", path, _may_define_tasks):
         return []
     tree = tree_of(project, path)
     if tree is None:
@@ -182,6 +183,10 @@ def _tasks_in(project: ProjectIndex, path: str) -> list[CeleryTask]:
                 )
                 break
     return found
+
+
+def _may_define_tasks(path: str, text: str) -> bool:
+    return bool(_DECORATOR_TEXT.search(text))
 
 
 def _build(project: ProjectIndex) -> TaskIndex:

@@ -28,7 +28,7 @@ from djvet.core.parso_utils import (
     uses_between,
 )
 from djvet.project.index import ProjectIndex
-from djvet.project.modules import imported_symbol, module_map, tree_of
+from djvet.project.modules import class_named, tree_of
 from djvet.project.querysets import (
     Evaluator,
     QuerySetValue,
@@ -355,7 +355,7 @@ def class_chain(
             continue
         chain.append(current)
         for base in base_names(current[2]):
-            found = _class_named(project, current[0], current[1], base)
+            found = class_named(project, current[0], current[1], base)
             if found is not None:
                 pending.append(found)
     return chain
@@ -369,25 +369,6 @@ def base_names(cls: Any) -> list[str]:
         return []
     positional, _ = call_arguments(arglist)
     return [code_of(b) for b in positional if b.type in ("name", "atom_expr", "power")]
-
-
-def _class_named(
-    project: ProjectIndex, path: str, tree: Any, name: str
-) -> tuple[str, Any, Any] | None:
-    if "." in name:
-        return None
-    for node in tree.iter_classdefs():
-        if node.name.value == name:
-            return path, tree, node
-    source = imported_symbol(tree, name, path)
-    if source is None:
-        return None
-    target = module_map(project).path_of(source[0])
-    other = tree_of(project, target) if target else None
-    if other is None:
-        return None
-    found = next((c for c in other.iter_classdefs() if c.name.value == source[1]), None)
-    return (target, other, found) if found is not None else None
 
 
 def class_attribute(cls: Any, name: str) -> Any | None:

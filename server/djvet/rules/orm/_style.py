@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -12,6 +13,7 @@ _SINGLE = re.compile(r"(?<![\w\"'])'[A-Za-z_][\w-]*'")
 _DOUBLE = re.compile(r'(?<![\w"\'])"[A-Za-z_][\w-]*"')
 
 
+@functools.lru_cache(maxsize=8)  # every fix of a module asks; a long module takes ms
 def quote(text: str) -> str:
     """The quote character the module mostly uses for short identifiers."""
     return "'" if len(_SINGLE.findall(text)) > len(_DOUBLE.findall(text)) else '"'

@@ -98,10 +98,9 @@ from djvet.project.drf import (
     missing_reads,
     serializer_calls,
     serializer_users,
-    top_class,
     view_uses,
 )
-from djvet.project.modules import tree_of
+from djvet.project.modules import top_level_class, tree_of
 from djvet.project.qsfix import queryset_fix
 from djvet.rules.orm._n1 import model_name
 
@@ -188,7 +187,7 @@ def _serializer_findings(
             tree = (
                 ctx.tree if view_path == ctx.path else tree_of(ctx.project, view_path)
             )
-            view = top_class(tree, view_name) if tree is not None else None
+            view = top_level_class(tree, view_name) if tree is not None else None
             for use in (
                 view_uses(analyzer.classes, ClassRef(view_path, view))
                 if view is not None

@@ -9,7 +9,7 @@ from typing import Any
 from djvet.core.context import FileContext
 from djvet.core.parso_utils import assignment_pairs, code_of
 from djvet.project.models import ModelInfo, model_graph
-from djvet.project.modules import imported_symbol, module_map, tree_of
+from djvet.project.modules import class_named
 
 FORM_BASES = frozenset({"ModelForm", "BaseModelForm"})
 SERIALIZER_BASES = frozenset({"ModelSerializer", "HyperlinkedModelSerializer"})
@@ -71,20 +71,8 @@ def _project_class(
     ctx: FileContext, name: str, path: str, tree: Any
 ) -> tuple[Any, str, Any] | None:
     """A class of the workspace: in the same module or imported from another one."""
-    for node in tree.iter_classdefs():
-        if node.name.value == name:
-            return node, path, tree
-    symbol = imported_symbol(tree, name, path)
-    if symbol is None:
-        return None
-    target = module_map(ctx.project).path_of(symbol[0])
-    other = tree_of(ctx.project, target) if target else None
-    if other is None:
-        return None
-    for node in other.iter_classdefs():
-        if node.name.value == symbol[1]:
-            return node, target, other
-    return None
+    found = class_named(ctx.project, path, tree, name)
+    return (found[2], found[0], found[1]) if found is not None else None
 
 
 def _body(cls: Any) -> list[Any]:

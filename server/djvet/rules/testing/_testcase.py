@@ -14,7 +14,11 @@ from typing import Any
 
 from djvet.core.context import FileContext
 from djvet.core.parso_utils import iter_nodes
-from djvet.project.modules import imported_module, imported_symbol, module_map, tree_of
+from djvet.project.modules import (
+    class_named,
+    imported_module,
+    top_level_class,
+)
 
 TESTCASES = {
     "django.test.TestCase",
@@ -78,7 +82,7 @@ def _base_is_testcase(
     project: Any, path: str, tree: Any, base: str, depth: int
 ) -> bool | None:
     head, _, rest = base.partition(".")
-    local = _local_class(tree, head) if not rest else None
+    local = top_level_class(tree, head) if not rest else None
     if local is not None:
         return _derives(project, path, tree, local, depth + 1)
     module = imported_module(tree, head, path)
@@ -89,7 +93,7 @@ def _base_is_testcase(
         return True
     if dotted in NOT_TESTCASES:
         return False
-    imported = _imported_class(project, path, tree, base)
+    imported = class_named(project, path, tree, base)
     return _derives(project, *imported, depth + 1) if imported is not None else None
 
 
@@ -115,33 +119,8 @@ def project_bases(
 def _resolve_base(
     project: Any, path: str, tree: Any, base: str
 ) -> tuple[str, Any, Any] | None:
-    head, _, rest = base.partition(".")
-    if not rest:
-        local = _local_class(tree, head)
-        if local is not None:
-            return path, tree, local
-    return _imported_class(project, path, tree, base)
-
-
-def _imported_class(
-    project: Any, path: str, tree: Any, base: str
-) -> tuple[str, Any, Any] | None:
-    """(path, tree, classdef) of a base imported by name from a workspace module."""
-    head, _, rest = base.partition(".")
-    symbol = imported_symbol(tree, head, path) if not rest else None
-    if symbol is None:
-        return None
-    target = module_map(project).path_of(symbol[0])
-    other = tree_of(project, target) if target else None
-    found = _local_class(other, symbol[1]) if other is not None else None
-    return (target, other, found) if found is not None else None
-
-
-def _local_class(tree: Any, name: str) -> Any | None:
-    for cls in tree.iter_classdefs():
-        if cls.name.value == name:
-            return cls
-    return None
+    """(path, tree, classdef) of a base defined in the module or imported by name."""
+    return class_named(project, path, tree, base)
 
 
 def methods(cls: Any) -> dict[str, Any]:
