@@ -16,7 +16,7 @@ from typing import Any
 
 from djvet.core.config import Config
 from djvet.core.context import FileContext
-from djvet.core.document import Document, error_nodes, parse_python
+from djvet.core.document import Document, error_nodes, parse_shared
 from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
 from djvet.core.model import Diagnostic, Language
 from djvet.core.parso_utils import iter_nodes
@@ -266,11 +266,11 @@ def verify_fix(
     for path, new_text in changed.items():
         if not path.endswith(".py"):
             continue
-        trees[path] = parse_python(new_text)
+        trees[path] = parse_shared(new_text)  # the re-check below reads it too
         old_errors = (
             document.error_nodes
             if path == own
-            else error_nodes(parse_python(texts[path]))
+            else error_nodes(parse_shared(texts[path]))
         )
         if error_nodes(trees[path]) > old_errors:
             return f"the fix breaks the syntax of {path}"

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from djvet.core.document import parse_python
+from djvet.core.document import parse_shared
 from djvet.core.parso_utils import call_arguments, iter_nodes, string_value
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, register_fact
@@ -509,7 +509,7 @@ def _scan(path: str, text: str, roles: FileRole) -> FileKeys:
     key = (path, hash(text))
     found = _SCANNED.get(key)
     if found is None:
-        found = scan_file(path, parse_python(text), text, roles)
+        found = scan_file(path, parse_shared(text), text, roles)
         if len(_SCANNED) >= _SCANNED_LIMIT:
             _SCANNED.clear()
         _SCANNED[key] = found

@@ -27,7 +27,20 @@ FACT_INPUTS: dict[str, FileRole] = {}
 
 
 def normalize(path: str | Path) -> str:
-    return os.path.abspath(os.fspath(path))
+    path = os.fspath(path)
+    normalized = _NORMALIZED.get(path)
+    if normalized is None:
+        normalized = os.path.abspath(path)
+        # Absolute paths normalize the same from any working directory: remembered,
+        # since every read of every file of a project-wide rebuild normalizes its path.
+        if os.path.isabs(path):
+            if len(_NORMALIZED) > 200_000:
+                _NORMALIZED.clear()
+            _NORMALIZED[path] = normalized
+    return normalized
+
+
+_NORMALIZED: dict[str, str] = {}
 
 
 class ProjectIndex:

@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from djvet.core.document import parse_python, tree_stamp
+from djvet.core.document import parse_shared, tree_stamp
 from djvet.core.model import Span
 from djvet.core.parso_utils import (
     call_parts,
@@ -286,7 +286,7 @@ class _ModuleFacts:
         """The parso tree of the file, parsed on first use."""
         with self._lock:
             if self._tree is None and self.text is not None:
-                self._tree = parse_python(self.text)
+                self._tree = parse_shared(self.text)
             return self._tree
 
     def node_at(self, position: _Position) -> Any:

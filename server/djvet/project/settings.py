@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from djvet.core.document import parse_python
+from djvet.core.document import parse_shared
 from djvet.core.roles import FileRole, roles_for
 from djvet.project.index import ProjectIndex, register_fact
 from djvet.project.settings_run import (
@@ -260,7 +260,7 @@ def _settings_tree(project: ProjectIndex, path: str) -> tuple[str, Any] | None:
     if tree is None:
         relative = os.path.relpath(path, project.root).replace(os.sep, "/")
         tree = (
-            parse_python(text)
+            parse_shared(text)
             if roles_for(relative, text) & FileRole.SETTINGS
             else False
         )

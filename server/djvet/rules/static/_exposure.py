@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from djvet.core.document import parse_python
+from djvet.core.document import parse_shared
 from djvet.core.parso_utils import assignment_pairs, list_items, string_value
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, register_fact
@@ -187,7 +187,7 @@ def _build(project: ProjectIndex) -> list[ModelWriter]:
         if key not in _PARSED:
             if len(_PARSED) > 5000:
                 _PARSED.clear()
-            _PARSED[key] = _writers_in(path, parse_python(text))
+            _PARSED[key] = _writers_in(path, parse_shared(text))
         writers.extend(_PARSED[key])
     return writers
 

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from typing import Any
 
-from djvet.core.document import parse_python
+from djvet.core.document import parse_shared
 from djvet.core.parso_utils import (
     call_arguments,
     call_parts,
@@ -121,7 +121,7 @@ def fresh_tables(tree: Any, path: str, project: Any) -> set[str]:
         text = project.read(sibling) if os.path.exists(sibling) else None
         if text is None:
             continue
-        parsed = parse_python(text)
+        parsed = parse_shared(text)
         if values[1].startswith("0001") or is_initial(parsed):
             names |= created_models(parsed, sibling)
     return names
