@@ -80,7 +80,7 @@ def test_a_batch_keeps_its_trees_and_restores_the_collector_afterwards(
 
     monkeypatch.setattr(document, "parse_python", counting_parse)
     monkeypatch.setattr(document, "_SHARED_LIMIT", 1)  # the server's bound, squeezed
-    document._SHARED.clear()
+    document.clear_shared()
     thresholds = gc.get_threshold()
     project = ProjectIndex(tmp_path, Config(root=tmp_path, select=("DJV1",)))
     result = check_files(project, collect_files(project, [str(tmp_path)]), jobs=1)

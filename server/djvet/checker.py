@@ -158,14 +158,14 @@ def check_files(
 # keeps every tree it parses (modules are read for each other's sake: re-parsing the
 # evicted ones was a fifth of the parsing); both are restored when it ends.
 _BATCH_GC_THRESHOLDS = (100_000, 50, 100)
-_BATCH_SHARED_TREES = 1_000_000
+_BATCH_SHARED_CHARACTERS = 10**12  # every tree
 
 
 @contextmanager
 def _batch_memory() -> Iterator[None]:
     thresholds = gc.get_threshold()
     gc.set_threshold(*_BATCH_GC_THRESHOLDS)
-    trees = set_shared_limit(_BATCH_SHARED_TREES)
+    trees = set_shared_limit(_BATCH_SHARED_CHARACTERS)
     try:
         yield
     finally:

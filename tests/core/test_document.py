@@ -225,3 +225,21 @@ def test_any_text_gives_a_document_without_raising(text: str) -> None:
     while leaf is not None:
         assert document.slice(Span.of(leaf)) == leaf.value
         leaf = leaf.get_next_leaf()
+
+
+def test_shared_trees_are_bounded_by_the_size_of_their_texts(monkeypatch):
+    """Each keystroke in a large module is a new text: the server keeps trees up to a
+    budget of characters, least recently read first out, never the one just parsed."""
+    import djvet.core.document as document
+
+    document.clear_shared()
+    monkeypatch.setattr(document, "_SHARED_LIMIT", 100)
+    versions = [f"x = {n}\n" + "# padding\n" * 4 for n in range(10)]  # ~48 chars each
+    trees = [document.parse_shared(text) for text in versions]
+    assert document.parse_shared(versions[-1]) is trees[-1]
+    assert document.parse_shared(versions[-2]) is trees[-2]
+    assert document.parse_shared(versions[0]) is not trees[0]  # evicted, parsed again
+    assert sum(map(len, document._SHARED)) <= 100
+    big = "y = 1\n" * 100
+    assert document.parse_shared(big) is document.parse_shared(big)  # kept although big
+    document.clear_shared()

@@ -65,13 +65,18 @@ def parse_python(
 # Trees by text, shared by every reader in the process: the module being checked and the
 # same module read for another's sake (a view's template, an imported queryset helper)
 # were parsed twice, a third of a cold run's parsing. Readers never modify a tree.
+# Bounded by the characters of the texts kept (a tree takes about 25 bytes per character
+# of its text): every keystroke in a models module is a new text that the model graph
+# reads, and a bound by count kept hundreds of versions of a 1,000-line module.
 _SHARED: OrderedDict[str, Any] = OrderedDict()
-_SHARED_LIMIT = 256
+_SHARED_LIMIT = 3_000_000  # characters: about 75 MB of trees
 _SHARED_LOCK = threading.Lock()
+_shared_characters = 0
 
 
 def parse_shared(text: str) -> Any:
     """`parse_python(text)`, the same tree for the same text while it stays cached."""
+    global _shared_characters
     with _SHARED_LOCK:
         tree = _SHARED.get(text)
         if tree is not None:
@@ -79,13 +84,15 @@ def parse_shared(text: str) -> Any:
             return tree
     tree = parse_python(text)
     with _SHARED_LOCK:
-        _SHARED[text] = tree
-        _trim_shared()
+        if text not in _SHARED:
+            _SHARED[text] = tree
+            _shared_characters += len(text)
+            _trim_shared()
     return tree
 
 
 def set_shared_limit(limit: int) -> int:
-    """Keep up to `limit` shared trees; return the previous limit.
+    """Keep trees of up to `limit` characters of text; return the previous limit.
 
     A batch check widens it: its files are read for each other's sake (a view for its
     templates, a form's base class), and a bounded cache evicted and re-parsed a quarter
@@ -98,9 +105,19 @@ def set_shared_limit(limit: int) -> int:
     return previous
 
 
+def clear_shared() -> None:
+    global _shared_characters
+    with _SHARED_LOCK:
+        _SHARED.clear()
+        _shared_characters = 0
+
+
 def _trim_shared() -> None:
-    while len(_SHARED) > _SHARED_LIMIT:
-        _SHARED.popitem(last=False)
+    """Evict the least recently read trees, never the newest (its reader needs it)."""
+    global _shared_characters
+    while _shared_characters > _SHARED_LIMIT and len(_SHARED) > 1:
+        text, _ = _SHARED.popitem(last=False)
+        _shared_characters -= len(text)
 
 
 # parso's diff parser updates the previous tree of a path *in place* and returns the

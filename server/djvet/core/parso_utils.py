@@ -8,6 +8,7 @@ import threading
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from djvet.core.document import tree_stamp
@@ -230,16 +231,20 @@ def iter_nodes(
 # Nodes of a module by the types asked for, by tree (`tree_stamp`: an open buffer's tree
 # changes in place). Several rules ask a module for the same types (every loop), and
 # the engine dispatches on a few types: one walk per tree version files every inner node
-# under its type with its position in the walk, and each question merges the buckets.
-_FOUND: OrderedDict[
-    tuple[int, frozenset[str]], tuple[Any, tuple[int, int], list[Any]]
-] = OrderedDict()
-_BUCKETS: OrderedDict[
-    int, tuple[Any, tuple[int, int], dict[str, list[tuple[int, Any]]]]
-] = OrderedDict()
-_FOUND_LOCK = threading.Lock()
-_FOUND_LIMIT = 64
-_BUCKETS_LIMIT = 8
+# (and name) under its type with its position in the walk, and each question merges the
+# buckets. Kept for a few trees only: an entry holds its tree alive, and a models edit
+# makes a new tree per keystroke.
+@dataclass(eq=False)
+class _NodeIndex:
+    tree: Any
+    stamp: tuple[int, int]
+    buckets: dict[str, list[tuple[int, Any]]]
+    found: dict[frozenset[str], list[Any]] = field(default_factory=dict)
+
+
+_INDEXES: OrderedDict[int, _NodeIndex] = OrderedDict()
+_INDEXES_LOCK = threading.Lock()
+_INDEXED_TREES = 8
 # Leaves are most of a tree and, but for names, rarely asked for: they are not filed (a
 # question about them walks the tree).
 _UNFILED_LEAVES = frozenset(
@@ -259,28 +264,21 @@ _UNFILED_LEAVES = frozenset(
 
 
 def _indexed(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
-    key = (id(module), frozenset(types))
-    stamp = tree_stamp(module)
-    with _FOUND_LOCK:
-        cached = _FOUND.get(key)
-        if cached is not None and cached[0] is module and cached[1] == stamp:
-            _FOUND.move_to_end(key)
-            return cached[2]
-    if key[1] & _UNFILED_LEAVES:
-        found = _walk_for(module, types)
-    else:
-        buckets = _buckets(module, stamp)
-        runs = [buckets.get(t, ()) for t in key[1]]
-        merged = runs[0] if len(runs) == 1 else sorted(itertools.chain(*runs))
-        found = [node for _, node in merged]
-    with _FOUND_LOCK:
-        _FOUND[key] = (module, stamp, found)
-        while len(_FOUND) > _FOUND_LIMIT:
-            _FOUND.popitem(last=False)
+    wanted = frozenset(types)
+    index = _index_of(module)
+    found = index.found.get(wanted)
+    if found is None:
+        if wanted & _UNFILED_LEAVES:
+            found = _walk_for(module, wanted)
+        else:
+            runs = [index.buckets.get(t, ()) for t in wanted]
+            merged = runs[0] if len(runs) == 1 else sorted(itertools.chain(*runs))
+            found = [node for _, node in merged]
+        index.found[wanted] = found
     return found
 
 
-def _walk_for(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
+def _walk_for(module: Any, types: frozenset[str]) -> list[Any]:
     found = []
     stack = [module]
     while stack:
@@ -293,12 +291,13 @@ def _walk_for(module: Any, types: set[str] | frozenset[str]) -> list[Any]:
     return found
 
 
-def _buckets(module: Any, stamp: tuple[int, int]) -> dict[str, list[tuple[int, Any]]]:
-    with _FOUND_LOCK:
-        cached = _BUCKETS.get(id(module))
-        if cached is not None and cached[0] is module and cached[1] == stamp:
-            _BUCKETS.move_to_end(id(module))
-            return cached[2]
+def _index_of(module: Any) -> _NodeIndex:
+    stamp = tree_stamp(module)
+    with _INDEXES_LOCK:
+        cached = _INDEXES.get(id(module))
+        if cached is not None and cached.tree is module and cached.stamp == stamp:
+            _INDEXES.move_to_end(id(module))
+            return cached
     buckets: dict[str, list[tuple[int, Any]]] = {}
     stack = [module]
     position = 0
@@ -315,11 +314,12 @@ def _buckets(module: Any, stamp: tuple[int, int]) -> dict[str, list[tuple[int, A
         position += 1
         if children:
             stack.extend(reversed(children))
-    with _FOUND_LOCK:
-        _BUCKETS[id(module)] = (module, stamp, buckets)
-        while len(_BUCKETS) > _BUCKETS_LIMIT:
-            _BUCKETS.popitem(last=False)
-    return buckets
+    index = _NodeIndex(module, stamp, buckets)
+    with _INDEXES_LOCK:
+        _INDEXES[id(module)] = index
+        while len(_INDEXES) > _INDEXED_TREES:
+            _INDEXES.popitem(last=False)
+    return index
 
 
 def uses_between(

@@ -149,27 +149,34 @@ def import_table(tree: Any, current_path: str) -> dict[str, str]:
 # Tables of a module's top level by tree: rules ask about names of the same module
 # thousands of times (every class of a large view module resolves its bases), and each
 # question used to walk every import statement or class. Keyed by `tree_stamp`, since an
-# open buffer's tree is updated in place.
-_PER_TREE: OrderedDict[tuple[str, int, int, str], tuple[Any, Any]] = OrderedDict()
+# open buffer's tree is updated in place; kept for a few dozen trees (an entry holds its
+# tree alive, and a models edit makes a new tree per keystroke).
+_PER_TREE: OrderedDict[int, tuple[Any, tuple[int, int], dict[tuple[str, str], Any]]] = (
+    OrderedDict()
+)
 _PER_TREE_LOCK = threading.Lock()
-_PER_TREE_LIMIT = 192
+_PER_TREE_LIMIT = 48
 T = TypeVar("T")
 
 
 def _per_tree(
     kind: str, tree: Any, current_path: str, build: Callable[[Any, str], T]
 ) -> T:
-    key = (kind, *tree_stamp(tree), current_path)
+    stamp = tree_stamp(tree)
     with _PER_TREE_LOCK:
-        cached = _PER_TREE.get(key)
-        if cached is not None and cached[0] is tree:
-            _PER_TREE.move_to_end(key)
-            return cached[1]
+        entry = _PER_TREE.get(id(tree))
+        if entry is None or entry[0] is not tree or entry[1] != stamp:
+            entry = _PER_TREE[id(tree)] = (tree, stamp, {})
+            while len(_PER_TREE) > _PER_TREE_LIMIT:
+                _PER_TREE.popitem(last=False)
+        else:
+            _PER_TREE.move_to_end(id(tree))
+        tables = entry[2]
+        if (kind, current_path) in tables:
+            return tables[(kind, current_path)]
     table = build(tree, current_path)
     with _PER_TREE_LOCK:
-        _PER_TREE[key] = (tree, table)
-        while len(_PER_TREE) > _PER_TREE_LIMIT:
-            _PER_TREE.popitem(last=False)
+        tables[(kind, current_path)] = table
     return table
 
 
