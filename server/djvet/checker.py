@@ -116,42 +116,6 @@ def _walk_outside(config: Config, folder: str) -> Iterator[str]:
 
 
 # -- checking --------------------------------------------------------------------------
-def check_files(
-    project: ProjectIndex,
-    files: list[str],
-    *,
-    fix_level: Applicability | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    with_stats: bool = False,
-    write: bool = True,
-    own_file_only: bool = False,
-    jobs: int | None = None,
-    cache: FindingsCache | None = None,
-    verify_fixes: bool = True,
-) -> Result:
-    """Check `files`; with `fix_level`, first apply fixes at or above it to a fixed point.
-
-    `write=False` keeps fixed texts in the project's overlay (for `--fix --diff` and
-    standard input); `own_file_only` skips fixes that would edit another file.
-    `verify_fixes=False` reports fixes as the rules offer them, unverified: for reports
-    that show no edits (verification re-checks the file once per fix, about a third of
-    a cold run); fixes are always verified before they are applied.
-    """
-    with _batch_memory():
-        return _check_files(
-            project,
-            files,
-            fix_level=fix_level,
-            progress=progress,
-            with_stats=with_stats,
-            write=write,
-            own_file_only=own_file_only,
-            jobs=jobs,
-            cache=cache,
-            verify_fixes=verify_fixes,
-        )
-
-
 # A batch allocates millions of long-lived objects (parso trees, the model graph, the
 # lookup index). With CPython's default thresholds the collector traversed them over
 # and over: 38% of a cold NetBox run's CPU. A batch collects young objects rarely and
@@ -173,19 +137,28 @@ def _batch_memory() -> Iterator[None]:
         gc.set_threshold(*thresholds)
 
 
-def _check_files(
+@_batch_memory()
+def check_files(
     project: ProjectIndex,
     files: list[str],
     *,
-    fix_level: Applicability | None,
-    progress: Callable[[int, int], None] | None,
-    with_stats: bool,
-    write: bool,
-    own_file_only: bool,
-    jobs: int | None,
-    cache: FindingsCache | None,
-    verify_fixes: bool,
+    fix_level: Applicability | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    with_stats: bool = False,
+    write: bool = True,
+    own_file_only: bool = False,
+    jobs: int | None = None,
+    cache: FindingsCache | None = None,
+    verify_fixes: bool = True,
 ) -> Result:
+    """Check `files`; with `fix_level`, first apply fixes at or above it to a fixed point.
+
+    `write=False` keeps fixed texts in the project's overlay (for `--fix --diff` and
+    standard input); `own_file_only` skips fixes that would edit another file.
+    `verify_fixes=False` reports fixes as the rules offer them, unverified: for reports
+    that show no edits (verification re-checks the file once per fix, about a third of
+    a cold run); fixes are always verified before they are applied.
+    """
     result = Result()
     started = time.perf_counter()
     stats = result.stats if with_stats else None
