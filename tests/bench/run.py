@@ -117,7 +117,11 @@ def corpora() -> list[Path]:
     ]
     for place in places:
         if place and Path(place).is_dir():
-            return sorted(p for p in Path(place).iterdir() if p.is_dir())
+            return sorted(
+                p
+                for p in Path(place).iterdir()
+                if p.is_dir() and not p.name.startswith(".")  # .ruff_cache
+            )
     return []
 
 
