@@ -34,6 +34,27 @@ def insert_before(node: Any, text: str, *, path: str | None = None) -> Edit:
     return Edit(Span.point(line - 1, column), text, path)
 
 
+def remove_from_sequence(item: Any, items: list[Any]) -> Edit:
+    """Delete `item` from a comma-separated sequence (`items`: parso siblings, commas
+    included) with one comma, keeping the other items' layout: `a, X, b` -> `a, b`;
+    `a, X,` -> `a, `; `a, X` -> `a`. Arguments, imported names, list items."""
+    index = items.index(item)
+    if index + 2 < len(items):  # up to the next item
+        following = items[index + 2]
+        return Edit(
+            Span(
+                item.start_pos[0] - 1,
+                item.start_pos[1],
+                following.start_pos[0] - 1,
+                following.start_pos[1],
+            ),
+            "",
+        )
+    if index + 1 < len(items):  # the last item, with its trailing comma
+        return Edit(Span.between(item, items[index + 1]), "")
+    return Edit(Span.between(items[index - 1], item), "")  # and the comma before it
+
+
 def _offset(text: str, starts: list[int], line: int, column: int) -> int:
     """The offset of (line, column), clamped to the end of that line (or of the text)."""
     if line >= len(starts):

@@ -43,6 +43,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from djvet.core.context import FileContext
+from djvet.core.edits import remove_from_sequence
 from djvet.core.model import Diagnostic, Edit, Fix, Severity, Span
 from djvet.core.parso_utils import call_arguments, iter_nodes, string_value
 from djvet.core.roles import FileRole
@@ -198,23 +199,9 @@ def _fix(
 
 def _move_edits(argument: Any, call: Any, quote: str, lookup: str) -> list[Edit]:
     """Remove the argument (and its comma), then add `.prefetch_related(...)` after the call."""
-    arguments = list(call.children[1].children)
-    position = arguments.index(argument)
-    if position + 1 < len(arguments) and arguments[position + 1] == ",":
-        removal = Span.between(argument, arguments[position + 1])
-        following = arguments[position + 2] if position + 2 < len(arguments) else None
-        if following is not None:
-            removal = Span(
-                removal.start_line,
-                removal.start_column,
-                following.start_pos[0] - 1,
-                following.start_pos[1],
-            )
-    else:
-        removal = Span.between(arguments[position - 1], argument)
     line, column = call.end_pos
     return [
-        Edit(removal, ""),
+        remove_from_sequence(argument, call.children[1].children),
         Edit(
             Span.point(line - 1, column), f".prefetch_related({quote}{lookup}{quote})"
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from djvet.core.edits import remove_from_sequence
 from djvet.core.model import Edit, Span
 
 
@@ -40,31 +41,7 @@ def remove_argument(call: Any, argument: Any) -> Edit:
     inner = call.children[-1].children[1]
     if inner is argument:
         return Edit(Span.of(argument), "")
-    children = inner.children
-    index = children.index(argument)
-    following = children[index + 2] if index + 2 < len(children) else None
-    if index + 1 < len(children) and following is not None:
-        return Edit(
-            Span(
-                argument.start_pos[0] - 1,
-                argument.start_pos[1],
-                following.start_pos[0] - 1,
-                following.start_pos[1],
-            ),
-            "",
-        )
-    if index + 1 < len(children):  # the last argument, followed by a trailing comma
-        return Edit(Span.between(argument, children[index + 1]), "")
-    previous = children[index - 1]
-    return Edit(
-        Span(
-            previous.start_pos[0] - 1,
-            previous.start_pos[1],
-            argument.end_pos[0] - 1,
-            argument.end_pos[1],
-        ),
-        "",
-    )
+    return remove_from_sequence(argument, inner.children)
 
 
 def add_keywords(call: Any, *texts: str) -> Edit:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from djvet.core.context import FileContext
-from djvet.core.edits import insert_at
-from djvet.core.model import Edit, Span
+from djvet.core.edits import insert_at, remove_from_sequence
+from djvet.core.model import Edit
 from djvet.core.parso_utils import dotted_name
 from djvet.project.modules import imported_module
 
@@ -111,35 +111,10 @@ def remove_name(import_from: Any, item: Any) -> Edit | None:
     if names.type != "import_as_names":
         return None
     children = names.children
-    index = children.index(item)
     items = [c for c in children if c.type != "operator"]
     if len(items) < 2:
         return None
-    if index + 1 < len(children) and children[index + 1] == ",":
-        following = children[index + 2] if index + 2 < len(children) else None
-        if following is not None:
-            return Edit(
-                Span(
-                    item.start_pos[0] - 1,
-                    item.start_pos[1],
-                    following.start_pos[0] - 1,
-                    following.start_pos[1],
-                ),
-                "",
-            )
-        comma = children[index + 1]
-        # the last item, with a trailing comma
-        return Edit(Span.between(item, comma), "")
-    previous = children[index - 1]  # the comma before the last item
-    return Edit(
-        Span(
-            previous.start_pos[0] - 1,
-            previous.start_pos[1],
-            item.end_pos[0] - 1,
-            item.end_pos[1],
-        ),
-        "",
-    )
+    return remove_from_sequence(item, children)
 
 
 def statement_of(node: Any) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from djvet.core.context import FileContext
+from djvet.core.edits import remove_from_sequence
 from djvet.core.model import Edit, Span
 from djvet.core.parso_utils import iter_nodes
 from djvet.project.environment import python_environment
@@ -311,23 +312,7 @@ def _remove_name(ctx: FileContext, statement: Any, local: Any) -> Edit | None:
         return Edit(Span(line, 0, end, 0), "")
     unit = local.parent if local.parent.type == "import_as_name" else local
     container = unit.parent
-    siblings = container.children
-    index = siblings.index(unit)
-    if index + 2 < len(siblings):
-        following = siblings[index + 2]
-        return Edit(
-            Span(
-                unit.start_pos[0] - 1,
-                unit.start_pos[1],
-                following.start_pos[0] - 1,
-                following.start_pos[1],
-            ),
-            "",
-        )
-    if index + 1 < len(siblings):  # a trailing comma: `(a, X,)`
-        return Edit(Span.between(unit, siblings[index + 1]), "")
-    comma = siblings[index - 1]
-    return Edit(Span.between(comma, unit), "")
+    return remove_from_sequence(unit, container.children)
 
 
 def user_model_calls(ctx: FileContext) -> list[tuple[Any, list[Edit]]]:

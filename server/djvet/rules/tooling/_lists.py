@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from djvet.core.edits import remove_from_sequence
 from djvet.core.model import Edit, Span
 
 
@@ -27,18 +28,7 @@ def _from_sequence(node: Any, siblings: list[Any]) -> Edit | None:
     whole = _own_lines(node, siblings, index)
     if whole is not None:
         return whole
-    if index + 2 < len(siblings):
-        following = siblings[index + 2]
-        return Edit(
-            Span(
-                node.start_pos[0] - 1,
-                node.start_pos[1],
-                following.start_pos[0] - 1,
-                following.start_pos[1],
-            ),
-            "",
-        )
-    if index + 1 < len(siblings):  # the last item, followed by a trailing comma
+    if index + 2 == len(siblings):  # the last item, followed by a trailing comma
         previous = siblings[index - 1] if index > 0 else None
         if previous is None:
             return None
@@ -51,8 +41,7 @@ def _from_sequence(node: Any, siblings: list[Any]) -> Edit | None:
             ),
             "",
         )
-    comma = siblings[index - 1]
-    return Edit(Span.between(comma, node), "")
+    return remove_from_sequence(node, siblings)
 
 
 def _own_lines(node: Any, siblings: list[Any], index: int) -> Edit | None:
