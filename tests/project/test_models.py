@@ -789,6 +789,114 @@ def test_a_change_to_one_models_file_reparses_that_file_and_relinks(
     assert model_graph(project) is second  # nothing changed since
 
 
+SHOP = """
+from django.db import models
+
+class BookQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+class Book(models.Model):
+    title = models.CharField(max_length=99)
+    published = models.BooleanField(default=False)
+    objects = BookQuerySet.as_manager()
+
+    def __str__(self):
+        return self.title
+"""
+
+
+def _described(graph: ModelGraph) -> dict[str, tuple]:
+    """What a graph says about each model, positions included (not its parso nodes)."""
+    return {
+        label: (
+            [(f.name, f.kind, f.target, f.span) for f in info.fields.values()],
+            {
+                n: (m.queryset_class, sorted(m.methods))
+                for n, m in info.managers.items()
+            },
+            sorted(info.methods),
+            info.meta,
+        )
+        for label, info in graph.models.items()
+    }
+
+
+def test_an_edit_that_moves_no_class_field_or_manager_keeps_the_graph(tmp_path):
+    """Typing in a method body of a large models module must not rebuild the graph on
+    every keystroke; what the graph hands out (methods' nodes) comes from the new text."""
+    project = make_project(tmp_path, {"shop/models.py": SHOP}, apps=["shop"])
+    path = str(tmp_path / "shop/models.py")
+    text = (tmp_path / "shop/models.py").read_text()
+    first = model_graph(project)
+    book = first.get("shop.Book")
+    assert "self.title" in book.methods["__str__"].get_code()  # read before the edit
+    edited = [
+        text.replace("return self.title", "return self.title.upper()"),
+        text.replace("published=True)", "published=True)  # only the public ones"),
+        text + "\n\ndef helper():\n    return 1\n",
+    ]
+    for version in edited:
+        project.set_overlay(path, version)
+        graph = model_graph(project)
+        assert graph is first
+        fresh = model_graph(
+            make_project(
+                tmp_path / str(len(version)), {"shop/models.py": version}, apps=["shop"]
+            )
+        )
+        assert _described(graph) == _described(fresh)
+        book = graph.get("shop.Book")
+        for node in (
+            book.class_node,
+            book.methods["__str__"],
+            book.managers["objects"].methods["published"],
+        ):
+            assert node.get_code() in version  # read from the new text
+    assert "upper" not in graph.get("shop.Book").methods["__str__"].get_code()
+
+
+def test_an_edit_that_moves_or_changes_a_field_rebuilds_the_graph(tmp_path):
+    project = make_project(tmp_path, {"shop/models.py": SHOP}, apps=["shop"])
+    path = str(tmp_path / "shop/models.py")
+    text = (tmp_path / "shop/models.py").read_text()
+    graph = model_graph(project)
+    changes = [
+        text.replace("max_length=99", "max_length=9"),  # an option
+        text.replace("class Book", "\nclass Book"),  # every position below
+        text.replace(
+            "    def __str__", "    subtitle = models.CharField()\n    def __str__"
+        ),
+        text.replace("def published", "def visible"),  # a queryset method
+    ]
+    for version in changes:
+        project.set_overlay(path, version)
+        rebuilt = model_graph(project)
+        assert rebuilt is not graph, version
+        fresh = model_graph(
+            make_project(
+                tmp_path / str(len(version)), {"shop/models.py": version}, apps=["shop"]
+            )
+        )
+        assert _described(rebuilt) == _described(fresh)
+        graph = rebuilt
+
+
+def test_a_new_models_module_or_a_settings_change_rebuilds_the_graph(tmp_path):
+    project = make_project(tmp_path, {"shop/models.py": SHOP}, apps=["shop"])
+    graph = model_graph(project)
+    other = tmp_path / "shop" / "extra.py"  # never read by the graph
+    project.set_overlay(str(tmp_path / "shop/models/__init__.py"), "")
+    assert model_graph(project) is not graph
+    graph = model_graph(project)
+    settings = str(tmp_path / "proj/settings.py")
+    project.set_overlay(settings, (tmp_path / "proj/settings.py").read_text() + "\n")
+    assert model_graph(project) is not graph
+    graph = model_graph(project)
+    project.set_overlay(str(other), "x = 1\n")  # not a models module: no effect
+    assert model_graph(project) is graph
+
+
 def test_non_models_dependencies_are_checked_by_content(tmp_path):
     project = make_project(
         tmp_path,
@@ -855,6 +963,64 @@ def test_forks_see_their_own_buffers(tmp_path):
         and model_graph(fork).get("a.One") is None
     )
     assert model_graph(project) is graph and graph.get("a.One") is not None
+
+
+def test_a_dropped_fork_and_its_graph_are_freed_without_the_cycle_collector(tmp_path):
+    """A fix verification forks the project and builds a graph for the fork: freed by
+    reference counting when the fork goes, they are not garbage for the (slow) full
+    collections of a server whose index is the size of NetBox's."""
+    import gc
+    import weakref
+
+    project = make_project(tmp_path, {"shop/models.py": SHOP}, apps=["shop"])
+    model_graph(project)
+    path = str(tmp_path / "shop/models.py")
+    gc.collect()
+    gc.disable()
+    try:
+        # a models fix (shape changes: a graph of its own) and a fix elsewhere (the
+        # fork shares the project's graph fact)
+        for changed in (
+            {path: SHOP.replace("max_length=99", "max_length=9")},
+            {str(tmp_path / "shop/views.py"): "x = 1\n"},
+        ):
+            fork = project.fork(changed)
+            graph = weakref.ref(model_graph(fork))
+            fork_reference = weakref.ref(fork)
+            del fork
+            assert fork_reference() is None and graph() is None
+        gc.set_debug(gc.DEBUG_SAVEALL)
+        gc.collect()
+        left = {type(o).__name__ for o in gc.garbage}
+        assert not left & {"_State", "FieldInfo", "ModelInfo"}, left
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+        gc.enable()
+
+
+def test_the_graph_reads_literal_options_like_literal_eval():
+    import ast
+
+    for source in [
+        "1",
+        "-1",
+        "+2.5",
+        "'x'",
+        "(1, 'a', [2, {3}])",
+        "{'a': (1, -2)}",
+        "set()",
+        "None",
+        "True",
+        "...",
+        "[]",
+        "{}",
+    ]:
+        node = ast.parse(source, mode="eval").body
+        assert models_module._value(node) == ast.literal_eval(node), source
+    for source in ["x", "f()", "{**a}", "-x", "[x]"]:
+        node = ast.parse(source, mode="eval").body
+        assert models_module._value(node) == models_module.Expr(source), source
 
 
 # -- the environment -------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from djvet.core.config import Config
 from djvet.core.document import Document, forget_incremental, parse_python
 from djvet.engine import check_document
+from djvet.project import index as index_module
 from djvet.project.index import ProjectIndex
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -95,6 +96,13 @@ def test_an_edited_buffer_is_analysed_as_a_fresh_one(case, tmp_path):
             assert _findings(incremental, editor) == _findings(
                 Document.for_path(path, text), fresh_project
             )
+            if relative.endswith("models.py"):
+                # the model graph is kept through edits that move none of its classes,
+                # fields or managers: a module using the models must see no difference
+                views = str(root / "catalog" / "views.py")
+                assert _findings(editor.document(views), editor) == _findings(
+                    fresh_project.document(views), fresh_project
+                )
     finally:
         forget_incremental(path)
 
@@ -166,10 +174,28 @@ def test_project_facts_reuse_unchanged_files_but_see_changed_ones(tmp_path):
     later = time.time() + 5
     target.write_text('lookup_name = "far"\n', encoding="utf-8")
     os.utime(target, (later, later))
+    project.file_changed(str(target))  # reported (the editor's file watcher)
     assert project.per_file("test", str(target), names) == 'lookup_name = "far"\n'
     project.set_overlay(str(target), "x = 1\n")
     assert project.per_file("test", str(target), names) == "x = 1\n"
     assert len(calls) == 3
+
+
+def test_unreported_disk_changes_are_seen_once_the_last_stat_is_stale(
+    tmp_path, monkeypatch
+):
+    target = tmp_path / "lookups.py"
+    target.write_text('lookup_name = "near"\n', encoding="utf-8")
+    project = ProjectIndex(tmp_path, Config(root=tmp_path))
+    monkeypatch.setattr(index_module, "STAT_TRUSTED_FOR", 60.0)
+    assert project.read(str(target)) == 'lookup_name = "near"\n'
+    later = time.time() + 5
+    target.write_text('lookup_name = "far"\n', encoding="utf-8")
+    os.utime(target, (later, later))
+    # within the moment a stat is trusted, one analysis sees one version of the file
+    assert project.read(str(target)) == 'lookup_name = "near"\n'
+    monkeypatch.setattr(index_module, "STAT_TRUSTED_FOR", 0.0)
+    assert project.read(str(target)) == 'lookup_name = "far"\n'
 
 
 def test_roles_follow_the_text(tmp_path):
@@ -183,3 +209,29 @@ def test_roles_follow_the_text(tmp_path):
         & FileRole.SETTINGS
     )
     assert not project.roles(path, "x = 2\n") & FileRole.SETTINGS
+
+
+def test_a_forks_parts_do_not_evict_the_projects(tmp_path):
+    """Parts computed against an object (the model graph) are the project's own: a
+    fix verification's fork, with a graph of its own, must not evict them."""
+    target = tmp_path / "views.py"
+    target.write_text("x = 1\n", encoding="utf-8")
+    project = ProjectIndex(tmp_path, Config(root=tmp_path))
+    calls: list[object] = []
+
+    class Graph:  # stands for a model graph (compared by identity, held weakly)
+        pass
+
+    ours, theirs = Graph(), Graph()
+
+    def part(graph):
+        return lambda path, text: calls.append(graph) or len(text)
+
+    assert project.per_file("sites", str(target), part(ours), depends=ours) == 6
+    fork = project.fork({})
+    assert fork.per_file("sites", str(target), part(theirs), depends=theirs) == 6
+    assert project.per_file("sites", str(target), part(ours), depends=ours) == 6
+    assert calls == [ours, theirs]  # the project's part was still there
+    other = Graph()  # a rebuilt graph: computed again
+    assert project.per_file("sites", str(target), part(other), depends=other) == 6
+    assert calls == [ours, theirs, other]

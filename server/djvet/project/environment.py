@@ -22,7 +22,7 @@ import shutil
 import sys
 import sysconfig
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from djvet.project import jedi_adapter
@@ -188,12 +188,20 @@ class ModuleLocator:
     Unsaved buffers of files that do not exist on disk yet are seen too.
     """
 
-    project: ProjectIndex
+    # weak: the model graph holding this locator is kept in a fact of the project
+    project_reference: Callable[[], ProjectIndex | None]
     roots: list[str]
     site_paths: list[str]
     _found: dict[str, str | None] = field(default_factory=dict)
     _packages: dict[str, str | None] = field(default_factory=dict)
     _dotted: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def project(self) -> ProjectIndex:
+        project = self.project_reference()
+        if project is None:
+            raise ReferenceError("the project of this module locator is gone")
+        return project
 
     def locate(self, dotted: str) -> str | None:
         """The `.py` file of a module or the `__init__.py` of a package; None if absent."""

@@ -11,6 +11,8 @@ import logging
 import os
 import stat
 import threading
+import time
+import weakref
 from collections.abc import Callable, Hashable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -41,6 +43,10 @@ def normalize(path: str | Path) -> str:
 
 
 _NORMALIZED: dict[str, str] = {}
+# Seconds a file's (mtime, size) is trusted without another stat. A change reported
+# through `file_changed` (the editor, a file watcher) is seen at once; one made behind
+# djvet's back is seen by the next analysis that starts this long after it.
+STAT_TRUSTED_FOR = 0.5
 
 
 class ProjectIndex:
@@ -53,9 +59,16 @@ class ProjectIndex:
         self._files: list[str] | None = None
         # Texts read from disk, with the (mtime, size) they were read at: a project-wide
         # fact rebuilt after one edit reads every other file again from here.
-        self._disk: dict[str, tuple[tuple[int, int], str]] = {}
+        # The last stat is trusted for a moment (STAT_TRUSTED_FOR): one analysis reads
+        # each file several times (every project fact reads all of them).
+        self._disk: dict[str, tuple[tuple[int, int], str, float]] = {}
         self._roles: dict[tuple[str, bool], tuple[str, FileRole]] = {}
-        self._per_file: dict[tuple[str, str], tuple[str, Any]] = {}
+        self._per_file: dict[
+            tuple[str, str], tuple[str, Any, weakref.ref[Any] | None]
+        ] = {}
+        self._per_file_of_facts: dict[
+            tuple[str, str], tuple[str, Any, weakref.ref[Any] | None]
+        ] = {}
         self._keyed: dict[str, tuple[Hashable, Any]] = {}
         self._lock = threading.RLock()
         self.generation = 0
@@ -100,18 +113,21 @@ class ProjectIndex:
         path = normalize(path)
         if path in self.overlay:
             return self.overlay[path]
+        cached = self._disk.get(path)
+        if cached is not None and time.monotonic() - cached[2] < STAT_TRUSTED_FOR:
+            return cached[1]
         try:
             status = os.stat(path)
             if not stat.S_ISREG(status.st_mode):  # a FIFO or device would block
                 self.warn(f"{self.config.relative(path)}: not a regular file; skipped")
                 return None
             key = (status.st_mtime_ns, status.st_size)
-            cached = self._disk.get(path)
             if cached is not None and cached[0] == key:
+                self._disk[path] = (key, cached[1], time.monotonic())
                 return cached[1]
             with open(path, encoding="utf-8", newline="") as handle:
                 text = handle.read()
-            self._disk[path] = (key, text)
+            self._disk[path] = (key, text, time.monotonic())
             return text
         except UnicodeDecodeError:
             self.warn(f"{self.config.relative(path)}: not UTF-8; skipped")
@@ -120,6 +136,14 @@ class ProjectIndex:
                 f"{self.config.relative(path)}: cannot read ({error.strerror}); skipped"
             )
         return None
+
+    def disk_key(self, path: str) -> tuple[int, int] | None:
+        """(mtime, size) of a file as last read, or None when it cannot be read."""
+        path = normalize(path)
+        if self.read(path) is None:
+            return None
+        cached = self._disk.get(path)
+        return cached[0] if cached is not None else None
 
     def document(self, path: str) -> Document | None:
         text = self.read(path)
@@ -141,23 +165,40 @@ class ProjectIndex:
         return roles
 
     def per_file(
-        self, kind: str, path: str, compute: Callable[[str, str], T]
+        self,
+        kind: str,
+        path: str,
+        compute: Callable[[str, str], T],
+        depends: object = None,
     ) -> T | None:
         """`compute(path, text)` for the file's current text, remembered until it changes.
 
         For the per-file part of a project-wide fact: after one edit, a rebuild computes
         the edited file again and reuses every other file's result. `compute` must depend
-        on nothing but the path and the text. None when the file cannot be read.
+        on nothing but the path, the text and `depends` (an object such as the model
+        graph: the result is kept while the very same object is passed; only a weak
+        reference to it is held). None when the file cannot be read.
         """
         text = self.read(path)
         if text is None:
             return None
         key = (kind, normalize(path))
-        cached = self._per_file.get(key)
-        if cached is not None and (cached[0] is text or cached[0] == text):
+        # Parts that depend on an object (a fork's own model graph) are not shared with
+        # forks: a fix verification must not evict the editor's parts.
+        table = self._per_file if depends is None else self._per_file_of_facts
+        cached = table.get(key)
+        if (
+            cached is not None
+            and (cached[0] is text or cached[0] == text)
+            and (cached[2] is None if depends is None else cached[2]() is depends)
+        ):
             return cached[1]
         value = compute(path, text)
-        self._per_file[key] = (text, value)
+        table[key] = (
+            text,
+            value,
+            None if depends is None else weakref.ref(depends),
+        )
         return value
 
     def warn(self, message: str) -> None:
@@ -188,10 +229,16 @@ class ProjectIndex:
                 and os.path.exists(path)
             ):
                 self._files = None
+            self._disk.pop(path, None)  # trusted no longer
             roles = self.roles(path, text)
-            for name in list(self._facts):
+            entry_point = path.endswith(("manage.py", "wsgi.py", "asgi.py"))
+            for name, fact in list(self._facts.items()):
                 inputs = FACT_INPUTS.get(name, FileRole.ANY)
-                if roles & inputs or path.endswith(("manage.py", "wsgi.py", "asgi.py")):
+                if (roles & inputs or entry_point) and not (
+                    not entry_point
+                    and hasattr(fact, "survives")
+                    and fact.survives(self, path, roles)
+                ):
                     del self._facts[name]
             self.generation += 1
 

@@ -30,6 +30,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import partial
 
 from djvet.core.model import Span
 from djvet.core.roles import FileRole
@@ -620,30 +621,43 @@ def _build_index(project: ProjectIndex) -> LookupIndex:
     for path in project.python_files():
         if project.roles(path, "") & (FileRole.TESTS | FileRole.MIGRATIONS):
             continue
-        text = project.read(path)
-        if text is None:
-            continue
-        scan = scan_file(path, text)
-        for site in scan.sites:
-            model = _resolve_head(graph, scan, site.head)
-            if model is None:
-                continue
-            for lookup in site.lookups:
-                found = _field_of(graph, model, lookup.path)
-                if found is not None:
-                    label, name, rest, prefix = found
-                    # `likes__content_type=..., likes__object_id=...`: both on Like.
-                    together = frozenset(
-                        p[len(prefix) :].split("__")[0]
-                        for p in site.together
-                        if p.startswith(prefix)
-                    )
-                    if not prefix and _filtering_manager(model, site.head):
-                        together |= {UNKNOWN_FILTER}
-                    index.by_field.setdefault((label, name), []).append(
-                        Site(path, lookup.span, site.method, rest, together)
-                    )
+        # a file's sites depend on its text and the graph: after an edit elsewhere that
+        # left the graph as it was, only the edited file is read again
+        sites = project.per_file(
+            "lookups.sites", path, partial(_file_sites, graph), depends=graph
+        )
+        for key, site in sites or ():
+            index.by_field.setdefault(key, []).append(site)
     return index
+
+
+def _file_sites(
+    graph: ModelGraph, path: str, text: str
+) -> list[tuple[tuple[str, str], Site]]:
+    """The field lookups of one file, each with the (model label, field name) it reads."""
+    found: list[tuple[tuple[str, str], Site]] = []
+    scan = scan_file(path, text)
+    for site in scan.sites:
+        model = _resolve_head(graph, scan, site.head)
+        if model is None:
+            continue
+        for lookup in site.lookups:
+            column = _field_of(graph, model, lookup.path)
+            if column is None:
+                continue
+            label, name, rest, prefix = column
+            # `likes__content_type=..., likes__object_id=...`: both on Like.
+            together = frozenset(
+                p[len(prefix) :].split("__")[0]
+                for p in site.together
+                if p.startswith(prefix)
+            )
+            if not prefix and _filtering_manager(model, site.head):
+                together |= {UNKNOWN_FILTER}
+            found.append(
+                ((label, name), Site(path, lookup.span, site.method, rest, together))
+            )
+    return found
 
 
 register_fact("lookup_index", FileRole.PYTHON)

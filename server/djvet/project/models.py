@@ -35,7 +35,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
 from djvet.core.document import parse_shared, tree_stamp
@@ -333,6 +333,13 @@ class _LazyNodes(Mapping[str, Any]):
     def __repr__(self) -> str:
         return f"_LazyNodes({list(self._entries)})"
 
+    def rebind(self, old: _ModuleFacts, new: _ModuleFacts) -> None:
+        """Read the methods `old` defined from `new` (same shape: same positions)."""
+        for name, (facts, position) in self._entries.items():
+            if facts is old:
+                self._entries[name] = (new, position)
+                self._nodes.pop(name, None)
+
 
 class _Source:
     """Positions of `ast` nodes as djvet spans (code-point columns, not UTF-8 bytes)."""
@@ -408,9 +415,51 @@ def _string(node: ast.AST) -> str | None:
 def _value(node: ast.AST) -> object:
     """The literal value of an option, or its source as an `Expr`."""
     try:
-        return ast.literal_eval(node)
+        return _literal(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return Expr(ast.unparse(node))
+
+
+def _literal(node: ast.AST) -> object:
+    """`ast.literal_eval` of a node, less its complex-number sums. Not the standard one:
+    it builds four closures per call, and those reference cycles are garbage only the
+    cycle collector frees (thousands per models module read)."""
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        items = [_literal(item) for item in node.elts]
+        kind = type(node)
+        return (
+            tuple(items)
+            if kind is ast.Tuple
+            else items
+            if kind is ast.List
+            else set(items)
+        )
+    if isinstance(node, ast.Dict):
+        if None in node.keys:  # `**other`
+            raise ValueError("not a literal")
+        return {
+            _literal(k): _literal(v)
+            for k, v in zip(node.keys, node.values, strict=True)
+        }
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "set"
+        and not node.args
+        and not node.keywords
+    ):
+        return set()
+    if (
+        isinstance(node, ast.UnaryOp)
+        and isinstance(node.op, (ast.UAdd, ast.USub))
+        and isinstance(node.operand, ast.Constant)
+        and type(node.operand.value) in (int, float, complex)
+    ):
+        value = node.operand.value
+        return -value if isinstance(node.op, ast.USub) else +value
+    raise ValueError("not a literal")
 
 
 def _target(node: ast.AST) -> _Target:
@@ -751,6 +800,31 @@ def _facts_for(path: str, dotted: str, text: str) -> _ModuleFacts:
     return facts
 
 
+def _same_shape(old: _ModuleFacts, new: _ModuleFacts) -> bool:
+    """Whether the graph reads the same from two versions of a module: imports, aliases,
+    classes with their bases, Meta, fields, managers, methods and every position. Method
+    bodies, comments and the text after the last class may differ."""
+    return (
+        (old.path, old.dotted, old.is_package) == (new.path, new.dotted, new.is_package)
+        and old.imports == new.imports
+        and old.star_imports == new.star_imports
+        and old.aliases == new.aliases
+        and old.added_fields == new.added_fields
+        and list(old.classes) == list(new.classes)
+        and all(
+            _spec_key(a) == _spec_key(b)
+            for a, b in zip(old.classes.values(), new.classes.values(), strict=True)
+        )
+    )
+
+
+def _spec_key(spec: _ClassSpec) -> tuple[Any, ...]:
+    return tuple(getattr(spec, name) for name in _SPEC_FIELDS)
+
+
+_SPEC_FIELDS = tuple(f.name for f in fields(_ClassSpec) if f.name != "facts")
+
+
 def parse_count() -> int:
     """How many files the process-wide cache holds (for tests and benchmarks)."""
     return len(_FILES)
@@ -873,11 +947,20 @@ def _normal(name: str) -> str:
     return name
 
 
+def _alive(reference: weakref.ref[ProjectIndex]) -> ProjectIndex:
+    project = reference()
+    if project is None:
+        raise ReferenceError("the project this model graph was built for is gone")
+    return project
+
+
 class _Resolver:
     """Resolves names across modules, loading (parsing) modules on demand."""
 
     def __init__(self, project: ProjectIndex, locator: ModuleLocator) -> None:
-        self.project = project
+        # Weak: the graph is kept in a fact of the project; a strong reference back
+        # would make every fork's graph garbage only the cycle collector can free.
+        self._project = weakref.ref(project)
         self.locator = locator
         self.modules: dict[str, _ModuleFacts | None] = {}
         self.by_path: dict[str, _ModuleFacts] = {}
@@ -887,6 +970,10 @@ class _Resolver:
         self._bases: dict[int, list[Any]] = {}
         self._mros: dict[int, list[_ClassSpec]] = {}
         self.lock = threading.RLock()
+
+    @property
+    def project(self) -> ProjectIndex:
+        return _alive(self._project)
 
     # modules
     def module(self, dotted: str) -> _ModuleFacts | None:
@@ -1123,11 +1210,8 @@ def _c3(spec: _ClassSpec, resolver: _Resolver) -> list[_ClassSpec]:
 def _freshness(project: ProjectIndex, path: str) -> tuple[Any, ...]:
     if path in project.overlay:
         return ("buffer", _digest(project.overlay[path]))
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return ("missing",)
-    return ("disk", stat.st_mtime_ns, stat.st_size)
+    key = project.disk_key(path)
+    return ("missing",) if key is None else ("disk", *key)
 
 
 # -- apps -------------------------------------------------------------------------------------
@@ -1589,6 +1673,14 @@ class _Builder:
             ]
         for state in self.states.values():
             state.concrete = self._concrete_of(state, 0)
+
+    def release(self) -> None:
+        """Break the links between states (a concrete state is its own `concrete`), so
+        a finished build is freed at once, not by the cycle collector."""
+        for state in self.states.values():
+            state.concrete = None
+            state.parents = []
+            state.model_bases = []
 
     def _concrete_of(self, state: _State, depth: int) -> _State:
         if not state.proxy or depth > 20:
@@ -2216,10 +2308,62 @@ class ModelGraph:
         }
 
     def fresh(self, project: ProjectIndex) -> bool:
-        """True when no file the graph was built from has changed since."""
+        """True when the graph still describes the project: no file it was built from
+        has changed since, or only in ways the graph does not read (a method body, a
+        comment, text after the last class: `_same_shape`). Those files are re-bound to
+        their new text, so nodes read lazily from now on come from it."""
         with self._resolver.lock:
-            dependencies = list(self._resolver.deps.items())
-        return all(_freshness(project, path) == key for path, key in dependencies)
+            resolver = self._resolver
+            changed = [
+                (path, freshness)
+                for path, key in resolver.deps.items()
+                if (freshness := _freshness(project, path)) != key
+            ]
+            rebinds = []
+            for path, freshness in changed:
+                old = resolver.by_path.get(path)
+                text = project.read(path)
+                if old is None or text is None:
+                    return False
+                new = _facts_for(path, old.dotted, text)
+                if not _same_shape(old, new):
+                    return False
+                rebinds.append((old, new, freshness))
+            for old, new, freshness in rebinds:
+                self._rebind(old, new)
+                resolver.deps[old.path] = freshness
+            return True
+
+    def _rebind(self, old: _ModuleFacts, new: _ModuleFacts) -> None:
+        """Point everything read from `old` at `new`, a module of the same shape."""
+        resolver = self._resolver
+        resolver.by_path[old.path] = new
+        for dotted, facts in resolver.modules.items():
+            if facts is old:
+                resolver.modules[dotted] = new
+        # Memos keyed by the ids of `old` and its classes go: once they are freed, a new
+        # object may get the same id. Other entries stay (their values may hold `old`'s
+        # classes, which keeps those alive; they are only ever mapped to a model by path
+        # and name, which `_same_shape` kept).
+        gone = {id(spec) for spec in old.classes.values()}
+        for key in [k for k in resolver._lookups if k[0] == id(old)]:
+            del resolver._lookups[key]
+        for memo in (resolver._kinds, resolver._bases, resolver._mros):
+            for key in gone & memo.keys():
+                del memo[key]
+        for info in self.models.values():
+            if info.path == old.path:
+                spec = new.classes.get(info.name)
+                info.__dict__["_class_node"] = _LazyClass(spec) if spec else None
+            lazies = [info.methods, *(m.methods for m in info.managers.values())]
+            for nodes in lazies:
+                if isinstance(nodes, _LazyNodes):
+                    nodes.rebind(old, new)
+
+    def survives(self, project: ProjectIndex, path: str) -> bool:
+        """Whether `fresh` can tell if a change to `path` matters (it was read).
+        No lock: see `_GraphFact.survives`."""
+        return normalize(path) in self._resolver.deps
 
 
 def build_model_graph(project: ProjectIndex) -> ModelGraph:
@@ -2227,7 +2371,7 @@ def build_model_graph(project: ProjectIndex) -> ModelGraph:
     settings = _read_settings(project)
     environment = python_environment(project)
     roots = workspace_roots(project, settings.modules)
-    locator = ModuleLocator(project, roots, list(environment.paths))
+    locator = ModuleLocator(weakref.ref(project), roots, list(environment.paths))
     resolver = _Resolver(project, locator)
     warnings: list[str] = []
     if settings.found:
@@ -2257,6 +2401,7 @@ def build_model_graph(project: ProjectIndex) -> ModelGraph:
     for state in builder.states.values():
         if state.abstract and state.label not in models:
             models[state.label] = builder.model_info(state)
+    builder.release()
     unresolved = _unresolved(models)
     if unresolved:
         log.info("model graph: %d relation target(s) unresolved", len(unresolved))
@@ -2287,8 +2432,11 @@ def unresolved_relations(graph: ModelGraph) -> list[FieldInfo]:
 class _GraphFact:
     """The project fact: one graph per project object (forks share the fact, not the graph).
 
-    The index drops this fact when a models or settings file changes; other files the
-    graph was read from (apps.py, a querysets module) are checked by content on access.
+    The index drops this fact when a settings file or a models file the graph did not
+    read changes. Files it did read (models modules, apps.py, a querysets module) are
+    checked on access: unchanged, or changed without moving any class, field or manager,
+    keep the graph (typing in a method body of a 1,000-line models module must not
+    rebuild NetBox's graph on every keystroke).
     """
 
     def __init__(self, project: ProjectIndex) -> None:
@@ -2309,6 +2457,21 @@ class _GraphFact:
             graph = build_model_graph(project)
             self._graphs[project] = (generation, graph)
             return graph
+
+    def survives(self, project: ProjectIndex, path: str, roles: FileRole) -> bool:
+        """Kept through a change of a models module the graph was built from: `graph()`
+        re-binds it when the change leaves every class, field and manager where it was
+        (typing in a method body), and rebuilds it otherwise. Settings changes, and
+        files the graph never read (a new models module), drop it.
+
+        Called by `ProjectIndex.file_changed` under the project's lock: taking this
+        fact's lock here would invert the order `graph()` takes them in."""
+        entry = self._graphs.get(project)
+        return (
+            entry is not None
+            and not roles & FileRole.SETTINGS
+            and entry[1].survives(project, path)
+        )
 
 
 register_fact("models", FileRole.MODELS | FileRole.SETTINGS)

@@ -11,6 +11,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, register_fact
@@ -65,23 +66,41 @@ def _module_imports(project: ProjectIndex, path: str) -> set[str]:
 
 
 def _build(project: ProjectIndex) -> AppFacts:
-    apps = workspace_apps(model_graph(project), project)
+    graph = model_graph(project)
+    apps = workspace_apps(graph, project)
     names = sorted((a.name for a in apps), key=len, reverse=True)
     owner = {a.path: a.name for a in apps}
     imports: dict[str, set[str]] = {a.name: set() for a in apps}
+    compute = partial(_app_imports, project, names, owner)
     for path in project.python_files():
-        app = _app_of(path, owner)
-        if app is None or project.roles(path, "") & (
-            FileRole.TESTS | FileRole.MIGRATIONS
-        ):
+        if project.roles(path, "") & (FileRole.TESTS | FileRole.MIGRATIONS):
             continue
-        for module in _module_imports(project, path):
-            other = next(
-                (n for n in names if module == n or module.startswith(n + ".")), None
-            )
-            if other is not None and other != app:
-                imports[app].add(other)
+        # the apps come from the graph: kept while it is (an edit in a method body)
+        found = project.per_file("structure.app_imports", path, compute, depends=graph)
+        if found is not None and found[0] is not None:
+            imports[found[0]] |= found[1]
     return AppFacts(apps, imports)
+
+
+def _app_imports(
+    project: ProjectIndex,
+    names: list[str],
+    owner: dict[str | None, str],
+    path: str,
+    text: str,
+) -> tuple[str | None, frozenset[str]]:
+    """The app a module belongs to, and the other apps it imports at module level."""
+    app = _app_of(path, owner)
+    if app is None:
+        return None, frozenset()
+    others = set()
+    for module in _module_imports(project, path):
+        other = next(
+            (n for n in names if module == n or module.startswith(n + ".")), None
+        )
+        if other is not None and other != app:
+            others.add(other)
+    return app, frozenset(others)
 
 
 def _app_of(path: str, owner: dict[str | None, str]) -> str | None:

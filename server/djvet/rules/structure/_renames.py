@@ -1,8 +1,8 @@
 """Where the workspace uses a reverse accessor (`author.book_set`), for DJV306's rename.
 
 Every Python module (migrations aside) and Django template is scanned once per
-content for words ending in `_set`; the result is cached per file, so the project
-fact that gathers them costs a stat per file after the first build.
+content for words ending in `_set` (`ProjectIndex.per_file`), so the project fact
+that gathers them only joins lists after the first build.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from djvet.core.document import line_starts
@@ -20,7 +21,6 @@ from djvet.project.modules import tree_of
 from djvet.project.querysets import Evaluator, Instance, QuerySetValue, SelfOf
 
 _WORD = re.compile(r"\w+")
-_FILE_CACHE: dict[str, tuple[Any, dict[str, list[int]]]] = {}
 
 
 @dataclass(frozen=True)
@@ -37,23 +37,9 @@ class Rename:
     ambiguous: bool  # a use whose receiver could not be told apart: no fix
 
 
-def _freshness(project: ProjectIndex, path: str) -> Any:
-    if path in project.overlay:
-        return ("buffer", hash(project.overlay[path]))
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_mtime_ns, stat.st_size)
-
-
-def _words(project: ProjectIndex, path: str) -> dict[str, list[int]]:
-    key = _freshness(project, path)
-    cached = _FILE_CACHE.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
-    text = project.read(path) or ""
-    found: dict[str, list[int]] = {}
+def _file_uses(template: bool, path: str, text: str) -> dict[str, list[Use]]:
+    """The `_set` words of one file, with their positions."""
+    offsets: dict[str, list[int]] = {}
     if "_set" in text:
         for match in _WORD.finditer(text):
             word = match.group()
@@ -63,12 +49,19 @@ def _words(project: ProjectIndex, path: str) -> dict[str, list[int]]:
             offset = match.start()
             for segment in word.split("__"):
                 if segment.endswith("_set") and segment != "_set":
-                    found.setdefault(segment, []).append(offset)
+                    offsets.setdefault(segment, []).append(offset)
                 offset += len(segment) + 2
-    if len(_FILE_CACHE) > 50_000:
-        _FILE_CACHE.clear()
-    _FILE_CACHE[path] = (key, found)
-    return found
+    if not offsets:
+        return {}
+    starts = line_starts(text)
+    uses: dict[str, list[Use]] = {}
+    for word, found in offsets.items():
+        for offset in found:
+            line = _line_of(starts, offset)
+            uses.setdefault(word, []).append(
+                Use(path, line, offset - starts[line], template)
+            )
+    return uses
 
 
 def _build(project: ProjectIndex) -> dict[str, list[Use]]:
@@ -78,17 +71,14 @@ def _build(project: ProjectIndex) -> dict[str, list[Use]]:
         template = bool(roles & FileRole.TEMPLATES)
         if not template and (not path.endswith(".py") or roles & FileRole.MIGRATIONS):
             continue
-        words = _words(project, path)
-        if not words:
-            continue
-        starts = line_starts(project.read(path) or "")
-        for word, offsets in words.items():
-            for offset in offsets:
-                line = _line_of(starts, offset)
-                uses.setdefault(word, []).append(
-                    Use(path, line, offset - starts[line], template)
-                )
+        kind, compute = _TEMPLATE if template else _MODULE
+        for word, found in (project.per_file(kind, path, compute) or {}).items():
+            uses.setdefault(word, []).extend(found)
     return uses
+
+
+_TEMPLATE = ("structure.set_accessors.template", partial(_file_uses, True))
+_MODULE = ("structure.set_accessors.module", partial(_file_uses, False))
 
 
 def _line_of(starts: list[int], offset: int) -> int:
