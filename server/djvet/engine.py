@@ -16,7 +16,7 @@ from typing import Any
 
 from djvet.core.config import Config
 from djvet.core.context import FileContext
-from djvet.core.document import Document, error_nodes, parse_shared
+from djvet.core.document import Document, error_nodes, forget_shared, parse_shared
 from djvet.core.edits import OverlappingEditsError, apply_to_files, group_by_path
 from djvet.core.model import Diagnostic, Language
 from djvet.core.parso_utils import iter_nodes
@@ -244,10 +244,14 @@ def verify_fix(
     config: Config,
     *,
     before: Counter[str] | None = None,
+    keep_trees: bool = True,
 ) -> str | None:
     """None when the fix is sound, else the reason it is not.
 
     `before` is the count of findings per code in `document` (computed when not given).
+    Without `keep_trees`, the trees of the fixed texts are not kept for other readers
+    (the server: a fix is rarely applied as it stands, and each tree is ~1 MB per
+    1,000 lines that its collector would walk again and again).
     """
     assert diagnostic.fix is not None
     own = normalize(document.path)
@@ -262,6 +266,42 @@ def verify_fix(
         changed = apply_to_files(texts, list(diagnostic.fix.edits), own)
     except OverlappingEditsError as error:
         return str(error)
+    try:
+        after = _fixed_counts(own, changed, texts, document, project, config)
+    finally:
+        if not keep_trees:
+            forget_shared(changed.values())
+    if isinstance(after, str):
+        return after
+    if before is None:
+        before = Counter(
+            d.code
+            for d in check_document(
+                document, project, config=config, verify_fixes=False
+            )
+        )
+    if after[diagnostic.code] >= before[diagnostic.code]:
+        return "the finding is still reported after the fix"
+    # A fix may uncover findings it did not cause (adding SecurityMiddleware turns on the
+    # checks of the settings it reads); the rule names those codes in `extra["reveals"]`.
+    revealed = set(diagnostic.extra.get("reveals", ()))
+    added = [
+        code for code in after if after[code] > before[code] and code not in revealed
+    ]
+    if added:
+        return f"the fix adds {', '.join(sorted(added))}"
+    return None
+
+
+def _fixed_counts(
+    own: str,
+    changed: dict[str, str],
+    texts: dict[str, str],
+    document: Document,
+    project: ProjectIndex,
+    config: Config,
+) -> Counter[str] | str:
+    """The findings per code once fixed, or why the fixed texts cannot be checked."""
     trees: dict[str, Any] = {}
     for path, new_text in changed.items():
         if not path.endswith(".py"):
@@ -274,28 +314,10 @@ def verify_fix(
         )
         if error_nodes(trees[path]) > old_errors:
             return f"the fix breaks the syntax of {path}"
-    if before is None:
-        before = Counter(
-            d.code
-            for d in check_document(
-                document, project, config=config, verify_fixes=False
-            )
-        )
-    after = Counter(
+    return Counter(
         d.code
         for d in _recheck(own, changed, document, project, config, trees.get(own))
     )
-    if after[diagnostic.code] >= before[diagnostic.code]:
-        return "the finding is still reported after the fix"
-    # A fix may uncover findings it did not cause (adding SecurityMiddleware turns on the
-    # checks of the settings it reads); the rule names those codes in `extra["reveals"]`.
-    revealed = set(diagnostic.extra.get("reveals", ()))
-    added = [
-        code for code in after if after[code] > before[code] and code not in revealed
-    ]
-    if added:
-        return f"the fix adds {', '.join(sorted(added))}"
-    return None
 
 
 def _recheck(

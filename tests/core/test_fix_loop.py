@@ -307,3 +307,32 @@ def test_the_real_djv201_fix(make_project: Make) -> None:
     assert (project.root / "mysite/settings.py").read_text() == (
         'import os\nSECRET_KEY = "x"\nDEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"\n'
     )
+
+
+def test_the_server_does_not_keep_the_trees_of_the_fixed_texts(
+    make_project: Make,
+) -> None:
+    """A fixed text is checked once: kept among the shared trees, every verification
+    of every keystroke's findings filled the cache with trees no editor shows."""
+    import djvet.core.document as shared
+
+    with temporary_rule("DJV991", "test-rename") as rule:
+
+        @rule.on_module
+        def check(ctx: FileContext) -> Iterator[Diagnostic]:
+            for name, value in _assignments(ctx):
+                if name == "A" and value.get_code(include_prefix=False) == "1":
+                    yield rule.diagnostic(
+                        ctx, value, fix=Fix.safe("Set", Edit(Span.of(value), "2"))
+                    )
+
+        project = make_project({"app/a.py": "A = 1\n"}, select=("DJV991",))
+        document = project.document(str(project.root / "app/a.py"))
+        [finding] = check_document(document, project, verify_fixes=False)
+        for keep in (True, False):
+            shared.clear_shared()
+            assert (
+                verify_fix(finding, document, project, project.config, keep_trees=keep)
+                is None
+            )
+            assert ("A = 2\n" in shared._SHARED) is keep

@@ -10,6 +10,7 @@ import bisect
 import functools
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -103,6 +104,16 @@ def set_shared_limit(limit: int) -> int:
         previous, _SHARED_LIMIT = _SHARED_LIMIT, limit
         _trim_shared()
     return previous
+
+
+def forget_shared(texts: Iterable[str]) -> None:
+    """Drop the trees of texts nobody will read again (a fix verification's fixed
+    texts): kept, they filled the cache with versions that no editor ever shows."""
+    global _shared_characters
+    with _SHARED_LOCK:
+        for text in texts:
+            if _SHARED.pop(text, None) is not None:
+                _shared_characters -= len(text)
 
 
 def clear_shared() -> None:

@@ -133,7 +133,9 @@ def _verified(
     result = []
     for finding in findings:
         if finding.fix and finding.fix.edits:
-            problem = verify_fix(finding, document, project, project.config)
+            problem = verify_fix(
+                finding, document, project, project.config, keep_trees=False
+            )
             if problem is not None:
                 log.info(
                     "dropped fix for %s at %s:%d: %s",
