@@ -229,6 +229,7 @@ def test_statistics(project: Path, capsys) -> None:
     assert code == 1
     assert out.splitlines()[0] == "1  DJV201      debug-enabled"
     assert "Time per rule:" in err and "DJV201 debug-enabled" in err
+    assert "Time per phase:" in err and "ms  rules" in err
     code, out, _ = run(
         capsys,
         "check",

@@ -7,13 +7,13 @@ code parseable, removes its finding and adds no other.
 from __future__ import annotations
 
 import logging
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from djvet.core import timing
 from djvet.core.config import Config
 from djvet.core.context import FileContext
 from djvet.core.document import Document, error_nodes, forget_shared, parse_shared
@@ -22,6 +22,7 @@ from djvet.core.model import Diagnostic, Language
 from djvet.core.parso_utils import iter_nodes
 from djvet.core.roles import FileRole
 from djvet.core.rule import Rule, discover
+from djvet.core.timing import Clock
 from djvet.project.index import ProjectIndex, normalize
 
 log = logging.getLogger(__name__)
@@ -119,15 +120,15 @@ def _run(
     out: list[Diagnostic],
     stats: Statistics | None,
 ) -> None:
-    started = time.perf_counter() if stats is not None else 0.0
+    clock = Clock() if stats is not None else None
     try:
         result = handler(*args)
         if result is not None:
             out.extend(result)
     except Exception:  # one broken rule must not hide the others' findings
         log.exception("rule %s (%s) failed on %s", rule.code, rule.name, ctx.path)
-    if stats is not None:
-        stats.per_rule[rule.code] += time.perf_counter() - started
+    if clock is not None:
+        stats.per_rule[rule.code] += clock.own()  # parsing and facts are phases
 
 
 def _walk(
@@ -161,7 +162,8 @@ def check_document(
     ]
     if not rules:
         return []
-    started = time.perf_counter()
+    clock = Clock() if stats is not None else None
+    phases = dict(timing.state().phases) if stats is not None else {}
     ctx = FileContext(document=document, roles=roles, config=config, project=project)
     plan = _plan(rules)
     found: list[Diagnostic] = []
@@ -170,17 +172,20 @@ def check_document(
     for rule, handler in plan.module_handlers:
         _run(rule, handler, (ctx,), ctx, found, stats)
     found = _unsuppressed(_dedupe(found), document)
-    if stats is not None:
-        stats.per_phase["rules"] += time.perf_counter() - started
+    if clock is not None:
+        stats.per_phase["rules"] += clock.own()
     if verify_fixes:
-        started = time.perf_counter()
+        clock = Clock() if stats is not None else None
         before = Counter(d.code for d in found)
         verdicts: dict[Any, str | None] = {}  # one verification per distinct fix
         found = [
             _verified(d, document, project, config, before, verdicts) for d in found
         ]
-        if stats is not None:
-            stats.per_phase["fix verification"] += time.perf_counter() - started
+        if clock is not None:
+            stats.per_phase["fix verification"] += clock.own()
+    if stats is not None:
+        for name, seconds in clock.phases_since(phases).items():
+            stats.per_phase[name] += seconds
     return sorted(found, key=Diagnostic.sort_key)
 
 

@@ -21,6 +21,7 @@ from parso.utils import split_lines
 from djvet.core.model import Language, Position, Span
 from djvet.core.roles import is_requirements_file
 from djvet.core.suppression import Suppressions, scan_lines, scan_python
+from djvet.core.timing import phase
 
 # The newest grammar parso knows: it also reads older code, and Python 3.12 f-strings.
 GRAMMAR = parso.load_grammar(version="3.13")
@@ -58,9 +59,10 @@ def parse_python(
     `cache=True` is never used: it pickles trees to disk and may return the saved file's
     tree instead of the unsaved buffer (see N1-NOTES).
     """
-    if incremental and path:
-        return _parse_incremental(text, path)
-    return GRAMMAR.parse(text, error_recovery=True)
+    with phase("parse"):
+        if incremental and path:
+            return _parse_incremental(text, path)
+        return GRAMMAR.parse(text, error_recovery=True)
 
 
 # Trees by text, shared by every reader in the process: the module being checked and the

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from djvet.core.config import Config
 from djvet.core.document import Document, language_for_path
 from djvet.core.roles import FileRole, roles_for
+from djvet.core.timing import phase
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -274,7 +275,8 @@ class ProjectIndex:
     def fact(self, name: str, build: Callable[[ProjectIndex], T]) -> T:
         with self._lock:
             if name not in self._facts:
-                self._facts[name] = build(self)
+                with phase("project facts"):
+                    self._facts[name] = build(self)
             return self._facts[name]
 
     def keyed_fact(
@@ -294,7 +296,8 @@ class ProjectIndex:
             cached = self._keyed.get(name)
             if cached is not None and cached[0] == key:
                 return cached[1]
-            value = build(self)
+            with phase("project facts"):
+                value = build(self)
             self._keyed[name] = (key, value)
             return value
 

@@ -47,6 +47,7 @@ from djvet.core.parso_utils import (
     string_value,
 )
 from djvet.core.roles import FileRole
+from djvet.core.timing import phase
 from djvet.project.environment import (
     ModuleLocator,
     python_environment,
@@ -2454,7 +2455,8 @@ class _GraphFact:
             ):
                 self._graphs[project] = (generation, entry[1])
                 return entry[1]
-            graph = build_model_graph(project)
+            with phase("project facts"):
+                graph = build_model_graph(project)
             self._graphs[project] = (generation, graph)
             return graph
 
