@@ -201,6 +201,8 @@ def _dedupe(found: Iterable[Diagnostic]) -> list[Diagnostic]:
 
 
 def _unsuppressed(found: list[Diagnostic], document: Document) -> list[Diagnostic]:
+    if not found:
+        return found  # reading suppressions parses the module: not for nothing
     suppressions = document.suppressions
     if not suppressions.by_line and not suppressions.file_wide:
         return found

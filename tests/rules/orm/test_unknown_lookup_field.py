@@ -285,3 +285,15 @@ def test_meta_ordering_strings(tmp_path):
     )
     assert finding.message == "`Shelf` has no field `lable`; did you mean `label`?"
     assert finding.fix.edits[0].new_text == "'-label'"
+
+
+def test_test_modules_are_not_checked(tmp_path):
+    """A test's lookups run, and fail, whenever the test does."""
+    source = """\
+        from library.models import Book
+
+        def test_search():
+            assert not Book.objects.filter(auther__name="x").exists()
+        """
+    check_noop(source, CODE, tmp_path, path="library/tests.py", project="library")
+    flags(source, tmp_path / "view")  # the same code in a view is flagged

@@ -72,6 +72,7 @@ RULE = Rule(
     fix_title="Pass the values as `format_html()` arguments",
     applies_to=FileRole.PYTHON,
     excludes=FileRole.MIGRATIONS,
+    requires_text=("format_html",),
 )
 # function -> index of the format string
 _NAMES = {

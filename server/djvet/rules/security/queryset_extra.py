@@ -63,6 +63,7 @@ RULE = Rule(
     message="`QuerySet.extra()` is a legacy raw-SQL API; use `annotate()`, `filter()` or `RawSQL`",
     applies_to=FileRole.PYTHON,
     excludes=FileRole.MIGRATIONS,
+    requires_text=(".extra", "extra("),  # not `extra_kwargs`
 )
 _ARGUMENTS = frozenset(
     {"select", "where", "params", "tables", "order_by", "select_params"}

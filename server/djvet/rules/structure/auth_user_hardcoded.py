@@ -76,6 +76,7 @@ RULE = Rule(
     message="Relation to `auth.User` is hard-coded; use `settings.AUTH_USER_MODEL`",
     fix_title="Use `settings.AUTH_USER_MODEL`",
     excludes=FileRole.MIGRATIONS,
+    requires_text=("ForeignKey", "OneToOneField", "ManyToManyField"),
 )
 
 _RELATIONS = ("ForeignKey", "OneToOneField", "ManyToManyField")

@@ -70,6 +70,7 @@ RULE = Rule(
     message="`null=True` on a string field gives it two empty values; use `blank=True`",
     fix_title="Replace `null=True` with `blank=True`",
     excludes=FileRole.MIGRATIONS,
+    requires_text=("null",),
 )
 
 STRING_FIELDS = frozenset(

@@ -86,6 +86,7 @@ RULE = Rule(
     fix=FixAvailability.ALWAYS,
     message="`@receiver` below another decorator registers the undecorated function",
     fix_title="Move `@receiver` to the top",
+    requires_text=("receiver",),
 )
 
 _RECEIVER = ("django.dispatch.receiver", "django.dispatch.dispatcher.receiver")

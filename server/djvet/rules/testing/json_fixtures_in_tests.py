@@ -61,6 +61,7 @@ RULE = Rule(
     family=Family.TESTING,
     message="Test data loaded from `fixtures` files; build it with factories in `setUpTestData`",
     applies_to=FileRole.TESTS,
+    requires_text=("fixtures",),
 )
 
 

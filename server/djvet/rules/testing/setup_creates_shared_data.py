@@ -101,6 +101,7 @@ RULE = Rule(
     fix=FixAvailability.SOMETIMES,
     fix_title="Move the rows to `setUpTestData`",
     applies_to=FileRole.TESTS,
+    requires_text=("setUp(", "setUp ("),  # not `setUpTestData`
 )
 
 
