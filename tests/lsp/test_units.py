@@ -13,7 +13,7 @@ from djvet.core.edits import replace_node
 from djvet.core.model import Fix
 from djvet.core.roles import FileRole
 from djvet.core.rule import _NAMES, RULES, Family, FixAvailability, Rule
-from djvet.lsp.analysis import fix_all, minimal_edit
+from djvet.lsp.analysis import Snapshot, analyse, fix_all, minimal_edit, verify
 from djvet.lsp.convert import from_position, to_position
 from djvet.lsp.options import parse_settings
 from djvet.lsp.suppress import code_at, noqa_edit
@@ -183,3 +183,35 @@ def test_fix_all_iterates_to_a_fixed_point_in_memory(redundant_parens, tmp_path)
     assert path.read_text(encoding="utf-8") == "x = (((1)))\n", (
         "fix-all never writes files"
     )
+
+
+def test_a_verification_stops_between_fixes_once_the_document_changed(
+    redundant_parens, tmp_path
+):
+    """Each fix re-checks the file (in a fork of the project for a models module):
+    a keystroke arriving meanwhile must not wait for all of them."""
+    path = tmp_path / "app.py"
+    text = "x = ((1))\ny = ((2))\n"
+    path.write_text(text, encoding="utf-8")
+    project = ProjectIndex(tmp_path)
+    snapshot = Snapshot(
+        uri=path.as_uri(),
+        path=str(path),
+        text=text,
+        version=3,
+        codec=UTF16,
+        versions={str(path): 3},
+    )
+    unverified = analyse(project, snapshot, verify=False)
+    assert len(unverified.findings) == 2 and not unverified.verified
+    asked: list[int] = []
+
+    def stale_after_the_first() -> bool:
+        asked.append(1)
+        return len(asked) > 1
+
+    assert verify(project, unverified, stale_after_the_first) is None
+    assert len(asked) == 2  # asked before each fix: one verified, then it stopped
+    verified = verify(project, unverified, lambda: False)
+    assert verified is not None and verified.verified
+    assert all(d.data for d in verified.diagnostics)  # fixes go with the diagnostics

@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from lsprotocol import types as lsp
@@ -115,24 +115,37 @@ def analyse(
     return _converted(project, snapshot, findings, verified=verify)
 
 
-def verify(project: ProjectIndex, analysis: Analysis) -> Analysis:
-    """The second half of `analyse(verify=False)`: keep only the fixes that hold up."""
+def verify(
+    project: ProjectIndex,
+    analysis: Analysis,
+    stale: Callable[[], bool] | None = None,
+) -> Analysis | None:
+    """The second half of `analyse(verify=False)`: keep only the fixes that hold up.
+
+    None when `stale()` turns true between two fixes (the document changed: the next
+    keystroke's check must not wait for the rest; each fix re-checks the file, in a
+    fork of the project for a models module).
+    """
     snapshot = analysis.snapshot
     document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version)
-    return _converted(
-        project,
-        snapshot,
-        _verified(project, document, analysis.findings),
-        verified=True,
-    )
+    findings = _verified(project, document, analysis.findings, stale)
+    if findings is None:
+        return None
+    return _converted(project, snapshot, findings, verified=True)
 
 
 def _verified(
-    project: ProjectIndex, document: Document, findings: tuple[Diagnostic, ...]
-) -> tuple[Diagnostic, ...]:
+    project: ProjectIndex,
+    document: Document,
+    findings: tuple[Diagnostic, ...],
+    stale: Callable[[], bool] | None = None,
+) -> tuple[Diagnostic, ...] | None:
     result = []
     for finding in findings:
         if finding.fix and finding.fix.edits:
+            if stale is not None and stale():
+                log.debug("verification of %s stopped: a newer version", document.path)
+                return None
             problem = verify_fix(
                 finding, document, project, project.config, keep_trees=False
             )

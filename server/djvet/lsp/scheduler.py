@@ -153,7 +153,16 @@ class DiagnosticScheduler:
         located = self.server.locate(uri)
         if located is None:
             return None
-        return self._keep(await self.server.run(verify, located[0], analysis))
+        verified = await self.server.run(
+            verify, located[0], analysis, functools.partial(self._stale, analysis)
+        )
+        return self._keep(verified) if verified is not None else None
+
+    def _stale(self, analysis: Analysis) -> bool:
+        """Whether the editor has replaced the analysed version (asked off the loop:
+        reads one attribute)."""
+        current = self.server.open_document(analysis.uri)
+        return current is None or current.version != analysis.version
 
     def _keep(self, analysis: Analysis) -> Analysis | None:
         """Results for a version the editor has replaced are dropped, never published."""
