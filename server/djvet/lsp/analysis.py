@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -141,13 +142,24 @@ def _verified(
     stale: Callable[[], bool] | None = None,
 ) -> tuple[Diagnostic, ...] | None:
     result = []
+    before: Counter[str] | None = None  # the findings per code, checked once
     for finding in findings:
         if finding.fix and finding.fix.edits:
             if stale is not None and stale():
                 log.debug("verification of %s stopped: a newer version", document.path)
                 return None
+            if before is None:
+                before = Counter(
+                    d.code
+                    for d in check_document(document, project, verify_fixes=False)
+                )
             problem = verify_fix(
-                finding, document, project, project.config, keep_trees=False
+                finding,
+                document,
+                project,
+                project.config,
+                before=before,
+                keep_trees=False,
             )
             if problem is not None:
                 log.info(
