@@ -243,3 +243,26 @@ def test_shared_trees_are_bounded_by_the_size_of_their_texts(monkeypatch):
     big = "y = 1\n" * 100
     assert document.parse_shared(big) is document.parse_shared(big)  # kept although big
     document.clear_shared()
+
+
+def test_forgotten_trees_leave_every_cache():
+    """A fix verification's trees leave the shared trees and the per-tree caches: kept,
+    they died later, frozen, in reference cycles only a full collection frees."""
+    import djvet.core.document as document
+    from djvet.core import parso_utils
+    from djvet.project import modules
+
+    text = "import os\n\n\ndef f(x):\n    return os.path.join(x)\n"
+    tree = document.parse_shared(text)
+    list(parso_utils.iter_nodes(tree, {"funcdef"}))  # indexed
+    modules.import_table(tree, "/nowhere/x.py")  # per-tree tables
+    assert id(tree) in parso_utils._INDEXES and id(tree) in modules._PER_TREE
+    heard: list[tuple[set[str], set[int]]] = []
+    document.on_forget(lambda texts, trees: heard.append((texts, trees)))
+    try:
+        document.forget_shared([text])
+    finally:
+        document._FORGETTERS.pop()
+    assert heard == [({text}, {id(tree)})]
+    assert text not in document._SHARED
+    assert id(tree) not in parso_utils._INDEXES and id(tree) not in modules._PER_TREE

@@ -10,7 +10,7 @@ import bisect
 import functools
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -110,12 +110,30 @@ def set_shared_limit(limit: int) -> int:
 
 def forget_shared(texts: Iterable[str]) -> None:
     """Drop the trees of texts nobody will read again (a fix verification's fixed
-    texts): kept, they filled the cache with versions that no editor ever shows."""
+    texts): kept, they filled the cache with versions that no editor ever shows, and
+    died later, in reference cycles only a full collection frees. The caches of things
+    made from a text or a tree register with `on_forget` and drop theirs too."""
     global _shared_characters
+    texts = set(texts)
+    trees = []
     with _SHARED_LOCK:
         for text in texts:
-            if _SHARED.pop(text, None) is not None:
+            tree = _SHARED.pop(text, None)
+            if tree is not None:
                 _shared_characters -= len(text)
+                trees.append(tree)
+    dropped = {id(tree) for tree in trees}
+    for forget in _FORGETTERS:
+        forget(texts, dropped)
+
+
+# Called with the forgotten texts and the ids of their trees.
+_FORGETTERS: list[Callable[[set[str], set[int]], None]] = []
+
+
+def on_forget(forget: Callable[[set[str], set[int]], None]) -> None:
+    """Have `forget_shared` call `forget(texts, tree_ids)` too."""
+    _FORGETTERS.append(forget)
 
 
 def clear_shared() -> None:

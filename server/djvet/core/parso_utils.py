@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from djvet.core.document import tree_stamp
+from djvet.core.document import on_forget, tree_stamp
 
 _NOT_A_LITERAL = object()
 
@@ -245,6 +245,15 @@ class _NodeIndex:
 _INDEXES: OrderedDict[int, _NodeIndex] = OrderedDict()
 _INDEXES_LOCK = threading.Lock()
 _INDEXED_TREES = 8
+
+
+def _forget_indexes(texts: set[str], trees: set[int]) -> None:
+    with _INDEXES_LOCK:
+        for key in trees & _INDEXES.keys():
+            del _INDEXES[key]
+
+
+on_forget(_forget_indexes)
 # Leaves are most of a tree and, but for names, rarely asked for: they are not filed (a
 # question about them walks the tree).
 _UNFILED_LEAVES = frozenset(

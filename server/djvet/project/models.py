@@ -38,7 +38,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal
 
-from djvet.core.document import parse_shared, tree_stamp
+from djvet.core.document import on_forget, parse_shared, tree_stamp
 from djvet.core.model import Span
 from djvet.core.parso_utils import (
     call_parts,
@@ -799,6 +799,23 @@ def _facts_for(path: str, dotted: str, text: str) -> _ModuleFacts:
         while len(_FILES) > _FILES_LIMIT:
             _FILES.popitem(last=False)
     return facts
+
+
+def _forget_facts(texts: set[str], trees: set[int]) -> None:
+    """A fix verification's fixed texts: their facts (and parso trees) go now, and so
+    do the buffers' facts that graphs keep for those trees."""
+    with _FILES_LOCK:
+        for path in [p for p, (_, _, f) in _FILES.items() if f.text in texts]:
+            _FILES.pop(path)[2]._tree = None  # facts and classes are a cycle
+    for graph in list(_GRAPHS):
+        for key in trees & graph._light.keys():
+            del graph._light[key]
+
+
+_GRAPHS: weakref.WeakSet[ModelGraph] = weakref.WeakSet()
+
+
+on_forget(_forget_facts)
 
 
 def _same_shape(old: _ModuleFacts, new: _ModuleFacts) -> bool:
@@ -2239,6 +2256,7 @@ class ModelGraph:
         self._light: OrderedDict[int, tuple[Any, tuple[int, int], _ModuleFacts]] = (
             OrderedDict()
         )
+        _GRAPHS.add(self)
 
     @property
     def dependencies(self) -> dict[str, tuple[Any, ...]]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from djvet.core.document import parse_shared, tree_stamp
+from djvet.core.document import on_forget, parse_shared, tree_stamp
 from djvet.core.roles import FileRole
 from djvet.project.index import ProjectIndex, register_fact
 
@@ -157,6 +157,15 @@ _PER_TREE: OrderedDict[int, tuple[Any, tuple[int, int], dict[tuple[str, str], An
 _PER_TREE_LOCK = threading.Lock()
 _PER_TREE_LIMIT = 48
 T = TypeVar("T")
+
+
+def _forget_trees(texts: set[str], trees: set[int]) -> None:
+    with _PER_TREE_LOCK:
+        for key in trees & _PER_TREE.keys():
+            del _PER_TREE[key]
+
+
+on_forget(_forget_trees)
 
 
 def _per_tree(
