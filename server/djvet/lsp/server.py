@@ -25,7 +25,7 @@ from pygls.workspace import TextDocument
 
 from djvet import __version__
 from djvet.lsp.convert import path_of
-from djvet.lsp.memory import Collector
+from djvet.lsp.memory import Collector, take_over_full_collections
 from djvet.lsp.scheduler import DiagnosticScheduler
 from djvet.lsp.workspace_diagnostics import WorkspaceDiagnostics
 from djvet.lsp.workspaces import Workspaces
@@ -62,7 +62,11 @@ class DjvetServer(LanguageServer):
         took: list[float] = []
         try:
             return await loop.run_in_executor(
-                self._analysis, _timed, functools.partial(function, *args), took
+                self._analysis,
+                _timed,
+                functools.partial(function, *args),
+                took,
+                self._collector.after_job,
             )
         finally:
             self._collector.analysed(took[0] if took else 0.0)
@@ -148,6 +152,7 @@ def start(log_file: str | None = None, verbose: bool = False) -> None:
     """Run the language server on standard input and output (`djvet server`)."""
     _configure_logging(log_file, verbose)
     log.info("djvet %s language server, Python %s", __version__, sys.version.split()[0])
+    take_over_full_collections()
     create_server().start_io()
 
 
@@ -168,10 +173,14 @@ def _configure_logging(log_file: str | None, verbose: bool) -> None:
             handler.setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
-def _timed(work: Callable[[], T], took: list[float]) -> T:
-    """Run `work`, noting how long it ran (not how long it waited for the thread)."""
+def _timed(
+    work: Callable[[], T], took: list[float], after: Callable[[float], None]
+) -> T:
+    """Run `work`, noting how long it ran (not how long it waited for the thread), then
+    `after(seconds)` before its result goes back (the collector's turn)."""
     started = time.perf_counter()
     try:
         return work()
     finally:
         took.append(time.perf_counter() - started)
+        after(took[-1])
