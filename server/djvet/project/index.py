@@ -234,12 +234,12 @@ class ProjectIndex:
             roles = self.roles(path, text)
             entry_point = path.endswith(("manage.py", "wsgi.py", "asgi.py"))
             for name, fact in list(self._facts.items()):
-                inputs = FACT_INPUTS.get(name, FileRole.ANY)
-                if (roles & inputs or entry_point) and not (
-                    not entry_point
-                    and hasattr(fact, "survives")
-                    and fact.survives(self, path, roles)
-                ):
+                if not (roles & FACT_INPUTS.get(name, FileRole.ANY) or entry_point):
+                    continue
+                # A fact may tell for itself (the model graph: a models module it
+                # read, edited without moving a class or field, leaves it as it is).
+                survives = getattr(fact, "survives", None)
+                if entry_point or survives is None or not survives(self, path, roles):
                     del self._facts[name]
             self.generation += 1
 
@@ -303,6 +303,9 @@ class ProjectIndex:
 
 
 def register_fact(name: str, inputs: FileRole) -> None:
+    """A change to a file with any of `inputs`' roles drops the fact `name`, unless the
+    fact has a `survives(project, path, roles)` method that says it can tell for
+    itself whether the change matters."""
     FACT_INPUTS[name] = inputs
 
 
