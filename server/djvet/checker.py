@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from djvet.core import timing
 from djvet.core.config import Config
 from djvet.core.document import Document, language_for_path, set_shared_limit
 from djvet.core.edits import (
@@ -27,6 +28,7 @@ from djvet.core.edits import (
     group_by_path,
 )
 from djvet.core.model import Applicability, Diagnostic, Edit
+from djvet.core.timing import Clock
 from djvet.engine import Statistics, check_document
 from djvet.project.cache import FindingsCache, dependencies, file_key
 from djvet.project.index import ProjectIndex, normalize
@@ -314,7 +316,12 @@ def _check_in_parallel(
     verify_fixes: bool,
 ) -> None:
     global _shared_project
-    _warm(project)
+    clock = Clock()
+    before = dict(timing.state().phases)
+    _warm(project)  # settings, model graph, module map: built once, before the fork
+    if with_stats:
+        for phase, seconds in clock.phases_since(before).items():
+            result.stats.per_phase[phase] += seconds
     _shared_project = project
     size = max(1, min(25, len(files) // (workers * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]
