@@ -41,15 +41,7 @@ def remove_from_sequence(item: Any, items: list[Any]) -> Edit:
     index = items.index(item)
     if index + 2 < len(items):  # up to the next item
         following = items[index + 2]
-        return Edit(
-            Span(
-                item.start_pos[0] - 1,
-                item.start_pos[1],
-                following.start_pos[0] - 1,
-                following.start_pos[1],
-            ),
-            "",
-        )
+        return Edit(Span.of_positions(item.start_pos, following.start_pos), "")
     if index + 1 < len(items):  # the last item, with its trailing comma
         return Edit(Span.between(item, items[index + 1]), "")
     return Edit(Span.between(items[index - 1], item), "")  # and the comma before it

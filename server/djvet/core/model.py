@@ -78,12 +78,12 @@ class Span:
 
     @classmethod
     def between(cls, first: Any, last: Any) -> Span:
-        return cls(
-            first.start_pos[0] - 1,
-            first.start_pos[1],
-            last.end_pos[0] - 1,
-            last.end_pos[1],
-        )
+        return cls.of_positions(first.start_pos, last.end_pos)
+
+    @classmethod
+    def of_positions(cls, start: tuple[int, int], end: tuple[int, int]) -> Span:
+        """From parso positions (1-based lines): `Span.of_positions(a.end_pos, b.start_pos)`."""
+        return cls(start[0] - 1, start[1], end[0] - 1, end[1])
 
     @classmethod
     def point(cls, line: int, column: int) -> Span:

@@ -70,30 +70,10 @@ def _in_place(built: Built, parts: list[NewPart], braces: bool) -> list[Edit] | 
         edits.append(replace_node(literal.node, text))
     if built.kind == "percent":
         left, right = built.node.children[0], built.node.children[2]
-        edits.append(
-            Edit(
-                Span(
-                    left.end_pos[0] - 1,
-                    left.end_pos[1],
-                    right.end_pos[0] - 1,
-                    right.end_pos[1],
-                ),
-                "",
-            )
-        )
+        edits.append(Edit(Span.of_positions(left.end_pos, right.end_pos), ""))
     elif built.kind == "format":
         head, call = built.node.children[0], built.node.children[2]
-        edits.append(
-            Edit(
-                Span(
-                    head.end_pos[0] - 1,
-                    head.end_pos[1],
-                    call.end_pos[0] - 1,
-                    call.end_pos[1],
-                ),
-                "",
-            )
-        )
+        edits.append(Edit(Span.of_positions(head.end_pos, call.end_pos), ""))
     return edits
 
 

@@ -121,10 +121,7 @@ def _reorder(decorators: list[Any], flags: list[bool]) -> Fix:
         ("" if i == 0 else indent) + d.get_code(include_prefix=False)
         for i, d in enumerate(ordered)
     )
-    first, last = decorators[0], decorators[-1]
-    span = Span(
-        first.start_pos[0] - 1, first.start_pos[1], last.end_pos[0] - 1, last.end_pos[1]
-    )
+    span = Span.between(decorators[0], decorators[-1])
     # A comment on a decorator's own line moves with it; one on a line of its own between
     # decorators is in the next decorator's prefix, and would be left behind.
     commented = any("#" in d.get_first_leaf().prefix for d in decorators[1:])

@@ -33,13 +33,7 @@ def _from_sequence(node: Any, siblings: list[Any]) -> Edit | None:
         if previous is None:
             return None
         return Edit(
-            Span(
-                previous.end_pos[0] - 1,
-                previous.end_pos[1],
-                siblings[index + 1].end_pos[0] - 1,
-                siblings[index + 1].end_pos[1],
-            ),
-            "",
+            Span.of_positions(previous.end_pos, siblings[index + 1].end_pos), ""
         )
     return remove_from_sequence(node, siblings)
 
