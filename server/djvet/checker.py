@@ -18,7 +18,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from djvet.core import timing
 from djvet.core.config import Config
 from djvet.core.document import Document, language_for_path, set_shared_limit
 from djvet.core.edits import (
@@ -316,12 +315,10 @@ def _check_in_parallel(
     verify_fixes: bool,
 ) -> None:
     global _shared_project
-    clock = Clock()
-    before = dict(timing.state().phases)
+    clock = Clock(phases=True) if with_stats else None
     _warm(project)  # settings, model graph, module map: built once, before the fork
-    if with_stats:
-        for phase, seconds in clock.phases_since(before).items():
-            result.stats.per_phase[phase] += seconds
+    if clock is not None:
+        result.stats.add_phases(clock.phases_spent())
     _shared_project = project
     size = max(1, min(25, len(files) // (workers * 4) or 1))
     chunks = [files[i : i + size] for i in range(0, len(files), size)]

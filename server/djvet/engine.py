@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from djvet.core import timing
 from djvet.core.config import Config
 from djvet.core.context import FileContext
 from djvet.core.document import Document, error_nodes, forget_shared, parse_shared
@@ -38,7 +37,10 @@ class Statistics:
     def merge(self, other: Statistics) -> None:
         for code, seconds in other.per_rule.items():
             self.per_rule[code] += seconds
-        for phase, seconds in other.per_phase.items():
+        self.add_phases(other.per_phase)
+
+    def add_phases(self, phases: dict[str, float]) -> None:
+        for phase, seconds in phases.items():
             self.per_phase[phase] += seconds
 
 
@@ -162,8 +164,8 @@ def check_document(
     ]
     if not rules:
         return []
+    whole = Clock(phases=True) if stats is not None else None
     clock = Clock() if stats is not None else None
-    phases = dict(timing.state().phases) if stats is not None else {}
     ctx = FileContext(document=document, roles=roles, config=config, project=project)
     plan = _plan(rules)
     found: list[Diagnostic] = []
@@ -183,9 +185,8 @@ def check_document(
         ]
         if clock is not None:
             stats.per_phase["fix verification"] += clock.own()
-    if stats is not None:
-        for name, seconds in clock.phases_since(phases).items():
-            stats.per_phase[name] += seconds
+    if whole is not None:
+        stats.add_phases(whole.phases_spent())  # parsing, project facts
     return sorted(found, key=Diagnostic.sort_key)
 
 

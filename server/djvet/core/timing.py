@@ -45,11 +45,13 @@ def phase(name: str) -> Iterator[None]:
 
 
 class Clock:
-    """Wall time since it was made, less the phases that ran meanwhile."""
+    """Wall time since it was made, less the phases that ran meanwhile; with
+    `phases`, also the time of each phase meanwhile (`phases_spent`)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, phases: bool = False) -> None:
         self._state = state()
         self._nested = self._state.nested
+        self._phases = dict(self._state.phases) if phases else None
         self._started = time.perf_counter()
 
     def own(self) -> float:
@@ -57,7 +59,9 @@ class Clock:
             self._state.nested - self._nested
         )
 
-    def phases_since(self, before: dict[str, float]) -> dict[str, float]:
+    def phases_spent(self) -> dict[str, float]:
+        before = self._phases
+        assert before is not None, "made without phases=True"
         return {
             name: seconds - before.get(name, 0.0)
             for name, seconds in self._state.phases.items()
