@@ -188,7 +188,8 @@ class ModuleLocator:
     Unsaved buffers of files that do not exist on disk yet are seen too.
     """
 
-    # weak: the model graph holding this locator is kept in a fact of the project
+    # Weak: the model graph holding this locator is kept in a fact of the project, and
+    # a reference back would leave every fork's graph to the cycle collector.
     project_reference: Callable[[], ProjectIndex | None]
     roots: list[str]
     site_paths: list[str]

@@ -965,21 +965,11 @@ def _normal(name: str) -> str:
     return name
 
 
-def _alive(reference: weakref.ref[ProjectIndex]) -> ProjectIndex:
-    project = reference()
-    if project is None:
-        raise ReferenceError("the project this model graph was built for is gone")
-    return project
-
-
 class _Resolver:
     """Resolves names across modules, loading (parsing) modules on demand."""
 
-    def __init__(self, project: ProjectIndex, locator: ModuleLocator) -> None:
-        # Weak: the graph is kept in a fact of the project; a strong reference back
-        # would make every fork's graph garbage only the cycle collector can free.
-        self._project = weakref.ref(project)
-        self.locator = locator
+    def __init__(self, locator: ModuleLocator) -> None:
+        self.locator = locator  # holds the project weakly (see ModuleLocator)
         self.modules: dict[str, _ModuleFacts | None] = {}
         self.by_path: dict[str, _ModuleFacts] = {}
         self.deps: dict[str, tuple[Any, ...]] = {}
@@ -991,7 +981,7 @@ class _Resolver:
 
     @property
     def project(self) -> ProjectIndex:
-        return _alive(self._project)
+        return self.locator.project
 
     # modules
     def module(self, dotted: str) -> _ModuleFacts | None:
@@ -2391,7 +2381,7 @@ def build_model_graph(project: ProjectIndex) -> ModelGraph:
     environment = python_environment(project)
     roots = workspace_roots(project, settings.modules)
     locator = ModuleLocator(weakref.ref(project), roots, list(environment.paths))
-    resolver = _Resolver(project, locator)
+    resolver = _Resolver(locator)
     warnings: list[str] = []
     if settings.found:
         apps, missing = _discover_apps(resolver, settings.installed_apps)
