@@ -12,7 +12,7 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lsprotocol import types as lsp
 from pygls.workspace import PositionCodec
@@ -55,6 +55,9 @@ class Analysis:
     verified: bool  # fixes checked by the engine; unverified fixes are not sent
     # the project's generation it was computed at (any file change bumps it)
     generation: int
+    # findings per code of the whole check (other files' too), the count a fix must
+    # lower: verifying the fixes at the same generation need not check again
+    counts: Counter[str] = field(default_factory=Counter, compare=False)
 
     @property
     def uri(self) -> str:
@@ -95,6 +98,7 @@ def analyse(
     ):
         return previous
     findings: tuple[Diagnostic, ...] = ()
+    counts: Counter[str] = Counter()
     # an editor may attach djvet anywhere
     if language_for_path(snapshot.path) is not None:
         # An open buffer (it has a version) is re-parsed from its previous tree: 2-30 ms
@@ -106,14 +110,12 @@ def analyse(
             version=snapshot.version,
             incremental=snapshot.version is not None,
         )
-        findings = tuple(
-            f
-            for f in check_document(document, project, verify_fixes=False)
-            if os.path.abspath(f.path) == snapshot.path
-        )
+        found = check_document(document, project, verify_fixes=False)
+        counts = Counter(d.code for d in found)
+        findings = tuple(f for f in found if os.path.abspath(f.path) == snapshot.path)
         if verify:
-            findings = _verified(project, document, findings)
-    return _converted(project, snapshot, findings, verified=verify)
+            findings = _verified(project, document, findings, counts)
+    return _converted(project, snapshot, findings, counts, verified=verify)
 
 
 def verify(
@@ -129,30 +131,34 @@ def verify(
     """
     snapshot = analysis.snapshot
     document = Document.for_path(snapshot.path, snapshot.text, version=snapshot.version)
-    findings = _verified(project, document, analysis.findings, stale)
+    counts = (
+        analysis.counts
+        if analysis.generation == project.generation
+        else Counter(
+            d.code for d in check_document(document, project, verify_fixes=False)
+        )
+    )
+    findings = _verified(project, document, analysis.findings, counts, stale)
     if findings is None:
         return None
-    return _converted(project, snapshot, findings, verified=True)
+    return _converted(project, snapshot, findings, counts, verified=True)
 
 
 def _verified(
     project: ProjectIndex,
     document: Document,
     findings: tuple[Diagnostic, ...],
+    before: Counter[str],
     stale: Callable[[], bool] | None = None,
 ) -> tuple[Diagnostic, ...] | None:
+    """The findings, less the fixes that do not hold up (`before`: the findings per
+    code of the document's whole check); None once `stale()`."""
     result = []
-    before: Counter[str] | None = None  # the findings per code, checked once
     for finding in findings:
         if finding.fix and finding.fix.edits:
             if stale is not None and stale():
                 log.debug("verification of %s stopped: a newer version", document.path)
                 return None
-            if before is None:
-                before = Counter(
-                    d.code
-                    for d in check_document(document, project, verify_fixes=False)
-                )
             problem = verify_fix(
                 finding,
                 document,
@@ -178,6 +184,7 @@ def _converted(
     project: ProjectIndex,
     snapshot: Snapshot,
     findings: tuple[Diagnostic, ...],
+    counts: Counter[str],
     *,
     verified: bool,
 ) -> Analysis:
@@ -191,6 +198,7 @@ def _converted(
         _result_id(diagnostics),
         verified,
         project.generation,
+        counts,
     )
 
 
