@@ -19,7 +19,6 @@ from djvet.project.models import AppInfo, ModelGraph, model_graph
 from djvet.project.modules import resolve_relative
 
 _IMPORT = re.compile(r"^(?:from\s+(\.*)([\w.]*)\s+import|import\s+([\w.]+))", re.M)
-_CACHE: dict[str, tuple[int, set[str]]] = {}
 
 
 @dataclass(frozen=True)
@@ -44,12 +43,9 @@ def workspace_apps(graph: ModelGraph, project: ProjectIndex) -> list[AppInfo]:
     ]
 
 
-def _module_imports(project: ProjectIndex, path: str) -> set[str]:
-    text = project.read(path) or ""
-    key = hash(text)
-    cached = _CACHE.get(path)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+def _module_imports(path: str, text: str) -> frozenset[str]:
+    """The modules a file imports at module level (a `per_file` part: a rebuilt model
+    graph recomputes which apps import which, not these)."""
     found: set[str] = set()
     for match in _IMPORT.finditer(text):
         dots, module, plain = match.groups()
@@ -59,10 +55,7 @@ def _module_imports(project: ProjectIndex, path: str) -> set[str]:
             found.add(resolve_relative(path, len(dots), module))
         elif module:
             found.add(module)
-    if len(_CACHE) > 50_000:
-        _CACHE.clear()
-    _CACHE[path] = (key, found)
-    return found
+    return frozenset(found)
 
 
 def _build(project: ProjectIndex) -> AppFacts:
@@ -94,7 +87,8 @@ def _app_imports(
     if app is None:
         return None, frozenset()
     others = set()
-    for module in _module_imports(project, path):
+    imports = project.per_file("structure.module_imports", path, _module_imports)
+    for module in imports or ():
         other = next(
             (n for n in names if module == n or module.startswith(n + ".")), None
         )
